@@ -1,0 +1,454 @@
+/*
+ * agent.c — verona-agent's main program: serves controller sessions over
+ * stdio (started by the controller, inside a namespace or over ssh) or over
+ * a unix socket (one session at a time).  One poll loop carries the control
+ * channel and every waiting step, so a blocking socket call never blocks the
+ * channel.  A bad frame drops that session with a logged reason; the agent
+ * itself goes on (with --unix, to the next session).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "errnames.h"
+#include "frame.h"
+#include "log.h"
+#include "proto.h"
+
+struct session {
+	struct agent		 agent;
+	struct frame_reader	 rd;
+	int			 in_fd;
+	int			 hello;
+	int			 ended;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: verona-agent --stdio | --unix PATH [options]\n"
+"Runs the socket steps of verona experiments on this host.\n"
+"\n"
+"  --stdio          serve one controller session on stdin/stdout\n"
+"  --unix PATH      listen on a unix socket; serve one session at a time\n"
+"  --name NAME      the host's name in logs\n"
+"  -v, --verbose    log every frame\n"
+"  -V, --version    print the version\n"
+"  -h, --help       this help\n");
+}
+
+static void
+session_send(struct session *s, json_t *msg)
+{
+	if (s->agent.out_fd < 0)
+		return;
+	if (frame_write(s->agent.out_fd, msg) != 0) {
+		log_warn("controller gone (write: %s)", strerror(errno));
+		s->ended = 1;
+		s->agent.out_fd = -1;
+	}
+}
+
+static void
+task_free(struct task *t)
+{
+	json_decref(t->args);
+	json_decref(t->result);
+	free(t->id);
+	free(t->payload);
+	buf_free(&t->in);
+	free(t);
+}
+
+static void
+session_drop(struct session *s, const char *reason)
+{
+	log_warn("dropping controller: %s", reason);
+	json_t *m = json_pack("{s:s, s:s}", "type", "error", "reason", reason);
+	session_send(s, m);
+	json_decref(m);
+	s->ended = 1;
+}
+
+static void
+session_step(struct session *s, json_t *msg)
+{
+	struct agent *a = &s->agent;
+	struct task *t = xcalloc(1, sizeof *t);
+	json_t *v;
+	const char *opname;
+	double timeout = 5;
+
+	t->wait_fd = -1;
+	buf_init(&t->in);
+	t->result = json_object();
+	t->seq = json_integer_value(json_object_get(msg, "seq"));
+	t->start_ns = time_realtime_ns();
+	t->background = json_is_true(json_object_get(msg, "background"));
+	v = json_object_get(msg, "id");
+	if (json_is_string(v))
+		t->id = xstrdup(json_string_value(v));
+	t->args = json_object_get(msg, "args");
+	t->args = json_is_object(t->args) ? json_incref(t->args) : json_object();
+	v = json_object_get(msg, "timeout");
+	if (json_is_number(v) && json_number_value(v) > 0)
+		timeout = json_number_value(v);
+	t->step_deadline = time_mono_ns() + (int64_t)(timeout * 1e9);
+	t->deadline = t->step_deadline;
+
+	t->next = a->tasks;
+	a->tasks = t;
+
+	opname = json_string_value(json_object_get(msg, "op"));
+	t->op = opname ? op_find(opname) : NULL;
+	if (t->op == NULL) {
+		static const struct op_entry unknown = { .name = "?" };
+		log_warn("unknown operation '%s'", opname ? opname : "(none)");
+		t->op = &unknown;
+		t->background = 0;
+		task_agent_error(t, "unknown operation '%s'", opname ? opname : "(none)");
+		return;
+	}
+	if (t->id != NULL) {
+		for (struct task *o = t->next; o != NULL; o = o->next)
+			if (o->id != NULL && strcmp(o->id, t->id) == 0 && o->background && !o->collected) {
+				t->background = 0;
+				task_agent_error(t, "a step with id '%s' is still running", t->id);
+				return;
+			}
+	}
+	if (t->op->uses_socket) {
+		const char *name;
+		if (task_arg_str(t, "socket", &name) != 0)
+			goto started;
+		t->sock = agent_sock_find(a, name);
+		if (t->sock == NULL) {
+			task_agent_error(t, "no socket named '%s'", name);
+			goto started;
+		}
+		if (t->sock->fd < 0) {
+			task_errno(t, EBADF);
+			goto started;
+		}
+	}
+	if (t->op->check(a, t) != 0)
+		goto started;
+	t->op->run(a, t);
+started:
+	if (t->background) {
+		json_t *m = json_pack("{s:s, s:I}", "type", "started", "seq", (json_int_t)t->seq);
+		session_send(s, m);
+		json_decref(m);
+	}
+}
+
+static void
+session_frame(struct session *s, json_t *msg)
+{
+	const char *type = json_string_value(json_object_get(msg, "type"));
+
+	log_debug("frame %s", type ? type : "(no type)");
+	if (type == NULL) {
+		session_drop(s, "frame has no \"type\"");
+		return;
+	}
+	if (strcmp(type, "hello") == 0) {
+		json_t *v = json_object_get(msg, "version");
+		if (!json_is_integer(v) || json_integer_value(v) != PROTO_VERSION) {
+			char why[128];
+			snprintf(why, sizeof why, "protocol version mismatch (agent speaks %d)", PROTO_VERSION);
+			session_drop(s, why);
+			return;
+		}
+		const char *host = json_string_value(json_object_get(msg, "host"));
+		if (host != NULL)
+			log_set_tag(host);
+		json_t *reply = hello_info(json_string_value(json_object_get(msg, "addr")),
+		    json_string_value(json_object_get(msg, "iface")));
+		session_send(s, reply);
+		json_decref(reply);
+		s->hello = 1;
+	} else if (!s->hello) {
+		session_drop(s, "first frame is not hello");
+	} else if (strcmp(type, "step") == 0) {
+		if (!json_is_integer(json_object_get(msg, "seq")) ||
+		    !json_is_string(json_object_get(msg, "op"))) {
+			session_drop(s, "step frame without seq or op");
+			return;
+		}
+		session_step(s, msg);
+	} else if (strcmp(type, "bye") == 0) {
+		json_t *m = json_pack("{s:s}", "type", "bye");
+		session_send(s, m);
+		json_decref(m);
+		s->ended = 1;
+	} else {
+		char why[128];
+		snprintf(why, sizeof why, "unknown message type \"%.40s\"", type);
+		session_drop(s, why);
+	}
+}
+
+/* Reports finished foreground tasks, wakes waits, frees what is done with. */
+static void
+session_reap(struct session *s)
+{
+	struct agent *a = &s->agent;
+	struct task **tp, *t;
+	int progress = 1;
+
+	while (progress) {
+		progress = 0;
+		for (t = a->tasks; t != NULL; t = t->next)
+			if (!t->done && t->target != NULL && t->target->done &&
+			    strcmp(t->op->name, "wait") == 0) {
+				t->op->run(a, t);
+				progress = 1;
+			}
+	}
+	for (tp = &a->tasks; (t = *tp) != NULL;) {
+		if (t->done && !t->background) {
+			json_t *m = json_pack("{s:s, s:I, s:O}", "type", "result",
+			    "seq", (json_int_t)t->seq, "result", t->result);
+			session_send(s, m);
+			json_decref(m);
+			*tp = t->next;
+			/* a collected background task may now go too, unless another wait points at it */
+			task_free(t);
+			continue;
+		}
+		tp = &t->next;
+	}
+	for (tp = &a->tasks; (t = *tp) != NULL;) {
+		int referenced = 0;
+		if (t->background && t->collected) {
+			for (struct task *o = a->tasks; o != NULL; o = o->next)
+				if (o->target == t)
+					referenced = 1;
+			if (!referenced) {
+				*tp = t->next;
+				task_free(t);
+				continue;
+			}
+		}
+		tp = &t->next;
+	}
+}
+
+static void
+session_end(struct session *s)
+{
+	struct task *t, *next;
+	for (t = s->agent.tasks; t != NULL; t = next) {
+		next = t->next;
+		task_free(t);
+	}
+	s->agent.tasks = NULL;
+	agent_sock_close_all(&s->agent);
+	frame_reader_free(&s->rd);
+}
+
+static void
+session_serve(int in_fd, int out_fd)
+{
+	struct session s;
+	struct pollfd *pfds = NULL;
+	struct task **ptasks = NULL;
+	size_t cap = 0;
+
+	memset(&s, 0, sizeof s);
+	s.in_fd = in_fd;
+	s.agent.out_fd = out_fd;
+	frame_reader_init(&s.rd, FRAME_MAX);
+	fcntl(in_fd, F_SETFL, fcntl(in_fd, F_GETFL) | O_NONBLOCK);
+
+	while (!s.ended) {
+		size_t n = 1, ntasks = 0;
+		int64_t now = time_mono_ns(), next = -1;
+		int timeout_ms;
+
+		for (struct task *t = s.agent.tasks; t != NULL; t = t->next)
+			ntasks++;
+		if (ntasks + 1 > cap) {
+			cap = (ntasks + 1) * 2;
+			pfds = xrealloc(pfds, cap * sizeof *pfds);
+			ptasks = xrealloc(ptasks, cap * sizeof *ptasks);
+		}
+		pfds[0] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
+		for (struct task *t = s.agent.tasks; t != NULL; t = t->next) {
+			if (t->done)
+				continue;
+			if (t->deadline != 0 && (next < 0 || t->deadline < next))
+				next = t->deadline;
+			if (t->wait_fd >= 0) {
+				ptasks[n] = t;
+				pfds[n++] = (struct pollfd){ .fd = t->wait_fd, .events = t->wait_events };
+			}
+		}
+		if (next < 0)
+			timeout_ms = -1;
+		else if (next <= now)
+			timeout_ms = 0;
+		else
+			timeout_ms = (int)((next - now + 999999) / 1000000);
+		if (poll(pfds, n, timeout_ms) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_warn("poll: %s", strerror(errno));
+			break;
+		}
+		for (size_t i = 1; i < n; i++) {
+			struct task *t = ptasks[i];
+			if (pfds[i].revents != 0 && !t->done) {
+				t->wait_fd = -1;
+				t->op->run(&s.agent, t);
+			}
+		}
+		now = time_mono_ns();
+		for (struct task *t = s.agent.tasks; t != NULL; t = t->next) {
+			if (t->done || t->deadline == 0 || t->deadline > now)
+				continue;
+			if (t->op->expire != NULL)
+				t->op->expire(&s.agent, t);
+			if (!t->done) {
+				json_object_set_new(t->result, "timeout_reason", json_string(
+				    t->deadline_is_socket ? "socket timeout" : "step timeout"));
+				task_errno(t, ERR_TIMEOUT);
+			}
+		}
+		if (pfds[0].revents != 0) {
+			ssize_t r = frame_reader_fill(&s.rd, in_fd);
+			if (r == 0) {
+				log_debug("controller closed the channel");
+				break;
+			}
+			if (r < 0 && errno != EAGAIN) {
+				log_warn("read from controller: %s", strerror(errno));
+				break;
+			}
+			for (;;) {
+				json_t *msg;
+				char err[256];
+				int rc = frame_reader_next(&s.rd, &msg, err, sizeof err);
+				if (rc == 0)
+					break;
+				if (rc < 0) {
+					session_drop(&s, err);
+					break;
+				}
+				session_frame(&s, msg);
+				json_decref(msg);
+				if (s.ended)
+					break;
+			}
+		}
+		session_reap(&s);
+	}
+	free(pfds);
+	free(ptasks);
+	session_end(&s);
+}
+
+static int
+serve_unix(const char *path)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int lfd;
+
+	if (strlen(path) >= sizeof sun.sun_path) {
+		log_warn("unix socket path too long: %s", path);
+		return 2;
+	}
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", path);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0) {
+		log_warn("socket: %s", strerror(errno));
+		return 1;
+	}
+	unlink(path);
+	mode_t old = umask(077);
+	if (bind(lfd, (struct sockaddr *)&sun, sizeof sun) != 0 || listen(lfd, 4) != 0) {
+		umask(old);
+		log_warn("listen on %s: %s", path, strerror(errno));
+		close(lfd);
+		return 1;
+	}
+	umask(old);
+	log_info("listening on unix:%s", path);
+	for (;;) {
+		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			log_warn("accept: %s", strerror(errno));
+			break;
+		}
+		log_info("controller connected");
+		session_serve(fd, fd);
+		close(fd);
+		log_set_tag(NULL);
+		log_info("session ended; ready for the next one");
+	}
+	close(lfd);
+	return 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "stdio", no_argument, NULL, 's' },
+		{ "unix", required_argument, NULL, 'u' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, use_stdio = 0;
+	const char *unix_path = NULL;
+
+	log_init(argv[0]);
+	signal(SIGPIPE, SIG_IGN);
+	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 's': use_stdio = 1; break;
+		case 'u': unix_path = optarg; break;
+		case 'n': log_set_tag(optarg); break;
+		case 'v': log_set_verbose(1); break;
+		case 'V': printf("verona-agent %s (protocol %d)\n", VERONA_VERSION, PROTO_VERSION); return 0;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc || use_stdio == (unix_path != NULL)) {
+		usage(stderr);
+		return 2;
+	}
+	if (use_stdio) {
+		int out = dup(1);
+		/* keep stray writes to stdout away from the channel */
+		int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
+		if (out < 0 || devnull < 0) {
+			log_warn("dup: %s", strerror(errno));
+			return 1;
+		}
+		dup2(devnull, 1);
+		close(devnull);
+		fcntl(out, F_SETFD, FD_CLOEXEC);
+		session_serve(0, out);
+		return 0;
+	}
+	return serve_unix(unix_path);
+}

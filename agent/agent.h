@@ -1,0 +1,101 @@
+/*
+ * agent.h — verona-agent: one event loop (poll) over the control channel and
+ * the sockets of the steps it runs.  Every step is a task; an operation is a
+ * table entry (op-*.c) whose check() validates and resolves the arguments
+ * and whose run() makes the non-blocking call, returning OP_WAIT with the fd
+ * and events to wait for when the call would block.
+ */
+#ifndef VERONA_AGENT_H
+#define VERONA_AGENT_H
+#include <stdint.h>
+#include <sys/socket.h>
+#include <jansson.h>
+#include "util.h"
+
+/* A named socket of the experiment ("sock", "conn"). */
+struct vsock {
+	char		*name;
+	int		 fd;		/* -1 once closed */
+	int		 type;		/* SOCK_STREAM, SOCK_DGRAM */
+	int		 family;
+	double		 timeout;	/* Python settimeout: <0 none (blocking), 0 non-blocking */
+	struct vsock	*next;
+};
+
+enum op_status {
+	OP_DONE,
+	OP_WAIT,
+};
+
+struct task;
+struct agent;
+
+struct op_entry {
+	const char	*name;
+	int		 uses_socket;	/* args.socket names an existing socket */
+	/* Validates args; 0, or -1 after task_agent_error(). */
+	int		(*check)(struct agent *, struct task *);
+	/* Makes the call; OP_DONE with the result set, or OP_WAIT. */
+	enum op_status	(*run)(struct agent *, struct task *);
+	/* At the deadline; NULL means "report timeout". */
+	void		(*expire)(struct agent *, struct task *);
+};
+
+struct task {
+	int64_t			 seq;
+	char			*id;		/* step id or NULL */
+	int			 background;
+	int			 done;
+	int			 collected;	/* a wait took its result */
+	const struct op_entry	*op;
+	json_t			*args;
+	json_t			*result;	/* built by the op */
+	struct vsock		*sock;		/* when op->uses_socket */
+	int64_t			 start_ns;	/* CLOCK_REALTIME */
+	int64_t			 deadline;	/* CLOCK_MONOTONIC ns; 0 none */
+	int			 deadline_is_socket; /* the socket's timeout, not the step's */
+	int64_t			 step_deadline;	/* CLOCK_MONOTONIC ns */
+	int			 wait_fd;
+	short			 wait_events;
+	/* op state */
+	unsigned char		*payload;
+	size_t			 payload_len;
+	size_t			 off;
+	struct buf		 in;
+	struct task		*target;	/* wait/kill */
+	struct task		*next;
+};
+
+struct agent {
+	struct vsock	*socks;
+	struct task	*tasks;
+	int		 out_fd;
+};
+
+/* op.c */
+const struct op_entry	*op_find(const char *);
+struct vsock	*agent_sock_find(struct agent *, const char *);
+struct vsock	*agent_sock_add(struct agent *, const char *, int fd, int type, int family);
+void		 agent_sock_close_all(struct agent *);
+struct task	*agent_task_find_id(struct agent *, const char *);
+
+/* Result helpers: each finishes the task. */
+void	task_ok(struct task *, json_t *ret);		/* steals ret (may be NULL) */
+void	task_errno(struct task *, int err);
+void	task_agent_error(struct task *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* Arms a wait on the task's socket fd; returns OP_WAIT, or finishes the
+ * task with EAGAIN (non-blocking socket) and returns OP_DONE. */
+enum op_status	task_block(struct task *, short events);
+void	task_set_addr(struct task *, const char *key, const struct sockaddr *, socklen_t);
+void	task_set_local_peer(struct task *, int fd);
+/* Argument accessors: 0, or -1 after task_agent_error(). */
+int	task_arg_str(struct task *, const char *key, const char **out);
+int	task_arg_int(struct task *, const char *key, long long *out, int required, long long dflt);
+int	task_arg_addr(struct task *, const char *key, struct sockaddr_storage *, socklen_t *);
+int	task_arg_data(struct task *, const char *key);	/* into payload */
+void	task_set_data(struct task *, const void *, size_t);
+
+/* hello.c */
+json_t	*hello_info(const char *addr, const char *iface);
+
+#endif

@@ -1,0 +1,50 @@
+/* op-recv.c — data = sock.recv(size): one call; b'' at end of stream. */
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+
+#include "agent.h"
+
+#define RECV_MAX	(16 * 1024 * 1024)
+
+static int
+op_recv_check(struct agent *a, struct task *t)
+{
+	long long size;
+	(void)a;
+	if (task_arg_int(t, "size", &size, 1, 0) != 0)
+		return -1;
+	if (size < 0 || size > RECV_MAX) {
+		task_agent_error(t, "recv: size %lld out of range 0..%d", size, RECV_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+static enum op_status
+op_recv_run(struct agent *a, struct task *t)
+{
+	long long size;
+	ssize_t n;
+	(void)a;
+
+	task_arg_int(t, "size", &size, 1, 0);
+	buf_reserve(&t->in, (size_t)size);
+	n = recv(t->sock->fd, t->in.data, (size_t)size, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return task_block(t, POLLIN);
+		task_errno(t, errno);
+		return OP_DONE;
+	}
+	task_set_data(t, t->in.data, (size_t)n);
+	task_set_local_peer(t, t->sock->fd);
+	task_ok(t, json_integer(n));
+	return OP_DONE;
+}
+
+const struct op_entry op_recv_entry = {
+	.name = "recv", .uses_socket = 1,
+	.check = op_recv_check, .run = op_recv_run,
+};

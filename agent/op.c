@@ -1,0 +1,254 @@
+/*
+ * op.c — the table of step operations (one op-*.c file each) and the helpers
+ * they share: argument accessors, result builders, socket table.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "addr.h"
+#include "errnames.h"
+
+extern const struct op_entry op_socket_entry, op_bind_entry, op_listen_entry,
+    op_accept_entry, op_connect_entry, op_send_entry, op_sendall_entry,
+    op_sendto_entry, op_recv_entry, op_recvall_entry, op_recvfrom_entry,
+    op_shutdown_entry, op_close_entry, op_setsockopt_entry,
+    op_settimeout_entry, op_getsockname_entry, op_getpeername_entry,
+    op_sleep_entry, op_wait_entry, op_kill_entry;
+
+static const struct op_entry *const op_table[] = {
+	&op_socket_entry, &op_bind_entry, &op_listen_entry, &op_accept_entry,
+	&op_connect_entry, &op_send_entry, &op_sendall_entry, &op_sendto_entry,
+	&op_recv_entry, &op_recvall_entry, &op_recvfrom_entry,
+	&op_shutdown_entry, &op_close_entry, &op_setsockopt_entry,
+	&op_settimeout_entry, &op_getsockname_entry, &op_getpeername_entry,
+	&op_sleep_entry, &op_wait_entry, &op_kill_entry,
+};
+
+const struct op_entry *
+op_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof op_table / sizeof op_table[0]; i++)
+		if (strcmp(op_table[i]->name, name) == 0)
+			return op_table[i];
+	return NULL;
+}
+
+struct vsock *
+agent_sock_find(struct agent *a, const char *name)
+{
+	for (struct vsock *s = a->socks; s != NULL; s = s->next)
+		if (strcmp(s->name, name) == 0)
+			return s;
+	return NULL;
+}
+
+struct vsock *
+agent_sock_add(struct agent *a, const char *name, int fd, int type, int family)
+{
+	struct vsock *s = agent_sock_find(a, name);
+
+	if (s != NULL) {
+		/* Rebinding a Python name drops (and so closes) the old socket. */
+		if (s->fd >= 0)
+			close(s->fd);
+	} else {
+		s = xcalloc(1, sizeof *s);
+		s->name = xstrdup(name);
+		s->next = a->socks;
+		a->socks = s;
+	}
+	s->fd = fd;
+	s->type = type;
+	s->family = family;
+	s->timeout = -1;
+	return s;
+}
+
+void
+agent_sock_close_all(struct agent *a)
+{
+	struct vsock *s, *next;
+	for (s = a->socks; s != NULL; s = next) {
+		next = s->next;
+		if (s->fd >= 0)
+			close(s->fd);
+		free(s->name);
+		free(s);
+	}
+	a->socks = NULL;
+}
+
+struct task *
+agent_task_find_id(struct agent *a, const char *id)
+{
+	for (struct task *t = a->tasks; t != NULL; t = t->next)
+		if (t->id != NULL && strcmp(t->id, id) == 0)
+			return t;
+	return NULL;
+}
+
+static void
+task_finish(struct task *t)
+{
+	json_object_set_new(t->result, "start_ns", json_integer(t->start_ns));
+	json_object_set_new(t->result, "end_ns", json_integer(time_realtime_ns()));
+	t->done = 1;
+	t->wait_fd = -1;
+}
+
+void
+task_ok(struct task *t, json_t *ret)
+{
+	json_object_set_new(t->result, "ok", json_true());
+	json_object_set_new(t->result, "ret", ret ? ret : json_null());
+	json_object_set_new(t->result, "errno", json_integer(0));
+	task_finish(t);
+}
+
+void
+task_errno(struct task *t, int err)
+{
+	const char *name = errname_name(err);
+	char text[256];
+
+	errname_pyformat(err, text, sizeof text);
+	json_object_set_new(t->result, "ok", json_false());
+	json_object_set_new(t->result, "ret", json_null());
+	json_object_set_new(t->result, "errno", json_integer(err));
+	json_object_set_new(t->result, "error", json_string(name ? name : "EUNKNOWN"));
+	if (err == ERR_TIMEOUT)
+		json_object_set_new(t->result, "message", json_string("timed out"));
+	else if (err == ERR_EOF)
+		json_object_set_new(t->result, "message", json_string("socket closed"));
+	else
+		json_object_set_new(t->result, "message", json_string(strerror(err)));
+	json_object_set_new(t->result, "python", json_string(text));
+	task_finish(t);
+}
+
+void
+task_agent_error(struct task *t, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	json_object_set_new(t->result, "ok", json_false());
+	json_object_set_new(t->result, "ret", json_null());
+	json_object_set_new(t->result, "agent_error", json_string(msg));
+	free(msg);
+	task_finish(t);
+}
+
+enum op_status
+task_block(struct task *t, short events)
+{
+	if (t->sock != NULL && t->sock->timeout == 0) {
+		task_errno(t, EAGAIN);
+		return OP_DONE;
+	}
+	t->wait_fd = t->sock ? t->sock->fd : -1;
+	t->wait_events = events;
+	if (t->sock != NULL && t->sock->timeout > 0 && !t->deadline_is_socket) {
+		int64_t d = time_mono_ns() + (int64_t)(t->sock->timeout * 1e9);
+		if (t->deadline == 0 || d <= t->deadline) {
+			t->deadline = d;
+			t->deadline_is_socket = 1;
+		}
+	}
+	return OP_WAIT;
+}
+
+void
+task_set_addr(struct task *t, const char *key, const struct sockaddr *sa, socklen_t len)
+{
+	json_t *j = addr_to_json(sa, len);
+	if (j != NULL)
+		json_object_set_new(t->result, key, j);
+}
+
+void
+task_set_local_peer(struct task *t, int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(fd, (struct sockaddr *)&ss, &len) == 0)
+		task_set_addr(t, "local", (struct sockaddr *)&ss, len);
+	len = sizeof ss;
+	if (getpeername(fd, (struct sockaddr *)&ss, &len) == 0)
+		task_set_addr(t, "peer", (struct sockaddr *)&ss, len);
+}
+
+int
+task_arg_str(struct task *t, const char *key, const char **out)
+{
+	json_t *v = json_object_get(t->args, key);
+	if (!json_is_string(v)) {
+		task_agent_error(t, "%s: argument '%s' must be a string", t->op->name, key);
+		return -1;
+	}
+	*out = json_string_value(v);
+	return 0;
+}
+
+int
+task_arg_int(struct task *t, const char *key, long long *out, int required, long long dflt)
+{
+	json_t *v = json_object_get(t->args, key);
+	if (v == NULL || json_is_null(v)) {
+		if (required) {
+			task_agent_error(t, "%s: argument '%s' is missing", t->op->name, key);
+			return -1;
+		}
+		*out = dflt;
+		return 0;
+	}
+	if (!json_is_integer(v)) {
+		task_agent_error(t, "%s: argument '%s' must be an integer", t->op->name, key);
+		return -1;
+	}
+	*out = json_integer_value(v);
+	return 0;
+}
+
+int
+task_arg_addr(struct task *t, const char *key, struct sockaddr_storage *ss, socklen_t *len)
+{
+	if (addr_from_json(json_object_get(t->args, key), ss, len) != 0) {
+		task_agent_error(t, "%s: argument '%s' must be an address {ip, port}", t->op->name, key);
+		return -1;
+	}
+	return 0;
+}
+
+int
+task_arg_data(struct task *t, const char *key)
+{
+	const char *s;
+	if (task_arg_str(t, key, &s) != 0)
+		return -1;
+	free(t->payload);
+	t->payload = NULL;
+	if (b64_decode(s, &t->payload, &t->payload_len) != 0) {
+		task_agent_error(t, "%s: argument '%s' is not base64", t->op->name, key);
+		return -1;
+	}
+	return 0;
+}
+
+void
+task_set_data(struct task *t, const void *p, size_t n)
+{
+	char *b = b64_encode(p, n);
+	json_object_set_new(t->result, "data", json_string(b));
+	json_object_set_new(t->result, "data_len", json_integer((json_int_t)n));
+	free(b);
+}

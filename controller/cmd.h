@@ -1,0 +1,23 @@
+/*
+ * cmd.h — verona's commands, one file each (cmd-*.c), like tmux's: each
+ * exports a const struct cmd_entry listed in verona.c's cmd_table[].
+ */
+#ifndef VERONA_CMD_H
+#define VERONA_CMD_H
+#include <jansson.h>
+
+struct cmd_entry {
+	const char	*name;
+	const char	*usage;		/* after "verona NAME " */
+	const char	*summary;	/* one line */
+	const char	*help;		/* the options, for --help */
+	int		(*exec)(int argc, char **argv);
+};
+
+extern const struct cmd_entry cmd_run_entry, cmd_validate_entry, cmd_up_entry, cmd_down_entry;
+
+/* Prints "usage: verona NAME USAGE" (and help when full) to f. */
+void	cmd_usage(const struct cmd_entry *, FILE *f, int full);
+/* Parses -D name=value into defines; 0, or -1 after a message. */
+int	cmd_define(json_t *defines, const char *arg);
+#endif

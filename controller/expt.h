@@ -1,0 +1,119 @@
+/*
+ * expt.h — an experiment as loaded from YAML (DESIGN section 2): hosts,
+ * variables, and the steps after ${var} substitution and repeat expansion.
+ * Everything is owned by the struct experiment; expt_free() releases it.
+ */
+#ifndef VERONA_EXPT_H
+#define VERONA_EXPT_H
+#include <stddef.h>
+#include <stdio.h>
+#include <jansson.h>
+
+struct pos {
+	int	line;		/* 1-based */
+	int	col;		/* 1-based */
+};
+
+/* Errors of one file, all collected in one pass. */
+struct errlist {
+	char	**msgs;		/* "file:line:col: message" */
+	size_t	  n;
+};
+void	errlist_add(struct errlist *, const char *file, struct pos, const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
+void	errlist_print(const struct errlist *, FILE *);
+void	errlist_free(struct errlist *);
+
+struct bytes {
+	unsigned char	*p;
+	size_t		 len;
+	int		 set;
+};
+
+/* An address as written in the file, resolved when the step runs. */
+enum aref_kind {
+	AREF_HOSTPORT,		/* HOST:PORT, IP:PORT, any:PORT, localhost:PORT, or HOST alone (no port) */
+	AREF_SOCKET,		/* HOST.SOCKET */
+};
+struct aref {
+	enum aref_kind	 kind;
+	char		*text;		/* as written, variables substituted */
+	char		*host;		/* host name, IP literal, "any", "localhost" */
+	char		*sock;		/* AREF_SOCKET */
+	int		 port;		/* -1: none written */
+};
+
+struct expect {
+	struct pos	 pos;
+	int		 given;		/* an expect: key was written */
+	int		 err;		/* expected errno (or ERR_TIMEOUT, ERR_EOF); 0: success */
+	int		 has_ret;
+	long long	 ret;
+	struct bytes	 data;
+	struct bytes	 data_prefix;
+	char		*data_regex;
+	struct aref	*from;
+	struct aref	*peer;
+	double		 within;	/* seconds; <0 unset */
+	int		 has_exit;	/* exec (later issue) */
+	int		 exit;
+	char		*stdout_text;
+	char		*stdout_regex;
+	json_t		*packets;	/* array of patterns, or "none"; run not yet supported */
+};
+
+struct step {
+	struct pos	 pos;
+	int		 number;	/* 1-based, after expansion */
+	char		*host;		/* NULL for a top-level sleep */
+	char		*op;
+	char		*sock;		/* the socket operand; for "socket", the new name */
+	json_t		*args;		/* static arguments for the agent */
+	struct bytes	 data;		/* send, sendall, sendto, exec stdin */
+	struct aref	*addr;		/* bind, connect */
+	struct aref	*to;		/* sendto */
+	char		*id;
+	char		*target;	/* wait, kill: the id */
+	int		 background;
+	double		 timeout;	/* seconds */
+	struct expect	 expect;
+	const char	*unsupported;	/* what this build cannot run yet, or NULL */
+	struct pos	 unsupported_pos;
+};
+
+struct host {
+	char		*name;
+	char		*addr;		/* IP literal */
+	int		 prefix;	/* prefix length for the local testbed */
+	int		 family;
+	char		*iface;		/* NULL: found from the address */
+	struct pos	 pos;
+};
+
+struct experiment {
+	char		*file;
+	char		*dir;
+	char		*name;
+	char		*summary;
+	char		*sha256;	/* of the file's bytes */
+	char		*text;		/* the file's bytes */
+	size_t		 text_len;
+	struct host	*hosts;
+	size_t		 nhosts;
+	struct step	*steps;
+	size_t		 nsteps;
+	json_t		*vars;		/* final values: file vars overridden by -D */
+	json_t		*defines;	/* the -D values */
+	const char	*unsupported;	/* first part that this build cannot run, or NULL */
+	struct pos	 unsupported_pos;
+};
+
+/*
+ * Loads and validates path.  defines maps names to string values (-D).
+ * Returns NULL when there were errors (all of them in errs).
+ */
+struct experiment	*expt_load(const char *path, json_t *defines, struct errlist *errs);
+void			 expt_free(struct experiment *);
+const struct host	*expt_host(const struct experiment *, const char *name);
+
+#endif

@@ -1,0 +1,1523 @@
+/*
+ * load.c — the experiment loader: YAML (libyaml's document API, which keeps
+ * every node's line and column) to a struct experiment.  Like an OpenBSD
+ * daemon's config parser it reports every error of the file in one pass, each
+ * as file:line:column, and goes on after an error wherever it can.
+ *
+ * Order of work: hosts, vars (-D overrides), then steps in order, tracking
+ * per host which socket names exist so far and which background ids are
+ * open, so a use before definition or a wait on an unknown id is caught
+ * before anything runs.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <regex.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <yaml.h>
+
+#include "addr.h"
+#include "errnames.h"
+#include "expt.h"
+#include "ops.h"
+#include "pack.h"
+#include "util.h"
+
+#define LOAD_MAX_STEPS		100000
+#define LOAD_MAX_DATA		(16 * 1024 * 1024)
+#define LOAD_MAX_REPEAT_DEPTH	8
+#define LOAD_MAX_FILE		(4 * 1024 * 1024)
+
+struct loader {
+	const char		*file;
+	yaml_document_t		 doc;
+	struct errlist		*errs;
+	struct experiment	*x;
+	json_t			*vars;		/* name -> string */
+	const char		*rep_name[LOAD_MAX_REPEAT_DEPTH];
+	long long		 rep_val[LOAD_MAX_REPEAT_DEPTH];
+	int			 rep_depth;
+	size_t			 cap;
+	json_t			*socks;		/* host -> {socket: 1} */
+	json_t			*ids;		/* id -> {host, background, line, col, collected} */
+	int			 too_many;
+};
+
+/* ---- errors ---- */
+
+void
+errlist_add(struct errlist *e, const char *file, struct pos p, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg, *full;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	full = xasprintf("%s:%d:%d: %s", file, p.line, p.col, msg);
+	free(msg);
+	/* a repeat expands its steps many times: say each error once */
+	for (size_t i = 0; i < e->n; i++)
+		if (strcmp(e->msgs[i], full) == 0) {
+			free(full);
+			return;
+		}
+	e->msgs = xrealloc(e->msgs, (e->n + 1) * sizeof *e->msgs);
+	e->msgs[e->n++] = full;
+}
+
+void
+errlist_print(const struct errlist *e, FILE *f)
+{
+	for (size_t i = 0; i < e->n; i++)
+		fprintf(f, "%s\n", e->msgs[i]);
+}
+
+void
+errlist_free(struct errlist *e)
+{
+	for (size_t i = 0; i < e->n; i++)
+		free(e->msgs[i]);
+	free(e->msgs);
+	e->msgs = NULL;
+	e->n = 0;
+}
+
+static struct pos
+npos(const yaml_node_t *n)
+{
+	struct pos p = { 1, 1 };
+	if (n != NULL) {
+		p.line = (int)n->start_mark.line + 1;
+		p.col = (int)n->start_mark.column + 1;
+	}
+	return p;
+}
+
+static void lerr(struct loader *, const yaml_node_t *, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+lerr(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
+{
+	va_list ap;
+	char *msg;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	errlist_add(L->errs, L->file, npos(n), "%s", msg);
+	free(msg);
+}
+
+/* ---- nodes ---- */
+
+static yaml_node_t *
+node(struct loader *L, int id)
+{
+	return yaml_document_get_node(&L->doc, id);
+}
+
+static const char *
+node_kind(const yaml_node_t *n)
+{
+	switch (n->type) {
+	case YAML_SCALAR_NODE: return "a scalar";
+	case YAML_SEQUENCE_NODE: return "a list";
+	case YAML_MAPPING_NODE: return "a map";
+	case YAML_NO_NODE: return "nothing";
+	}
+	return "?";
+}
+
+static int
+is_scalar(const yaml_node_t *n)
+{
+	return n != NULL && n->type == YAML_SCALAR_NODE;
+}
+
+/* The raw text of a scalar (no substitution); static storage of the document. */
+static const char *
+raw(const yaml_node_t *n)
+{
+	return (const char *)n->data.scalar.value;
+}
+
+static int
+is_null_scalar(const yaml_node_t *n)
+{
+	if (!is_scalar(n) || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	const char *s = raw(n);
+	return s[0] == '\0' || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	    strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+static yaml_node_t *
+map_get(struct loader *L, yaml_node_t *m, const char *key)
+{
+	yaml_node_pair_t *p;
+	if (m == NULL || m->type != YAML_MAPPING_NODE)
+		return NULL;
+	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key);
+		if (is_scalar(k) && strcmp(raw(k), key) == 0)
+			return node(L, p->value);
+	}
+	return NULL;
+}
+
+static size_t
+map_len(const yaml_node_t *m)
+{
+	return (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+}
+
+/* Reports keys of m not in allowed (NULL-terminated) and duplicate keys. */
+static void
+check_keys_from(struct loader *L, yaml_node_t *m, size_t from, const char *const *allowed, const char *what)
+{
+	yaml_node_pair_t *p, *q;
+	for (p = m->data.mapping.pairs.start + from; p < m->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key);
+		int ok = 0;
+		if (!is_scalar(k)) {
+			lerr(L, k, "%s: a key must be a scalar", what);
+			continue;
+		}
+		for (q = m->data.mapping.pairs.start; q < p; q++) {
+			yaml_node_t *k2 = node(L, q->key);
+			if (is_scalar(k2) && strcmp(raw(k2), raw(k)) == 0) {
+				lerr(L, k, "%s: duplicate key '%s'", what, raw(k));
+				break;
+			}
+		}
+		for (const char *const *a = allowed; *a != NULL; a++)
+			if (strcmp(*a, raw(k)) == 0)
+				ok = 1;
+		if (!ok) {
+			struct buf b;
+			buf_init(&b);
+			for (const char *const *a = allowed; *a != NULL; a++)
+				buf_printf(&b, "%s%s", a == allowed ? "" : ", ", *a);
+			lerr(L, k, "%s: unknown key '%s' (expected %s)", what, raw(k), (char *)b.data);
+			buf_free(&b);
+		}
+	}
+}
+
+static void
+check_keys(struct loader *L, yaml_node_t *m, const char *const *allowed, const char *what)
+{
+	check_keys_from(L, m, 0, allowed, what);
+}
+
+static int
+is_ident(const char *s)
+{
+	if (!(isalpha((unsigned char)*s) || *s == '_'))
+		return 0;
+	for (s++; *s; s++)
+		if (!(isalnum((unsigned char)*s) || *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+/* ---- variables ---- */
+
+/* The scalar's text with ${name} substituted ($${ is a literal ${); NULL after an error. */
+static char *
+subst(struct loader *L, yaml_node_t *n)
+{
+	const char *s;
+	struct buf b;
+
+	if (!is_scalar(n)) {
+		lerr(L, n, "expected a scalar, found %s", node_kind(n));
+		return NULL;
+	}
+	s = raw(n);
+	if (n->data.scalar.length != strlen(s)) {
+		lerr(L, n, "text contains a NUL character");
+		return NULL;
+	}
+	if (strchr(s, '$') == NULL)
+		return xstrdup(s);
+	buf_init(&b);
+	while (*s) {
+		if (s[0] == '$' && s[1] == '$' && s[2] == '{') {
+			buf_adds(&b, "${");
+			s += 3;
+			continue;
+		}
+		if (s[0] == '$' && s[1] == '{') {
+			const char *end = strchr(s + 2, '}');
+			char *name;
+			int found = 0;
+			if (end == NULL) {
+				lerr(L, n, "unterminated ${ in '%s'", raw(n));
+				buf_free(&b);
+				return NULL;
+			}
+			name = xstrndup(s + 2, (size_t)(end - s - 2));
+			for (int d = L->rep_depth - 1; d >= 0 && !found; d--)
+				if (strcmp(L->rep_name[d], name) == 0) {
+					buf_printf(&b, "%lld", L->rep_val[d]);
+					found = 1;
+				}
+			if (!found) {
+				json_t *v = json_object_get(L->vars, name);
+				if (v != NULL) {
+					buf_adds(&b, json_string_value(v));
+					found = 1;
+				}
+			}
+			if (!found) {
+				if (strcmp(name, "i") == 0)
+					lerr(L, n, "undefined variable 'i' (${i} exists only inside a repeat)");
+				else
+					lerr(L, n, "undefined variable '%s'", name);
+				free(name);
+				buf_free(&b);
+				return NULL;
+			}
+			free(name);
+			s = end + 1;
+			continue;
+		}
+		buf_addc(&b, *s++);
+	}
+	return buf_steal(&b, NULL);
+}
+
+static int
+parse_int_text(const char *s, long long *out)
+{
+	char *end;
+	errno = 0;
+	if (*s == '\0' || isspace((unsigned char)*s))
+		return -1;
+	long long v = strtoll(s, &end, 0);
+	if (errno != 0 || *end != '\0')
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+get_int(struct loader *L, yaml_node_t *n, const char *what, long long min, long long max, long long *out)
+{
+	char *s = subst(L, n);
+	long long v;
+	if (s == NULL)
+		return -1;
+	if (parse_int_text(s, &v) != 0) {
+		lerr(L, n, "%s must be an integer, not '%s'", what, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	if (v < min || v > max) {
+		lerr(L, n, "%s %lld out of range %lld..%lld", what, v, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+get_num(struct loader *L, yaml_node_t *n, const char *what, double min, double max, double *out)
+{
+	char *s = subst(L, n), *end;
+	double v;
+	if (s == NULL)
+		return -1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (*s == '\0' || *end != '\0' || errno != 0 || !isfinite(v)) {
+		lerr(L, n, "%s must be a number, not '%s'", what, s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	if (v < min || v > max) {
+		lerr(L, n, "%s %g out of range %g..%g", what, v, min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+get_bool(struct loader *L, yaml_node_t *n, const char *what, int *out)
+{
+	char *s = subst(L, n);
+	static const char *const yes[] = { "true", "yes", "on", "True", "TRUE", "Yes", "On" };
+	static const char *const no[] = { "false", "no", "off", "False", "FALSE", "No", "Off" };
+	if (s == NULL)
+		return -1;
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++) {
+		if (strcmp(s, yes[i]) == 0) { *out = 1; free(s); return 0; }
+		if (strcmp(s, no[i]) == 0) { *out = 0; free(s); return 0; }
+	}
+	lerr(L, n, "%s must be true or false, not '%s'", what, s);
+	free(s);
+	return -1;
+}
+
+static int
+get_enum(struct loader *L, yaml_node_t *n, const char *what, const char *const *choices, const char **out)
+{
+	char *s = subst(L, n);
+	struct buf b;
+	if (s == NULL)
+		return -1;
+	for (const char *const *c = choices; *c; c++)
+		if (strcmp(*c, s) == 0) {
+			*out = *c;
+			free(s);
+			return 0;
+		}
+	buf_init(&b);
+	for (const char *const *c = choices; *c; c++)
+		buf_printf(&b, "%s%s", c == choices ? "" : ", ", *c);
+	lerr(L, n, "%s must be one of %s, not '%s'", what, (char *)b.data, s);
+	buf_free(&b);
+	free(s);
+	return -1;
+}
+
+/* ---- addresses ---- */
+
+static void
+aref_free(struct aref *a)
+{
+	if (a == NULL)
+		return;
+	free(a->text);
+	free(a->host);
+	free(a->sock);
+	free(a);
+}
+
+static int
+host_has_socket(struct loader *L, const char *host, const char *sock)
+{
+	json_t *h = json_object_get(L->socks, host);
+	return h != NULL && json_object_get(h, sock) != NULL;
+}
+
+/*
+ * Parses an address.  need_port: 1 a port is required, 0 optional (expect
+ * from/peer).  Socket references are checked against the sockets defined
+ * on that host so far.
+ */
+static struct aref *
+parse_addr(struct loader *L, yaml_node_t *n, const char *what, int need_port)
+{
+	char *text = subst(L, n), *host = NULL, *port = NULL;
+	struct aref *a;
+	const char *dot;
+
+	if (text == NULL)
+		return NULL;
+	a = xcalloc(1, sizeof *a);
+	a->text = text;
+	a->port = -1;
+	if (strchr(text, ':') == NULL && (dot = strchr(text, '.')) != NULL &&
+	    expt_host(L->x, (host = xstrndup(text, (size_t)(dot - text)))) != NULL) {
+		a->kind = AREF_SOCKET;
+		a->host = host;
+		a->sock = xstrdup(dot + 1);
+		if (!host_has_socket(L, a->host, a->sock)) {
+			lerr(L, n, "%s: %s has no socket '%s' at this point", what, a->host, a->sock);
+			aref_free(a);
+			return NULL;
+		}
+		return a;
+	}
+	free(host);
+	host = NULL;
+	if (addr_split(text, &host, &port) != 0) {
+		lerr(L, n, "%s: bad address '%s' (write HOST:PORT, [IPv6]:PORT or HOST.SOCKET)", what, text);
+		aref_free(a);
+		return NULL;
+	}
+	a->kind = AREF_HOSTPORT;
+	a->host = host;
+	if (port != NULL) {
+		long long v;
+		if (parse_int_text(port, &v) != 0 || v < 0 || v > 65535) {
+			lerr(L, n, "%s: bad port '%s' in '%s' (0..65535)", what, port, text);
+			free(port);
+			aref_free(a);
+			return NULL;
+		}
+		a->port = (int)v;
+		free(port);
+	} else if (need_port) {
+		lerr(L, n, "%s: address '%s' has no port (write HOST:PORT or HOST.SOCKET)", what, text);
+		aref_free(a);
+		return NULL;
+	}
+	if (host[0] != '\0' && strcmp(host, "any") != 0 && strcmp(host, "localhost") != 0 &&
+	    expt_host(L->x, host) == NULL && !addr_is_ip(host, NULL)) {
+		struct buf b;
+		buf_init(&b);
+		for (size_t i = 0; i < L->x->nhosts; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", L->x->hosts[i].name);
+		lerr(L, n, "%s: unknown host '%s' in '%s' (hosts: %s; or an IP address, any, localhost)",
+		    what, host, text, b.data ? (char *)b.data : "none");
+		buf_free(&b);
+		aref_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+/* ---- data ---- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+static int
+parse_data(struct loader *L, yaml_node_t *n, const char *what, struct bytes *out)
+{
+	struct buf b;
+	static const char *const forms[] = { "hex", "file", "pack", "values", "repeat", "count", NULL };
+
+	buf_init(&b);
+	out->set = 0;
+	if (is_scalar(n)) {
+		char *s = subst(L, n);
+		if (s == NULL)
+			return -1;
+		buf_adds(&b, s);
+		free(s);
+		goto done;
+	}
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "%s: data must be a string or a map with hex, file, pack or repeat, not %s",
+		    what, node_kind(n));
+		return -1;
+	}
+	check_keys(L, n, forms, what);
+	yaml_node_t *hex = map_get(L, n, "hex"), *file = map_get(L, n, "file"),
+	    *pack = map_get(L, n, "pack"), *rep = map_get(L, n, "repeat");
+	int forms_given = (hex != NULL) + (file != NULL) + (pack != NULL) + (rep != NULL);
+	if (forms_given != 1) {
+		lerr(L, n, "%s: data map needs exactly one of hex, file, pack, repeat", what);
+		return -1;
+	}
+	if ((map_get(L, n, "values") != NULL) != (pack != NULL)) {
+		lerr(L, n, "%s: 'values' goes with 'pack' (and pack needs values)", what);
+		return -1;
+	}
+	if ((map_get(L, n, "count") != NULL) != (rep != NULL)) {
+		lerr(L, n, "%s: 'count' goes with 'repeat' (and repeat needs count)", what);
+		return -1;
+	}
+	if (hex != NULL) {
+		char *s = subst(L, hex);
+		int hi = -1;
+		if (s == NULL)
+			return -1;
+		for (char *c = s; *c; c++) {
+			int v;
+			if (isspace((unsigned char)*c) || *c == ':')
+				continue;
+			if ((v = hexval((unsigned char)*c)) < 0) {
+				lerr(L, hex, "%s: '%c' is not a hex digit", what, *c);
+				free(s);
+				buf_free(&b);
+				return -1;
+			}
+			if (hi < 0)
+				hi = v;
+			else {
+				buf_addc(&b, hi << 4 | v);
+				hi = -1;
+			}
+		}
+		free(s);
+		if (hi >= 0) {
+			lerr(L, hex, "%s: odd number of hex digits", what);
+			buf_free(&b);
+			return -1;
+		}
+	} else if (file != NULL) {
+		char *s = subst(L, file), *path, *content;
+		size_t len;
+		if (s == NULL)
+			return -1;
+		path = s[0] == '/' ? xstrdup(s) : xasprintf("%s/%s", L->x->dir, s);
+		content = file_read_all(path, &len, LOAD_MAX_DATA);
+		if (content == NULL) {
+			lerr(L, file, "%s: cannot read '%s': %s", what, s,
+			    errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
+			free(s);
+			free(path);
+			return -1;
+		}
+		buf_add(&b, content, len);
+		free(content);
+		free(s);
+		free(path);
+	} else if (pack != NULL) {
+		yaml_node_t *vals = map_get(L, n, "values");
+		char *fmt = subst(L, pack), err[256];
+		char **texts;
+		size_t nv, i;
+		int bad = -1, failed = 0;
+		if (fmt == NULL)
+			return -1;
+		if (vals->type != YAML_SEQUENCE_NODE) {
+			lerr(L, vals, "%s: pack values must be a list", what);
+			free(fmt);
+			return -1;
+		}
+		nv = (size_t)(vals->data.sequence.items.top - vals->data.sequence.items.start);
+		texts = xcalloc(nv + 1, sizeof *texts);
+		for (i = 0; i < nv; i++) {
+			yaml_node_t *v = node(L, vals->data.sequence.items.start[i]);
+			if ((texts[i] = subst(L, v)) == NULL)
+				failed = 1;
+		}
+		if (!failed && pack_encode(fmt, (const char *const *)texts, nv, &b, err, sizeof err, &bad) != 0) {
+			if (bad >= 0 && (size_t)bad < nv)
+				lerr(L, node(L, vals->data.sequence.items.start[bad]),
+				    "%s: pack: %s", what, err);
+			else
+				lerr(L, pack, "%s: pack '%s': %s", what, fmt, err);
+			failed = 1;
+		}
+		for (i = 0; i < nv; i++)
+			free(texts[i]);
+		free(texts);
+		free(fmt);
+		if (failed) {
+			buf_free(&b);
+			return -1;
+		}
+	} else {
+		long long count;
+		char *s = subst(L, rep);
+		if (s == NULL)
+			return -1;
+		if (get_int(L, map_get(L, n, "count"), "repeat count", 0, LOAD_MAX_DATA, &count) != 0) {
+			free(s);
+			return -1;
+		}
+		size_t unit = strlen(s);
+		if (unit > 0 && (unsigned long long)count * unit > LOAD_MAX_DATA) {
+			lerr(L, n, "%s: repeat makes %llu bytes, over the 16 MiB limit", what,
+			    (unsigned long long)count * unit);
+			free(s);
+			return -1;
+		}
+		buf_reserve(&b, unit * (size_t)count);
+		for (long long i = 0; i < count; i++)
+			buf_add(&b, s, unit);
+		free(s);
+	}
+done:
+	if (b.len > LOAD_MAX_DATA) {
+		lerr(L, n, "%s: %zu bytes of data, over the 16 MiB limit", what, b.len);
+		buf_free(&b);
+		return -1;
+	}
+	out->p = (unsigned char *)buf_steal(&b, &out->len);
+	out->set = 1;
+	return 0;
+}
+
+/* ---- expect ---- */
+
+static const char *const packet_patterns[] = {
+	"SYN", "SYN-ACK", "ACK", "PSH-ACK", "FIN-ACK", "FIN", "RST", "RST-ACK", "UDP", "ICMP-UNREACH", NULL,
+};
+
+static int
+parse_errname(struct loader *L, yaml_node_t *n, int *err)
+{
+	char *s = subst(L, n);
+	if (s == NULL)
+		return -1;
+	*err = errname_lookup(s);
+	if (*err == 0) {
+		lerr(L, n, "unknown error name '%s' (write an errno name like ECONNREFUSED, or timeout, eof)", s);
+		free(s);
+		return -1;
+	}
+	free(s);
+	return 0;
+}
+
+static void
+parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
+{
+	struct expect *e = &st->expect;
+	static const char *const keys[] = {
+		"ret", "errno", "data", "data_prefix", "data_regex", "from", "peer",
+		"exit", "stdout", "stdout_regex", "within", "packets", NULL,
+	};
+	yaml_node_t *v;
+
+	e->given = 1;
+	e->pos = npos(n);
+	if (is_scalar(n)) {
+		char *s = subst(L, n);
+		if (s == NULL)
+			return;
+		if (strcmp(s, "ok") != 0 && parse_errname(L, n, &e->err) != 0)
+			e->err = 0;
+		free(s);
+		return;
+	}
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "expect must be ok, an error name, or a map, not %s", node_kind(n));
+		return;
+	}
+	check_keys(L, n, keys, "expect");
+	if ((v = map_get(L, n, "errno")) != NULL)
+		parse_errname(L, v, &e->err);
+	if ((v = map_get(L, n, "ret")) != NULL && get_int(L, v, "expect ret", LLONG_MIN, LLONG_MAX, &e->ret) == 0)
+		e->has_ret = 1;
+	if ((v = map_get(L, n, "data")) != NULL)
+		parse_data(L, v, "expect data", &e->data);
+	if ((v = map_get(L, n, "data_prefix")) != NULL)
+		parse_data(L, v, "expect data_prefix", &e->data_prefix);
+	if ((v = map_get(L, n, "data_regex")) != NULL && (e->data_regex = subst(L, v)) != NULL) {
+		regex_t re;
+		int rc = regcomp(&re, e->data_regex, REG_EXTENDED | REG_NOSUB);
+		if (rc != 0) {
+			char msg[128];
+			regerror(rc, &re, msg, sizeof msg);
+			lerr(L, v, "expect data_regex: %s", msg);
+		} else
+			regfree(&re);
+	}
+	if ((v = map_get(L, n, "from")) != NULL)
+		e->from = parse_addr(L, v, "expect from", 0);
+	if ((v = map_get(L, n, "peer")) != NULL)
+		e->peer = parse_addr(L, v, "expect peer", 0);
+	if ((v = map_get(L, n, "within")) != NULL)
+		get_num(L, v, "expect within", 0, 86400, &e->within);
+	if ((v = map_get(L, n, "exit")) != NULL) {
+		long long x;
+		if (get_int(L, v, "expect exit", 0, 255, &x) == 0)
+			e->has_exit = 1, e->exit = (int)x;
+	}
+	if ((v = map_get(L, n, "stdout")) != NULL)
+		e->stdout_text = subst(L, v);
+	if ((v = map_get(L, n, "stdout_regex")) != NULL)
+		e->stdout_regex = subst(L, v);
+	if ((e->has_exit || e->stdout_text || e->stdout_regex) && strcmp(st->op, "exec") != 0)
+		lerr(L, n, "expect exit, stdout and stdout_regex apply to exec steps only");
+	if ((v = map_get(L, n, "packets")) != NULL) {
+		if (is_scalar(v)) {
+			char *s = subst(L, v);
+			if (s != NULL && strcmp(s, "none") != 0)
+				lerr(L, v, "expect packets must be none or a list of flag patterns");
+			else if (s != NULL)
+				e->packets = json_string("none");
+			free(s);
+		} else if (v->type == YAML_SEQUENCE_NODE) {
+			e->packets = json_array();
+			for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+				const char *pat;
+				if (get_enum(L, node(L, *it), "packet pattern", packet_patterns, &pat) == 0)
+					json_array_append_new(e->packets, json_string(pat));
+			}
+		} else
+			lerr(L, v, "expect packets must be none or a list of flag patterns");
+		if (e->packets != NULL && st->unsupported == NULL) {
+			st->unsupported = "expect: packets (packet expectations need the trace analysis of a later release)";
+			st->unsupported_pos = npos(v);
+		}
+	}
+}
+
+/* ---- steps ---- */
+
+static void
+step_clear(struct step *st)
+{
+	free(st->host); free(st->op); free(st->sock); free(st->id); free(st->target);
+	json_decref(st->args);
+	free(st->data.p);
+	aref_free(st->addr); aref_free(st->to);
+	free(st->expect.data.p); free(st->expect.data_prefix.p);
+	free(st->expect.data_regex);
+	aref_free(st->expect.from); aref_free(st->expect.peer);
+	free(st->expect.stdout_text); free(st->expect.stdout_regex);
+	json_decref(st->expect.packets);
+	memset(st, 0, sizeof *st);
+}
+
+static struct step *
+new_step(struct loader *L, yaml_node_t *n)
+{
+	struct experiment *x = L->x;
+	struct step *st;
+	if (x->nsteps >= LOAD_MAX_STEPS) {
+		if (!L->too_many)
+			lerr(L, n, "more than %d steps (after repeat)", LOAD_MAX_STEPS);
+		L->too_many = 1;
+		return NULL;
+	}
+	if (x->nsteps == L->cap) {
+		L->cap = L->cap ? L->cap * 2 : 32;
+		x->steps = xrealloc(x->steps, L->cap * sizeof *x->steps);
+	}
+	st = &x->steps[x->nsteps++];
+	memset(st, 0, sizeof *st);
+	st->pos = npos(n);
+	st->number = (int)x->nsteps;
+	st->timeout = 5;
+	st->expect.within = -1;
+	st->args = json_object();
+	return st;
+}
+
+static void
+define_socket(struct loader *L, const char *host, const char *sock)
+{
+	json_t *h = json_object_get(L->socks, host);
+	if (h == NULL) {
+		h = json_object();
+		json_object_set_new(L->socks, host, h);
+	}
+	json_object_set_new(h, sock, json_true());
+}
+
+static void parse_steps(struct loader *, yaml_node_t *);
+
+static void
+parse_sleep(struct loader *L, yaml_node_t *item, yaml_node_t *v)
+{
+	struct step *st;
+	double s;
+	if (map_len(item) != 1) {
+		lerr(L, item, "a top-level sleep takes no other keys");
+		return;
+	}
+	if (get_num(L, v, "sleep", 0, 3600, &s) != 0)
+		return;
+	if ((st = new_step(L, item)) == NULL)
+		return;
+	st->op = xstrdup("sleep");
+	json_object_set_new(st->args, "seconds", json_real(s));
+	st->timeout = s + 5;
+}
+
+static void
+parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
+{
+	static const char *const keys[] = { "count", "steps", "var", NULL };
+	yaml_node_t *c, *steps, *var;
+	long long count;
+	char *name;
+
+	if (map_len(item) != 1) {
+		lerr(L, item, "repeat takes no keys beside it; put count and steps inside");
+		return;
+	}
+	if (v->type != YAML_MAPPING_NODE) {
+		lerr(L, v, "repeat must be a map with count and steps");
+		return;
+	}
+	check_keys(L, v, keys, "repeat");
+	c = map_get(L, v, "count");
+	steps = map_get(L, v, "steps");
+	if (c == NULL || steps == NULL) {
+		lerr(L, v, "repeat needs count and steps");
+		return;
+	}
+	if (get_int(L, c, "repeat count", 0, LOAD_MAX_STEPS, &count) != 0)
+		return;
+	if (L->rep_depth >= LOAD_MAX_REPEAT_DEPTH) {
+		lerr(L, v, "repeat nested more than %d deep", LOAD_MAX_REPEAT_DEPTH);
+		return;
+	}
+	var = map_get(L, v, "var");
+	name = var ? subst(L, var) : xstrdup("i");
+	if (name == NULL)
+		return;
+	if (!is_ident(name)) {
+		lerr(L, var, "repeat var '%s' is not a name", name);
+		free(name);
+		return;
+	}
+	if (count == 0) {
+		/* still validate the body once, with i = 0, discarding its steps */
+		size_t before = L->x->nsteps;
+		L->rep_name[L->rep_depth] = name;
+		L->rep_val[L->rep_depth++] = 0;
+		parse_steps(L, steps);
+		L->rep_depth--;
+		while (L->x->nsteps > before)
+			step_clear(&L->x->steps[--L->x->nsteps]);
+	}
+	for (long long i = 0; i < count && !L->too_many; i++) {
+		L->rep_name[L->rep_depth] = name;
+		L->rep_val[L->rep_depth++] = i;
+		parse_steps(L, steps);
+		L->rep_depth--;
+	}
+	free(name);
+}
+
+/* A host step: {host: {op: operand, key: value, ...}} */
+static void
+parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_node_t *body)
+{
+	const struct host *h = expt_host(L->x, raw(hkey));
+	const struct op_schema *op;
+	yaml_node_pair_t *first;
+	yaml_node_t *opkey, *operand, *v;
+	struct step *st;
+
+	if (h == NULL) {
+		struct buf b;
+		buf_init(&b);
+		for (size_t i = 0; i < L->x->nhosts; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", L->x->hosts[i].name);
+		if (strcmp(raw(hkey), "sleep") == 0 || strcmp(raw(hkey), "repeat") == 0)
+			lerr(L, hkey, "'%s' must be the only key of its step", raw(hkey));
+		else
+			lerr(L, hkey, "unknown host '%s' (hosts: %s)", raw(hkey), b.data ? (char *)b.data : "none");
+		buf_free(&b);
+		return;
+	}
+	if (map_len(item) != 1) {
+		lerr(L, item, "a step is a one-key map: the host, then its operation");
+		return;
+	}
+	if (body->type != YAML_MAPPING_NODE || map_len(body) == 0) {
+		lerr(L, body, "the step of %s must be a map whose first key is the operation", h->name);
+		return;
+	}
+	first = body->data.mapping.pairs.start;
+	opkey = node(L, first->key);
+	operand = node(L, first->value);
+	if (!is_scalar(opkey) || (op = ops_find(raw(opkey))) == NULL) {
+		lerr(L, opkey, "unknown operation '%s' (expected %s)",
+		    is_scalar(opkey) ? raw(opkey) : "?", ops_names());
+		return;
+	}
+	if ((st = new_step(L, item)) == NULL)
+		return;
+	st->host = xstrdup(h->name);
+	st->op = xstrdup(op->name);
+	check_keys_from(L, body, 1, op->keys, op->name);
+
+	/* common keys */
+	if ((v = map_get(L, body, "id")) != NULL) {
+		char *id = subst(L, v);
+		if (id != NULL && !is_ident(id)) {
+			lerr(L, v, "id '%s' is not a name (letters, digits, _ and -)", id);
+			free(id);
+		} else if (id != NULL) {
+			json_t *prev = json_object_get(L->ids, id);
+			if (prev != NULL)
+				lerr(L, v, "duplicate id '%s' (first used at line %d)", id,
+				    (int)json_integer_value(json_object_get(prev, "line")));
+			st->id = id;
+		}
+	}
+	if ((v = map_get(L, body, "background")) != NULL)
+		get_bool(L, v, "background", &st->background);
+	if ((v = map_get(L, body, "timeout")) != NULL)
+		get_num(L, v, "timeout", 0.001, 86400, &st->timeout);
+	if (st->background && st->id == NULL)
+		lerr(L, item, "a background step needs an id, so that a wait can collect it");
+
+	/* the operand and the op's own arguments */
+	switch (op->operand) {
+	case OPERAND_SOCKET:
+	case OPERAND_NEW_SOCKET: {
+		char *s = subst(L, operand);
+		if (s == NULL)
+			break;
+		if (!is_ident(s)) {
+			lerr(L, operand, "%s: socket name '%s' is not a name", op->name, s);
+			free(s);
+			break;
+		}
+		if (op->operand == OPERAND_SOCKET && !host_has_socket(L, h->name, s)) {
+			json_t *hs = json_object_get(L->socks, h->name);
+			struct buf b;
+			const char *k;
+			json_t *val;
+			buf_init(&b);
+			json_object_foreach(hs, k, val)
+				buf_printf(&b, "%s%s", b.len ? ", " : "", k);
+			lerr(L, operand, "%s: %s has no socket '%s' at this point (%s%s)", op->name,
+			    h->name, s, b.len ? "sockets: " : "create it with socket first",
+			    b.len ? (char *)b.data : "");
+			buf_free(&b);
+		}
+		st->sock = s;
+		json_object_set_new(st->args, op->operand == OPERAND_NEW_SOCKET ? "name" : "socket", json_string(s));
+		break;
+	}
+	case OPERAND_SECONDS: {
+		double secs;
+		if (get_num(L, operand, op->name, 0, 3600, &secs) == 0) {
+			json_object_set_new(st->args, "seconds", json_real(secs));
+			if (st->timeout < secs + 1 && map_get(L, body, "timeout") == NULL)
+				st->timeout = secs + 5;
+		}
+		break;
+	}
+	case OPERAND_ID: {
+		char *id = subst(L, operand);
+		json_t *t;
+		if (id == NULL)
+			break;
+		t = json_object_get(L->ids, id);
+		if (t == NULL)
+			lerr(L, operand, "%s: no earlier step with id '%s'", op->name, id);
+		else if (!json_is_true(json_object_get(t, "background")))
+			lerr(L, operand, "%s: step '%s' is not a background step", op->name, id);
+		else if (strcmp(json_string_value(json_object_get(t, "host")), h->name) != 0)
+			lerr(L, operand, "%s: step '%s' runs on %s, not %s", op->name, id,
+			    json_string_value(json_object_get(t, "host")), h->name);
+		else if (json_is_true(json_object_get(t, "collected")))
+			lerr(L, operand, "%s: step '%s' was already collected", op->name, id);
+		else
+			json_object_set_new(t, "collected", json_true());
+		st->target = id;
+		json_object_set_new(st->args, "id", json_string(id));
+		break;
+	}
+	case OPERAND_COMMAND:
+		if (is_scalar(operand)) {
+			char *c = subst(L, operand);
+			if (c != NULL)
+				json_object_set_new(st->args, "command", json_string(c));
+			free(c);
+		} else if (operand->type == YAML_SEQUENCE_NODE) {
+			json_t *argv = json_array();
+			for (yaml_node_item_t *it = operand->data.sequence.items.start; it < operand->data.sequence.items.top; it++) {
+				char *c = subst(L, node(L, *it));
+				if (c != NULL)
+					json_array_append_new(argv, json_string(c));
+				free(c);
+			}
+			json_object_set_new(st->args, "argv", argv);
+		} else
+			lerr(L, operand, "exec: the command must be a string or a list");
+		st->unsupported = "exec (running programs comes with the grading release)";
+		st->unsupported_pos = npos(opkey);
+		break;
+	case OPERAND_PATH: {
+		char *p = subst(L, operand);
+		if (p != NULL)
+			json_object_set_new(st->args, "src", json_string(p));
+		free(p);
+		st->unsupported = "put (copying files comes with the grading release)";
+		st->unsupported_pos = npos(opkey);
+		break;
+	}
+	}
+
+	for (yaml_node_pair_t *p = first + 1; p < body->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *val = node(L, p->value);
+		const struct op_arg *arg;
+		if (!is_scalar(k) || (arg = ops_arg(op, raw(k))) == NULL)
+			continue;	/* common key, or unknown (reported by check_keys) */
+		switch (arg->type) {
+		case ARG_ADDR: {
+			struct aref *a = parse_addr(L, val, arg->name, 1);
+			if (strcmp(arg->name, "to") == 0)
+				st->to = a;
+			else
+				st->addr = a;
+			break;
+		}
+		case ARG_DATA:
+			parse_data(L, val, arg->name, &st->data);
+			break;
+		case ARG_INT: {
+			long long x;
+			if (get_int(L, val, arg->name, arg->min, arg->max, &x) == 0)
+				json_object_set_new(st->args, arg->name, json_integer(x));
+			break;
+		}
+		case ARG_INT_OR_BOOL: {
+			long long x;
+			char *s = subst(L, val);
+			if (s == NULL)
+				break;
+			if (strcasecmp(s, "true") == 0 || strcasecmp(s, "yes") == 0 || strcasecmp(s, "on") == 0)
+				x = 1;
+			else if (strcasecmp(s, "false") == 0 || strcasecmp(s, "no") == 0 || strcasecmp(s, "off") == 0)
+				x = 0;
+			else if (parse_int_text(s, &x) != 0 || x < arg->min || x > arg->max) {
+				lerr(L, val, "%s must be true, false or an integer %lld..%lld, not '%s'",
+				    arg->name, arg->min, arg->max, s);
+				free(s);
+				break;
+			}
+			free(s);
+			json_object_set_new(st->args, arg->name, json_integer(x));
+			break;
+		}
+		case ARG_NUMBER_OR_NULL: {
+			double d;
+			if (is_null_scalar(val) || (is_scalar(val) && strcmp(raw(val), "none") == 0) ||
+			    (is_scalar(val) && strcmp(raw(val), "None") == 0))
+				json_object_set_new(st->args, arg->name, json_null());
+			else if (get_num(L, val, arg->name, 0, 86400, &d) == 0)
+				json_object_set_new(st->args, arg->name, json_real(d));
+			break;
+		}
+		case ARG_ENUM: {
+			const char *e;
+			if (get_enum(L, val, arg->name, arg->choices, &e) == 0)
+				json_object_set_new(st->args, arg->name, json_string(e));
+			break;
+		}
+		case ARG_NAME: {
+			char *s = subst(L, val);
+			if (s != NULL && !is_ident(s))
+				lerr(L, val, "%s: '%s' is not a name", arg->name, s);
+			else if (s != NULL)
+				json_object_set_new(st->args, arg->name, json_string(s));
+			free(s);
+			break;
+		}
+		case ARG_STRING: {
+			char *s = subst(L, val);
+			if (s != NULL)
+				json_object_set_new(st->args, arg->name, json_string(s));
+			free(s);
+			break;
+		}
+		case ARG_ENV:
+			if (val->type != YAML_MAPPING_NODE) {
+				lerr(L, val, "env must be a map of NAME: value");
+				break;
+			}
+			for (yaml_node_pair_t *q = val->data.mapping.pairs.start; q < val->data.mapping.pairs.top; q++) {
+				char *s = subst(L, node(L, q->value));
+				free(s);
+			}
+			break;
+		}
+	}
+	/* required arguments */
+	for (const struct op_arg *a = op->args; a->name != NULL; a++)
+		if (a->required && map_get(L, body, a->name) == NULL)
+			lerr(L, body, "%s needs '%s'", op->name, a->name);
+	if (strcmp(op->name, "recvall") == 0 &&
+	    (map_get(L, body, "size") != NULL) == (map_get(L, body, "until") != NULL))
+		lerr(L, body, "recvall needs either size or until: eof");
+	if (strcmp(op->name, "socket") == 0) {
+		if (json_object_get(st->args, "type") == NULL)
+			json_object_set_new(st->args, "type", json_string("tcp"));
+		if (json_object_get(st->args, "family") == NULL)
+			json_object_set_new(st->args, "family", json_string("inet"));
+	}
+	if ((v = map_get(L, body, "expect")) != NULL)
+		parse_expect(L, v, st);
+	if (st->background && (strcmp(op->name, "wait") == 0 || strcmp(op->name, "kill") == 0))
+		lerr(L, item, "%s cannot run in the background", op->name);
+
+	/* effects on what later steps may name */
+	if (op->operand == OPERAND_NEW_SOCKET && st->sock != NULL)
+		define_socket(L, h->name, st->sock);
+	if (strcmp(op->name, "accept") == 0) {
+		const char *as = json_string_value(json_object_get(st->args, "as"));
+		if (as != NULL)
+			define_socket(L, h->name, as);
+	}
+	if (st->id != NULL && json_object_get(L->ids, st->id) == NULL)
+		json_object_set_new(L->ids, st->id, json_pack("{s:s, s:b, s:i, s:i}",
+		    "host", h->name, "background", st->background, "line", st->pos.line, "col", st->pos.col));
+}
+
+static void
+parse_steps(struct loader *L, yaml_node_t *seq)
+{
+	if (seq->type != YAML_SEQUENCE_NODE) {
+		lerr(L, seq, "steps must be a list, not %s", node_kind(seq));
+		return;
+	}
+	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
+		yaml_node_t *item = node(L, *it), *k, *v;
+		if (L->too_many)
+			return;
+		if (item->type != YAML_MAPPING_NODE || map_len(item) == 0) {
+			lerr(L, item, "a step must be a map like {HOST: {OP: ...}}, not %s", node_kind(item));
+			continue;
+		}
+		k = node(L, item->data.mapping.pairs.start->key);
+		v = node(L, item->data.mapping.pairs.start->value);
+		if (!is_scalar(k)) {
+			lerr(L, k, "a step's key must be a host name");
+			continue;
+		}
+		if (strcmp(raw(k), "sleep") == 0 && expt_host(L->x, "sleep") == NULL)
+			parse_sleep(L, item, v);
+		else if (strcmp(raw(k), "repeat") == 0 && expt_host(L->x, "repeat") == NULL)
+			parse_repeat(L, item, v);
+		else
+			parse_host_step(L, item, k, v);
+	}
+}
+
+/* ---- top level ---- */
+
+static void
+parse_hosts(struct loader *L, yaml_node_t *n)
+{
+	struct experiment *x = L->x;
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "hosts must be a map of NAME: ADDRESS");
+		return;
+	}
+	x->hosts = xcalloc(map_len(n) + 1, sizeof *x->hosts);
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+		yaml_node_t *k = node(L, p->key), *v = node(L, p->value), *a = v, *iface = NULL;
+		struct host *h;
+		char *addr, *slash;
+		long long prefix = -1;
+		int family;
+
+		if (!is_scalar(k) || !is_ident(raw(k))) {
+			lerr(L, k, "host name must be a name (letters, digits, _ and -)");
+			continue;
+		}
+		if (strcmp(raw(k), "any") == 0 || strcmp(raw(k), "localhost") == 0 ||
+		    strcmp(raw(k), "sleep") == 0 || strcmp(raw(k), "repeat") == 0) {
+			lerr(L, k, "'%s' cannot be a host name", raw(k));
+			continue;
+		}
+		if (expt_host(x, raw(k)) != NULL) {
+			lerr(L, k, "host '%s' is defined twice", raw(k));
+			continue;
+		}
+		if (v->type == YAML_MAPPING_NODE) {
+			static const char *const keys[] = { "addr", "iface", NULL };
+			check_keys(L, v, keys, "host");
+			a = map_get(L, v, "addr");
+			iface = map_get(L, v, "iface");
+			if (a == NULL) {
+				lerr(L, v, "host '%s' needs addr", raw(k));
+				continue;
+			}
+		}
+		if ((addr = subst(L, a)) == NULL)
+			continue;
+		if ((slash = strchr(addr, '/')) != NULL) {
+			*slash = '\0';
+			if (parse_int_text(slash + 1, &prefix) != 0 || prefix < 0 || prefix > 128) {
+				lerr(L, a, "bad prefix length in '%s/%s'", addr, slash + 1);
+				free(addr);
+				continue;
+			}
+		}
+		if (!addr_is_ip(addr, &family)) {
+			lerr(L, a, "host '%s': '%s' is not an IP address", raw(k), addr);
+			free(addr);
+			continue;
+		}
+		if (family == AF_INET && prefix > 32) {
+			lerr(L, a, "bad prefix length /%lld for IPv4", prefix);
+			free(addr);
+			continue;
+		}
+		for (size_t i = 0; i < x->nhosts; i++)
+			if (strcmp(x->hosts[i].addr, addr) == 0 && !addr_is_loopback(addr))
+				lerr(L, a, "hosts '%s' and '%s' have the same address %s", x->hosts[i].name, raw(k), addr);
+		h = &x->hosts[x->nhosts++];
+		h->name = xstrdup(raw(k));
+		h->addr = addr;
+		h->family = family;
+		h->prefix = prefix >= 0 ? (int)prefix : family == AF_INET ? 24 : 64;
+		h->pos = npos(k);
+		if (iface != NULL)
+			h->iface = subst(L, iface);
+	}
+	if (x->nhosts == 0)
+		lerr(L, n, "hosts is empty: name at least one host");
+}
+
+static void
+parse_vars(struct loader *L, yaml_node_t *n, json_t *defines)
+{
+	if (n != NULL && n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "vars must be a map of NAME: value");
+		n = NULL;
+	}
+	if (n != NULL) {
+		for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+			yaml_node_t *k = node(L, p->key), *v = node(L, p->value);
+			if (!is_scalar(k) || !is_ident(raw(k))) {
+				lerr(L, k, "variable name must be a name");
+				continue;
+			}
+			if (strcmp(raw(k), "i") == 0) {
+				lerr(L, k, "'i' is the repeat counter and cannot be a variable");
+				continue;
+			}
+			if (!is_scalar(v)) {
+				lerr(L, v, "variable '%s' must be a scalar, not %s", raw(k), node_kind(v));
+				continue;
+			}
+			/* -D wins over the file; a var may use the vars above it */
+			if (defines != NULL && json_object_get(defines, raw(k)) != NULL)
+				continue;
+			char *s = subst(L, v);
+			if (s != NULL)
+				json_object_set_new(L->vars, raw(k), json_string(s));
+			free(s);
+		}
+	}
+}
+
+static void
+parse_capture(struct loader *L, yaml_node_t *n)
+{
+	static const char *const keys[] = { "on", "filter", "snaplen", NULL };
+	yaml_node_t *on;
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "capture must be a map with on, filter, snaplen");
+		return;
+	}
+	check_keys(L, n, keys, "capture");
+	if ((on = map_get(L, n, "on")) != NULL) {
+		if (on->type != YAML_SEQUENCE_NODE)
+			lerr(L, on, "capture on must be a list of hosts");
+		else
+			for (yaml_node_item_t *it = on->data.sequence.items.start; it < on->data.sequence.items.top; it++) {
+				char *h = subst(L, node(L, *it));
+				if (h != NULL && expt_host(L->x, h) == NULL)
+					lerr(L, node(L, *it), "capture: unknown host '%s'", h);
+				free(h);
+			}
+	}
+	if (L->x->unsupported == NULL) {
+		L->x->unsupported = "capture (packet capture comes with the traces release)";
+		L->x->unsupported_pos = npos(n);
+	}
+}
+
+static void
+parse_checks(struct loader *L, yaml_node_t *n)
+{
+	static const char *const names[] = {
+		"handshake", "refused", "stream", "acked", "closed", "reset", "datagrams",
+		"icmp_unreachable", "quiet", "state", "concurrent", "retransmissions", "intervals", NULL,
+	};
+	if (n->type != YAML_SEQUENCE_NODE) {
+		lerr(L, n, "checks must be a list");
+		return;
+	}
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
+		yaml_node_t *c = node(L, *it), *k;
+		const char *name;
+		if (c->type != YAML_MAPPING_NODE || map_len(c) == 0) {
+			lerr(L, c, "a check must be a map like {handshake: romeo.sock}");
+			continue;
+		}
+		k = node(L, c->data.mapping.pairs.start->key);
+		if (get_enum(L, k, "check", names, &name) != 0)
+			continue;
+		for (yaml_node_pair_t *p = c->data.mapping.pairs.start + 1; p < c->data.mapping.pairs.top; p++) {
+			yaml_node_t *pk = node(L, p->key);
+			if (!is_scalar(pk) || (strcmp(raw(pk), "name") != 0 && strcmp(raw(pk), "points") != 0))
+				lerr(L, pk, "check %s: unknown key '%s' beside it (name, points)", name,
+				    is_scalar(pk) ? raw(pk) : "?");
+			else if (strcmp(raw(pk), "points") == 0) {
+				double pts;
+				get_num(L, node(L, p->value), "points", 0, 1e6, &pts);
+			}
+		}
+	}
+	if (L->x->unsupported == NULL) {
+		L->x->unsupported = "checks (trace checks come with the traces release)";
+		L->x->unsupported_pos = npos(n);
+	}
+}
+
+const struct host *
+expt_host(const struct experiment *x, const char *name)
+{
+	for (size_t i = 0; i < x->nhosts; i++)
+		if (strcmp(x->hosts[i].name, name) == 0)
+			return &x->hosts[i];
+	return NULL;
+}
+
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+struct experiment *
+expt_load(const char *path, json_t *defines, struct errlist *errs)
+{
+	struct loader L;
+	struct experiment *x;
+	yaml_parser_t parser;
+	yaml_node_t *root, *v;
+	static const char *const top_keys[] = {
+		"name", "summary", "hosts", "vars", "capture", "steps", "checks", NULL,
+	};
+	size_t nerr0 = errs->n;
+	struct pos p1 = { 1, 1 };
+
+	memset(&L, 0, sizeof L);
+	L.file = path;
+	L.errs = errs;
+	x = L.x = xcalloc(1, sizeof *x);
+	x->file = xstrdup(path);
+	x->dir = dir_of(path);
+	x->defines = defines ? json_deep_copy(defines) : json_object();
+	x->text = file_read_all(path, &x->text_len, LOAD_MAX_FILE);
+	if (x->text == NULL) {
+		errlist_add(errs, path, p1, "cannot read the experiment: %s",
+		    errno == EFBIG ? "larger than 4 MiB" : errno == EISDIR ? "is a directory" : strerror(errno));
+		expt_free(x);
+		return NULL;
+	}
+	x->sha256 = sha256_hex(x->text, x->text_len);
+	if (x->text_len == 0) {
+		errlist_add(errs, path, p1, "the file is empty");
+		expt_free(x);
+		return NULL;
+	}
+	if (memchr(x->text, '\0', x->text_len) != NULL || !utf8_valid((unsigned char *)x->text, x->text_len)) {
+		/* find the line of the first bad byte for the message */
+		struct pos p = { 1, 1 };
+		size_t i = 0;
+		while (i < x->text_len) {
+			unsigned char c = (unsigned char)x->text[i];
+			size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+			if (c == 0 || k == 0 || i + k > x->text_len ||
+			    !utf8_valid((unsigned char *)x->text + i, k))
+				break;
+			if (c == '\n')
+				p.line++, p.col = 1;
+			else
+				p.col++;
+			i += k;
+		}
+		errlist_add(errs, path, p, "the file is not valid UTF-8 text (byte 0x%02x)",
+		    i < x->text_len ? (unsigned char)x->text[i] : 0);
+		expt_free(x);
+		return NULL;
+	}
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (unsigned char *)x->text, x->text_len);
+	if (!yaml_parser_load(&parser, &L.doc)) {
+		struct pos p = { (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1 };
+		errlist_add(errs, path, p, "YAML syntax error: %s%s%s", parser.problem ? parser.problem : "?",
+		    parser.context ? " " : "", parser.context ? parser.context : "");
+		yaml_parser_delete(&parser);
+		expt_free(x);
+		return NULL;
+	}
+	yaml_parser_delete(&parser);
+	L.vars = defines ? json_deep_copy(defines) : json_object();
+	L.socks = json_object();
+	L.ids = json_object();
+
+	root = yaml_document_get_root_node(&L.doc);
+	if (root == NULL) {
+		errlist_add(errs, path, p1, "the file holds no YAML document");
+		goto out;
+	}
+	if (root->type != YAML_MAPPING_NODE) {
+		lerr(&L, root, "an experiment is a map with hosts and steps, not %s", node_kind(root));
+		goto out;
+	}
+	check_keys(&L, root, top_keys, "experiment");
+	parse_vars(&L, map_get(&L, root, "vars"), defines);
+	if ((v = map_get(&L, root, "name")) != NULL)
+		x->name = subst(&L, v);
+	if (x->name == NULL) {
+		const char *base = strrchr(path, '/');
+		x->name = xstrdup(base ? base + 1 : path);
+		char *dot = strrchr(x->name, '.');
+		if (dot != NULL && dot != x->name)
+			*dot = '\0';
+	}
+	for (char *c = x->name; *c; c++)
+		if (!(isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.'))
+			*c = '_';
+	if ((v = map_get(&L, root, "summary")) != NULL)
+		x->summary = subst(&L, v);
+	if ((v = map_get(&L, root, "hosts")) == NULL)
+		lerr(&L, root, "the experiment has no hosts");
+	else
+		parse_hosts(&L, v);
+	if ((v = map_get(&L, root, "capture")) != NULL)
+		parse_capture(&L, v);
+	if ((v = map_get(&L, root, "steps")) == NULL)
+		lerr(&L, root, "the experiment has no steps");
+	else
+		parse_steps(&L, v);
+	if ((v = map_get(&L, root, "checks")) != NULL)
+		parse_checks(&L, v);
+	x->vars = json_incref(L.vars);
+	if (x->unsupported == NULL)
+		for (size_t i = 0; i < x->nsteps; i++)
+			if (x->steps[i].unsupported != NULL) {
+				x->unsupported = x->steps[i].unsupported;
+				x->unsupported_pos = x->steps[i].unsupported_pos;
+				break;
+			}
+out:
+	yaml_document_delete(&L.doc);
+	json_decref(L.vars);
+	json_decref(L.socks);
+	json_decref(L.ids);
+	if (errs->n > nerr0) {
+		expt_free(x);
+		return NULL;
+	}
+	return x;
+}
+
+void
+expt_free(struct experiment *x)
+{
+	if (x == NULL)
+		return;
+	for (size_t i = 0; i < x->nsteps; i++)
+		step_clear(&x->steps[i]);
+	free(x->steps);
+	for (size_t i = 0; i < x->nhosts; i++) {
+		free(x->hosts[i].name);
+		free(x->hosts[i].addr);
+		free(x->hosts[i].iface);
+	}
+	free(x->hosts);
+	free(x->file); free(x->dir); free(x->name); free(x->summary); free(x->sha256); free(x->text);
+	json_decref(x->vars);
+	json_decref(x->defines);
+	free(x);
+}

@@ -1,0 +1,947 @@
+/*
+ * run.c — the runner.  Brings the testbed up, starts an agent per host and
+ * says hello, then sends the steps in order: each is resolved (host names
+ * and HOST.SOCKET references to addresses, data to base64), sent, awaited
+ * while every agent's channel is watched (an agent that dies is noticed at
+ * once), compared with its expectation, printed and recorded.  Background
+ * steps are collected by wait steps, or at the end.  The testbed is always
+ * torn down; results.json and transcript.txt are always written.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "errnames.h"
+#include "frame.h"
+#include "proto.h"
+#include "pyfmt.h"
+#include "run.h"
+#include "testbed.h"
+#include "util.h"
+
+#define GRACE_S		3.0	/* beyond a step's timeout before its agent counts as lost */
+#define HELLO_S		5.0
+
+static volatile sig_atomic_t run_signal;
+
+void
+run_interrupt(int sig)
+{
+	run_signal = sig;
+}
+
+struct agentconn {
+	const struct host	*host;
+	pid_t			 pid;
+	int			 wfd, rfd;
+	struct frame_reader	 rd;
+	json_t			*hello;
+	int			 alive;
+	json_t			*pending;	/* frames read but not yet consumed */
+};
+
+struct runner {
+	struct experiment	*x;
+	const struct run_opts	*o;
+	struct testbed		 tb;
+	int			 tb_up;
+	struct agentconn	*ac;
+	size_t			 nac;
+	char			*dir;
+	json_t			*steps;		/* results.json steps[] */
+	json_t			*sockaddr;	/* host -> sock -> {ip, port} */
+	json_t			*sockfam;	/* host -> sock -> "inet" | "inet6" */
+	json_t			*bg;		/* id -> index into steps[] of a running background step */
+	int			 passed, failed;
+	int			 status;
+	char			*error;		/* a testbed failure */
+	int64_t			 seq;
+	int64_t			 started_ns;
+	struct buf		 transcript;
+};
+
+static const char *
+color(const struct runner *r, const char *c)
+{
+	return r->o->color ? c : "";
+}
+
+static struct agentconn *
+agent_of(struct runner *r, const char *host)
+{
+	for (size_t i = 0; i < r->nac; i++)
+		if (strcmp(r->ac[i].host->name, host) == 0)
+			return &r->ac[i];
+	return NULL;
+}
+
+static void
+runner_fail(struct runner *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+runner_fail(struct runner *r, int status, const char *fmt, ...)
+{
+	va_list ap;
+	if (r->error != NULL)
+		return;
+	va_start(ap, fmt);
+	r->error = xvasprintf(fmt, ap);
+	va_end(ap);
+	r->status = status;
+}
+
+/* How an agent ended, for the message: "killed by signal 9", "exited with status 1". */
+static char *
+agent_exit_text(struct agentconn *a)
+{
+	int st;
+	pid_t p;
+	for (int i = 0; i < 50; i++) {
+		p = waitpid(a->pid, &st, WNOHANG);
+		if (p == a->pid) {
+			a->pid = -1;
+			if (WIFSIGNALED(st))
+				return xasprintf("killed by signal %d", WTERMSIG(st));
+			return xasprintf("exited with status %d", WEXITSTATUS(st));
+		}
+		usleep(2000);
+	}
+	return xstrdup("closed its channel");
+}
+
+/*
+ * Waits for a frame of type want (with seq, if seq >= 0) from agent target,
+ * watching every agent.  Returns the frame, or NULL after runner_fail()
+ * (agent lost, timeout, interrupted).  what: "step 7 (file:12:5)".
+ */
+static json_t *
+await_frame(struct runner *r, struct agentconn *target, const char *want, int64_t seq,
+    double timeout_s, const char *what)
+{
+	int64_t deadline = time_mono_ns() + (int64_t)(timeout_s * 1e9);
+	struct pollfd *pfds = xcalloc(r->nac, sizeof *pfds);
+	json_t *found = NULL;
+
+	for (;;) {
+		/* a frame already read? */
+		for (size_t i = 0; i < json_array_size(target->pending); i++) {
+			json_t *f = json_array_get(target->pending, i);
+			const char *type = json_string_value(json_object_get(f, "type"));
+			if (type == NULL)
+				continue;
+			if (strcmp(type, "error") == 0) {
+				runner_fail(r, 3, "the agent on %s dropped the session during %s: %s",
+				    target->host->name, what, json_string_value(json_object_get(f, "reason")));
+				goto out;
+			}
+			if (strcmp(type, want) == 0 &&
+			    (seq < 0 || json_integer_value(json_object_get(f, "seq")) == seq)) {
+				found = json_incref(f);
+				json_array_remove(target->pending, i);
+				goto out;
+			}
+		}
+		if (run_signal) {
+			runner_fail(r, 3, "interrupted by signal %d during %s", (int)run_signal, what);
+			goto out;
+		}
+		int64_t now = time_mono_ns();
+		if (now >= deadline) {
+			runner_fail(r, 3, "the agent on %s did not answer %s within %.1f s",
+			    target->host->name, what, timeout_s);
+			goto out;
+		}
+		for (size_t i = 0; i < r->nac; i++)
+			pfds[i] = (struct pollfd){ .fd = r->ac[i].alive ? r->ac[i].rfd : -1, .events = POLLIN };
+		int rc = poll(pfds, r->nac, (int)((deadline - now) / 1000000) + 1);
+		if (rc < 0 && errno != EINTR) {
+			runner_fail(r, 3, "poll: %s", strerror(errno));
+			goto out;
+		}
+		for (size_t i = 0; rc > 0 && i < r->nac; i++) {
+			struct agentconn *a = &r->ac[i];
+			if (pfds[i].revents == 0)
+				continue;
+			ssize_t n = frame_reader_fill(&a->rd, a->rfd);
+			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
+				char *how = agent_exit_text(a);
+				a->alive = 0;
+				runner_fail(r, 3, "the agent on %s was lost during %s (%s)",
+				    a->host->name, what, how);
+				free(how);
+				goto out;
+			}
+			for (;;) {
+				json_t *f;
+				char err[256];
+				int k = frame_reader_next(&a->rd, &f, err, sizeof err);
+				if (k == 0)
+					break;
+				if (k < 0) {
+					a->alive = 0;
+					runner_fail(r, 3, "the agent on %s sent a bad frame during %s: %s",
+					    a->host->name, what, err);
+					goto out;
+				}
+				json_array_append_new(a->pending, f);
+			}
+		}
+	}
+out:
+	free(pfds);
+	return found;
+}
+
+static int
+agents_start(struct runner *r)
+{
+	struct experiment *x = r->x;
+	char err[512];
+
+	r->ac = xcalloc(x->nhosts, sizeof *r->ac);
+	for (size_t i = 0; i < x->nhosts; i++) {
+		struct agentconn *a = &r->ac[i];
+		char *log = xasprintf("%s/agent-%s.log", r->dir, x->hosts[i].name);
+		int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		free(log);
+		a->host = &x->hosts[i];
+		a->pending = json_array();
+		frame_reader_init(&a->rd, FRAME_MAX);
+		r->nac++;
+		if (testbed_spawn_agent(&r->tb, a->host->name, logfd, &a->pid, &a->wfd, &a->rfd, err, sizeof err) != 0) {
+			if (logfd >= 0)
+				close(logfd);
+			a->pid = -1;
+			runner_fail(r, 3, "cannot start the agent on %s: %s", a->host->name, err);
+			return -1;
+		}
+		if (logfd >= 0)
+			close(logfd);
+		a->alive = 1;
+	}
+	for (size_t i = 0; i < r->nac; i++) {
+		struct agentconn *a = &r->ac[i];
+		json_t *m = json_pack("{s:s, s:i, s:s, s:s}", "type", "hello", "version", PROTO_VERSION,
+		    "host", a->host->name, "addr", a->host->addr);
+		if (a->host->iface != NULL)
+			json_object_set_new(m, "iface", json_string(a->host->iface));
+		if (frame_write(a->wfd, m) != 0) {
+			json_decref(m);
+			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
+			return -1;
+		}
+		json_decref(m);
+	}
+	for (size_t i = 0; i < r->nac; i++) {
+		struct agentconn *a = &r->ac[i];
+		char what[64];
+		snprintf(what, sizeof what, "hello");
+		a->hello = await_frame(r, a, "hello", -1, HELLO_S, what);
+		if (a->hello == NULL)
+			return -1;
+		if (json_integer_value(json_object_get(a->hello, "version")) != PROTO_VERSION) {
+			runner_fail(r, 3, "the agent on %s speaks protocol %lld, not %d", a->host->name,
+			    (long long)json_integer_value(json_object_get(a->hello, "version")), PROTO_VERSION);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+agents_stop(struct runner *r)
+{
+	json_t *bye = json_pack("{s:s}", "type", "bye");
+	for (size_t i = 0; i < r->nac; i++)
+		if (r->ac[i].alive)
+			(void)frame_write(r->ac[i].wfd, bye);
+	json_decref(bye);
+	for (size_t i = 0; i < r->nac; i++) {
+		struct agentconn *a = &r->ac[i];
+		if (a->wfd > 0)
+			close(a->wfd);
+		if (a->pid > 0) {
+			int st, done = 0;
+			for (int k = 0; k < 200 && !done; k++) {
+				if (waitpid(a->pid, &st, WNOHANG) == a->pid)
+					done = 1;
+				else
+					usleep(1000);
+			}
+			if (!done) {
+				kill(a->pid, SIGKILL);
+				waitpid(a->pid, &st, 0);
+			}
+		}
+		if (a->rfd > 0)
+			close(a->rfd);
+		frame_reader_free(&a->rd);
+		json_decref(a->pending);
+	}
+}
+
+/* ---- resolving ---- */
+
+static const char *
+sock_family(struct runner *r, const char *host, const char *sock)
+{
+	const char *f = json_string_value(json_object_get(json_object_get(r->sockfam, host), sock));
+	return f ? f : "inet";
+}
+
+static json_t *
+resolve_aref(struct runner *r, const struct aref *a, const char *family, char **err)
+{
+	const char *ip;
+	const struct host *h;
+	int inet6 = family != NULL && strcmp(family, "inet6") == 0;
+
+	if (a->kind == AREF_SOCKET) {
+		json_t *v = json_object_get(json_object_get(r->sockaddr, a->host), a->sock);
+		if (v == NULL) {
+			*err = xasprintf("%s has no address yet (bind, connect or send on it first)", a->text);
+			return NULL;
+		}
+		return json_deep_copy(v);
+	}
+	if (a->host[0] == '\0' || strcmp(a->host, "any") == 0)
+		ip = inet6 ? "::" : "0.0.0.0";
+	else if (strcmp(a->host, "localhost") == 0)
+		ip = inet6 ? "::1" : "127.0.0.1";
+	else if ((h = expt_host(r->x, a->host)) != NULL)
+		ip = h->addr;
+	else
+		ip = a->host;
+	return json_pack("{s:s, s:i}", "ip", ip, "port", a->port < 0 ? 0 : a->port);
+}
+
+/* The arguments sent to the agent, or NULL with *err. */
+static json_t *
+resolve_args(struct runner *r, const struct step *st, char **err)
+{
+	json_t *args = json_deep_copy(st->args);
+	const char *fam = st->sock ? sock_family(r, st->host, st->sock) : "inet";
+
+	if (st->addr != NULL) {
+		json_t *a = resolve_aref(r, st->addr, fam, err);
+		if (a == NULL)
+			goto fail;
+		json_object_set_new(args, "addr", a);
+	}
+	if (st->to != NULL) {
+		json_t *a = resolve_aref(r, st->to, fam, err);
+		if (a == NULL)
+			goto fail;
+		json_object_set_new(args, "to", a);
+	}
+	if (st->data.set) {
+		char *b = b64_encode(st->data.p, st->data.len);
+		json_object_set_new(args, "data", json_string(b));
+		free(b);
+	}
+	return args;
+fail:
+	json_decref(args);
+	return NULL;
+}
+
+/* ---- expectations ---- */
+
+static int
+addr_matches(struct runner *r, const struct aref *want, json_t *got, const char *family, char **why)
+{
+	char *err = NULL;
+	json_t *w = resolve_aref(r, want, family, &err);
+	int ok;
+	if (w == NULL) {
+		*why = err;
+		return 0;
+	}
+	ok = got != NULL &&
+	    strcmp(json_string_value(json_object_get(w, "ip")), json_string_value(json_object_get(got, "ip")) ?: "") == 0 &&
+	    ((want->kind == AREF_HOSTPORT && want->port < 0) ||
+	     json_integer_value(json_object_get(w, "port")) == json_integer_value(json_object_get(got, "port")));
+	if (!ok) {
+		*why = xasprintf("%s:%lld", json_string_value(json_object_get(w, "ip")),
+		    (long long)json_integer_value(json_object_get(w, "port")));
+	}
+	json_decref(w);
+	return ok;
+}
+
+static void
+expect_fail(json_t *failures, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+expect_fail(json_t *failures, const char *fmt, ...)
+{
+	va_list ap;
+	char *m;
+	va_start(ap, fmt);
+	m = xvasprintf(fmt, ap);
+	va_end(ap);
+	json_array_append_new(failures, json_string(m));
+	free(m);
+}
+
+static void
+expect_data(json_t *failures, const char *what, const struct bytes *want, const unsigned char *got,
+    size_t gotlen, int prefix)
+{
+	int ok = prefix ? gotlen >= want->len && memcmp(got, want->p, want->len) == 0
+	    : gotlen == want->len && memcmp(got, want->p, want->len) == 0;
+	if (!ok) {
+		char *w = py_bytes_repr(want->p, want->len, 48), *g = py_bytes_repr(got, gotlen, 48);
+		size_t at = 0;
+		while (at < gotlen && at < want->len && got[at] == want->p[at])
+			at++;
+		expect_fail(failures, "%s: expected %s, got %s (first difference at byte %zu)", what, w, g, at);
+		free(w);
+		free(g);
+	}
+}
+
+/* Compares a result with the step's expectation; failures gets the reasons. */
+static void
+evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
+{
+	const struct expect *e = &st->expect;
+	int ok = json_is_true(json_object_get(res, "ok"));
+	int err = (int)json_integer_value(json_object_get(res, "errno"));
+	char text[256];
+	const char *fam = st->sock ? sock_family(r, st->host, st->sock) : "inet";
+
+	if (json_object_get(res, "agent_error") != NULL) {
+		expect_fail(failures, "the agent refused the step: %s",
+		    json_string_value(json_object_get(res, "agent_error")));
+		return;
+	}
+	if (e->err != 0) {
+		if (ok)
+			expect_fail(failures, "expected %s, but the call succeeded", errname_name(e->err));
+		else if (err != e->err) {
+			errname_pyformat(err, text, sizeof text);
+			expect_fail(failures, "expected %s, got %s (%s)", errname_name(e->err),
+			    errname_name(err) ?: "?", text);
+		}
+	} else if (!ok) {
+		errname_pyformat(err, text, sizeof text);
+		expect_fail(failures, "expected success, got %s", text);
+	}
+	if (e->has_ret) {
+		json_t *ret = json_object_get(res, "ret");
+		if (!json_is_integer(ret) || json_integer_value(ret) != e->ret)
+		{
+			if (json_is_integer(ret))
+				expect_fail(failures, "expected return value %lld, got %lld", e->ret,
+				    (long long)json_integer_value(ret));
+			else
+				expect_fail(failures, "expected return value %lld, got None", e->ret);
+		}
+	}
+	if (e->data.set || e->data_prefix.set || e->data_regex != NULL) {
+		unsigned char *got = NULL;
+		size_t gotlen = 0;
+		const char *b64 = json_string_value(json_object_get(res, "data"));
+		if (b64 != NULL)
+			b64_decode(b64, &got, &gotlen);
+		if (e->data.set)
+			expect_data(failures, "data", &e->data, got ? got : (unsigned char *)"", gotlen, 0);
+		if (e->data_prefix.set)
+			expect_data(failures, "data_prefix", &e->data_prefix, got ? got : (unsigned char *)"", gotlen, 1);
+		if (e->data_regex != NULL) {
+			regex_t re;
+			char *s = xstrndup(got ? (char *)got : "", gotlen);
+			if (regcomp(&re, e->data_regex, REG_EXTENDED | REG_NOSUB) == 0) {
+				if (regexec(&re, s, 0, NULL, 0) != 0) {
+					char *g = py_bytes_repr(got ? got : (unsigned char *)"", gotlen, 48);
+					expect_fail(failures, "data %s does not match /%s/", g, e->data_regex);
+					free(g);
+				}
+				regfree(&re);
+			}
+			free(s);
+		}
+		free(got);
+	}
+	if (e->from != NULL) {
+		char *why = NULL;
+		json_t *got = json_object_get(res, "from");
+		if (!addr_matches(r, e->from, got, fam, &why))
+			expect_fail(failures, "expected a datagram from %s (%s), got one from %s:%lld", e->from->text,
+			    why, got ? json_string_value(json_object_get(got, "ip")) : "nowhere",
+			    got ? (long long)json_integer_value(json_object_get(got, "port")) : 0LL);
+		free(why);
+	}
+	if (e->peer != NULL) {
+		char *why = NULL;
+		json_t *got = json_object_get(res, "peer");
+		if (!addr_matches(r, e->peer, got, fam, &why))
+			expect_fail(failures, "expected peer %s (%s), got %s:%lld", e->peer->text, why,
+			    got ? json_string_value(json_object_get(got, "ip")) : "none",
+			    got ? (long long)json_integer_value(json_object_get(got, "port")) : 0LL);
+		free(why);
+	}
+	if (e->within >= 0) {
+		double took = (double)(json_integer_value(json_object_get(res, "end_ns")) -
+		    json_integer_value(json_object_get(res, "start_ns"))) / 1e9;
+		if (took > e->within)
+			expect_fail(failures, "took %.3f s, expected within %g s", took, e->within);
+	}
+}
+
+/* ---- recording ---- */
+
+static void
+remember_addresses(struct runner *r, const struct step *st, json_t *res)
+{
+	json_t *local = json_object_get(res, "local");
+	const char *name = st->sock;
+	if (st->host == NULL)
+		return;
+	if (json_object_get(r->sockaddr, st->host) == NULL)
+		json_object_set_new(r->sockaddr, st->host, json_object());
+	if (json_object_get(r->sockfam, st->host) == NULL)
+		json_object_set_new(r->sockfam, st->host, json_object());
+	if (strcmp(st->op, "socket") == 0) {
+		json_object_set(json_object_get(r->sockfam, st->host), name, json_object_get(st->args, "family"));
+		json_object_del(json_object_get(r->sockaddr, st->host), name);
+		return;
+	}
+	if (strcmp(st->op, "accept") == 0) {
+		name = json_string_value(json_object_get(res, "as"));
+		if (name == NULL)
+			return;
+		json_object_set_new(json_object_get(r->sockfam, st->host), name,
+		    json_string(sock_family(r, st->host, st->sock)));
+	}
+	if (name != NULL && json_is_object(local))
+		json_object_set(json_object_get(r->sockaddr, st->host), name, local);
+}
+
+static void
+print_line(struct runner *r, const struct step *st, const char *line, const char *result,
+    const char *verdict, json_t *failures)
+{
+	const char *vc = strcmp(verdict, "pass") == 0 ? "\033[32m" :
+	    strcmp(verdict, "started") == 0 ? "\033[36m" : "\033[31m";
+	buf_printf(&r->transcript, "%3d %-8s %s\n             -> %s   [%s]\n", st->number,
+	    st->host ? st->host : "-", line, result, verdict);
+	for (size_t i = 0; i < json_array_size(failures); i++)
+		buf_printf(&r->transcript, "             !! %s:%d:%d: %s\n", r->x->file, st->pos.line,
+		    st->pos.col, json_string_value(json_array_get(failures, i)));
+	if (r->o->quiet || r->o->json)
+		return;
+	printf("%3d %-8s %-56s -> %s  %s%s%s\n", st->number, st->host ? st->host : "-", line, result,
+	    color(r, vc), verdict, color(r, "\033[0m"));
+	for (size_t i = 0; i < json_array_size(failures); i++)
+		printf("             %s%s:%d:%d: %s%s\n", color(r, "\033[31m"), r->x->file, st->pos.line,
+		    st->pos.col, json_string_value(json_array_get(failures, i)), color(r, "\033[0m"));
+	fflush(stdout);
+}
+
+static json_t *
+step_record(struct runner *r, const struct step *st, const char *line)
+{
+	json_t *o = json_pack("{s:i, s:s?, s:s, s:i, s:i, s:s, s:b}", "number", st->number,
+	    "host", st->host, "op", st->op, "line", st->pos.line, "col", st->pos.col, "python", line,
+	    "background", st->background);
+	if (st->id)
+		json_object_set_new(o, "id", json_string(st->id));
+	if (st->sock)
+		json_object_set_new(o, "socket", json_string(st->sock));
+	json_array_append_new(r->steps, o);
+	return o;
+}
+
+/* Fills in a step's verdict; counts it. */
+static void
+step_verdict(struct runner *r, const struct step *st, json_t *rec, json_t *res, json_t *failures,
+    const char *line, int count)
+{
+	int pass = json_array_size(failures) == 0;
+	char *shown = py_result(st, res);
+	json_object_set(rec, "result", res);
+	json_object_set_new(rec, "shown", json_string(shown));
+	json_object_set(rec, "failures", failures);
+	json_object_set_new(rec, "pass", json_boolean(pass));
+	if (count) {
+		if (pass)
+			r->passed++;
+		else
+			r->failed++;
+	}
+	print_line(r, st, line, shown, pass ? "pass" : "FAIL", failures);
+	free(shown);
+}
+
+static void
+run_step(struct runner *r, const struct step *st)
+{
+	struct agentconn *a;
+	json_t *args, *msg, *rec, *frame, *res, *failures;
+	char *err = NULL, *line, what[600];
+
+	snprintf(what, sizeof what, "step %d (%s:%d:%d %s)", st->number, r->x->file, st->pos.line,
+	    st->pos.col, st->op);
+	if (st->host == NULL) {		/* a top-level sleep: the controller waits */
+		double s = json_number_value(json_object_get(st->args, "seconds"));
+		int64_t start = time_realtime_ns(), until = time_mono_ns() + (int64_t)(s * 1e9);
+		line = py_step_line(st, st->args);
+		rec = step_record(r, st, line);
+		while (time_mono_ns() < until && !run_signal)
+			usleep(2000);
+		if (run_signal) {
+			runner_fail(r, 3, "interrupted by signal %d during %s", (int)run_signal, what);
+			free(line);
+			return;
+		}
+		res = json_pack("{s:b, s:n, s:i, s:I, s:I}", "ok", 1, "ret", "errno", 0,
+		    "start_ns", (json_int_t)start, "end_ns", (json_int_t)time_realtime_ns());
+		failures = json_array();
+		step_verdict(r, st, rec, res, failures, line, 1);
+		json_decref(res);
+		json_decref(failures);
+		free(line);
+		return;
+	}
+	a = agent_of(r, st->host);
+	args = resolve_args(r, st, &err);
+	line = py_step_line(st, args ? args : st->args);
+	rec = step_record(r, st, line);
+	json_object_set(rec, "args", args ? args : st->args);
+	if (args == NULL) {
+		failures = json_pack("[s]", err);
+		res = json_pack("{s:b, s:s}", "ok", 0, "agent_error", err);
+		step_verdict(r, st, rec, res, failures, line, 1);
+		json_decref(res);
+		json_decref(failures);
+		free(err);
+		free(line);
+		return;
+	}
+	msg = json_pack("{s:s, s:I, s:s, s:o, s:b, s:f}", "type", "step", "seq", (json_int_t)++r->seq,
+	    "op", st->op, "args", args, "background", st->background, "timeout", st->timeout);
+	if (st->id)
+		json_object_set_new(msg, "id", json_string(st->id));
+	if (frame_write(a->wfd, msg) != 0) {
+		json_decref(msg);
+		char *how = agent_exit_text(a);
+		runner_fail(r, 3, "the agent on %s was lost before %s (%s)", a->host->name, what, how);
+		free(how);
+		free(line);
+		return;
+	}
+	json_decref(msg);
+	if (st->background) {
+		frame = await_frame(r, a, "started", r->seq, HELLO_S, what);
+		if (frame != NULL) {
+			json_object_set_new(r->bg, st->id, json_integer((json_int_t)json_array_size(r->steps) - 1));
+			json_object_set_new(rec, "state", json_string("running"));
+			print_line(r, st, line, "(running in the background)", "started", NULL);
+			json_decref(frame);
+		}
+		free(line);
+		return;
+	}
+	frame = await_frame(r, a, "result", r->seq, st->timeout + GRACE_S, what);
+	if (frame == NULL) {
+		free(line);
+		return;
+	}
+	res = json_object_get(frame, "result");
+	failures = json_array();
+	if (strcmp(st->op, "wait") == 0 || strcmp(st->op, "kill") == 0) {
+		/* the background step's own expectation decides */
+		json_t *idx = json_object_get(r->bg, st->target);
+		const struct step *bst = NULL;
+		json_t *brec = NULL, *bres = res;
+		if (idx != NULL) {
+			brec = json_array_get(r->steps, (size_t)json_integer_value(idx));
+			bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
+		}
+		if (strcmp(st->op, "kill") == 0)
+			bres = json_object_get(res, "target");
+		if (bst != NULL && bres != NULL) {
+			json_t *bfail = json_array();
+			if (strcmp(st->op, "wait") == 0)
+				evaluate(r, bst, bres, bfail);
+			remember_addresses(r, bst, bres);
+			json_object_set(brec, "result", bres);
+			json_object_set(brec, "failures", bfail);
+			json_object_set_new(brec, "pass", json_boolean(json_array_size(bfail) == 0));
+			json_object_set_new(brec, "state", json_string(strcmp(st->op, "kill") == 0 ? "killed" : "collected"));
+			json_object_set_new(brec, "collected_by", json_integer(st->number));
+			for (size_t i = 0; i < json_array_size(bfail); i++)
+				expect_fail(failures, "step %d (%s:%d:%d): %s", bst->number, r->x->file,
+				    bst->pos.line, bst->pos.col, json_string_value(json_array_get(bfail, i)));
+			json_decref(bfail);
+			json_object_del(r->bg, st->target);
+		}
+		if (strcmp(st->op, "kill") == 0 && json_object_get(res, "agent_error") == NULL)
+			; /* a kill that found its step succeeded */
+		else if (json_object_get(res, "agent_error") != NULL)
+			expect_fail(failures, "the agent refused the step: %s",
+			    json_string_value(json_object_get(res, "agent_error")));
+		step_verdict(r, st, rec, strcmp(st->op, "kill") == 0 ? res : bres, failures, line, 1);
+	} else {
+		evaluate(r, st, res, failures);
+		remember_addresses(r, st, res);
+		step_verdict(r, st, rec, res, failures, line, 1);
+	}
+	json_decref(failures);
+	json_decref(frame);
+	free(line);
+}
+
+/* Background steps nobody waited for: collect them now, judged on their own. */
+static void
+collect_leftovers(struct runner *r)
+{
+	const char *id;
+	json_t *idx, *tmp;
+
+	json_object_foreach_safe(r->bg, tmp, id, idx) {
+		json_t *brec = json_array_get(r->steps, (size_t)json_integer_value(idx));
+		const struct step *bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
+		struct agentconn *a = agent_of(r, bst->host);
+		json_t *msg, *frame, *failures;
+		char what[600], *line;
+
+		if (r->error != NULL)
+			return;
+		snprintf(what, sizeof what, "the end of background step %d (%s:%d:%d)", bst->number,
+		    r->x->file, bst->pos.line, bst->pos.col);
+		msg = json_pack("{s:s, s:I, s:s, s:{s:s}, s:b, s:f}", "type", "step", "seq",
+		    (json_int_t)++r->seq, "op", "wait", "args", "id", id, "background", 0, "timeout", bst->timeout);
+		if (frame_write(a->wfd, msg) != 0) {
+			json_decref(msg);
+			runner_fail(r, 3, "the agent on %s was lost before %s", a->host->name, what);
+			return;
+		}
+		json_decref(msg);
+		frame = await_frame(r, a, "result", r->seq, bst->timeout + GRACE_S, what);
+		if (frame == NULL)
+			return;
+		failures = json_array();
+		evaluate(r, bst, json_object_get(frame, "result"), failures);
+		line = xstrdup(json_string_value(json_object_get(brec, "python")));
+		json_object_set_new(brec, "state", json_string("collected at the end"));
+		step_verdict(r, bst, brec, json_object_get(frame, "result"), failures, line, 1);
+		free(line);
+		json_decref(failures);
+		json_decref(frame);
+		json_object_del(r->bg, id);
+	}
+}
+
+/* ---- outputs ---- */
+
+static char *
+utc_stamp(int64_t ns, int compact)
+{
+	time_t t = (time_t)(ns / 1000000000);
+	struct tm tm;
+	char s[64];
+	gmtime_r(&t, &tm);
+	strftime(s, sizeof s, compact ? "%Y%m%dT%H%M%SZ" : "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return xstrdup(s);
+}
+
+static int
+make_run_dir(struct runner *r)
+{
+	if (r->o->out != NULL) {
+		r->dir = xstrdup(r->o->out);
+		if (mkdir(r->dir, 0755) != 0 && errno != EEXIST)
+			return -1;
+		return 0;
+	}
+	if (mkdir("runs", 0755) != 0 && errno != EEXIST)
+		return -1;
+	char *stamp = utc_stamp(r->started_ns, 1);
+	for (int n = 1; n < 1000; n++) {
+		r->dir = n == 1 ? xasprintf("runs/%s-%s", r->x->name, stamp)
+		    : xasprintf("runs/%s-%s-%d", r->x->name, stamp, n);
+		if (mkdir(r->dir, 0755) == 0) {
+			free(stamp);
+			return 0;
+		}
+		if (errno != EEXIST)
+			break;
+		free(r->dir);
+		r->dir = NULL;
+	}
+	free(stamp);
+	return -1;
+}
+
+static json_t *
+manifest(struct runner *r)
+{
+	struct experiment *x = r->x;
+	char *started = utc_stamp(r->started_ns, 0);
+	json_t *hosts = json_object();
+	json_t *m = json_pack("{s:s, s:{s:s, s:s, s:s, s:s?}, s:O, s:O, s:s, s:{s:s, s:s}}",
+	    "verona_version", VERONA_VERSION,
+	    "experiment", "file", x->file, "name", x->name, "sha256", x->sha256, "summary", x->summary,
+	    "defines", x->defines, "vars", x->vars, "started", started,
+	    "testbed", "kind", "local", "id", r->tb.id);
+	free(started);
+	for (size_t i = 0; i < x->nhosts; i++) {
+		json_t *h = json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, "namespace",
+		    testbed_ns(&r->tb, x->hosts[i].name));
+		if (i < r->nac && r->ac[i].hello != NULL) {
+			json_object_update(h, r->ac[i].hello);
+			json_object_del(h, "type");
+		}
+		json_object_set_new(hosts, x->hosts[i].name, h);
+	}
+	json_object_set_new(m, "hosts", hosts);
+	return m;
+}
+
+static int
+write_outputs(struct runner *r)
+{
+	json_t *doc;
+	char *s, *path;
+	int rc = 0;
+	const char *status = r->status == 0 ? "pass" : r->status == 1 ? "fail" : "error";
+
+	doc = json_pack("{s:o, s:O, s:{s:i, s:i, s:i, s:s, s:i, s:s?, s:f}}",
+	    "manifest", manifest(r), "steps", r->steps,
+	    "summary", "steps", (int)r->x->nsteps, "passed", r->passed, "failed", r->failed,
+	    "status", status, "exit", r->status, "error", r->error,
+	    "seconds", (double)(time_realtime_ns() - r->started_ns) / 1e9);
+	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	path = xasprintf("%s/results.json", r->dir);
+	if (file_write_atomic(path, s, strlen(s)) != 0) {
+		fprintf(stderr, "verona: cannot write %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	if (r->o->json) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+	}
+	free(path);
+	free(s);
+	json_decref(doc);
+
+	struct buf t;
+	buf_init(&t);
+	char *started = utc_stamp(r->started_ns, 0);
+	buf_printf(&t, "# verona %s — %s (%s)\n# started %s, testbed local %s, experiment sha256 %s\n",
+	    VERONA_VERSION, r->x->name, r->x->file, started, r->tb.id, r->x->sha256);
+	free(started);
+	for (size_t i = 0; i < r->x->nhosts; i++)
+		buf_printf(&t, "# host %s %s\n", r->x->hosts[i].name, r->x->hosts[i].addr);
+	buf_add(&t, r->transcript.data, r->transcript.len);
+	buf_printf(&t, "# %d passed, %d failed, status %s%s%s\n", r->passed, r->failed, status,
+	    r->error ? ": " : "", r->error ? r->error : "");
+	path = xasprintf("%s/transcript.txt", r->dir);
+	if (file_write_atomic(path, t.data, t.len) != 0) {
+		fprintf(stderr, "verona: cannot write %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	free(path);
+	buf_free(&t);
+	return rc;
+}
+
+int
+run_experiment(struct experiment *x, const struct run_opts *o)
+{
+	struct runner r;
+	char err[600];
+	char *path;
+
+	memset(&r, 0, sizeof r);
+	r.x = x;
+	r.o = o;
+	r.steps = json_array();
+	r.sockaddr = json_object();
+	r.sockfam = json_object();
+	r.bg = json_object();
+	buf_init(&r.transcript);
+	r.started_ns = time_realtime_ns();
+
+	if (x->unsupported != NULL) {
+		fprintf(stderr, "%s:%d:%d: this build of verona cannot run %s yet\n", x->file,
+		    x->unsupported_pos.line, x->unsupported_pos.col, x->unsupported);
+		r.status = 2;
+		goto free;
+	}
+	if (!testbed_can_run(err, sizeof err)) {
+		fprintf(stderr, "verona: %s\n", err);
+		r.status = 2;
+		goto free;
+	}
+	if (make_run_dir(&r) != 0) {
+		fprintf(stderr, "verona: cannot create the run folder %s: %s\n",
+		    r.dir ? r.dir : "runs/", strerror(errno));
+		r.status = 3;
+		goto free;
+	}
+	path = xasprintf("%s/experiment.yaml", r.dir);
+	if (file_write_atomic(path, x->text, x->text_len) != 0) {
+		fprintf(stderr, "verona: cannot write %s: %s\n", path, strerror(errno));
+		free(path);
+		r.status = 3;
+		goto free;
+	}
+	free(path);
+	if (!o->quiet && !o->json)
+		printf("verona: %s — %zu hosts, %zu steps; run folder %s\n", x->name, x->nhosts, x->nsteps, r.dir);
+	if (testbed_up(&r.tb, x, err, sizeof err) != 0) {
+		runner_fail(&r, 3, "cannot set up the local testbed: %s", err);
+		goto out;
+	}
+	r.tb_up = 1;
+	if (run_signal) {
+		runner_fail(&r, 3, "interrupted by signal %d while setting up", (int)run_signal);
+		goto out;
+	}
+	if (agents_start(&r) != 0)
+		goto out;
+	for (size_t i = 0; i < x->nsteps && r.error == NULL; i++)
+		run_step(&r, &x->steps[i]);
+	if (r.error == NULL)
+		collect_leftovers(&r);
+out:
+	agents_stop(&r);
+	if (r.tb_up)
+		testbed_down(&r.tb);
+	if (r.error == NULL)
+		r.status = r.failed > 0 ? 1 : 0;
+	if (write_outputs(&r) != 0 && r.status < 3)
+		r.status = 3;
+	if (r.error != NULL)
+		fprintf(stderr, "verona: %s\n", r.error);
+	if (!o->quiet && !o->json)
+		printf("verona: %d passed, %d failed%s — %s\n", r.passed, r.failed,
+		    r.error ? " (testbed failure)" : "", r.dir);
+	for (size_t i = 0; i < r.nac; i++)
+		json_decref(r.ac[i].hello);
+	free(r.ac);
+free:
+	json_decref(r.steps);
+	json_decref(r.sockaddr);
+	json_decref(r.sockfam);
+	json_decref(r.bg);
+	buf_free(&r.transcript);
+	free(r.error);
+	free(r.dir);
+	return r.status;
+}

@@ -1,0 +1,22 @@
+/*
+ * run.h — running an experiment on the local testbed: the steps in order,
+ * each sent to its host's agent and compared with its expectation, the
+ * outputs written to the run folder (DESIGN section 5).
+ */
+#ifndef VERONA_RUN_H
+#define VERONA_RUN_H
+#include "expt.h"
+
+struct run_opts {
+	const char	*out;		/* the run folder; NULL: runs/<name>-<UTC time> */
+	int		 quiet;		/* no per-step lines */
+	int		 json;		/* results.json on stdout at the end */
+	int		 color;		/* colour the verdicts */
+	int		 keep_going;	/* unused for now: a failed step never stops the run */
+};
+
+/* Exit status: 0 all passed, 1 a step failed, 2 not runnable, 3 testbed failure. */
+int	run_experiment(struct experiment *, const struct run_opts *);
+/* Set from a signal handler: stop the run and tear down. */
+void	run_interrupt(int sig);
+#endif
