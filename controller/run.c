@@ -526,8 +526,18 @@ remember_addresses(struct runner *r, const struct step *st, json_t *res)
 		json_object_set_new(json_object_get(r->sockfam, st->host), name,
 		    json_string(sock_family(r, st->host, st->sock)));
 	}
-	if (name != NULL && json_is_object(local))
-		json_object_set(json_object_get(r->sockaddr, st->host), name, local);
+	if (name != NULL && json_is_object(local)) {
+		/*
+		 * An unbound socket reports 0.0.0.0 (or ::): what its peers see,
+		 * and what HOST.SOCKET means, is the host's own address.
+		 */
+		json_t *copy = json_deep_copy(local);
+		const char *ip = json_string_value(json_object_get(local, "ip"));
+		const struct host *h = expt_host(r->x, st->host);
+		if (ip != NULL && h != NULL && (strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0))
+			json_object_set_new(copy, "ip", json_string(h->addr));
+		json_object_set_new(json_object_get(r->sockaddr, st->host), name, copy);
+	}
 }
 
 static void
