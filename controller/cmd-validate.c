@@ -50,7 +50,7 @@ cmd_validate_exec(int argc, char **argv)
 		} else {
 			printf("%s: ok (%zu hosts, %zu steps)\n", argv[i], x->nhosts, x->nsteps);
 			if (x->unsupported != NULL)
-				printf("%s:%d:%d: note: this build of verona cannot run %s yet\n", argv[i],
+				printf("%s:%d:%d: note: this build of verona does not support %s yet\n", argv[i],
 				    x->unsupported_pos.line, x->unsupported_pos.col, x->unsupported);
 		}
 		errlist_free(&errs);

@@ -743,7 +743,7 @@ parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
 		} else
 			lerr(L, v, "expect packets must be none or a list of flag patterns");
 		if (e->packets != NULL && st->unsupported == NULL) {
-			st->unsupported = "expect: packets (packet expectations need the trace analysis of a later release)";
+			st->unsupported = "expect: packets";
 			st->unsupported_pos = npos(v);
 		}
 	}
@@ -1020,7 +1020,7 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			json_object_set_new(st->args, "argv", argv);
 		} else
 			lerr(L, operand, "exec: the command must be a string or a list");
-		st->unsupported = "exec (running programs comes with the grading release)";
+		st->unsupported = "exec";
 		st->unsupported_pos = npos(opkey);
 		break;
 	case OPERAND_PATH: {
@@ -1028,7 +1028,7 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 		if (p != NULL)
 			json_object_set_new(st->args, "src", json_string(p));
 		free(p);
-		st->unsupported = "put (copying files comes with the grading release)";
+		st->unsupported = "put";
 		st->unsupported_pos = npos(opkey);
 		break;
 	}
@@ -1312,7 +1312,7 @@ parse_capture(struct loader *L, yaml_node_t *n)
 			}
 	}
 	if (L->x->unsupported == NULL) {
-		L->x->unsupported = "capture (packet capture comes with the traces release)";
+		L->x->unsupported = "capture";
 		L->x->unsupported_pos = npos(n);
 	}
 }
@@ -1350,7 +1350,7 @@ parse_checks(struct loader *L, yaml_node_t *n)
 		}
 	}
 	if (L->x->unsupported == NULL) {
-		L->x->unsupported = "checks (trace checks come with the traces release)";
+		L->x->unsupported = "checks";
 		L->x->unsupported_pos = npos(n);
 	}
 }

@@ -551,7 +551,10 @@ print_line(struct runner *r, const struct step *st, const char *line, const char
 	for (size_t i = 0; i < json_array_size(failures); i++)
 		buf_printf(&r->transcript, "             !! %s:%d:%d: %s\n", r->x->file, st->pos.line,
 		    st->pos.col, json_string_value(json_array_get(failures, i)));
-	if (r->o->quiet || r->o->json)
+	if (r->o->json)
+		return;
+	/* --quiet still names what failed */
+	if (r->o->quiet && json_array_size(failures) == 0)
 		return;
 	printf("%3d %-8s %-56s -> %s  %s%s%s\n", st->number, st->host ? st->host : "-", line, result,
 	    color(r, vc), verdict, color(r, "\033[0m"));
@@ -888,7 +891,7 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	r.started_ns = time_realtime_ns();
 
 	if (x->unsupported != NULL) {
-		fprintf(stderr, "%s:%d:%d: this build of verona cannot run %s yet\n", x->file,
+		fprintf(stderr, "%s:%d:%d: this build of verona does not support %s yet\n", x->file,
 		    x->unsupported_pos.line, x->unsupported_pos.col, x->unsupported);
 		r.status = 2;
 		goto free;

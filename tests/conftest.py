@@ -1,0 +1,112 @@
+"""Shared fixtures of verona's end-to-end tests.
+
+Every test is checked afterwards for verona network namespaces and
+verona-agent processes it left behind; what is left is removed and the test
+fails, so one broken test cannot poison the ones after it.
+"""
+import base64
+import json
+import os
+import pathlib
+import subprocess
+import time
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+VERONA = os.environ.get("VERONA", str(ROOT / "bin" / "verona"))
+AGENT = os.environ.get("VERONA_AGENT_BIN", str(ROOT / "bin" / "verona-agent"))
+EXPERIMENTS = ROOT / "experiments"
+
+needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the local testbed needs root")
+
+
+def verona_namespaces():
+    out = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
+    return {line.split()[0] for line in out.splitlines() if line.startswith("verona-")}
+
+
+def agent_pids():
+    out = subprocess.run(["pgrep", "-x", "verona-agent"], capture_output=True, text=True).stdout
+    return {int(p) for p in out.split()}
+
+
+@pytest.fixture(autouse=True)
+def no_leftovers():
+    before_ns, before_agents = verona_namespaces(), agent_pids()
+    yield
+    deadline = time.time() + 2
+    while time.time() < deadline:
+        left_ns = verona_namespaces() - before_ns
+        left_agents = agent_pids() - before_agents
+        if not left_ns and not left_agents:
+            return
+        time.sleep(0.05)
+    for ns in left_ns:
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+    for pid in left_agents:
+        try:
+            os.kill(pid, 9)
+        except ProcessLookupError:
+            pass
+    assert not left_ns, f"namespaces left behind: {left_ns}"
+    assert not left_agents, f"verona-agent processes left behind: {left_agents}"
+
+
+def verona(*args, timeout=120, **kw):
+    return subprocess.run([VERONA, *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, **kw)
+
+
+class Run:
+    """One `verona run` and what it wrote."""
+
+    def __init__(self, proc, out):
+        self.proc = proc
+        self.out = out
+        self.exit = proc.returncode
+        path = out / "results.json"
+        self.results = json.loads(path.read_text()) if path.exists() else None
+        t = out / "transcript.txt"
+        self.transcript = t.read_text() if t.exists() else ""
+
+    @property
+    def steps(self):
+        return self.results["steps"]
+
+    def step(self, number):
+        s = self.steps[number - 1]
+        assert s["number"] == number
+        return s
+
+    def result(self, number):
+        return self.step(number)["result"]
+
+    def data(self, number):
+        return base64.b64decode(self.result(number).get("data", ""))
+
+    def error(self, number):
+        return self.result(number).get("error")
+
+    def seconds(self, number):
+        r = self.result(number)
+        return (r["end_ns"] - r["start_ns"]) / 1e9
+
+
+@pytest.fixture
+def run(tmp_path):
+    counter = [0]
+
+    def _run(experiment, *extra, timeout=120):
+        counter[0] += 1
+        out = tmp_path / f"run{counter[0]}"
+        proc = verona("run", "--quiet", "--out", out, *extra, experiment, timeout=timeout)
+        return Run(proc, out)
+
+    return _run
+
+
+def write(tmp_path, name, text):
+    p = tmp_path / name
+    p.write_text(text)
+    return p
