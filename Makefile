@@ -40,7 +40,7 @@ COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 AGENT_OBJ  := $(AGENT_SRC:%.c=$(BUILD)/%.o)
 CTRL_OBJ   := $(CTRL_SRC:%.c=$(BUILD)/%.o)
 # the controller's objects minus its main(), for unit tests
-CTRL_LIB_OBJ := $(filter-out $(BUILD)/controller/verona.o,$(CTRL_OBJ))
+CTRL_LIB_OBJ := $(filter-out $(BUILD)/controller/verona.o $(BUILD)/controller/cmd-%.o,$(CTRL_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 # bin/ holds one variant at a time; switching variants relinks.

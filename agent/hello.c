@@ -99,7 +99,7 @@ hello_info(const char *addr, const char *iface)
 	struct utsname u;
 	char host[256];
 	struct ifaddrs *ifs = NULL, *i;
-	char found[IF_NAMESIZE + 1] = "";
+	char found[IF_NAMESIZE] = "";
 	json_t *o = json_object(), *addrs = json_array();
 
 	json_object_set_new(o, "type", json_string("hello"));

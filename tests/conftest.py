@@ -69,6 +69,8 @@ class Run:
         self.results = json.loads(path.read_text()) if path.exists() else None
         t = out / "transcript.txt"
         self.transcript = t.read_text() if t.exists() else ""
+        # the agents' stderr: empty unless something went wrong (sanitizer reports land here)
+        self.agent_logs = {p.name: p.read_text() for p in out.glob("agent-*.log")} if out.exists() else {}
 
     @property
     def steps(self):
@@ -101,7 +103,10 @@ def run(tmp_path):
         counter[0] += 1
         out = tmp_path / f"run{counter[0]}"
         proc = verona("run", "--quiet", "--out", out, *extra, experiment, timeout=timeout)
-        return Run(proc, out)
+        r = Run(proc, out)
+        for name, text in r.agent_logs.items():
+            assert "Sanitizer" not in text and "runtime error" not in text, f"{name}:\n{text}"
+        return r
 
     return _run
 
