@@ -33,6 +33,7 @@
 #define LOAD_MAX_DATA		(16 * 1024 * 1024)
 #define LOAD_MAX_REPEAT_DEPTH	8
 #define LOAD_MAX_FILE		(4 * 1024 * 1024)
+#define LOAD_MAX_NESTING	64
 
 struct loader {
 	const char		*file;
@@ -46,6 +47,8 @@ struct loader {
 	size_t			 cap;
 	json_t			*socks;		/* host -> {socket: 1} */
 	json_t			*ids;		/* id -> {host, background, line, col, collected} */
+	yaml_node_t		*hosts;		/* the hosts map, for messages */
+	size_t			 nexpanded;	/* step items expanded so far, valid or not */
 	int			 too_many;
 };
 
@@ -103,11 +106,40 @@ npos(const yaml_node_t *n)
 static void lerr(struct loader *, const yaml_node_t *, const char *, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* 1 in any round of a repeat but the first (every enclosing ${i} 0). */
+static int
+in_later_round(const struct loader *L)
+{
+	for (int d = 0; d < L->rep_depth; d++)
+		if (L->rep_val[d] != 0)
+			return 1;
+	return 0;
+}
+
+static int
+errlist_has_pos(const struct errlist *e, const char *file, struct pos p)
+{
+	char *prefix = xasprintf("%s:%d:%d: ", file, p.line, p.col);
+	size_t len = strlen(prefix);
+	int found = 0;
+	for (size_t i = 0; i < e->n && !found; i++)
+		found = strncmp(e->msgs[i], prefix, len) == 0;
+	free(prefix);
+	return found;
+}
+
 static void
 lerr(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
 {
 	va_list ap;
 	char *msg;
+	/*
+	 * A later round of a repeat repeats the first round's mistakes, often
+	 * with ${i} in the text: one error per place is enough (and keeps a
+	 * count of 100000 from printing, and comparing, 100000 messages).
+	 */
+	if (in_later_round(L) && errlist_has_pos(L->errs, L->file, npos(n)))
+		return;
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
@@ -228,6 +260,36 @@ is_ident(const char *s)
 	return 1;
 }
 
+/* The key whose value n is, if it is a scalar; NULL otherwise.  For messages. */
+static const char *
+key_of(struct loader *L, const yaml_node_t *n)
+{
+	int id = (int)(n - L->doc.nodes.start) + 1;
+	for (yaml_node_t *m = L->doc.nodes.start; m < L->doc.nodes.top; m++) {
+		if (m->type != YAML_MAPPING_NODE)
+			continue;
+		for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++)
+			if (p->value == id)
+				return is_scalar(node(L, p->key)) ? raw(node(L, p->key)) : NULL;
+	}
+	return NULL;
+}
+
+/* The list that holds n as an item, or NULL.  For messages. */
+static const yaml_node_t *
+list_of(struct loader *L, const yaml_node_t *n)
+{
+	int id = (int)(n - L->doc.nodes.start) + 1;
+	for (yaml_node_t *m = L->doc.nodes.start; m < L->doc.nodes.top; m++) {
+		if (m->type != YAML_SEQUENCE_NODE)
+			continue;
+		for (yaml_node_item_t *it = m->data.sequence.items.start; it < m->data.sequence.items.top; it++)
+			if (*it == id)
+				return m;
+	}
+	return NULL;
+}
+
 /* ---- variables ---- */
 
 /* The scalar's text with ${name} substituted ($${ is a literal ${); NULL after an error. */
@@ -238,7 +300,14 @@ subst(struct loader *L, yaml_node_t *n)
 	struct buf b;
 
 	if (!is_scalar(n)) {
-		lerr(L, n, "expected a scalar, found %s", node_kind(n));
+		const char *key = key_of(L, n);
+		const yaml_node_t *list;
+		if (key != NULL)
+			lerr(L, n, "%s must be a scalar, not %s", key, node_kind(n));
+		else if ((list = list_of(L, n)) != NULL && (key = key_of(L, list)) != NULL)
+			lerr(L, n, "each item of %s must be a scalar, not %s", key, node_kind(n));
+		else
+			lerr(L, n, "expected a scalar, found %s", node_kind(n));
 		return NULL;
 	}
 	s = raw(n);
@@ -405,6 +474,17 @@ aref_free(struct aref *a)
 	free(a);
 }
 
+/*
+ * 1 if an unknown host name needs no message of its own: there are no
+ * usable hosts, or the name's entry in hosts is wrong, and that was
+ * reported already.
+ */
+static int
+host_reported(struct loader *L, const char *name)
+{
+	return L->x->nhosts == 0 || map_get(L, L->hosts, name) != NULL;
+}
+
 static int
 host_has_socket(struct loader *L, const char *host, const char *sock)
 {
@@ -444,7 +524,8 @@ parse_addr(struct loader *L, yaml_node_t *n, const char *what, int need_port)
 	free(host);
 	host = NULL;
 	if (addr_split(text, &host, &port) != 0) {
-		lerr(L, n, "%s: bad address '%s' (write HOST:PORT, [IPv6]:PORT or HOST.SOCKET)", what, text);
+		lerr(L, n, "%s: bad address '%s': %s (write HOST:PORT, [IPv6]:PORT or HOST.SOCKET)", what, text,
+		    strchr(text, ']') == NULL ? "'[' without ']'" : "']' must be followed by :PORT");
 		aref_free(a);
 		return NULL;
 	}
@@ -468,6 +549,10 @@ parse_addr(struct loader *L, yaml_node_t *n, const char *what, int need_port)
 	if (host[0] != '\0' && strcmp(host, "any") != 0 && strcmp(host, "localhost") != 0 &&
 	    expt_host(L->x, host) == NULL && !addr_is_ip(host, NULL)) {
 		struct buf b;
+		if (host_reported(L, host)) {
+			aref_free(a);
+			return NULL;
+		}
 		buf_init(&b);
 		for (size_t i = 0; i < L->x->nhosts; i++)
 			buf_printf(&b, "%s%s", i ? ", " : "", L->x->hosts[i].name);
@@ -766,17 +851,31 @@ step_clear(struct step *st)
 	memset(st, 0, sizeof *st);
 }
 
+/*
+ * Counts one step item of the expansion, valid or not, against the limit,
+ * so that a repeat of mistakes ends as soon as a repeat of steps would.
+ * 0, or -1 once over the limit.
+ */
+static int
+count_step(struct loader *L, yaml_node_t *n)
+{
+	if (L->nexpanded >= LOAD_MAX_STEPS) {
+		/* not lerr(): this is news even where a round already had an error */
+		if (!L->too_many)
+			errlist_add(L->errs, L->file, npos(n), "more than %d steps (after repeat)", LOAD_MAX_STEPS);
+		L->too_many = 1;
+		return -1;
+	}
+	L->nexpanded++;
+	return 0;
+}
+
+/* A new step; the caller has counted it with count_step(). */
 static struct step *
 new_step(struct loader *L, yaml_node_t *n)
 {
 	struct experiment *x = L->x;
 	struct step *st;
-	if (x->nsteps >= LOAD_MAX_STEPS) {
-		if (!L->too_many)
-			lerr(L, n, "more than %d steps (after repeat)", LOAD_MAX_STEPS);
-		L->too_many = 1;
-		return NULL;
-	}
 	if (x->nsteps == L->cap) {
 		L->cap = L->cap ? L->cap * 2 : 32;
 		x->steps = xrealloc(x->steps, L->cap * sizeof *x->steps);
@@ -815,8 +914,7 @@ parse_sleep(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 	}
 	if (get_num(L, v, "sleep", 0, 3600, &s) != 0)
 		return;
-	if ((st = new_step(L, item)) == NULL)
-		return;
+	st = new_step(L, item);
 	st->op = xstrdup("sleep");
 	json_object_set_new(st->args, "seconds", json_real(s));
 	st->timeout = s + 5;
@@ -848,7 +946,7 @@ parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 	if (get_int(L, c, "repeat count", 0, LOAD_MAX_STEPS, &count) != 0)
 		return;
 	if (L->rep_depth >= LOAD_MAX_REPEAT_DEPTH) {
-		lerr(L, v, "repeat nested more than %d deep", LOAD_MAX_REPEAT_DEPTH);
+		lerr(L, item, "repeat nested more than %d deep", LOAD_MAX_REPEAT_DEPTH);
 		return;
 	}
 	var = map_get(L, v, "var");
@@ -861,7 +959,10 @@ parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 		return;
 	}
 	if (count == 0) {
-		/* still validate the body once, with i = 0, discarding its steps */
+		/*
+		 * still validate the body once, with i = 0, discarding its steps
+		 * (they still count against the limit, which bounds the work)
+		 */
 		size_t before = L->x->nsteps;
 		L->rep_name[L->rep_depth] = name;
 		L->rep_val[L->rep_depth++] = 0;
@@ -871,10 +972,14 @@ parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 			step_clear(&L->x->steps[--L->x->nsteps]);
 	}
 	for (long long i = 0; i < count && !L->too_many; i++) {
+		size_t before = L->nexpanded;
 		L->rep_name[L->rep_depth] = name;
 		L->rep_val[L->rep_depth++] = i;
 		parse_steps(L, steps);
 		L->rep_depth--;
+		/* a round with no steps counts as one, so nested empty repeats end too */
+		if (L->nexpanded == before && count_step(L, v) != 0)
+			break;
 	}
 	free(name);
 }
@@ -896,7 +1001,7 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			buf_printf(&b, "%s%s", i ? ", " : "", L->x->hosts[i].name);
 		if (strcmp(raw(hkey), "sleep") == 0 || strcmp(raw(hkey), "repeat") == 0)
 			lerr(L, hkey, "'%s' must be the only key of its step", raw(hkey));
-		else
+		else if (!host_reported(L, raw(hkey)))
 			lerr(L, hkey, "unknown host '%s' (hosts: %s)", raw(hkey), b.data ? (char *)b.data : "none");
 		buf_free(&b);
 		return;
@@ -917,8 +1022,7 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 		    is_scalar(opkey) ? raw(opkey) : "?", ops_names());
 		return;
 	}
-	if ((st = new_step(L, item)) == NULL)
-		return;
+	st = new_step(L, item);
 	st->host = xstrdup(h->name);
 	st->op = xstrdup(op->name);
 	check_keys_from(L, body, 1, op->keys, op->name);
@@ -997,8 +1101,13 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			    json_string_value(json_object_get(t, "host")), h->name);
 		else if (json_is_true(json_object_get(t, "collected")))
 			lerr(L, operand, "%s: step '%s' was already collected", op->name, id);
-		else
+		else {
 			json_object_set_new(t, "collected", json_true());
+			/* a wait may take as long as the step it collects */
+			double tt = json_number_value(json_object_get(t, "timeout"));
+			if (map_get(L, body, "timeout") == NULL && strcmp(op->name, "wait") == 0 && tt > st->timeout)
+				st->timeout = tt;
+		}
 		st->target = id;
 		json_object_set_new(st->args, "id", json_string(id));
 		break;
@@ -1123,9 +1232,12 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 	for (const struct op_arg *a = op->args; a->name != NULL; a++)
 		if (a->required && map_get(L, body, a->name) == NULL)
 			lerr(L, body, "%s needs '%s'", op->name, a->name);
-	if (strcmp(op->name, "recvall") == 0 &&
-	    (map_get(L, body, "size") != NULL) == (map_get(L, body, "until") != NULL))
-		lerr(L, body, "recvall needs either size or until: eof");
+	if (strcmp(op->name, "recvall") == 0 && map_get(L, body, "size") != NULL &&
+	    map_get(L, body, "until") != NULL)
+		lerr(L, body, "recvall takes size or until: eof, not both");
+	else if (strcmp(op->name, "recvall") == 0 && map_get(L, body, "size") == NULL &&
+	    map_get(L, body, "until") == NULL)
+		lerr(L, body, "recvall needs size: N or until: eof");
 	if (strcmp(op->name, "socket") == 0) {
 		if (json_object_get(st->args, "type") == NULL)
 			json_object_set_new(st->args, "type", json_string("tcp"));
@@ -1146,8 +1258,9 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			define_socket(L, h->name, as);
 	}
 	if (st->id != NULL && json_object_get(L->ids, st->id) == NULL)
-		json_object_set_new(L->ids, st->id, json_pack("{s:s, s:b, s:i, s:i}",
-		    "host", h->name, "background", st->background, "line", st->pos.line, "col", st->pos.col));
+		json_object_set_new(L->ids, st->id, json_pack("{s:s, s:b, s:i, s:i, s:f}",
+		    "host", h->name, "background", st->background, "line", st->pos.line, "col", st->pos.col,
+		    "timeout", st->timeout));
 }
 
 static void
@@ -1158,23 +1271,26 @@ parse_steps(struct loader *L, yaml_node_t *seq)
 		return;
 	}
 	for (yaml_node_item_t *it = seq->data.sequence.items.start; it < seq->data.sequence.items.top; it++) {
-		yaml_node_t *item = node(L, *it), *k, *v;
+		yaml_node_t *item = node(L, *it), *k = NULL, *v = NULL;
 		if (L->too_many)
 			return;
-		if (item->type != YAML_MAPPING_NODE || map_len(item) == 0) {
-			lerr(L, item, "a step must be a map like {HOST: {OP: ...}}, not %s", node_kind(item));
-			continue;
+		if (item->type == YAML_MAPPING_NODE && map_len(item) > 0) {
+			k = node(L, item->data.mapping.pairs.start->key);
+			v = node(L, item->data.mapping.pairs.start->value);
 		}
-		k = node(L, item->data.mapping.pairs.start->key);
-		v = node(L, item->data.mapping.pairs.start->value);
-		if (!is_scalar(k)) {
-			lerr(L, k, "a step's key must be a host name");
-			continue;
-		}
-		if (strcmp(raw(k), "sleep") == 0 && expt_host(L->x, "sleep") == NULL)
-			parse_sleep(L, item, v);
-		else if (strcmp(raw(k), "repeat") == 0 && expt_host(L->x, "repeat") == NULL)
+		if (is_scalar(k) && strcmp(raw(k), "repeat") == 0 && expt_host(L->x, "repeat") == NULL) {
 			parse_repeat(L, item, v);
+			continue;
+		}
+		if (count_step(L, item) != 0)
+			return;
+		if (k == NULL)
+			lerr(L, item, "a step must be a map like {HOST: {OP: ...}}, not %s",
+			    item->type == YAML_MAPPING_NODE ? "an empty map" : node_kind(item));
+		else if (!is_scalar(k))
+			lerr(L, k, "a step's key must be a host name");
+		else if (strcmp(raw(k), "sleep") == 0 && expt_host(L->x, "sleep") == NULL)
+			parse_sleep(L, item, v);
 		else
 			parse_host_step(L, item, k, v);
 	}
@@ -1190,6 +1306,7 @@ parse_hosts(struct loader *L, yaml_node_t *n)
 		lerr(L, n, "hosts must be a map of NAME: ADDRESS");
 		return;
 	}
+	L->hosts = n;
 	x->hosts = xcalloc(map_len(n) + 1, sizeof *x->hosts);
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node(L, p->key), *v = node(L, p->value), *a = v, *iface = NULL;
@@ -1253,7 +1370,7 @@ parse_hosts(struct loader *L, yaml_node_t *n)
 		if (iface != NULL)
 			h->iface = subst(L, iface);
 	}
-	if (x->nhosts == 0)
+	if (map_len(n) == 0)
 		lerr(L, n, "hosts is empty: name at least one host");
 }
 
@@ -1375,6 +1492,41 @@ dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/*
+ * libyaml's loader slows down with the square of the nesting depth, so a
+ * small file of brackets could stall it: a pass over the events first
+ * refuses more than LOAD_MAX_NESTING levels.  0, or -1 with the error
+ * added.  A syntax error is left for the loader to report.
+ */
+static int
+nesting_ok(struct experiment *x, struct errlist *errs)
+{
+	yaml_parser_t p;
+	int depth = 0, rc = 0, done = 0;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (unsigned char *)x->text, x->text_len);
+	while (!done) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(&p, &e))
+			break;
+		if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > LOAD_MAX_NESTING) {
+				struct pos pos = { (int)e.start_mark.line + 1, (int)e.start_mark.column + 1 };
+				errlist_add(errs, x->file, pos, "nested more than %d levels deep", LOAD_MAX_NESTING);
+				rc = -1;
+				done = 1;
+			}
+		} else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		else if (e.type == YAML_STREAM_END_EVENT)
+			done = 1;
+		yaml_event_delete(&e);
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
 struct experiment *
 expt_load(const char *path, json_t *defines, struct errlist *errs)
 {
@@ -1430,12 +1582,25 @@ expt_load(const char *path, json_t *defines, struct errlist *errs)
 		return NULL;
 	}
 
+	if (nesting_ok(x, errs) != 0) {
+		expt_free(x);
+		return NULL;
+	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (unsigned char *)x->text, x->text_len);
 	if (!yaml_parser_load(&parser, &L.doc)) {
 		struct pos p = { (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1 };
-		errlist_add(errs, path, p, "YAML syntax error: %s%s%s", parser.problem ? parser.problem : "?",
-		    parser.context ? " " : "", parser.context ? parser.context : "");
+		struct buf b;
+		buf_init(&b);
+		buf_printf(&b, "YAML syntax error: %s", parser.problem ? parser.problem : "?");
+		/* where the construct began, when that is not where it went wrong */
+		if (parser.context != NULL && parser.context_mark.index != parser.problem_mark.index)
+			buf_printf(&b, " %s that starts at line %d, column %d", parser.context,
+			    (int)parser.context_mark.line + 1, (int)parser.context_mark.column + 1);
+		if (parser.problem_mark.index < x->text_len && x->text[parser.problem_mark.index] == '\t')
+			buf_adds(&b, " (a tab: indent YAML with spaces)");
+		errlist_add(errs, path, p, "%s", (char *)b.data);
+		buf_free(&b);
 		yaml_parser_delete(&parser);
 		expt_free(x);
 		return NULL;
