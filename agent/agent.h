@@ -93,6 +93,9 @@ int	task_arg_str(struct task *, const char *key, const char **out);
 int	task_arg_int(struct task *, const char *key, long long *out, int required, long long dflt);
 int	task_arg_addr(struct task *, const char *key, struct sockaddr_storage *, socklen_t *);
 int	task_arg_data(struct task *, const char *key);	/* into payload */
+/* A receive size: an integer 0..RECV_SIZE_MAX. */
+#define RECV_SIZE_MAX	(16 * 1024 * 1024)
+int	task_arg_size(struct task *, long long *out);
 void	task_set_data(struct task *, const void *, size_t);
 
 /* hello.c */

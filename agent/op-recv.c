@@ -6,20 +6,13 @@
 
 #include "agent.h"
 
-#define RECV_MAX	(16 * 1024 * 1024)
 
 static int
 op_recv_check(struct agent *a, struct task *t)
 {
 	long long size;
 	(void)a;
-	if (task_arg_int(t, "size", &size, 1, 0) != 0)
-		return -1;
-	if (size < 0 || size > RECV_MAX) {
-		task_agent_error(t, "recv: size %lld out of range 0..%d", size, RECV_MAX);
-		return -1;
-	}
-	return 0;
+	return task_arg_size(t, &size);
 }
 
 static enum op_status

@@ -11,7 +11,6 @@
 #include "agent.h"
 #include "errnames.h"
 
-#define RECVALL_MAX	(16 * 1024 * 1024)
 
 static int
 op_recvall_check(struct agent *a, struct task *t)
@@ -28,13 +27,7 @@ op_recvall_check(struct agent *a, struct task *t)
 		}
 		return 0;
 	}
-	if (task_arg_int(t, "size", &size, 1, 0) != 0)
-		return -1;
-	if (size < 0 || size > RECVALL_MAX) {
-		task_agent_error(t, "recvall: size %lld out of range 0..%d", size, RECVALL_MAX);
-		return -1;
-	}
-	return 0;
+	return task_arg_size(t, &size);
 }
 
 static void
@@ -60,9 +53,9 @@ op_recvall_run(struct agent *a, struct task *t)
 				break;
 			if ((size_t)size - t->in.len < want)
 				want = (size_t)size - t->in.len;
-		} else if (t->in.len >= RECVALL_MAX) {
+		} else if (t->in.len >= RECV_SIZE_MAX) {
 			op_recvall_partial(t);
-			task_agent_error(t, "recvall: more than %d bytes before end of stream", RECVALL_MAX);
+			task_agent_error(t, "recvall: more than %d bytes before end of stream", RECV_SIZE_MAX);
 			return OP_DONE;
 		}
 		n = recv(t->sock->fd, chunk, want, 0);

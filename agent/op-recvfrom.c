@@ -5,20 +5,13 @@
 
 #include "agent.h"
 
-#define RECVFROM_MAX	(16 * 1024 * 1024)
 
 static int
 op_recvfrom_check(struct agent *a, struct task *t)
 {
 	long long size;
 	(void)a;
-	if (task_arg_int(t, "size", &size, 1, 0) != 0)
-		return -1;
-	if (size < 0 || size > RECVFROM_MAX) {
-		task_agent_error(t, "recvfrom: size %lld out of range 0..%d", size, RECVFROM_MAX);
-		return -1;
-	}
-	return 0;
+	return task_arg_size(t, &size);
 }
 
 static enum op_status

@@ -230,6 +230,18 @@ task_arg_addr(struct task *t, const char *key, struct sockaddr_storage *ss, sock
 }
 
 int
+task_arg_size(struct task *t, long long *out)
+{
+	if (task_arg_int(t, "size", out, 1, 0) != 0)
+		return -1;
+	if (*out < 0 || *out > RECV_SIZE_MAX) {
+		task_agent_error(t, "%s: size %lld out of range 0..%d", t->op->name, *out, RECV_SIZE_MAX);
+		return -1;
+	}
+	return 0;
+}
+
+int
 task_arg_data(struct task *t, const char *key)
 {
 	const char *s;

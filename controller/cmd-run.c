@@ -24,7 +24,6 @@ cmd_run_exec(int argc, char **argv)
 	};
 	struct run_opts o = { .color = isatty(1) };
 	json_t *defines = json_object();
-	struct errlist errs = { NULL, 0 };
 	struct experiment *x;
 	struct sigaction sa;
 	int c, status;
@@ -58,13 +57,10 @@ cmd_run_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
-	x = expt_load(argv[optind], defines, &errs);
+	x = cmd_load(argv[optind], defines);
 	json_decref(defines);
-	if (x == NULL) {
-		errlist_print(&errs, stderr);
-		errlist_free(&errs);
+	if (x == NULL)
 		return 2;
-	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = run_interrupt;	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGINT, &sa, NULL);

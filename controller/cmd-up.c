@@ -15,7 +15,6 @@ cmd_up_exec(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
-	struct errlist errs = { NULL, 0 };
 	struct experiment *x;
 	struct testbed tb = { .verbose = 1 };
 	char err[600];
@@ -45,13 +44,10 @@ cmd_up_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
-	x = expt_load(argv[optind], defines, &errs);
+	x = cmd_load(argv[optind], defines);
 	json_decref(defines);
-	if (x == NULL) {
-		errlist_print(&errs, stderr);
-		errlist_free(&errs);
+	if (x == NULL)
 		return 2;
-	}
 	if (!testbed_can_run(err, sizeof err)) {
 		fprintf(stderr, "verona: %s\n", err);
 		expt_free(x);

@@ -18,6 +18,9 @@ extern const struct cmd_entry cmd_run_entry, cmd_validate_entry, cmd_up_entry, c
 
 /* Prints "usage: verona NAME USAGE" (and help when full) to f. */
 void	cmd_usage(const struct cmd_entry *, FILE *f, int full);
+struct experiment;
+/* Loads an experiment, printing every error to stderr; NULL if it has errors. */
+struct experiment *cmd_load(const char *path, json_t *defines);
 /* Parses -D name=value into defines; 0, or -1 after a message. */
 int	cmd_define(json_t *defines, const char *arg);
 #endif

@@ -10,6 +10,7 @@
 #include <sodium.h>
 
 #include "cmd.h"
+#include "expt.h"
 #include "log.h"
 #include "proto.h"
 
@@ -43,6 +44,16 @@ cmd_define(json_t *defines, const char *arg)
 		}
 	json_object_set_new(defines, name, json_string(eq + 1));
 	return 0;
+}
+
+struct experiment *
+cmd_load(const char *path, json_t *defines)
+{
+	struct errlist errs = { NULL, 0 };
+	struct experiment *x = expt_load(path, defines, &errs);
+	errlist_print(&errs, stderr);
+	errlist_free(&errs);
+	return x;
 }
 
 static void
