@@ -11,7 +11,7 @@ PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev iproute2 python3 python3-pytest procps
+            libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump
 
 ifeq ($(SANITIZE),1)
 VARIANT  := san
@@ -25,13 +25,13 @@ endif
 
 BUILD    := build/$(VARIANT)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson -lsodium)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson -lsodium) -lpcap
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(SANFLAGS) -Wall -Wextra -Werror -D_GNU_SOURCE \
-              -DVERONA_VERSION='"$(VERSION)"' -Icommon -Iagent -Icontroller $(PKG_CFLAGS) -MMD -MP
+              -DVERONA_VERSION='"$(VERSION)"' -Icommon -Ipcap -Iagent -Icontroller $(PKG_CFLAGS) -MMD -MP
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
-COMMON_SRC := $(wildcard common/*.c)
+COMMON_SRC := $(wildcard common/*.c) $(wildcard pcap/*.c)
 AGENT_SRC  := $(wildcard agent/*.c)
 CTRL_SRC   := $(wildcard controller/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)

@@ -16,10 +16,12 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "agent.h"
+#include "capture.h"
 #include "errnames.h"
 #include "frame.h"
 #include "log.h"
@@ -31,7 +33,13 @@ struct session {
 	int			 in_fd;
 	int			 hello;
 	int			 ended;
+	char			*iface;		/* the experiment interface, from hello */
+	struct trace_capture	*cap;		/* while capturing */
+	char			*cap_path;	/* the capture file, until the session ends */
 };
+
+#define CAPTURE_CHUNK	(1024 * 1024)
+#define CAPTURE_BUFFER	(16 * 1024 * 1024)
 
 static void
 usage(FILE *f)
@@ -63,6 +71,8 @@ session_send(struct session *s, json_t *msg)
 static void
 task_free(struct task *t)
 {
+	if (t->sock != NULL)
+		agent_sock_unref(t->sock);
 	json_decref(t->args);
 	json_decref(t->result);
 	free(t->id);
@@ -137,7 +147,8 @@ session_step(struct session *s, json_t *msg)
 			task_agent_error(t, "no socket named '%s'", name);
 			goto started;
 		}
-		if (t->sock->fd < 0) {
+		t->sock->refs++;
+		if (t->sock->fd < 0 && strcmp(t->op->name, "close") != 0) {
 			task_errno(t, EBADF);
 			goto started;
 		}
@@ -151,6 +162,102 @@ started:
 		session_send(s, m);
 		json_decref(m);
 	}
+}
+
+static void
+session_reply(struct session *s, json_t *m)
+{
+	session_send(s, m);
+	json_decref(m);
+}
+
+/* capture_start {filter, snaplen}: capture on the experiment interface into a file. */
+static void
+capture_start(struct session *s, json_t *msg)
+{
+	const char *filter = json_string_value(json_object_get(msg, "filter"));
+	json_t *v = json_object_get(msg, "snaplen");
+	int snaplen = json_is_integer(v) ? (int)json_integer_value(v) : 262144;
+	const char *tmp = getenv("TMPDIR");
+	char err[512];
+	int fd;
+
+	if (s->cap != NULL || s->cap_path != NULL) {
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason",
+		    "a capture was already made in this session"));
+		return;
+	}
+	if (s->iface == NULL) {
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason",
+		    "no interface has the experiment address"));
+		return;
+	}
+	s->cap_path = xasprintf("%s/verona-agent-%ld-XXXXXX.pcap", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+	if ((fd = mkstemps(s->cap_path, 5)) < 0) {
+		snprintf(err, sizeof err, "capture file %s: %s", s->cap_path, strerror(errno));
+		free(s->cap_path);
+		s->cap_path = NULL;
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", err));
+		return;
+	}
+	close(fd);
+	s->cap = trace_capture_open(s->iface, filter, snaplen, CAPTURE_BUFFER, s->cap_path, err, sizeof err);
+	if (s->cap == NULL) {
+		log_warn("%s", err);
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", err));
+		return;
+	}
+	session_reply(s, json_pack("{s:s, s:s, s:i, s:I}", "type", "capture_started",
+	    "iface", s->iface, "snaplen", snaplen, "time_ns", (json_int_t)time_realtime_ns()));
+}
+
+static void
+capture_stop(struct session *s)
+{
+	struct trace_capture_stats st;
+	struct stat sb;
+
+	if (s->cap == NULL) {
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", "no capture is running"));
+		return;
+	}
+	trace_capture_close(s->cap, &st);
+	s->cap = NULL;
+	session_reply(s, json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:I}", "type", "capture_stopped",
+	    "packets", (json_int_t)st.packets, "drops", (json_int_t)st.drops,
+	    "ifdrops", (json_int_t)st.ifdrops, "linktype", st.linktype, "snaplen", st.snaplen,
+	    "bytes", (json_int_t)(stat(s->cap_path, &sb) == 0 ? sb.st_size : 0)));
+}
+
+/* capture_fetch {offset}: the next chunk of the capture file, so no frame has to hold all of it. */
+static void
+capture_fetch(struct session *s, json_t *msg)
+{
+	json_int_t off = json_integer_value(json_object_get(msg, "offset"));
+	unsigned char *buf;
+	ssize_t n;
+	int fd;
+	char *b64;
+
+	if (s->cap != NULL || s->cap_path == NULL || off < 0 ||
+	    (fd = open(s->cap_path, O_RDONLY | O_CLOEXEC)) < 0) {
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason",
+		    "no stopped capture to fetch"));
+		return;
+	}
+	buf = xmalloc(CAPTURE_CHUNK);
+	n = pread(fd, buf, CAPTURE_CHUNK, (off_t)off);
+	close(fd);
+	if (n < 0) {
+		free(buf);
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", strerror(errno)));
+		return;
+	}
+	b64 = b64_encode(buf, (size_t)n);
+	free(buf);
+	session_reply(s, json_pack("{s:s, s:I, s:s, s:b}", "type", "capture_chunk", "offset", off,
+	    "data", b64, "eof", n < CAPTURE_CHUNK));
+	free(b64);
 }
 
 static void
@@ -176,6 +283,9 @@ session_frame(struct session *s, json_t *msg)
 			log_set_tag(host);
 		json_t *reply = hello_info(json_string_value(json_object_get(msg, "addr")),
 		    json_string_value(json_object_get(msg, "iface")));
+		free(s->iface);
+		s->iface = json_is_string(json_object_get(reply, "iface")) ?
+		    xstrdup(json_string_value(json_object_get(reply, "iface"))) : NULL;
 		session_send(s, reply);
 		json_decref(reply);
 		s->hello = 1;
@@ -188,6 +298,12 @@ session_frame(struct session *s, json_t *msg)
 			return;
 		}
 		session_step(s, msg);
+	} else if (strcmp(type, "capture_start") == 0) {
+		capture_start(s, msg);
+	} else if (strcmp(type, "capture_stop") == 0) {
+		capture_stop(s);
+	} else if (strcmp(type, "capture_fetch") == 0) {
+		capture_fetch(s, msg);
 	} else if (strcmp(type, "bye") == 0) {
 		json_t *m = json_pack("{s:s}", "type", "bye");
 		session_send(s, m);
@@ -257,6 +373,18 @@ session_end(struct session *s)
 	s->agent.tasks = NULL;
 	agent_sock_close_all(&s->agent);
 	frame_reader_free(&s->rd);
+	if (s->cap != NULL) {
+		struct trace_capture_stats st;
+		trace_capture_close(s->cap, &st);
+		s->cap = NULL;
+	}
+	if (s->cap_path != NULL) {
+		unlink(s->cap_path);
+		free(s->cap_path);
+		s->cap_path = NULL;
+	}
+	free(s->iface);
+	s->iface = NULL;
 }
 
 static void
@@ -271,7 +399,7 @@ session_serve(int in_fd, int out_fd)
 	s.in_fd = in_fd;
 	s.agent.out_fd = out_fd;
 	frame_reader_init(&s.rd, FRAME_MAX);
-	fcntl(in_fd, F_SETFL, fcntl(in_fd, F_GETFL) | O_NONBLOCK);
+	/* in_fd stays blocking: it is read once per POLLIN, and a terminal's flags stay as they were */
 
 	while (!s.ended) {
 		size_t n = 1, ntasks = 0;
@@ -280,12 +408,14 @@ session_serve(int in_fd, int out_fd)
 
 		for (struct task *t = s.agent.tasks; t != NULL; t = t->next)
 			ntasks++;
-		if (ntasks + 1 > cap) {
-			cap = (ntasks + 1) * 2;
+		if (ntasks + 2 > cap) {
+			cap = (ntasks + 2) * 2;
 			pfds = xrealloc(pfds, cap * sizeof *pfds);
 			ptasks = xrealloc(ptasks, cap * sizeof *ptasks);
 		}
 		pfds[0] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
+		ptasks[n] = NULL;
+		pfds[n++] = (struct pollfd){ .fd = s.cap ? trace_capture_fd(s.cap) : -1, .events = POLLIN };
 		for (struct task *t = s.agent.tasks; t != NULL; t = t->next) {
 			if (t->done)
 				continue;
@@ -308,7 +438,12 @@ session_serve(int in_fd, int out_fd)
 			log_warn("poll: %s", strerror(errno));
 			break;
 		}
-		for (size_t i = 1; i < n; i++) {
+		if (pfds[1].revents != 0 && s.cap != NULL) {
+			char err[256];
+			if (trace_capture_pump(s.cap, err, sizeof err) < 0)
+				log_warn("%s", err);
+		}
+		for (size_t i = 2; i < n; i++) {
 			struct task *t = ptasks[i];
 			if (pfds[i].revents != 0 && !t->done) {
 				t->wait_fd = -1;
@@ -376,7 +511,15 @@ serve_unix(const char *path)
 		log_warn("socket: %s", strerror(errno));
 		return 1;
 	}
-	unlink(path);
+	struct stat sb;
+	if (lstat(path, &sb) == 0) {
+		if (!S_ISSOCK(sb.st_mode)) {
+			log_warn("%s exists and is not a socket; not replacing it", path);
+			close(lfd);
+			return 2;
+		}
+		unlink(path);
+	}
 	mode_t old = umask(077);
 	if (bind(lfd, (struct sockaddr *)&sun, sizeof sun) != 0 || listen(lfd, 4) != 0) {
 		umask(old);

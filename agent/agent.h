@@ -12,10 +12,16 @@
 #include <jansson.h>
 #include "util.h"
 
-/* A named socket of the experiment ("sock", "conn"). */
+/*
+ * A named socket of the experiment ("sock", "conn").  Like a Python object
+ * it lives while something refers to it: the name table, and each task
+ * using it.  Rebinding the name to a new socket drops the table's
+ * reference; a step still waiting on the old socket keeps it open.
+ */
 struct vsock {
 	char		*name;
 	int		 fd;		/* -1 once closed */
+	int		 refs;
 	int		 type;		/* SOCK_STREAM, SOCK_DGRAM */
 	int		 family;
 	double		 timeout;	/* Python settimeout: <0 none (blocking), 0 non-blocking */
@@ -76,6 +82,9 @@ struct agent {
 const struct op_entry	*op_find(const char *);
 struct vsock	*agent_sock_find(struct agent *, const char *);
 struct vsock	*agent_sock_add(struct agent *, const char *, int fd, int type, int family);
+void		 agent_sock_unref(struct vsock *);
+/* close: the fd goes; steps waiting on the socket end with EBADF. */
+void		 agent_sock_close(struct agent *, struct vsock *, struct task *except);
 void		 agent_sock_close_all(struct agent *);
 struct task	*agent_task_find_id(struct agent *, const char *);
 

@@ -1,4 +1,4 @@
-/* op-close.c — sock.close(); later calls on the socket fail with EBADF, as in Python. */
+/* op-close.c — sock.close(): closing twice is fine; later calls, and calls still waiting, fail with EBADF. */
 #include <errno.h>
 #include <unistd.h>
 
@@ -15,12 +15,9 @@ op_close_check(struct agent *a, struct task *t)
 static enum op_status
 op_close_run(struct agent *a, struct task *t)
 {
-	(void)a;
-	if (t->sock->fd >= 0) {
+	if (t->sock->fd >= 0)
 		task_set_local_peer(t, t->sock->fd);
-		close(t->sock->fd);
-		t->sock->fd = -1;
-	}
+	agent_sock_close(a, t->sock, t);
 	task_ok(t, NULL);
 	return OP_DONE;
 }

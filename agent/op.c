@@ -47,21 +47,45 @@ agent_sock_find(struct agent *a, const char *name)
 	return NULL;
 }
 
+void
+agent_sock_unref(struct vsock *s)
+{
+	if (--s->refs > 0)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	free(s->name);
+	free(s);
+}
+
+void
+agent_sock_close(struct agent *a, struct vsock *s, struct task *except)
+{
+	for (struct task *t = a->tasks; t != NULL; t = t->next)
+		if (t != except && !t->done && t->sock == s)
+			task_errno(t, EBADF);
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
 struct vsock *
 agent_sock_add(struct agent *a, const char *name, int fd, int type, int family)
 {
-	struct vsock *s = agent_sock_find(a, name);
+	struct vsock **sp, *s;
 
-	if (s != NULL) {
-		/* Rebinding a Python name drops (and so closes) the old socket. */
-		if (s->fd >= 0)
-			close(s->fd);
-	} else {
-		s = xcalloc(1, sizeof *s);
-		s->name = xstrdup(name);
-		s->next = a->socks;
-		a->socks = s;
-	}
+	/* Rebinding a Python name drops the old socket, which closes when nothing else uses it. */
+	for (sp = &a->socks; (s = *sp) != NULL; sp = &s->next)
+		if (strcmp(s->name, name) == 0) {
+			*sp = s->next;
+			agent_sock_unref(s);
+			break;
+		}
+	s = xcalloc(1, sizeof *s);
+	s->name = xstrdup(name);
+	s->refs = 1;
+	s->next = a->socks;
+	a->socks = s;
 	s->fd = fd;
 	s->type = type;
 	s->family = family;
@@ -75,10 +99,7 @@ agent_sock_close_all(struct agent *a)
 	struct vsock *s, *next;
 	for (s = a->socks; s != NULL; s = next) {
 		next = s->next;
-		if (s->fd >= 0)
-			close(s->fd);
-		free(s->name);
-		free(s);
+		agent_sock_unref(s);
 	}
 	a->socks = NULL;
 }

@@ -87,6 +87,7 @@ struct host {
 	int		 prefix;	/* prefix length for the local testbed */
 	int		 family;
 	char		*iface;		/* NULL: found from the address */
+	int		 capture;	/* capture on this host (default: every host) */
 	struct pos	 pos;
 };
 
@@ -102,6 +103,8 @@ struct experiment {
 	size_t		 nhosts;
 	struct step	*steps;
 	size_t		 nsteps;
+	char		*capture_filter;	/* BPF, added to every host's capture; NULL none */
+	int		 capture_snaplen;	/* 0: the default */
 	json_t		*vars;		/* final values: file vars overridden by -D */
 	json_t		*defines;	/* the -D values */
 	const char	*unsupported;	/* first part that this build cannot run, or NULL */

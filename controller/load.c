@@ -827,10 +827,6 @@ parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
 			}
 		} else
 			lerr(L, v, "expect packets must be none or a list of flag patterns");
-		if (e->packets != NULL && st->unsupported == NULL) {
-			st->unsupported = "expect: packets";
-			st->unsupported_pos = npos(v);
-		}
 	}
 }
 
@@ -964,10 +960,16 @@ parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 		 * (they still count against the limit, which bounds the work)
 		 */
 		size_t before = L->x->nsteps;
+		json_t *ids = json_deep_copy(L->ids), *socks = json_deep_copy(L->socks);
 		L->rep_name[L->rep_depth] = name;
 		L->rep_val[L->rep_depth++] = 0;
 		parse_steps(L, steps);
 		L->rep_depth--;
+		/* ... and what it defined, so that later steps cannot name it */
+		json_decref(L->ids);
+		json_decref(L->socks);
+		L->ids = ids;
+		L->socks = socks;
 		while (L->x->nsteps > before)
 			step_clear(&L->x->steps[--L->x->nsteps]);
 	}
@@ -1367,8 +1369,16 @@ parse_hosts(struct loader *L, yaml_node_t *n)
 		h->family = family;
 		h->prefix = prefix >= 0 ? (int)prefix : family == AF_INET ? 24 : 64;
 		h->pos = npos(k);
-		if (iface != NULL)
-			h->iface = subst(L, iface);
+		h->capture = 1;
+		if (iface != NULL && (h->iface = subst(L, iface)) != NULL) {
+			/* it becomes an argument of ip(8): a plain interface name only */
+			size_t n = strlen(h->iface), ok = n > 0 && n < 16 && strcmp(h->iface, "lo") != 0;
+			for (const char *c = h->iface; ok && *c; c++)
+				ok = isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.';
+			if (!ok)
+				lerr(L, iface, "host '%s': bad interface name '%s' (1 to 15 letters, digits, '.', '-', '_'; not lo)",
+				    h->name, h->iface);
+		}
 	}
 	if (map_len(n) == 0)
 		lerr(L, n, "hosts is empty: name at least one host");
@@ -1411,7 +1421,7 @@ static void
 parse_capture(struct loader *L, yaml_node_t *n)
 {
 	static const char *const keys[] = { "on", "filter", "snaplen", NULL };
-	yaml_node_t *on;
+	yaml_node_t *on, *v;
 	if (n->type != YAML_MAPPING_NODE) {
 		lerr(L, n, "capture must be a map with on, filter, snaplen");
 		return;
@@ -1420,17 +1430,26 @@ parse_capture(struct loader *L, yaml_node_t *n)
 	if ((on = map_get(L, n, "on")) != NULL) {
 		if (on->type != YAML_SEQUENCE_NODE)
 			lerr(L, on, "capture on must be a list of hosts");
-		else
+		else {
+			for (size_t i = 0; i < L->x->nhosts; i++)
+				L->x->hosts[i].capture = 0;
 			for (yaml_node_item_t *it = on->data.sequence.items.start; it < on->data.sequence.items.top; it++) {
 				char *h = subst(L, node(L, *it));
-				if (h != NULL && expt_host(L->x, h) == NULL)
+				const struct host *hp = h ? expt_host(L->x, h) : NULL;
+				if (h != NULL && hp == NULL)
 					lerr(L, node(L, *it), "capture: unknown host '%s'", h);
+				else if (hp != NULL)
+					((struct host *)hp)->capture = 1;
 				free(h);
 			}
+		}
 	}
-	if (L->x->unsupported == NULL) {
-		L->x->unsupported = "capture";
-		L->x->unsupported_pos = npos(n);
+	if ((v = map_get(L, n, "filter")) != NULL)
+		L->x->capture_filter = subst(L, v);
+	if ((v = map_get(L, n, "snaplen")) != NULL) {
+		long long sl;
+		if (get_int(L, v, "capture snaplen", 64, 262144, &sl) == 0)
+			L->x->capture_snaplen = (int)sl;
 	}
 }
 
@@ -1681,6 +1700,7 @@ expt_free(struct experiment *x)
 		free(x->hosts[i].iface);
 	}
 	free(x->hosts);
+	free(x->capture_filter);
 	free(x->file); free(x->dir); free(x->name); free(x->summary); free(x->sha256); free(x->text);
 	json_decref(x->vars);
 	json_decref(x->defines);

@@ -24,14 +24,18 @@
 #include "addr.h"
 #include "errnames.h"
 #include "frame.h"
+#include "merge.h"
 #include "proto.h"
 #include "pyfmt.h"
 #include "run.h"
 #include "testbed.h"
+#include "trace.h"
 #include "util.h"
 
 #define GRACE_S		3.0	/* beyond a step's timeout before its agent counts as lost */
 #define HELLO_S		5.0
+#define SETTLE_S	0.2	/* captures go on this long after the last step */
+#define CAPTURE_S	30.0	/* to stop a capture and fetch one chunk of it */
 
 static volatile sig_atomic_t run_signal;
 
@@ -49,6 +53,9 @@ struct agentconn {
 	json_t			*hello;
 	int			 alive;
 	json_t			*pending;	/* frames read but not yet consumed */
+	int			 capturing;
+	json_t			*capture;	/* what capture_stopped said, and the file */
+	char			*pcap;		/* the host's capture in the run folder */
 };
 
 struct runner {
@@ -63,12 +70,12 @@ struct runner {
 	json_t			*sockaddr;	/* host -> sock -> {ip, port} */
 	json_t			*sockfam;	/* host -> sock -> "inet" | "inet6" */
 	json_t			*bg;		/* id -> index into steps[] of a running background step */
+	json_t			*sockto;	/* host -> sock -> settimeout seconds */
 	int			 passed, failed;
 	int			 status;
 	char			*error;		/* a testbed failure */
 	int64_t			 seq;
 	int64_t			 started_ns;
-	struct buf		 transcript;
 };
 
 static const char *
@@ -120,6 +127,23 @@ agent_exit_text(struct agentconn *a)
 	return xstrdup("closed its channel");
 }
 
+/* want is one type or several separated by '|'. */
+static int
+type_matches(const char *type, const char *want)
+{
+	size_t n = strlen(type);
+	for (const char *w = want; *w != '\0';) {
+		const char *bar = strchr(w, '|');
+		size_t len = bar ? (size_t)(bar - w) : strlen(w);
+		if (len == n && strncmp(w, type, n) == 0)
+			return 1;
+		if (bar == NULL)
+			break;
+		w = bar + 1;
+	}
+	return 0;
+}
+
 /*
  * Waits for a frame of type want (with seq, if seq >= 0) from agent target,
  * watching every agent.  Returns the frame, or NULL after runner_fail()
@@ -145,7 +169,7 @@ await_frame(struct runner *r, struct agentconn *target, const char *want, int64_
 				    target->host->name, what, json_string_value(json_object_get(f, "reason")));
 				goto out;
 			}
-			if (strcmp(type, want) == 0 &&
+			if (type_matches(type, want) &&
 			    (seq < 0 || json_integer_value(json_object_get(f, "seq")) == seq)) {
 				found = json_incref(f);
 				json_array_remove(target->pending, i);
@@ -203,6 +227,43 @@ out:
 	return found;
 }
 
+/*
+ * Sends a frame to an agent without ever blocking for good: the pipe is
+ * non-blocking, and an agent that stops reading is given up on after
+ * SEND_S, as is everything on Ctrl-C.  0, or -1 (errno).
+ */
+#define SEND_S	10.0
+static int
+agent_send(struct agentconn *a, json_t *msg)
+{
+	size_t n, off = 0;
+	unsigned char *f = frame_encode(msg, &n);
+	int64_t deadline = time_mono_ns() + (int64_t)(SEND_S * 1e9);
+
+	while (off < n) {
+		ssize_t w = write(a->wfd, f + off, n - off);
+		if (w > 0) {
+			off += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno != EAGAIN && errno != EINTR)
+			break;
+		if (run_signal) {
+			errno = EINTR;
+			break;
+		}
+		int64_t left = deadline - time_mono_ns();
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			break;
+		}
+		struct pollfd pfd = { .fd = a->wfd, .events = POLLOUT };
+		(void)poll(&pfd, 1, (int)(left / 1000000) + 1);
+	}
+	free(f);
+	return off == n ? 0 : -1;
+}
+
 static int
 agents_start(struct runner *r)
 {
@@ -228,6 +289,7 @@ agents_start(struct runner *r)
 		}
 		if (logfd >= 0)
 			close(logfd);
+		fcntl(a->wfd, F_SETFL, fcntl(a->wfd, F_GETFL) | O_NONBLOCK);
 		a->alive = 1;
 	}
 	for (size_t i = 0; i < r->nac; i++) {
@@ -236,7 +298,7 @@ agents_start(struct runner *r)
 		    "host", a->host->name, "addr", a->host->addr);
 		if (a->host->iface != NULL)
 			json_object_set_new(m, "iface", json_string(a->host->iface));
-		if (frame_write(a->wfd, m) != 0) {
+		if (agent_send(a, m) != 0) {
 			json_decref(m);
 			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
 			return -1;
@@ -263,9 +325,13 @@ static void
 agents_stop(struct runner *r)
 {
 	json_t *bye = json_pack("{s:s}", "type", "bye");
+	size_t n;
+	unsigned char *f = frame_encode(bye, &n);
+	/* one try each: an agent that cannot take a few bytes now is killed below */
 	for (size_t i = 0; i < r->nac; i++)
-		if (r->ac[i].alive)
-			(void)frame_write(r->ac[i].wfd, bye);
+		if (r->ac[i].alive && write(r->ac[i].wfd, f, n) < 0)
+			r->ac[i].alive = 0;
+	free(f);
 	json_decref(bye);
 	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
@@ -427,7 +493,11 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 		    json_string_value(json_object_get(res, "agent_error")));
 		return;
 	}
-	if (e->err != 0) {
+	if (!ok && err == ERR_TIMEOUT && json_object_get(res, "timeout_reason") != NULL &&
+	    strcmp(json_string_value(json_object_get(res, "timeout_reason")), "step timeout") == 0) {
+		expect_fail(failures, "the step's timeout (%g s) passed while the call was still waiting%s",
+		    st->timeout, e->err == ERR_TIMEOUT ? ": a socket timeout (settimeout) was expected" : "");
+	} else if (e->err != 0) {
 		if (ok)
 			expect_fail(failures, "expected %s, but the call succeeded", errname_name(e->err));
 		else if (err != e->err) {
@@ -546,11 +616,6 @@ print_line(struct runner *r, const struct step *st, const char *line, const char
 {
 	const char *vc = strcmp(verdict, "pass") == 0 ? "\033[32m" :
 	    strcmp(verdict, "started") == 0 ? "\033[36m" : "\033[31m";
-	buf_printf(&r->transcript, "%3d %-8s %s\n             -> %s   [%s]\n", st->number,
-	    st->host ? st->host : "-", line, result, verdict);
-	for (size_t i = 0; i < json_array_size(failures); i++)
-		buf_printf(&r->transcript, "             !! %s:%d:%d: %s\n", r->x->file, st->pos.line,
-		    st->pos.col, json_string_value(json_array_get(failures, i)));
 	if (r->o->json)
 		return;
 	/* --quiet still names what failed */
@@ -644,11 +709,21 @@ run_step(struct runner *r, const struct step *st)
 		free(line);
 		return;
 	}
+	/* a call on a socket with a longer settimeout may wait that long, as in Python */
+	double timeout = st->timeout;
+	json_t *sto = st->sock ? json_object_get(json_object_get(r->sockto, st->host), st->sock) : NULL;
+	if (json_is_number(sto) && json_number_value(sto) + 0.5 > timeout)
+		timeout = json_number_value(sto) + 0.5;
+	if (strcmp(st->op, "settimeout") == 0) {
+		if (json_object_get(r->sockto, st->host) == NULL)
+			json_object_set_new(r->sockto, st->host, json_object());
+		json_object_set(json_object_get(r->sockto, st->host), st->sock, json_object_get(args, "seconds"));
+	}
 	msg = json_pack("{s:s, s:I, s:s, s:o, s:b, s:f}", "type", "step", "seq", (json_int_t)++r->seq,
-	    "op", st->op, "args", args, "background", st->background, "timeout", st->timeout);
+	    "op", st->op, "args", args, "background", st->background, "timeout", timeout);
 	if (st->id)
 		json_object_set_new(msg, "id", json_string(st->id));
-	if (frame_write(a->wfd, msg) != 0) {
+	if (agent_send(a, msg) != 0) {
 		json_decref(msg);
 		char *how = agent_exit_text(a);
 		runner_fail(r, 3, "the agent on %s was lost before %s (%s)", a->host->name, what, how);
@@ -668,7 +743,7 @@ run_step(struct runner *r, const struct step *st)
 		free(line);
 		return;
 	}
-	frame = await_frame(r, a, "result", r->seq, st->timeout + GRACE_S, what);
+	frame = await_frame(r, a, "result", r->seq, timeout + GRACE_S, what);
 	if (frame == NULL) {
 		free(line);
 		return;
@@ -702,8 +777,8 @@ run_step(struct runner *r, const struct step *st)
 			json_decref(bfail);
 			json_object_del(r->bg, st->target);
 		}
-		if (strcmp(st->op, "kill") == 0 && json_object_get(res, "agent_error") == NULL)
-			; /* a kill that found its step succeeded */
+		if (bst != NULL && strcmp(st->op, "wait") == 0)
+			; /* evaluate() judged the result, agent errors included */
 		else if (json_object_get(res, "agent_error") != NULL)
 			expect_fail(failures, "the agent refused the step: %s",
 			    json_string_value(json_object_get(res, "agent_error")));
@@ -738,7 +813,7 @@ collect_leftovers(struct runner *r)
 		    r->x->file, bst->pos.line, bst->pos.col);
 		msg = json_pack("{s:s, s:I, s:s, s:{s:s}, s:b, s:f}", "type", "step", "seq",
 		    (json_int_t)++r->seq, "op", "wait", "args", "id", id, "background", 0, "timeout", bst->timeout);
-		if (frame_write(a->wfd, msg) != 0) {
+		if (agent_send(a, msg) != 0) {
 			json_decref(msg);
 			runner_fail(r, 3, "the agent on %s was lost before %s", a->host->name, what);
 			return;
@@ -759,7 +834,382 @@ collect_leftovers(struct runner *r)
 	}
 }
 
+/* ---- captures ---- */
+
+static int
+captures_start(struct runner *r)
+{
+	struct experiment *x = r->x;
+
+	for (size_t i = 0; i < r->nac; i++) {
+		struct agentconn *a = &r->ac[i];
+		json_t *m;
+		if (!a->host->capture)
+			continue;
+		m = json_pack("{s:s, s:i, s:s?}", "type", "capture_start",
+		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144, "filter", x->capture_filter);
+		if (agent_send(a, m) != 0) {
+			json_decref(m);
+			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
+			return -1;
+		}
+		json_decref(m);
+	}
+	for (size_t i = 0; i < r->nac; i++) {
+		struct agentconn *a = &r->ac[i];
+		char what[128];
+		json_t *f;
+		if (!a->host->capture)
+			continue;
+		snprintf(what, sizeof what, "the start of the capture on %s", a->host->name);
+		if ((f = await_frame(r, a, "capture_started|capture_failed", -1, HELLO_S, what)) == NULL)
+			return -1;
+		if (strcmp(json_string_value(json_object_get(f, "type")), "capture_failed") == 0) {
+			runner_fail(r, 3, "cannot capture on %s: %s", a->host->name,
+			    json_string_value(json_object_get(f, "reason")));
+			json_decref(f);
+			return -1;
+		}
+		a->capturing = 1;
+		a->capture = json_pack("{s:O}", "iface", json_object_get(f, "iface"));
+		json_decref(f);
+	}
+	return 0;
+}
+
+/* Fetches a stopped capture chunk by chunk into the run folder as HOST.pcap. */
+static int
+capture_fetch(struct runner *r, struct agentconn *a)
+{
+	char *path = xasprintf("%s/%s.pcap", r->dir, a->host->name);
+	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char what[128];
+	FILE *f = fopen(tmp, "we");
+	json_int_t off = 0;
+	int eof = 0;
+
+	snprintf(what, sizeof what, "fetching the capture of %s", a->host->name);
+	if (f == NULL) {
+		runner_fail(r, 3, "cannot write %s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	while (!eof) {
+		json_t *m = json_pack("{s:s, s:I}", "type", "capture_fetch", "offset", off), *c;
+		unsigned char *data;
+		size_t n;
+		if (agent_send(a, m) != 0) {
+			json_decref(m);
+			runner_fail(r, 3, "the agent on %s was lost while %s", a->host->name, what);
+			goto fail;
+		}
+		json_decref(m);
+		if ((c = await_frame(r, a, "capture_chunk|capture_failed", -1, CAPTURE_S, what)) == NULL)
+			goto fail;
+		if (strcmp(json_string_value(json_object_get(c, "type")), "capture_failed") == 0 ||
+		    json_integer_value(json_object_get(c, "offset")) != off ||
+		    b64_decode(json_string_value(json_object_get(c, "data")) ?: "", &data, &n) != 0) {
+			runner_fail(r, 3, "the agent on %s sent a bad capture chunk: %s", a->host->name,
+			    json_string_value(json_object_get(c, "reason")) ?: "wrong offset or data");
+			json_decref(c);
+			goto fail;
+		}
+		eof = json_is_true(json_object_get(c, "eof"));
+		json_decref(c);
+		if (n > 0 && fwrite(data, 1, n, f) != n) {
+			free(data);
+			runner_fail(r, 3, "cannot write %s: %s", tmp, strerror(errno));
+			goto fail;
+		}
+		free(data);
+		off += (json_int_t)n;
+	}
+	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
+		f = NULL;
+		runner_fail(r, 3, "cannot write %s: %s", tmp, strerror(errno));
+		goto fail;
+	}
+	f = NULL;
+	if (rename(tmp, path) != 0) {
+		runner_fail(r, 3, "cannot write %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	free(tmp);
+	json_object_set_new(a->capture, "file", json_sprintf("%s.pcap", a->host->name));
+	a->pcap = path;
+	return 0;
+fail:
+	if (f != NULL)
+		fclose(f);
+	unlink(tmp);
+	free(tmp);
+	free(path);
+	return -1;
+}
+
+/* After a settle time, stops every capture and brings the files into the run folder. */
+static void
+captures_stop(struct runner *r)
+{
+	int64_t until = time_mono_ns() + (int64_t)(SETTLE_S * 1e9);
+	json_t *m = json_pack("{s:s}", "type", "capture_stop");
+
+	while (time_mono_ns() < until && !run_signal)
+		usleep(5000);
+	for (size_t i = 0; i < r->nac; i++)
+		if (r->ac[i].capturing && agent_send(&r->ac[i], m) != 0)
+			runner_fail(r, 3, "the agent on %s was lost before its capture stopped", r->ac[i].host->name);
+	json_decref(m);
+	for (size_t i = 0; i < r->nac && r->error == NULL; i++) {
+		struct agentconn *a = &r->ac[i];
+		char what[128];
+		json_t *f;
+		if (!a->capturing)
+			continue;
+		snprintf(what, sizeof what, "the end of the capture on %s", a->host->name);
+		if ((f = await_frame(r, a, "capture_stopped|capture_failed", -1, CAPTURE_S, what)) == NULL)
+			return;
+		a->capturing = 0;
+		if (strcmp(json_string_value(json_object_get(f, "type")), "capture_failed") == 0) {
+			runner_fail(r, 3, "the capture on %s failed: %s", a->host->name,
+			    json_string_value(json_object_get(f, "reason")));
+			json_decref(f);
+			return;
+		}
+		json_object_del(f, "type");
+		json_object_update(a->capture, f);
+		json_decref(f);
+		if (capture_fetch(r, a) != 0)
+			return;
+	}
+}
+
+/* ---- packets under steps ---- */
+
+struct attrib {
+	struct runner	*r;
+	json_t		*recs;		/* step records, in start order */
+	json_t		*bases;		/* "src>dst" -> first seq of that direction */
+	char		 addr[16][64];	/* inputs' host addresses, as inet_ntop writes them */
+	int		 host_of_input[16];
+	json_t		*senders;	/* addresses of the captured hosts */
+	json_t		*trace_steps;	/* packets before the first step */
+};
+
+static const char *
+packet_pattern(const struct trace_pkt *p)
+{
+	if (p->proto == 6) {
+		uint8_t f = p->flags;
+		if ((f & TRACE_RST) != 0)
+			return (f & TRACE_ACK) ? "RST-ACK" : "RST";
+		if ((f & TRACE_SYN) != 0)
+			return (f & TRACE_ACK) ? "SYN-ACK" : "SYN";
+		if ((f & TRACE_FIN) != 0)
+			return (f & TRACE_ACK) ? "FIN-ACK" : "FIN";
+		if ((f & TRACE_PSH) != 0 && (f & TRACE_ACK) != 0)
+			return "PSH-ACK";
+		return "ACK";
+	}
+	if (p->proto == 17)
+		return "UDP";
+	if ((p->proto == 1 && p->icmp_type == 3) || (p->proto == 58 && p->icmp_type == 1))
+		return "ICMP-UNREACH";
+	if (p->proto == 1 || p->proto == 58)
+		return "ICMP";
+	return "OTHER";
+}
+
+static void
+attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, const uint8_t *data,
+    uint32_t caplen, uint32_t wirelen)
+{
+	struct attrib *at = arg;
+	struct trace_pkt p;
+	char src[64], dst[64], key[160], rkey[160], line[512];
+	json_t *rec, *list, *base, *rbase;
+	uint32_t sb = 0, ab = 0;
+
+	memset(&p, 0, sizeof p);
+	trace_dissect(linktype, data, caplen, wirelen, ts_ns, &p);
+	if (p.ip_version == 0)
+		return;
+	trace_addr_text(p.ip_version, p.src, src, sizeof src);
+	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
+	/* each packet once: as its sender captured it, or as its receiver did when the sender did not capture */
+	if (strcmp(src, at->addr[input]) != 0 &&
+	    (json_object_get(at->senders, src) != NULL || strcmp(dst, at->addr[input]) != 0))
+		return;
+	if (p.proto == 6 && p.status == TRACE_OK) {
+		snprintf(key, sizeof key, "%s:%u>%s:%u", src, p.sport, dst, p.dport);
+		snprintf(rkey, sizeof rkey, "%s:%u>%s:%u", dst, p.dport, src, p.sport);
+		if ((base = json_object_get(at->bases, key)) == NULL) {
+			json_object_set_new(at->bases, key, json_integer(p.seq));
+			base = json_object_get(at->bases, key);
+		}
+		rbase = json_object_get(at->bases, rkey);
+		sb = (uint32_t)json_integer_value(base);
+		ab = rbase ? (uint32_t)json_integer_value(rbase) : 0;
+	}
+	trace_pkt_line(&p, sb, ab, line, sizeof line);
+	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
+	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
+	if (list == NULL) {
+		list = json_array();
+		json_object_set_new(rec, "packets", list);
+	}
+	json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s}", "host", at->r->x->hosts[at->host_of_input[input]].name,
+	    "line", line, "time_ns", (json_int_t)ts_ns, "pattern", packet_pattern(&p)));
+}
+
+static int
+rec_start_cmp(const void *a, const void *b)
+{
+	json_t *ra = *(json_t *const *)a, *rb = *(json_t *const *)b;
+	json_int_t x = json_integer_value(json_object_get(json_object_get(ra, "result"), "start_ns"));
+	json_int_t y = json_integer_value(json_object_get(json_object_get(rb, "result"), "start_ns"));
+	return x < y ? -1 : x > y;
+}
+
+/* expect: packets, now that the packets of each step are known. */
+static void
+check_step_packets(struct runner *r, json_t *rec)
+{
+	const struct step *st = &r->x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
+	json_t *want = st->expect.packets, *got = json_object_get(rec, "packets");
+	struct buf w, g;
+	int same;
+
+	if (want == NULL)
+		return;
+	buf_init(&w);
+	buf_init(&g);
+	if (json_is_array(want))
+		for (size_t i = 0; i < json_array_size(want); i++)
+			buf_printf(&w, "%s%s", i ? ", " : "", json_string_value(json_array_get(want, i)));
+	for (size_t i = 0; i < json_array_size(got); i++)
+		buf_printf(&g, "%s%s", i ? ", " : "",
+		    json_string_value(json_object_get(json_array_get(got, i), "pattern")));
+	same = (w.len == 0 && g.len == 0) || (w.len > 0 && g.len > 0 && strcmp((char *)w.data, (char *)g.data) == 0);
+	if (!same) {
+		json_t *failures = json_object_get(rec, "failures");
+		char *msg = xasprintf("expected %s on the wire, saw %s", w.len ? (char *)w.data : "no packets",
+		    g.len ? (char *)g.data : "no packets");
+		if (failures == NULL) {
+			failures = json_array();
+			json_object_set_new(rec, "failures", failures);
+		}
+		json_array_append_new(failures, json_string(msg));
+		if (json_is_true(json_object_get(rec, "pass"))) {
+			json_object_set_new(rec, "pass", json_false());
+			r->passed--;
+			r->failed++;
+		}
+		if (!r->o->json)
+			printf("%3d %-8s %s%s:%d:%d: %s%s\n", st->number, st->host ? st->host : "-",
+			    color(r, "\033[31m"), r->x->file, st->pos.line, st->pos.col, msg, color(r, "\033[0m"));
+		free(msg);
+	}
+	buf_free(&w);
+	buf_free(&g);
+}
+
+/* Merges the hosts' captures into trace.pcapng and puts each packet under its step. */
+static void
+attribute_packets(struct runner *r)
+{
+	struct trace_merge_input in[16];
+	struct trace_merge_step *steps;
+	struct attrib at;
+	size_t n = 0, ns = json_array_size(r->steps);
+	json_t **sorted = xcalloc(ns + 1, sizeof *sorted);
+	char err[512], *out;
+
+	memset(&at, 0, sizeof at);
+	at.r = r;
+	at.bases = json_object();
+	at.senders = json_object();
+	at.trace_steps = json_array();
+	for (size_t i = 0; i < r->nac && n < 16; i++) {
+		struct agentconn *a = &r->ac[i];
+		struct sockaddr_storage ss;
+		socklen_t len;
+		if (a->pcap == NULL)
+			continue;
+		in[n].path = a->pcap;
+		in[n].name = xasprintf("%s:%s", a->host->name, json_string_value(json_object_get(a->capture, "iface")) ?: "?");
+		if (addr_from_ip(a->host->addr, 0, &ss, &len) == 0)
+			addr_ip((struct sockaddr *)&ss, at.addr[n], sizeof at.addr[n]);
+		at.host_of_input[n] = (int)(a->host - r->x->hosts);
+		json_object_set_new(at.senders, at.addr[n], json_true());
+		n++;
+	}
+	if (n == 0)
+		goto out;
+	/* steps that ran, in the order they started */
+	size_t k = 0;
+	for (size_t i = 0; i < ns; i++) {
+		json_t *rec = json_array_get(r->steps, i);
+		if (json_object_get(json_object_get(rec, "result"), "start_ns") != NULL)
+			sorted[k++] = rec;
+	}
+	qsort(sorted, k, sizeof *sorted, rec_start_cmp);
+	at.recs = json_array();
+	steps = xcalloc(k + 1, sizeof *steps);
+	for (size_t i = 0; i < k; i++) {
+		json_array_append(at.recs, sorted[i]);
+		steps[i].start_ns = json_integer_value(json_object_get(json_object_get(sorted[i], "result"), "start_ns"));
+		steps[i].comment = xasprintf("step %lld %s: %s", (long long)json_integer_value(json_object_get(sorted[i], "number")),
+		    json_string_value(json_object_get(sorted[i], "host")) ?: "-",
+		    json_string_value(json_object_get(sorted[i], "python")));
+	}
+	out = xasprintf("%s/trace.pcapng", r->dir);
+	if (trace_merge(in, n, steps, k, out, attrib_visit, &at, err, sizeof err) != 0)
+		runner_fail(r, 3, "cannot merge the captures: %s", err);
+	free(out);
+	for (size_t i = 0; i < k; i++)
+		free((char *)steps[i].comment);
+	free(steps);
+	json_decref(at.recs);
+	for (size_t i = 0; i < ns && r->error == NULL; i++)
+		check_step_packets(r, json_array_get(r->steps, i));
+out:
+	for (size_t i = 0; i < n; i++)
+		free((char *)in[i].name);
+	free(sorted);
+	json_decref(at.bases);
+	json_decref(at.senders);
+	json_decref(at.trace_steps);
+}
+
 /* ---- outputs ---- */
+
+static void
+transcript_steps(struct runner *r, struct buf *t)
+{
+	for (size_t i = 0; i < json_array_size(r->steps); i++) {
+		json_t *rec = json_array_get(r->steps, i), *f = json_object_get(rec, "failures"),
+		    *pk = json_object_get(rec, "packets");
+		const char *shown = json_string_value(json_object_get(rec, "shown"));
+		const char *state = json_string_value(json_object_get(rec, "state"));
+		buf_printf(t, "%3lld %-8s %s\n             -> %s   [%s]\n",
+		    (long long)json_integer_value(json_object_get(rec, "number")),
+		    json_string_value(json_object_get(rec, "host")) ?: "-",
+		    json_string_value(json_object_get(rec, "python")),
+		    shown ? shown : "(no result)",
+		    shown == NULL ? (state ? state : "not run") :
+		    json_is_true(json_object_get(rec, "pass")) ? "pass" : "FAIL");
+		for (size_t k = 0; k < json_array_size(f); k++)
+			buf_printf(t, "             !! %s:%lld:%lld: %s\n", r->x->file,
+			    (long long)json_integer_value(json_object_get(rec, "line")),
+			    (long long)json_integer_value(json_object_get(rec, "col")),
+			    json_string_value(json_array_get(f, k)));
+		for (size_t k = 0; k < json_array_size(pk); k++) {
+			json_t *p = json_array_get(pk, k);
+			buf_printf(t, "               %-7s %s\n", json_string_value(json_object_get(p, "host")),
+			    json_string_value(json_object_get(p, "line")));
+		}
+	}
+}
 
 static char *
 utc_stamp(int64_t ns, int compact)
@@ -819,6 +1269,8 @@ manifest(struct runner *r)
 			json_object_update(h, r->ac[i].hello);
 			json_object_del(h, "type");
 		}
+		if (i < r->nac && r->ac[i].capture != NULL)
+			json_object_set(h, "capture", r->ac[i].capture);
 		json_object_set_new(hosts, x->hosts[i].name, h);
 	}
 	json_object_set_new(m, "hosts", hosts);
@@ -860,7 +1312,7 @@ write_outputs(struct runner *r)
 	free(started);
 	for (size_t i = 0; i < r->x->nhosts; i++)
 		buf_printf(&t, "# host %s %s\n", r->x->hosts[i].name, r->x->hosts[i].addr);
-	buf_add(&t, r->transcript.data, r->transcript.len);
+	transcript_steps(r, &t);
 	buf_printf(&t, "# %d passed, %d failed, status %s%s%s\n", r->passed, r->failed, status,
 	    r->error ? ": " : "", r->error ? r->error : "");
 	path = xasprintf("%s/transcript.txt", r->dir);
@@ -887,7 +1339,7 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	r.sockaddr = json_object();
 	r.sockfam = json_object();
 	r.bg = json_object();
-	buf_init(&r.transcript);
+	r.sockto = json_object();
 	r.started_ns = time_realtime_ns();
 
 	if (x->unsupported != NULL) {
@@ -926,14 +1378,17 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 		runner_fail(&r, 3, "interrupted by signal %d while setting up", (int)run_signal);
 		goto out;
 	}
-	if (agents_start(&r) != 0)
+	if (agents_start(&r) != 0 || captures_start(&r) != 0)
 		goto out;
 	for (size_t i = 0; i < x->nsteps && r.error == NULL; i++)
 		run_step(&r, &x->steps[i]);
 	if (r.error == NULL)
 		collect_leftovers(&r);
+	/* the captures of a run that failed are kept too, when the agents can still send them */
+	captures_stop(&r);
 out:
 	agents_stop(&r);
+	attribute_packets(&r);
 	if (r.tb_up)
 		testbed_down(&r.tb);
 	if (r.error == NULL)
@@ -944,16 +1399,19 @@ out:
 		fprintf(stderr, "verona: %s\n", r.error);
 	if (!o->quiet && !o->json)
 		printf("verona: %d passed, %d failed%s — %s\n", r.passed, r.failed,
-		    r.error ? " (testbed failure)" : "", r.dir);
-	for (size_t i = 0; i < r.nac; i++)
+		    run_signal ? " (interrupted)" : r.error ? " (testbed failure)" : "", r.dir);
+	for (size_t i = 0; i < r.nac; i++) {
 		json_decref(r.ac[i].hello);
+		json_decref(r.ac[i].capture);
+		free(r.ac[i].pcap);
+	}
 	free(r.ac);
 free:
 	json_decref(r.steps);
 	json_decref(r.sockaddr);
 	json_decref(r.sockfam);
 	json_decref(r.bg);
-	buf_free(&r.transcript);
+	json_decref(r.sockto);
 	free(r.error);
 	free(r.dir);
 	return r.status;

@@ -312,13 +312,15 @@ testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd,
 	char why[512] = "";
 
 	snprintf(ns, sizeof ns, "%s", testbed_ns(tb, host));
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(ep, O_CLOEXEC) != 0) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+	in[0] = in[1] = out[0] = out[1] = ep[0] = ep[1] = -1;
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(ep, O_CLOEXEC) != 0 ||
+	    (pid = fork()) < 0) {
+		snprintf(err, errlen, "cannot start an agent: %s", strerror(errno));
+		for (int i = 0; i < 2; i++) {
+			if (in[i] >= 0) close(in[i]);
+			if (out[i] >= 0) close(out[i]);
+			if (ep[i] >= 0) close(ep[i]);
+		}
 		return -1;
 	}
 	if (pid == 0) {
@@ -343,7 +345,10 @@ child_fail:
 	close(in[0]);
 	close(out[1]);
 	close(ep[1]);
-	ssize_t n = read(ep[0], why, sizeof why - 1);
+	ssize_t n;
+	do	/* the exec closes ep[1]: nothing read means the agent runs */
+		n = read(ep[0], why, sizeof why - 1);
+	while (n < 0 && errno == EINTR);
 	close(ep[0]);
 	if (n > 0) {
 		why[n] = '\0';

@@ -2,6 +2,8 @@
 results checked against what the seed texts say happens."""
 import base64
 import hashlib
+import shutil
+import subprocess
 
 import pytest
 
@@ -50,6 +52,36 @@ def test_sockets_tcp_replays_the_tutorial(run):
     # steps carry real-time stamps in order
     starts = [s["result"]["start_ns"] for s in r.steps]
     assert starts == sorted(starts)
+
+
+def patterns(r, number):
+    return [p["pattern"] for p in r.step(number).get("packets", [])]
+
+
+def test_sockets_tcp_packets_under_their_steps(run):
+    r = run(EXPERIMENTS / "sockets-tcp.yaml")
+    assert r.exit == 0, r.proc.stdout + r.proc.stderr
+    for n in (1, 2, 3, 4, 5, 7):
+        assert patterns(r, n) == [], n          # socket, bind, listen: nothing on the wire
+    assert patterns(r, 6) == ["SYN", "RST-ACK"]
+    assert patterns(r, 8) == ["SYN", "SYN-ACK", "ACK"]
+    port = r.result(8)["local"]["port"]
+    lines = [p["line"] for p in r.step(8)["packets"]]
+    assert lines[0].startswith(f"10.10.0.100:{port} > 10.10.0.101:4000 [S] seq 0 win ")
+    assert lines[1].startswith(f"10.10.0.101:4000 > 10.10.0.100:{port} [S.] seq 0 ack 1 win ")
+    assert lines[2].startswith(f"10.10.0.100:{port} > 10.10.0.101:4000 [.] seq 1 ack 1 win ")
+    assert [p["host"] for p in r.step(8)["packets"]] == ["romeo", "juliet", "romeo"]   # as each sender saw it
+    assert f"10.10.0.100:{port} > 10.10.0.101:4000 [P.] seq 1 ack 1 win" in r.transcript
+    for host in ("romeo", "juliet"):
+        cap = r.results["manifest"]["hosts"][host]["capture"]
+        assert cap["file"] == f"{host}.pcap" and (r.out / cap["file"]).exists()
+        assert cap["packets"] >= 10 and cap["drops"] == 0 and cap["iface"] == "eth0"
+    if shutil.which("tshark"):
+        out = subprocess.run(["tshark", "-r", str(r.out / "trace.pcapng"), "-Y", "tcp.flags.syn == 1",
+                              "-T", "fields", "-e", "frame.interface_name", "-e", "frame.comment"],
+                             capture_output=True, text=True).stdout
+        assert "romeo:eth0\tstep 8 romeo: sock.connect(('10.10.0.101', 4000))" in out
+        assert "juliet:eth0\tstep 8 romeo: sock.connect(('10.10.0.101', 4000))" in out
 
 
 def test_define_overrides_the_port(run):
