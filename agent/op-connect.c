@@ -51,6 +51,7 @@ op_connect_run(struct agent *a, struct task *t)
 			 * non-blocking one Linux needs an AF_UNSPEC connect for that.
 			 */
 			struct sockaddr unspec = { .sa_family = AF_UNSPEC };
+			task_set_local_peer(t, fd);	/* the port the attempt used, for the trace */
 			(void)connect(fd, &unspec, sizeof unspec);
 			task_errno(t, err);
 			return OP_DONE;

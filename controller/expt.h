@@ -107,6 +107,7 @@ struct experiment {
 	int		 capture_snaplen;	/* 0: the default */
 	json_t		*vars;		/* final values: file vars overridden by -D */
 	json_t		*defines;	/* the -D values */
+	json_t		*checks;	/* the trace checks, as pcap/check.h reads them; NULL none */
 	const char	*unsupported;	/* first part that this build cannot run, or NULL */
 	struct pos	 unsupported_pos;
 };

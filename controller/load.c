@@ -1453,27 +1453,114 @@ parse_capture(struct loader *L, yaml_node_t *n)
 	}
 }
 
+/* An endpoint of a check (host, HOST:PORT, IP, HOST.SOCKET), validated; its text. */
+static char *
+check_endpoint(struct loader *L, yaml_node_t *n, const char *what)
+{
+	struct aref *a = parse_addr(L, n, what, 0);
+	char *t;
+	if (a == NULL)
+		return NULL;
+	t = xstrdup(a->text);
+	aref_free(a);
+	return t;
+}
+
+static void
+check_set_endpoint(struct loader *L, json_t *o, yaml_node_t *m, const char *key, int required, const char *check)
+{
+	yaml_node_t *v = map_get(L, m, key);
+	char *t, what[64];
+	snprintf(what, sizeof what, "%s %s", check, key);
+	if (v == NULL) {
+		if (required)
+			lerr(L, m, "%s needs '%s'", check, key);
+		return;
+	}
+	if ((t = check_endpoint(L, v, what)) != NULL)
+		json_object_set_new(o, key, json_string(t));
+	free(t);
+}
+
+/* CONN: "romeo.sock", or {conn: ...}, or {client: A, server: B}, with attempt. */
+static void
+check_conn(struct loader *L, json_t *o, yaml_node_t *v, const char *check)
+{
+	yaml_node_t *c, *cl, *sv, *at;
+	char what[64];
+	snprintf(what, sizeof what, "%s connection", check);
+	if (is_scalar(v)) {
+		char *t = check_endpoint(L, v, what);
+		if (t != NULL)
+			json_object_set_new(o, "conn", json_string(t));
+		free(t);
+		return;
+	}
+	if ((c = map_get(L, v, "conn")) != NULL) {
+		if (is_scalar(c)) {
+			char *t = check_endpoint(L, c, what);
+			if (t != NULL)
+				json_object_set_new(o, "conn", json_string(t));
+			free(t);
+		} else
+			check_conn(L, o, c, check);
+	} else if ((cl = map_get(L, v, "client")) != NULL && (sv = map_get(L, v, "server")) != NULL) {
+		char *a = check_endpoint(L, cl, what), *b = check_endpoint(L, sv, what);
+		if (a != NULL && b != NULL)
+			json_object_set_new(o, "conn", json_pack("{s:s, s:s, s:s+}", "client", a, "server", b,
+			    "text", a, " to ", b));
+		free(a);
+		free(b);
+	} else
+		lerr(L, v, "%s needs a connection: a socket (romeo.sock), conn: ..., or client: and server:", check);
+	if ((at = map_get(L, v, "attempt")) != NULL) {
+		long long n;
+		if (get_int(L, at, "attempt", 1, 1000, &n) == 0)
+			json_object_set_new(o, "attempt", json_integer(n));
+	}
+}
+
 static void
 parse_checks(struct loader *L, yaml_node_t *n)
 {
+	static const char *const k_conn[] = { "conn", "client", "server", "attempt", NULL };
+	static const char *const k_stream[] = { "conn", "client", "server", "attempt", "from", "data",
+		"contains", "prefix", "lines", NULL };
+	static const char *const k_from[] = { "conn", "client", "server", "attempt", "from", NULL };
+	static const char *const k_closed[] = { "conn", "client", "server", "attempt", "first", NULL };
+	static const char *const k_reset[] = { "conn", "client", "server", "attempt", "by", NULL };
+	static const char *const k_dgram[] = { "from", "to", "data", "count", NULL };
+	static const char *const k_icmp[] = { "from", "to", NULL };
+	static const char *const k_quiet[] = { "steps", NULL };
+	static const char *const k_state[] = { "conn", "client", "server", "attempt", "state", NULL };
+	static const char *const k_conc[] = { "server", "count", NULL };
+	static const char *const k_retr[] = { "conn", "client", "server", "attempt", "max", "min", NULL };
+	static const char *const k_intv[] = { "from", "to", "expect", "tolerance", NULL };
+	static const char *const states[] = { "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR",
+		"RSTOS0", "RSTRH", "SH", "SHR", "OTH", NULL };
 	static const char *const names[] = {
 		"handshake", "refused", "stream", "acked", "closed", "reset", "datagrams",
 		"icmp_unreachable", "quiet", "state", "concurrent", "retransmissions", "intervals", NULL,
 	};
+
 	if (n->type != YAML_SEQUENCE_NODE) {
 		lerr(L, n, "checks must be a list");
 		return;
 	}
+	L->x->checks = json_array();
 	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *c = node(L, *it), *k;
+		yaml_node_t *c = node(L, *it), *k, *v, *a;
 		const char *name;
+		json_t *o;
 		if (c->type != YAML_MAPPING_NODE || map_len(c) == 0) {
 			lerr(L, c, "a check must be a map like {handshake: romeo.sock}");
 			continue;
 		}
 		k = node(L, c->data.mapping.pairs.start->key);
+		v = node(L, c->data.mapping.pairs.start->value);
 		if (get_enum(L, k, "check", names, &name) != 0)
 			continue;
+		o = json_pack("{s:s, s:i, s:i}", "check", name, "line", npos(k).line, "col", npos(k).col);
 		for (yaml_node_pair_t *p = c->data.mapping.pairs.start + 1; p < c->data.mapping.pairs.top; p++) {
 			yaml_node_t *pk = node(L, p->key);
 			if (!is_scalar(pk) || (strcmp(raw(pk), "name") != 0 && strcmp(raw(pk), "points") != 0))
@@ -1481,13 +1568,167 @@ parse_checks(struct loader *L, yaml_node_t *n)
 				    is_scalar(pk) ? raw(pk) : "?");
 			else if (strcmp(raw(pk), "points") == 0) {
 				double pts;
-				get_num(L, node(L, p->value), "points", 0, 1e6, &pts);
+				if (get_num(L, node(L, p->value), "points", 0, 1e6, &pts) == 0)
+					json_object_set_new(o, "points", json_real(pts));
+			} else {
+				char *t = subst(L, node(L, p->value));
+				if (t != NULL)
+					json_object_set_new(o, "name", json_string(t));
+				free(t);
 			}
 		}
-	}
-	if (L->x->unsupported == NULL) {
-		L->x->unsupported = "checks";
-		L->x->unsupported_pos = npos(n);
+		if (strcmp(name, "quiet") == 0) {
+			yaml_node_t *steps = v->type == YAML_MAPPING_NODE ? map_get(L, v, "steps") : v;
+			json_t *ids = json_array();
+			if (v->type == YAML_MAPPING_NODE)
+				check_keys(L, v, k_quiet, name);
+			if (steps != NULL && is_scalar(steps)) {
+				char *id = subst(L, steps);
+				if (id != NULL)
+					json_array_append_new(ids, json_string(id));
+				free(id);
+			} else if (steps != NULL && steps->type == YAML_SEQUENCE_NODE) {
+				for (yaml_node_item_t *i = steps->data.sequence.items.start; i < steps->data.sequence.items.top; i++) {
+					char *id = subst(L, node(L, *i));
+					if (id != NULL)
+						json_array_append_new(ids, json_string(id));
+					free(id);
+				}
+			} else
+				lerr(L, v, "quiet needs step ids: quiet: [id, ...]");
+			for (size_t i = 0; i < json_array_size(ids); i++)
+				if (L->ids != NULL && json_object_get(L->ids, json_string_value(json_array_get(ids, i))) == NULL)
+					lerr(L, v, "quiet: no step has id '%s'", json_string_value(json_array_get(ids, i)));
+			json_object_set_new(o, "steps", ids);
+			json_array_append_new(L->x->checks, o);
+			continue;
+		}
+		if (v->type != YAML_MAPPING_NODE && strcmp(name, "handshake") != 0 && strcmp(name, "refused") != 0 &&
+		    strcmp(name, "closed") != 0 && strcmp(name, "reset") != 0) {
+			lerr(L, v, "check %s takes a map of its arguments", name);
+			json_decref(o);
+			continue;
+		}
+		if (strcmp(name, "handshake") == 0 || strcmp(name, "refused") == 0) {
+			if (v->type == YAML_MAPPING_NODE)
+				check_keys(L, v, k_conn, name);
+			check_conn(L, o, v, name);
+		} else if (strcmp(name, "stream") == 0 || strcmp(name, "acked") == 0) {
+			check_keys(L, v, strcmp(name, "stream") == 0 ? k_stream : k_from, name);
+			check_conn(L, o, v, name);
+			check_set_endpoint(L, o, v, "from", 1, name);
+			if (strcmp(name, "stream") == 0) {
+				int forms = 0;
+				static const char *const dk[] = { "data", "contains", "prefix", NULL };
+				for (const char *const *d = dk; *d; d++)
+					if ((a = map_get(L, v, *d)) != NULL) {
+						struct bytes b = { NULL, 0, 0 };
+						forms++;
+						if (parse_data(L, a, *d, &b) == 0) {
+							char *e = b64_encode(b.p, b.len);
+							json_object_set_new(o, *d, json_string(e));
+							free(e);
+						}
+						free(b.p);
+					}
+				if ((a = map_get(L, v, "lines")) != NULL) {
+					json_t *lines = json_array();
+					forms++;
+					if (a->type != YAML_SEQUENCE_NODE)
+						lerr(L, a, "stream lines must be a list of strings");
+					else
+						for (yaml_node_item_t *i = a->data.sequence.items.start; i < a->data.sequence.items.top; i++) {
+							char *t = subst(L, node(L, *i));
+							if (t != NULL)
+								json_array_append_new(lines, json_string(t));
+							free(t);
+						}
+					json_object_set_new(o, "lines", lines);
+				}
+				if (forms != 1)
+					lerr(L, v, "stream needs exactly one of data, contains, prefix, lines");
+			}
+		} else if (strcmp(name, "closed") == 0 || strcmp(name, "reset") == 0) {
+			int is_closed = strcmp(name, "closed") == 0;
+			if (v->type == YAML_MAPPING_NODE) {
+				check_keys(L, v, is_closed ? k_closed : k_reset, name);
+				check_set_endpoint(L, o, v, is_closed ? "first" : "by", 0, name);
+			}
+			check_conn(L, o, v, name);
+		} else if (strcmp(name, "datagrams") == 0 || strcmp(name, "icmp_unreachable") == 0 ||
+		    strcmp(name, "intervals") == 0) {
+			check_keys(L, v, strcmp(name, "datagrams") == 0 ? k_dgram :
+			    strcmp(name, "intervals") == 0 ? k_intv : k_icmp, name);
+			check_set_endpoint(L, o, v, "from", 1, name);
+			check_set_endpoint(L, o, v, "to", 1, name);
+			if (strcmp(name, "datagrams") == 0) {
+				yaml_node_t *d = map_get(L, v, "data"), *cnt = map_get(L, v, "count");
+				if ((d != NULL) == (cnt != NULL))
+					lerr(L, v, "datagrams needs data: [...] or count: N");
+				if (cnt != NULL) {
+					long long nn;
+					if (get_int(L, cnt, "count", 0, 1000000, &nn) == 0)
+						json_object_set_new(o, "count", json_integer(nn));
+				} else if (d != NULL && d->type != YAML_SEQUENCE_NODE)
+					lerr(L, d, "datagrams data must be a list, one item per datagram");
+				else if (d != NULL) {
+					json_t *list = json_array();
+					for (yaml_node_item_t *i = d->data.sequence.items.start; i < d->data.sequence.items.top; i++) {
+						struct bytes b = { NULL, 0, 0 };
+						if (parse_data(L, node(L, *i), "datagram", &b) == 0) {
+							char *e = b64_encode(b.p, b.len);
+							json_array_append_new(list, json_string(e));
+							free(e);
+						}
+						free(b.p);
+					}
+					json_object_set_new(o, "data", list);
+				}
+			} else if (strcmp(name, "intervals") == 0) {
+				yaml_node_t *e = map_get(L, v, "expect"), *t = map_get(L, v, "tolerance");
+				double tol = 0.05;
+				json_t *list = json_array();
+				if (e == NULL || e->type != YAML_SEQUENCE_NODE)
+					lerr(L, v, "intervals needs expect: a list of gaps in seconds");
+				else
+					for (yaml_node_item_t *i = e->data.sequence.items.start; i < e->data.sequence.items.top; i++) {
+						double g;
+						if (get_num(L, node(L, *i), "interval", 0, 86400, &g) == 0)
+							json_array_append_new(list, json_real(g));
+					}
+				if (t != NULL)
+					get_num(L, t, "tolerance", 0, 3600, &tol);
+				json_object_set_new(o, "expect", list);
+				json_object_set_new(o, "tolerance", json_real(tol));
+			}
+		} else if (strcmp(name, "state") == 0) {
+			const char *stv;
+			check_keys(L, v, k_state, name);
+			check_conn(L, o, v, name);
+			if ((a = map_get(L, v, "state")) == NULL)
+				lerr(L, v, "state needs state: (S0, S1, SF, REJ, RSTO, RSTR, ...)");
+			else if (get_enum(L, a, "state", states, &stv) == 0)
+				json_object_set_new(o, "state", json_string(stv));
+		} else if (strcmp(name, "concurrent") == 0) {
+			long long cnt;
+			check_keys(L, v, k_conc, name);
+			check_set_endpoint(L, o, v, "server", 1, name);
+			if ((a = map_get(L, v, "count")) == NULL)
+				lerr(L, v, "concurrent needs count");
+			else if (get_int(L, a, "count", 1, 100000, &cnt) == 0)
+				json_object_set_new(o, "count", json_integer(cnt));
+		} else if (strcmp(name, "retransmissions") == 0) {
+			long long m;
+			check_keys(L, v, k_retr, name);
+			check_conn(L, o, v, name);
+			if ((a = map_get(L, v, "max")) != NULL && get_int(L, a, "max", 0, 1000000000, &m) == 0)
+				json_object_set_new(o, "max", json_integer(m));
+			if ((a = map_get(L, v, "min")) != NULL && get_int(L, a, "min", 0, 1000000000, &m) == 0)
+				json_object_set_new(o, "min", json_integer(m));
+			if (map_get(L, v, "max") == NULL && map_get(L, v, "min") == NULL)
+				lerr(L, v, "retransmissions needs max or min");
+		}
+		json_array_append_new(L->x->checks, o);
 	}
 }
 
@@ -1704,5 +1945,6 @@ expt_free(struct experiment *x)
 	free(x->file); free(x->dir); free(x->name); free(x->summary); free(x->sha256); free(x->text);
 	json_decref(x->vars);
 	json_decref(x->defines);
+	json_decref(x->checks);
 	free(x);
 }

@@ -25,6 +25,7 @@
 #include "errnames.h"
 #include "frame.h"
 #include "merge.h"
+#include "names.h"
 #include "proto.h"
 #include "pyfmt.h"
 #include "run.h"
@@ -71,6 +72,11 @@ struct runner {
 	json_t			*sockfam;	/* host -> sock -> "inet" | "inet6" */
 	json_t			*bg;		/* id -> index into steps[] of a running background step */
 	json_t			*sockto;	/* host -> sock -> settimeout seconds */
+	json_t			*sockhist;	/* host -> sock -> every local address it had */
+	struct trace_conns	*conns;		/* the connections of the trace, each packet once */
+	json_t			*checks;	/* the checks' verdicts */
+	int			 checks_failed, checks_errors;
+	uint64_t		 drops;
 	int			 passed, failed;
 	int			 status;
 	char			*error;		/* a testbed failure */
@@ -587,6 +593,8 @@ remember_addresses(struct runner *r, const struct step *st, json_t *res)
 	if (strcmp(st->op, "socket") == 0) {
 		json_object_set(json_object_get(r->sockfam, st->host), name, json_object_get(st->args, "family"));
 		json_object_del(json_object_get(r->sockaddr, st->host), name);
+		if (json_object_get(r->sockhist, st->host) != NULL)
+			json_object_del(json_object_get(r->sockhist, st->host), name);
 		return;
 	}
 	if (strcmp(st->op, "accept") == 0) {
@@ -606,7 +614,21 @@ remember_addresses(struct runner *r, const struct step *st, json_t *res)
 		const struct host *h = expt_host(r->x, st->host);
 		if (ip != NULL && h != NULL && (strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0))
 			json_object_set_new(copy, "ip", json_string(h->addr));
-		json_object_set_new(json_object_get(r->sockaddr, st->host), name, copy);
+		json_object_set(json_object_get(r->sockaddr, st->host), name, copy);
+		/* every address the socket had, for the checks that name it */
+		if (json_object_get(r->sockhist, st->host) == NULL)
+			json_object_set_new(r->sockhist, st->host, json_object());
+		json_t *hist = json_object_get(json_object_get(r->sockhist, st->host), name);
+		if (hist == NULL) {
+			hist = json_array();
+			json_object_set_new(json_object_get(r->sockhist, st->host), name, hist);
+		}
+		int known = 0;
+		for (size_t i = 0; i < json_array_size(hist); i++)
+			known |= json_equal(json_array_get(hist, i), copy);
+		if (!known && json_integer_value(json_object_get(copy, "port")) != 0)
+			json_array_append(hist, copy);
+		json_decref(copy);
 	}
 }
 
@@ -976,6 +998,7 @@ captures_stop(struct runner *r)
 			return;
 		}
 		json_object_del(f, "type");
+		r->drops += (uint64_t)json_integer_value(json_object_get(f, "drops"));
 		json_object_update(a->capture, f);
 		json_decref(f);
 		if (capture_fetch(r, a) != 0)
@@ -1050,6 +1073,7 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 		sb = (uint32_t)json_integer_value(base);
 		ab = rbase ? (uint32_t)json_integer_value(rbase) : 0;
 	}
+	trace_conns_add(at->r->conns, &p);
 	trace_pkt_line(&p, sb, ab, line, sizeof line);
 	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
 	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
@@ -1181,6 +1205,48 @@ out:
 	json_decref(at.trace_steps);
 }
 
+/* ---- checks ---- */
+
+static void
+run_checks(struct runner *r)
+{
+	struct names nm = { r->x, r->sockhist, r->steps };
+	struct trace_check_ctx ctx = {
+		.conns = r->conns, .resolve = names_resolve, .step_packets = names_step_packets,
+		.arg = &nm, .t0 = r->started_ns, .drops = r->drops,
+	};
+	int captured = 0;
+
+	for (size_t i = 0; i < r->nac; i++)
+		captured |= r->ac[i].pcap != NULL;
+	for (size_t i = 0; i < json_array_size(r->x->checks); i++) {
+		json_t *c = json_array_get(r->x->checks, i), *v;
+		const char *status;
+		if (!captured) {
+			v = json_pack("{s:s, s:O?, s:s, s:s, s:f, s:f, s:O, s:O}", "check",
+			    json_string_value(json_object_get(c, "check")), "name", json_object_get(c, "name"),
+			    "status", "error", "message", "no capture: the checks cannot be decided", "points", 0.0,
+			    "max_points", 1.0, "line", json_object_get(c, "line"), "col", json_object_get(c, "col"));
+		} else
+			v = trace_check_run(&ctx, c);
+		status = json_string_value(json_object_get(v, "status"));
+		if (strcmp(status, "fail") == 0)
+			r->checks_failed++;
+		else if (strcmp(status, "error") == 0)
+			r->checks_errors++;
+		if (!r->o->json && (!r->o->quiet || strcmp(status, "pass") != 0)) {
+			const char *vc = strcmp(status, "pass") == 0 ? "\033[32m" : "\033[31m";
+			printf("check %s:%lld:%lld %-10s %s%-5s%s %s\n", r->x->file,
+			    (long long)json_integer_value(json_object_get(v, "line")),
+			    (long long)json_integer_value(json_object_get(v, "col")),
+			    json_string_value(json_object_get(v, "check")), color(r, vc),
+			    strcmp(status, "pass") == 0 ? "pass" : strcmp(status, "fail") == 0 ? "FAIL" : "ERROR",
+			    color(r, "\033[0m"), json_string_value(json_object_get(v, "message")));
+		}
+		json_array_append_new(r->checks, v);
+	}
+}
+
 /* ---- outputs ---- */
 
 static void
@@ -1285,9 +1351,11 @@ write_outputs(struct runner *r)
 	int rc = 0;
 	const char *status = r->status == 0 ? "pass" : r->status == 1 ? "fail" : "error";
 
-	doc = json_pack("{s:o, s:O, s:{s:i, s:i, s:i, s:s, s:i, s:s?, s:f}}",
-	    "manifest", manifest(r), "steps", r->steps,
+	doc = json_pack("{s:o, s:O, s:O, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:s?, s:f}}",
+	    "manifest", manifest(r), "steps", r->steps, "checks", r->checks,
 	    "summary", "steps", (int)r->x->nsteps, "passed", r->passed, "failed", r->failed,
+	    "checks", (int)json_array_size(r->checks), "checks_failed", r->checks_failed,
+	    "checks_errors", r->checks_errors,
 	    "status", status, "exit", r->status, "error", r->error,
 	    "seconds", (double)(time_realtime_ns() - r->started_ns) / 1e9);
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
@@ -1313,6 +1381,14 @@ write_outputs(struct runner *r)
 	for (size_t i = 0; i < r->x->nhosts; i++)
 		buf_printf(&t, "# host %s %s\n", r->x->hosts[i].name, r->x->hosts[i].addr);
 	transcript_steps(r, &t);
+	for (size_t i = 0; i < json_array_size(r->checks); i++) {
+		json_t *v = json_array_get(r->checks, i);
+		buf_printf(&t, "check %s:%lld:%lld %s: %s — %s\n", r->x->file,
+		    (long long)json_integer_value(json_object_get(v, "line")),
+		    (long long)json_integer_value(json_object_get(v, "col")),
+		    json_string_value(json_object_get(v, "check")), json_string_value(json_object_get(v, "status")),
+		    json_string_value(json_object_get(v, "message")));
+	}
 	buf_printf(&t, "# %d passed, %d failed, status %s%s%s\n", r->passed, r->failed, status,
 	    r->error ? ": " : "", r->error ? r->error : "");
 	path = xasprintf("%s/transcript.txt", r->dir);
@@ -1340,6 +1416,9 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	r.sockfam = json_object();
 	r.bg = json_object();
 	r.sockto = json_object();
+	r.sockhist = json_object();
+	r.conns = trace_conns_new();
+	r.checks = json_array();
 	r.started_ns = time_realtime_ns();
 
 	if (x->unsupported != NULL) {
@@ -1389,16 +1468,19 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 out:
 	agents_stop(&r);
 	attribute_packets(&r);
+	if (r.error == NULL)
+		run_checks(&r);
 	if (r.tb_up)
 		testbed_down(&r.tb);
 	if (r.error == NULL)
-		r.status = r.failed > 0 ? 1 : 0;
+		r.status = r.checks_errors > 0 ? 3 : r.failed > 0 || r.checks_failed > 0 ? 1 : 0;
 	if (write_outputs(&r) != 0 && r.status < 3)
 		r.status = 3;
 	if (r.error != NULL)
 		fprintf(stderr, "verona: %s\n", r.error);
 	if (!o->quiet && !o->json)
-		printf("verona: %d passed, %d failed%s — %s\n", r.passed, r.failed,
+		printf("verona: %d passed, %d failed; checks: %zu, %d failed, %d undecidable%s — %s\n", r.passed,
+		    r.failed, json_array_size(r.checks), r.checks_failed, r.checks_errors,
 		    run_signal ? " (interrupted)" : r.error ? " (testbed failure)" : "", r.dir);
 	for (size_t i = 0; i < r.nac; i++) {
 		json_decref(r.ac[i].hello);
@@ -1412,6 +1494,9 @@ free:
 	json_decref(r.sockfam);
 	json_decref(r.bg);
 	json_decref(r.sockto);
+	json_decref(r.sockhist);
+	json_decref(r.checks);
+	trace_conns_free(r.conns);
 	free(r.error);
 	free(r.dir);
 	return r.status;

@@ -84,7 +84,8 @@
  *	Authentication header (51):
  *	| Next Header | Payload Len | ... |	(Payload Len + 2) * 4 bytes
  *	A Payload Length of 0 is a jumbogram (the hop-by-hop option 0xc2
- *	holds the length) or a BIG TCP / GSO packet (the wire length).
+ *	holds the length), or a BIG TCP / GSO packet when the packet is
+ *	longer than 65535 + 40 bytes on the wire (the wire length is used).
  *
  * TCP (RFC 9293):
  *	+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
@@ -699,7 +700,10 @@ dissect_ip6(struct trace_pkt *p, struct dissect_cur *c)
 		c->off += 40;
 		jumbo = nh == DISSECT_IPPROTO_HOPOPTS ? dissect_ip6_jumbo(c) : 0;
 		c->off -= 40;
-		iplen = jumbo != 0 ? 40 + (uint64_t)jumbo : left;
+		if (jumbo != 0)
+			iplen = 40 + (uint64_t)jumbo;
+		else if (left > 40 + 0xffff)
+			iplen = left;	/* BIG TCP / GSO: more than a payload length can say */
 	}
 	if (iplen < 40)
 		iplen = 40;
@@ -1193,7 +1197,7 @@ trace_pkt_line(const struct trace_pkt *p, uint32_t seq_base, uint32_t ack_base, 
 	}
 	switch (p->status) {
 	case TRACE_OK:
-		if (pos > 0)
+		if (pos > 0 && buf[pos - 1] == ' ')
 			buf[--pos] = '\0';	/* the trailing space */
 		break;
 	case TRACE_TRUNCATED:

@@ -106,7 +106,6 @@ steps:
 
 
 @pytest.mark.parametrize("snippet,what,at", [
-    ("checks:\n  - handshake: lab.s\n", "checks", "- handshake"),
     ("  - lab: {exec: \"python3 server.py\"}\n", "exec", "exec"),
     ("  - lab: {put: server.py}\n", "put", "put"),
 ])

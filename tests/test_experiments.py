@@ -84,6 +84,23 @@ def test_sockets_tcp_packets_under_their_steps(run):
         assert "juliet:eth0\tstep 8 romeo: sock.connect(('10.10.0.101', 4000))" in out
 
 
+def test_sockets_tcp_checks_from_the_trace(run):
+    r = run(EXPERIMENTS / "sockets-tcp.yaml")
+    assert r.exit == 0, r.proc.stdout + r.proc.stderr
+    checks = {(c["check"], c["line"]): c for c in r.results["checks"]}
+    assert [c["status"] for c in r.results["checks"]] == ["pass"] * 8
+    by = {c["check"]: c["message"] for c in r.results["checks"]}
+    refused_port = r.result(6)["local"]["port"]
+    port = r.result(8)["local"]["port"]
+    assert refused_port != port
+    assert by["handshake"].startswith(f"10.10.0.100:{port} and 10.10.0.101:4000: SYN, SYN-ACK, ACK")
+    assert by["refused"].startswith(f"10.10.0.101:4000 answered 10.10.0.100:{refused_port}'s SYN with RST-ACK")
+    assert by["state"].startswith("the connection ended in state SF (history ShA")
+    assert len(checks) == 8
+    assert r.results["summary"]["checks"] == 8 and r.results["summary"]["checks_failed"] == 0
+    assert "check experiments/sockets-tcp.yaml" not in r.proc.stdout or "FAIL" not in r.proc.stdout
+
+
 def test_define_overrides_the_port(run):
     r = run(EXPERIMENTS / "sockets-tcp.yaml", "-D", "port=5000")
     assert r.exit == 0, r.proc.stderr

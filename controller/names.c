@@ -1,0 +1,87 @@
+/* names.c — resolving the names of checks; see names.h. */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "names.h"
+#include "util.h"
+
+static int
+names_ip(const char *ip, int port, struct trace_endpoint *e)
+{
+	memset(e, 0, sizeof *e);
+	if (inet_pton(AF_INET, ip, e->addr) == 1)
+		e->ip_version = 4;
+	else if (inet_pton(AF_INET6, ip, e->addr) == 1)
+		e->ip_version = 6;
+	else
+		return -1;
+	e->port = port;
+	return 0;
+}
+
+int
+names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, char *err, size_t errlen)
+{
+	struct names *nm = arg;
+	char *host = NULL, *port = NULL;
+	const char *dot = strchr(text, '.');
+	const struct host *h;
+	int n = 0, p = -1;
+
+	if (strchr(text, ':') == NULL && dot != NULL) {
+		char *hn = xstrndup(text, (size_t)(dot - text));
+		h = expt_host(nm->x, hn);
+		free(hn);
+		if (h != NULL) {
+			json_t *list = nm->sockhist ? json_object_get(json_object_get(nm->sockhist, h->name), dot + 1) : NULL;
+			if (nm->sockhist == NULL) {
+				snprintf(err, errlen, "%s names a socket, and this trace has no run behind it: "
+				    "name endpoints (host, HOST:PORT, IP)", text);
+				return -1;
+			}
+			for (size_t i = 0; i < json_array_size(list) && n < max; i++) {
+				json_t *a = json_array_get(list, i);
+				if (names_ip(json_string_value(json_object_get(a, "ip")),
+				    (int)json_integer_value(json_object_get(a, "port")), &out[n]) == 0)
+					n++;
+			}
+			if (n == 0)
+				snprintf(err, errlen, "%s never had an address (it was not bound, connected or used)", text);
+			return n > 0 ? n : -1;
+		}
+	}
+	if (addr_split(text, &host, &port) != 0) {
+		snprintf(err, errlen, "bad address '%s'", text);
+		return -1;
+	}
+	if (port != NULL)
+		p = atoi(port);
+	if ((h = expt_host(nm->x, host)) != NULL)
+		n = names_ip(h->addr, p, &out[0]) == 0;
+	else if (strcmp(host, "localhost") == 0)
+		n = names_ip("127.0.0.1", p, &out[0]) == 0;
+	else
+		n = names_ip(host, p, &out[0]) == 0;
+	if (n == 0)
+		snprintf(err, errlen, "'%s' is not a host of the experiment or an address", text);
+	free(host);
+	free(port);
+	return n > 0 ? n : -1;
+}
+
+int
+names_step_packets(void *arg, const char *id, char *err, size_t errlen)
+{
+	struct names *nm = arg;
+	for (size_t i = 0; i < json_array_size(nm->steps); i++) {
+		json_t *rec = json_array_get(nm->steps, i);
+		const char *rid = json_string_value(json_object_get(rec, "id"));
+		if (rid != NULL && strcmp(rid, id) == 0)
+			return (int)json_array_size(json_object_get(rec, "packets"));
+	}
+	snprintf(err, errlen, "no step with id '%s' ran", id);
+	return -1;
+}

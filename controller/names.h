@@ -1,0 +1,22 @@
+/*
+ * names.h — what the names of a check stand for on the wire: a host name is
+ * its experiment address (any port), HOST:PORT and IP[:PORT] are what they
+ * say, HOST.SOCKET is every local address that socket had during the run.
+ */
+#ifndef VERONA_NAMES_H
+#define VERONA_NAMES_H
+#include <jansson.h>
+#include "check.h"
+#include "expt.h"
+
+struct names {
+	const struct experiment	*x;
+	json_t			*sockhist;	/* host -> sock -> [{ip, port}...]; NULL offline */
+	json_t			*steps;		/* results.json steps[] with their packets; NULL offline */
+};
+
+/* For trace_check_ctx.resolve (arg: struct names). */
+int	names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, char *err, size_t errlen);
+/* For trace_check_ctx.step_packets (arg: struct names). */
+int	names_step_packets(void *arg, const char *id, char *err, size_t errlen);
+#endif

@@ -1,0 +1,680 @@
+/*
+ * check.c — the trace checks; see check.h.  Each check_* function reads
+ * its arguments from the check's JSON, finds what it needs in the trace,
+ * and says in one sentence what it saw when that is not what was asked.
+ * Arguments were validated by the loader; what can still go wrong here is
+ * a name that matches nothing in the trace.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "util.h"
+
+const char *const trace_check_names[] = {
+	"handshake", "refused", "stream", "acked", "closed", "reset", "datagrams",
+	"icmp_unreachable", "quiet", "state", "concurrent", "retransmissions", "intervals", NULL,
+};
+
+#define MAX_EP	16
+
+struct verdict {
+	int	 status;	/* 0 pass, 1 fail, 2 error */
+	char	*msg;
+};
+
+static void say(struct verdict *, int, const char *, ...) __attribute__((format(printf, 3, 4)));
+
+static void
+say(struct verdict *v, int status, const char *fmt, ...)
+{
+	va_list ap;
+	if (v->msg != NULL && status <= v->status)
+		return;
+	free(v->msg);
+	va_start(ap, fmt);
+	v->msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	v->status = status;
+}
+
+static double
+secs(const struct trace_check_ctx *x, int64_t ns)
+{
+	return (double)(ns - x->t0) / 1e9;
+}
+
+static const char *
+arg_str(json_t *c, const char *key)
+{
+	return json_string_value(json_object_get(c, key));
+}
+
+/* ---- endpoints and connections ---- */
+
+static int
+ep_match(const struct trace_endpoint *e, int n, int ip_version, const uint8_t *addr, uint16_t port)
+{
+	for (int i = 0; i < n; i++)
+		if (e[i].ip_version == ip_version && trace_addr_eq(ip_version, e[i].addr, addr) &&
+		    (e[i].port < 0 || e[i].port == port))
+			return 1;
+	return 0;
+}
+
+static int
+resolve(const struct trace_check_ctx *x, const char *text, struct trace_endpoint *e, struct verdict *v)
+{
+	char err[256];
+	int n = x->resolve(x->arg, text, e, MAX_EP, err, sizeof err);
+	if (n <= 0)
+		say(v, 2, "%s", n < 0 ? err : "the name matches no address");
+	return n;
+}
+
+static const char *
+half_name(const struct trace_half *h, int ip_version, char *buf, size_t len)
+{
+	char a[64];
+	trace_addr_text(ip_version, h->addr, a, sizeof a);
+	snprintf(buf, len, ip_version == 6 ? "[%s]:%u" : "%s:%u", a, h->port);
+	return buf;
+}
+
+/*
+ * The connections CONN names, in time order, into out; the one the check
+ * is about (attempt N, or the last) is returned.  NULL after say().
+ */
+static struct trace_conn *
+find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const char **label)
+{
+	json_t *conn = json_object_get(c, "conn");
+	struct trace_endpoint a[MAX_EP], b[MAX_EP];
+	int na = 0, nb = -1, attempt = (int)json_integer_value(json_object_get(c, "attempt"));
+	struct trace_conn *found[256];
+	int nf = 0;
+
+	if (json_is_string(conn)) {
+		*label = json_string_value(conn);
+		if ((na = resolve(x, *label, a, v)) <= 0)
+			return NULL;
+	} else {
+		*label = arg_str(conn, "text");
+		if ((na = resolve(x, arg_str(conn, "client"), a, v)) <= 0 ||
+		    (nb = resolve(x, arg_str(conn, "server"), b, v)) <= 0)
+			return NULL;
+	}
+	for (size_t i = 0; i < x->conns->ntcp && nf < 256; i++) {
+		struct trace_conn *k = x->conns->tcp[i];
+		int hit = nb < 0 ?
+		    ep_match(a, na, k->ip_version, k->c.addr, k->c.port) ||
+		    ep_match(a, na, k->ip_version, k->s.addr, k->s.port) :
+		    ep_match(a, na, k->ip_version, k->c.addr, k->c.port) &&
+		    ep_match(b, nb, k->ip_version, k->s.addr, k->s.port);
+		if (hit)
+			found[nf++] = k;
+	}
+	if (nf == 0) {
+		say(v, 1, "no TCP connection of %s is in the trace", *label);
+		return NULL;
+	}
+	if (attempt > 0) {
+		if (attempt > nf) {
+			say(v, 1, "%s made %d connection attempt%s, not %d", *label, nf, nf == 1 ? "" : "s", attempt);
+			return NULL;
+		}
+		return found[attempt - 1];
+	}
+	return found[nf - 1];
+}
+
+/* The half of k whose sender is the endpoint written in key ("from", "first", "by"). */
+static struct trace_half *
+find_half(const struct trace_check_ctx *x, struct trace_conn *k, const char *text, struct verdict *v)
+{
+	struct trace_endpoint e[MAX_EP];
+	int n = resolve(x, text, e, v);
+	if (n <= 0)
+		return NULL;
+	if (ep_match(e, n, k->ip_version, k->c.addr, k->c.port))
+		return &k->c;
+	if (ep_match(e, n, k->ip_version, k->s.addr, k->s.port))
+		return &k->s;
+	say(v, 1, "%s is neither end of the connection", text);
+	return NULL;
+}
+
+/* ---- the checks ---- */
+
+static void
+check_handshake(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label;
+	char cn[80], sn[80];
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	if (k == NULL)
+		return;
+	half_name(&k->c, k->ip_version, cn, sizeof cn);
+	half_name(&k->s, k->ip_version, sn, sizeof sn);
+	if (k->c.syn == 0)
+		say(v, 1, "no SYN from %s opened the connection to %s: the capture starts in its middle", cn, sn);
+	else if (k->refused)
+		say(v, 1, "%s answered %s's SYN with a reset at %.3f s: nothing was listening on that port (connect came before listen?)",
+		    sn, cn, secs(x, k->refused_ns));
+	else if (k->s.synack == 0)
+		say(v, 1, "%s sent SYN at %.3f s%s but %s never answered with SYN-ACK", cn, secs(x, k->c.syn_ns),
+		    k->c.syn > 1 ? " (and retransmitted it)" : "", sn);
+	else if (!k->established)
+		say(v, 1, "%s answered with SYN-ACK at %.3f s but %s never completed the handshake with its ACK",
+		    sn, secs(x, k->s.synack_ns), cn);
+	else
+		say(v, 0, "%s and %s: SYN, SYN-ACK, ACK by %.3f s%s", cn, sn, secs(x, k->established_ns),
+		    k->c.syn > 1 ? " (the SYN was retransmitted)" : "");
+}
+
+static void
+check_refused(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label;
+	char cn[80], sn[80];
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	if (k == NULL)
+		return;
+	half_name(&k->c, k->ip_version, cn, sizeof cn);
+	half_name(&k->s, k->ip_version, sn, sizeof sn);
+	if (k->refused)
+		say(v, 0, "%s answered %s's SYN with RST-ACK at %.3f s", sn, cn, secs(x, k->refused_ns));
+	else if (k->s.synack > 0)
+		say(v, 1, "%s accepted the connection from %s (SYN-ACK at %.3f s): it was listening", sn, cn,
+		    secs(x, k->s.synack_ns));
+	else
+		say(v, 1, "%s never answered %s's SYN", sn, cn);
+}
+
+/* The bytes of one direction, or NULL after say() when the trace cannot tell them. */
+static const struct buf *
+stream_bytes(const struct trace_check_ctx *x, struct trace_conn *k, struct trace_half *h, struct verdict *v)
+{
+	char hn[80];
+	(void)x;
+	half_name(h, k->ip_version, hn, sizeof hn);
+	if (h->truncated) {
+		say(v, 2, "the capture cut the payload of %s's segments (snaplen too small): its bytes are unknown", hn);
+		return NULL;
+	}
+	if (h->next < h->high || h->pending != NULL) {
+		say(v, 2, "the capture missed some of %s's segments (bytes %llu..%llu never seen)", hn,
+		    (unsigned long long)h->next, (unsigned long long)h->high);
+		return NULL;
+	}
+	if (h->ack_beyond) {
+		say(v, 2, "the peer acknowledged bytes of %s that the capture never saw: packets were lost", hn);
+		return NULL;
+	}
+	if (h->data.len < h->next) {
+		say(v, 2, "%s sent %llu bytes, more than the %u kept for checks", hn,
+		    (unsigned long long)h->next, TRACE_KEEP_MAX);
+		return NULL;
+	}
+	return &h->data;
+}
+
+static char *
+repr(const uint8_t *p, size_t n)
+{
+	struct buf b;
+	size_t shown = n > 40 ? 40 : n;
+	buf_init(&b);
+	buf_adds(&b, "b'");
+	for (size_t i = 0; i < shown; i++) {
+		if (p[i] == '\'' || p[i] == '\\')
+			buf_printf(&b, "\\%c", p[i]);
+		else if (p[i] == '\n')
+			buf_adds(&b, "\\n");
+		else if (p[i] < 0x20 || p[i] >= 0x7f)
+			buf_printf(&b, "\\x%02x", p[i]);
+		else
+			buf_addc(&b, p[i]);
+	}
+	buf_addc(&b, '\'');
+	if (shown < n)
+		buf_adds(&b, "...");
+	return buf_steal(&b, NULL);
+}
+
+static int
+b64_arg(json_t *c, const char *key, unsigned char **p, size_t *n)
+{
+	const char *s = arg_str(c, key);
+	if (s == NULL)
+		return 0;
+	return b64_decode(s, p, n) == 0;
+}
+
+static void
+rstrip(const char **s, size_t *n)
+{
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
+		(*n)--;
+}
+
+static void
+check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label;
+	char hn[80];
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	struct trace_half *h;
+	const struct buf *got;
+	unsigned char *want = NULL;
+	size_t wn = 0;
+
+	if (k == NULL || (h = find_half(x, k, arg_str(c, "from"), v)) == NULL ||
+	    (got = stream_bytes(x, k, h, v)) == NULL)
+		return;
+	half_name(h, k->ip_version, hn, sizeof hn);
+	if (b64_arg(c, "data", &want, &wn)) {
+		size_t at = 0;
+		while (at < wn && at < got->len && want[at] == got->data[at])
+			at++;
+		if (at == wn && wn == got->len)
+			say(v, 0, "%s sent the %zu expected bytes", hn, wn);
+		else {
+			char *w = repr(want + (at > 10 ? at - 10 : 0), wn - (at > 10 ? at - 10 : 0));
+			char *g = repr(got->data + (at > 10 ? at - 10 : 0), got->len - (at > 10 ? at - 10 : 0));
+			if (at == got->len && got->len < wn)
+				say(v, 1, "%s sent %zu bytes, %zu fewer than expected: it stopped before %s", hn,
+				    got->len, wn - got->len, w);
+			else if (at == wn)
+				say(v, 1, "%s sent %zu bytes more than expected, after the expected ones: %s", hn,
+				    got->len - wn, g);
+			else
+				say(v, 1, "%s's bytes differ from the expected at byte %zu: expected %s, sent %s", hn, at, w, g);
+			free(w);
+			free(g);
+		}
+	} else if (b64_arg(c, "contains", &want, &wn)) {
+		if (wn == 0 || memmem(got->data, got->len, want, wn) != NULL)
+			say(v, 0, "%s's %zu bytes contain the expected ones", hn, got->len);
+		else {
+			char *w = repr(want, wn);
+			say(v, 1, "%s's %zu bytes do not contain %s", hn, got->len, w);
+			free(w);
+		}
+	} else if (b64_arg(c, "prefix", &want, &wn)) {
+		if (got->len >= wn && memcmp(got->data, want, wn) == 0)
+			say(v, 0, "%s's bytes start as expected", hn);
+		else {
+			char *w = repr(want, wn), *g = repr(got->data, got->len);
+			say(v, 1, "%s's bytes should start with %s but start with %s", hn, w, g);
+			free(w);
+			free(g);
+		}
+	} else {
+		json_t *lines = json_object_get(c, "lines");
+		const char *p = (const char *)got->data, *end = p + got->len;
+		size_t i = 0;
+		while (i < json_array_size(lines) && p <= end) {
+			const char *nl = memchr(p, '\n', (size_t)(end - p));
+			const char *w = json_string_value(json_array_get(lines, i));
+			size_t ln = (size_t)((nl ? nl : end) - p), wl = strlen(w);
+			rstrip(&p, &ln);
+			rstrip(&w, &wl);
+			if (ln == wl && memcmp(p, w, wl) == 0)
+				i++;
+			if (nl == NULL)
+				break;
+			p = nl + 1;
+		}
+		if (i == json_array_size(lines))
+			say(v, 0, "%s sent all %zu expected lines in order", hn, i);
+		else
+			say(v, 1, "%s's text lacks the line \"%s\"%s", hn, json_string_value(json_array_get(lines, i)),
+			    i > 0 ? " after the lines before it" : "");
+	}
+	free(want);
+}
+
+static void
+check_acked(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label;
+	char hn[80], on[80];
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	struct trace_half *h, *o;
+
+	if (k == NULL || (h = find_half(x, k, arg_str(c, "from"), v)) == NULL)
+		return;
+	o = h == &k->c ? &k->s : &k->c;
+	half_name(h, k->ip_version, hn, sizeof hn);
+	half_name(o, k->ip_version, on, sizeof on);
+	if (h->ack_beyond)
+		say(v, 2, "%s acknowledged bytes of %s that the capture never saw: packets were lost", on, hn);
+	else if (h->next == 0)
+		say(v, 0, "%s sent no data", hn);
+	else if (h->ack_seen && h->acked >= h->next)
+		say(v, 0, "%s acknowledged all %llu bytes %s sent (by %.3f s)", on, (unsigned long long)h->next, hn,
+		    secs(x, h->acked_ns));
+	else
+		say(v, 1, "%s acknowledged %llu of the %llu bytes %s sent", on,
+		    (unsigned long long)(h->ack_seen ? h->acked : 0), (unsigned long long)h->next, hn);
+}
+
+static void
+check_closed(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label, *first = arg_str(c, "first");
+	char cn[80], sn[80];
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	struct trace_half *hs[2];
+
+	if (k == NULL)
+		return;
+	hs[0] = &k->c;
+	hs[1] = &k->s;
+	half_name(&k->c, k->ip_version, cn, sizeof cn);
+	half_name(&k->s, k->ip_version, sn, sizeof sn);
+	for (int i = 0; i < 2; i++) {
+		struct trace_half *h = hs[i], *o = hs[1 - i];
+		const char *hn = i == 0 ? cn : sn, *onm = i == 0 ? sn : cn;
+		if (!h->fin && h->rst) {
+			say(v, 1, "%s sent RST instead of FIN at %.3f s: the socket was closed with unread data, or aborted",
+			    hn, secs(x, h->rst_ns));
+			return;
+		}
+		if (!h->fin) {
+			say(v, 1, "%s never sent FIN: its side was never closed (shutdown or close missing)", hn);
+			return;
+		}
+		if (!(h->ack_seen && h->acked >= h->fin_rel + 1)) {
+			say(v, 1, "%s never acknowledged the FIN %s sent at %.3f s", onm, hn, secs(x, h->fin_ns));
+			return;
+		}
+		(void)o;
+	}
+	if (first != NULL) {
+		struct trace_half *f = find_half(x, k, first, v);
+		if (f == NULL)
+			return;
+		struct trace_half *other = f == &k->c ? &k->s : &k->c;
+		if (f->fin_ns > other->fin_ns) {
+			char fn[80], on[80];
+			half_name(f, k->ip_version, fn, sizeof fn);
+			half_name(other, k->ip_version, on, sizeof on);
+			say(v, 1, "%s closed first (FIN at %.3f s), not %s (FIN at %.3f s)", on, secs(x, other->fin_ns),
+			    fn, secs(x, f->fin_ns));
+			return;
+		}
+	}
+	say(v, 0, "both sides sent FIN and had it acknowledged (%s at %.3f s, %s at %.3f s)", cn,
+	    secs(x, k->c.fin_ns), sn, secs(x, k->s.fin_ns));
+}
+
+static void
+check_reset(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label, *by = arg_str(c, "by");
+	char hn[80];
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	struct trace_half *h;
+
+	if (k == NULL)
+		return;
+	if (!k->c.rst && !k->s.rst) {
+		say(v, 1, "no RST in the connection: it %s", k->c.fin || k->s.fin ? "was closed with FIN" : "was not ended");
+		return;
+	}
+	h = k->c.rst && (!k->s.rst || k->c.rst_ns <= k->s.rst_ns) ? &k->c : &k->s;
+	half_name(h, k->ip_version, hn, sizeof hn);
+	if (by != NULL) {
+		struct trace_half *want = find_half(x, k, by, v);
+		if (want == NULL)
+			return;
+		if (!want->rst) {
+			say(v, 1, "the reset came from %s, not from %s", hn, by);
+			return;
+		}
+		h = want;
+		half_name(h, k->ip_version, hn, sizeof hn);
+	}
+	say(v, 0, "%s sent RST at %.3f s", hn, secs(x, h->rst_ns));
+}
+
+static void
+check_datagrams(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	struct trace_endpoint f[MAX_EP], t[MAX_EP];
+	int nf = resolve(x, arg_str(c, "from"), f, v), nt;
+	json_t *data = json_object_get(c, "data"), *count = json_object_get(c, "count");
+	size_t n = 0, i;
+	const struct trace_dgram **seen;
+
+	if (nf <= 0 || (nt = resolve(x, arg_str(c, "to"), t, v)) <= 0)
+		return;
+	seen = xcalloc(x->conns->nudp + 1, sizeof *seen);
+	for (i = 0; i < x->conns->nudp; i++) {
+		const struct trace_dgram *d = &x->conns->udp[i];
+		if (ep_match(f, nf, d->ip_version, d->src, d->sport) && ep_match(t, nt, d->ip_version, d->dst, d->dport))
+			seen[n++] = d;
+	}
+	if (json_is_integer(count)) {
+		if ((json_int_t)n == json_integer_value(count))
+			say(v, 0, "%zu datagrams from %s to %s", n, arg_str(c, "from"), arg_str(c, "to"));
+		else
+			say(v, 1, "%zu datagrams went from %s to %s, expected %lld", n, arg_str(c, "from"),
+			    arg_str(c, "to"), (long long)json_integer_value(count));
+		free(seen);
+		return;
+	}
+	for (i = 0; i < json_array_size(data); i++) {
+		unsigned char *w = NULL;
+		size_t wn = 0;
+		if (i >= n) {
+			say(v, 1, "only %zu of the %zu expected datagrams went from %s to %s", n,
+			    json_array_size(data), arg_str(c, "from"), arg_str(c, "to"));
+			break;
+		}
+		b64_decode(json_string_value(json_array_get(data, i)), &w, &wn);
+		if (seen[i]->caplen < seen[i]->len) {
+			say(v, 2, "the capture cut datagram %zu (snaplen too small): its bytes are unknown", i + 1);
+			free(w);
+			break;
+		}
+		if (seen[i]->len != wn || memcmp(seen[i]->data, w, wn) != 0) {
+			char *ws = repr(w, wn), *gs = repr(seen[i]->data, seen[i]->caplen);
+			say(v, 1, "datagram %zu from %s to %s carried %s, expected %s", i + 1, arg_str(c, "from"),
+			    arg_str(c, "to"), gs, ws);
+			free(ws);
+			free(gs);
+			free(w);
+			break;
+		}
+		free(w);
+	}
+	if (v->msg == NULL) {
+		if (n > json_array_size(data))
+			say(v, 1, "%zu datagrams went from %s to %s, %zu more than expected", n, arg_str(c, "from"),
+			    arg_str(c, "to"), n - json_array_size(data));
+		else
+			say(v, 0, "the %zu expected datagrams went from %s to %s in order", n, arg_str(c, "from"),
+			    arg_str(c, "to"));
+	}
+	free(seen);
+}
+
+static void
+check_icmp_unreachable(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	struct trace_endpoint f[MAX_EP], t[MAX_EP];
+	int nf = resolve(x, arg_str(c, "from"), f, v), nt;
+
+	if (nf <= 0 || (nt = resolve(x, arg_str(c, "to"), t, v)) <= 0)
+		return;
+	for (size_t i = 0; i < x->conns->nicmp; i++) {
+		const struct trace_icmp_err *e = &x->conns->icmp[i];
+		int unreach = e->ip_version == 4 ? e->type == 3 && e->code == 3 : e->type == 1 && e->code == 4;
+		if (unreach && ep_match(f, nf, e->q_ip_version, e->q_src, e->q_sport) &&
+		    ep_match(t, nt, e->q_ip_version, e->q_dst, e->q_dport)) {
+			say(v, 0, "port unreachable at %.3f s for the datagram from %s to %s", secs(x, e->ts_ns),
+			    arg_str(c, "from"), arg_str(c, "to"));
+			return;
+		}
+	}
+	say(v, 1, "no ICMP port unreachable quoted a datagram from %s to %s", arg_str(c, "from"), arg_str(c, "to"));
+}
+
+static void
+check_quiet(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	json_t *steps = json_object_get(c, "steps");
+	char err[256];
+	for (size_t i = 0; i < json_array_size(steps); i++) {
+		const char *id = json_string_value(json_array_get(steps, i));
+		int n = x->step_packets ? x->step_packets(x->arg, id, err, sizeof err) : -1;
+		if (n < 0) {
+			say(v, 2, "%s", x->step_packets ? err : "quiet needs the steps of a run");
+			return;
+		}
+		if (n > 0) {
+			say(v, 1, "step %s caused %d packet%s on the wire", id, n, n == 1 ? "" : "s");
+			return;
+		}
+	}
+	say(v, 0, "no packets during %zu step%s", json_array_size(steps), json_array_size(steps) == 1 ? "" : "s");
+}
+
+static void
+check_state(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label, *want = arg_str(c, "state");
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	const char *st;
+	if (k == NULL)
+		return;
+	st = trace_conn_state(k);
+	if (strcmp(st, want) == 0)
+		say(v, 0, "the connection ended in state %s (history %s)", st, k->history);
+	else
+		say(v, 1, "the connection ended in state %s, not %s (history %s)", st, want, k->history);
+}
+
+static void
+check_concurrent(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	struct trace_endpoint s[MAX_EP];
+	int ns = resolve(x, arg_str(c, "server"), s, v), best = 0;
+	json_int_t want = json_integer_value(json_object_get(c, "count"));
+
+	if (ns <= 0)
+		return;
+	for (size_t i = 0; i < x->conns->ntcp; i++) {
+		struct trace_conn *a = x->conns->tcp[i];
+		int overlap = 0;
+		if (!a->established || !ep_match(s, ns, a->ip_version, a->s.addr, a->s.port))
+			continue;
+		/* how many served connections were alive when this one was set up */
+		for (size_t j = 0; j < x->conns->ntcp; j++) {
+			struct trace_conn *b = x->conns->tcp[j];
+			if (b->established && ep_match(s, ns, b->ip_version, b->s.addr, b->s.port) &&
+			    b->first_ns <= a->established_ns && b->last_ns >= a->established_ns)
+				overlap++;
+		}
+		if (overlap > best)
+			best = overlap;
+	}
+	if (best >= want)
+		say(v, 0, "%d connections to %s were open at once", best, arg_str(c, "server"));
+	else
+		say(v, 1, "at most %d connection%s to %s were open at once, expected %lld: the server handles one client at a time",
+		    best, best == 1 ? "" : "s", arg_str(c, "server"), (long long)want);
+}
+
+static void
+check_retransmissions(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	const char *label;
+	struct trace_conn *k = find_conn(x, c, v, &label);
+	json_t *max = json_object_get(c, "max"), *min = json_object_get(c, "min");
+	long long n;
+	if (k == NULL)
+		return;
+	n = (long long)k->c.retransmissions + k->s.retransmissions;
+	if (max != NULL && n > json_integer_value(max))
+		say(v, 1, "%lld retransmitted segments, more than %lld", n, (long long)json_integer_value(max));
+	else if (min != NULL && n < json_integer_value(min))
+		say(v, 1, "%lld retransmitted segments, fewer than %lld", n, (long long)json_integer_value(min));
+	else
+		say(v, 0, "%lld retransmitted segments", n);
+}
+
+static void
+check_intervals(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+{
+	struct trace_endpoint f[MAX_EP], t[MAX_EP];
+	int nf = resolve(x, arg_str(c, "from"), f, v), nt;
+	json_t *want = json_object_get(c, "expect");
+	double tol = json_number_value(json_object_get(c, "tolerance"));
+	int64_t prev = -1;
+	size_t k = 0;
+
+	if (nf <= 0 || (nt = resolve(x, arg_str(c, "to"), t, v)) <= 0)
+		return;
+	for (size_t i = 0; i < x->conns->nudp && k < json_array_size(want); i++) {
+		const struct trace_dgram *d = &x->conns->udp[i];
+		if (!ep_match(f, nf, d->ip_version, d->src, d->sport) || !ep_match(t, nt, d->ip_version, d->dst, d->dport))
+			continue;
+		if (prev >= 0) {
+			double gap = (double)(d->ts_ns - prev) / 1e9, w = json_number_value(json_array_get(want, k));
+			if (gap < w - tol || gap > w + tol) {
+				say(v, 1, "gap %zu between datagrams was %.3f s, expected %.3f s (± %.3f)", k + 1, gap, w, tol);
+				return;
+			}
+			k++;
+		}
+		prev = d->ts_ns;
+	}
+	if (k < json_array_size(want))
+		say(v, 1, "only %zu gaps between datagrams from %s to %s, expected %zu", k, arg_str(c, "from"),
+		    arg_str(c, "to"), json_array_size(want));
+	else
+		say(v, 0, "the %zu gaps were as expected", k);
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(const struct trace_check_ctx *, json_t *, struct verdict *);
+} check_table[] = {
+	{ "handshake", check_handshake }, { "refused", check_refused }, { "stream", check_stream },
+	{ "acked", check_acked }, { "closed", check_closed }, { "reset", check_reset },
+	{ "datagrams", check_datagrams }, { "icmp_unreachable", check_icmp_unreachable },
+	{ "quiet", check_quiet }, { "state", check_state }, { "concurrent", check_concurrent },
+	{ "retransmissions", check_retransmissions }, { "intervals", check_intervals },
+};
+
+json_t *
+trace_check_run(const struct trace_check_ctx *x, json_t *c)
+{
+	const char *name = arg_str(c, "check");
+	struct verdict v = { 0, NULL };
+	static const char *const st[] = { "pass", "fail", "error" };
+	double points = json_is_number(json_object_get(c, "points")) ? json_number_value(json_object_get(c, "points")) : 1;
+	json_t *r;
+
+	if (x->drops > 0 && strcmp(name, "quiet") != 0)
+		say(&v, 2, "the capture dropped %llu packets: this check cannot be decided", (unsigned long long)x->drops);
+	else {
+		for (size_t i = 0; i < sizeof check_table / sizeof check_table[0]; i++)
+			if (strcmp(check_table[i].name, name) == 0)
+				check_table[i].fn(x, c, &v);
+		if (v.msg == NULL)
+			say(&v, 2, "unknown check '%s'", name);
+	}
+	r = json_pack("{s:s, s:O?, s:s, s:s, s:f, s:f, s:O?, s:O?}", "check", name,
+	    "name", json_object_get(c, "name"), "status", st[v.status], "message", v.msg,
+	    "points", v.status == 0 ? points : 0.0, "max_points", points,
+	    "line", json_object_get(c, "line"), "col", json_object_get(c, "col"));
+	free(v.msg);
+	return r;
+}

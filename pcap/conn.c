@@ -1,0 +1,491 @@
+/*
+ * conn.c — TCP connections, UDP datagrams and ICMP errors of a trace, for
+ * the checks; see conn.h.
+ *
+ * Reassembly: each direction's bytes are numbered from its ISN + 1; a
+ * 32-bit sequence number is unwrapped to the 64-bit value nearest the last
+ * one seen, so a stream may cross 2^32.  Bytes below what is assembled are a
+ * retransmission (compared with what was kept: a difference is flagged);
+ * bytes beyond it wait in a sorted list until the gap is filled.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "conn.h"
+
+#define CONN_BUCKETS_MIN	1024
+
+struct conn_entry {
+	uint8_t			 key[40];
+	size_t			 latest;	/* index into tcp[] of the newest connection */
+	struct conn_entry	*next;
+};
+
+struct trace_conn_index {
+	struct conn_entry	**buckets;
+	size_t			  nbuckets;
+	size_t			  n;
+};
+
+int
+trace_addr_eq(int ip_version, const uint8_t *a, const uint8_t *b)
+{
+	return memcmp(a, b, ip_version == 6 ? 16 : 4) == 0;
+}
+
+struct trace_conns *
+trace_conns_new(void)
+{
+	struct trace_conns *t = xcalloc(1, sizeof *t);
+	t->index = xcalloc(1, sizeof *t->index);
+	t->index->nbuckets = CONN_BUCKETS_MIN;
+	t->index->buckets = xcalloc(t->index->nbuckets, sizeof *t->index->buckets);
+	return t;
+}
+
+static void
+half_free(struct trace_half *h)
+{
+	struct trace_seg *s, *next;
+	buf_free(&h->data);
+	for (s = h->pending; s != NULL; s = next) {
+		next = s->next;
+		free(s->data);
+		free(s);
+	}
+	h->pending = NULL;
+}
+
+void
+trace_conns_free(struct trace_conns *t)
+{
+	if (t == NULL)
+		return;
+	for (size_t i = 0; i < t->ntcp; i++) {
+		half_free(&t->tcp[i]->c);
+		half_free(&t->tcp[i]->s);
+		free(t->tcp[i]);
+	}
+	free(t->tcp);
+	for (size_t i = 0; i < t->nudp; i++)
+		free(t->udp[i].data);
+	free(t->udp);
+	free(t->icmp);
+	for (size_t i = 0; i < t->index->nbuckets; i++) {
+		struct conn_entry *e, *next;
+		for (e = t->index->buckets[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+	}
+	free(t->index->buckets);
+	free(t->index);
+	free(t);
+}
+
+/* The key of an endpoint pair, the same whichever way the packet goes. */
+static void
+conn_key(uint8_t *key, const struct trace_pkt *p)
+{
+	int alen = p->ip_version == 6 ? 16 : 4;
+	int swap = memcmp(p->src, p->dst, (size_t)alen) > 0 ||
+	    (memcmp(p->src, p->dst, (size_t)alen) == 0 && p->sport > p->dport);
+	const uint8_t *a = swap ? p->dst : p->src, *b = swap ? p->src : p->dst;
+	uint16_t ap = swap ? p->dport : p->sport, bp = swap ? p->sport : p->dport;
+
+	memset(key, 0, 40);
+	key[0] = (uint8_t)p->ip_version;
+	memcpy(key + 2, a, 16);
+	memcpy(key + 18, b, 16);
+	key[34] = (uint8_t)(ap >> 8);
+	key[35] = (uint8_t)ap;
+	key[36] = (uint8_t)(bp >> 8);
+	key[37] = (uint8_t)bp;
+}
+
+static size_t
+conn_hash(const uint8_t *key, size_t nbuckets)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (int i = 0; i < 40; i++)
+		h = (h ^ key[i]) * 1099511628211ULL;
+	return (size_t)(h & (nbuckets - 1));
+}
+
+static struct conn_entry *
+conn_lookup(struct trace_conn_index *ix, const uint8_t *key)
+{
+	for (struct conn_entry *e = ix->buckets[conn_hash(key, ix->nbuckets)]; e != NULL; e = e->next)
+		if (memcmp(e->key, key, 40) == 0)
+			return e;
+	return NULL;
+}
+
+static void
+conn_index_grow(struct trace_conn_index *ix)
+{
+	size_t nb = ix->nbuckets * 2;
+	struct conn_entry **b = xcalloc(nb, sizeof *b);
+	for (size_t i = 0; i < ix->nbuckets; i++) {
+		struct conn_entry *e, *next;
+		for (e = ix->buckets[i]; e != NULL; e = next) {
+			size_t h = conn_hash(e->key, nb);
+			next = e->next;
+			e->next = b[h];
+			b[h] = e;
+		}
+	}
+	free(ix->buckets);
+	ix->buckets = b;
+	ix->nbuckets = nb;
+}
+
+static struct trace_conn *
+conn_new(struct trace_conns *t, const struct trace_pkt *p, const uint8_t *key, struct conn_entry *e)
+{
+	struct trace_conn *c = xcalloc(1, sizeof *c);
+	int alen = p->ip_version == 6 ? 16 : 4;
+
+	c->ip_version = p->ip_version;
+	memcpy(c->c.addr, p->src, (size_t)alen);
+	c->c.port = p->sport;
+	memcpy(c->s.addr, p->dst, (size_t)alen);
+	c->s.port = p->dport;
+	c->first_ns = p->ts_ns;
+	buf_init(&c->c.data);
+	buf_init(&c->s.data);
+	if (t->ntcp == t->tcp_cap) {
+		t->tcp_cap = t->tcp_cap ? t->tcp_cap * 2 : 64;
+		t->tcp = xrealloc(t->tcp, t->tcp_cap * sizeof *t->tcp);
+	}
+	t->tcp[t->ntcp] = c;
+	if (e == NULL) {
+		struct trace_conn_index *ix = t->index;
+		if (ix->n * 2 > ix->nbuckets)
+			conn_index_grow(ix);
+		e = xcalloc(1, sizeof *e);
+		memcpy(e->key, key, 40);
+		size_t h = conn_hash(key, ix->nbuckets);
+		e->next = ix->buckets[h];
+		ix->buckets[h] = e;
+		ix->n++;
+	}
+	e->latest = t->ntcp++;
+	return c;
+}
+
+static void
+history_add(struct trace_conn *c, int initiator, char letter)
+{
+	struct trace_half *h = initiator ? &c->c : &c->s;
+	char l = initiator ? letter : (char)(letter - 'A' + 'a');
+	size_t n = strlen(c->history);
+	if (strchr(h->history, letter) != NULL || n + 1 >= sizeof c->history)
+		return;
+	h->history[strlen(h->history)] = letter;
+	c->history[n] = l;
+}
+
+/* The 64-bit relative number nearest to last for the 32-bit rel. */
+static int64_t
+unwrap(uint32_t rel, uint64_t last)
+{
+	int64_t cand = (int64_t)((last & ~(uint64_t)0xffffffff) | rel);
+	if (cand - (int64_t)last > (int64_t)0x80000000)
+		cand -= (int64_t)0x100000000;
+	else if ((int64_t)last - cand > (int64_t)0x80000000)
+		cand += (int64_t)0x100000000;
+	return cand;
+}
+
+static void
+half_keep(struct trace_half *h, const uint8_t *p, uint32_t n)
+{
+	if (h->data.len < TRACE_KEEP_MAX) {
+		uint32_t room = TRACE_KEEP_MAX - (uint32_t)h->data.len;
+		buf_add(&h->data, p, n < room ? n : room);
+	}
+}
+
+/* Puts len bytes at rel into the stream (data NULL: bytes not captured). */
+static void
+half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t len)
+{
+	uint64_t end = rel + len;
+
+	if (end > h->high)
+		h->high = end;
+	if (end <= h->next) {
+		h->retransmissions++;
+		if (data != NULL && end <= h->data.len &&
+		    memcmp(h->data.data + rel, data, len) != 0)
+			h->overlap_differs = 1;
+		return;
+	}
+	if (rel > h->next) {
+		struct trace_seg **sp = &h->pending, *s;
+		while (*sp != NULL && (*sp)->rel < rel)
+			sp = &(*sp)->next;
+		if (*sp != NULL && (*sp)->rel == rel && (*sp)->len >= len) {
+			h->retransmissions++;
+			return;
+		}
+		s = xcalloc(1, sizeof *s);
+		s->rel = rel;
+		s->len = len;
+		if (data != NULL) {
+			s->data = xmalloc(len);
+			memcpy(s->data, data, len);
+		}
+		s->next = *sp;
+		*sp = s;
+		return;
+	}
+	/* overlaps or touches what is assembled: take the new part */
+	uint64_t skip = h->next - rel;
+	if (skip > 0 && data != NULL && rel + skip <= h->data.len &&
+	    memcmp(h->data.data + rel, data, (size_t)skip) != 0)
+		h->overlap_differs = 1;
+	if (data != NULL)
+		half_keep(h, data + skip, (uint32_t)(len - skip));
+	else
+		h->truncated = 1;
+	h->next = end;
+	while (h->pending != NULL && h->pending->rel <= h->next) {
+		struct trace_seg *s = h->pending;
+		h->pending = s->next;
+		if (s->rel + s->len > h->next) {
+			uint64_t k = h->next - s->rel;
+			if (s->data != NULL)
+				half_keep(h, s->data + k, (uint32_t)(s->len - k));
+			else
+				h->truncated = 1;
+			h->next = s->rel + s->len;
+		} else
+			h->retransmissions++;
+		free(s->data);
+		free(s);
+	}
+}
+
+static void
+conn_tcp(struct trace_conns *t, const struct trace_pkt *p)
+{
+	uint8_t key[40];
+	struct conn_entry *e;
+	struct trace_conn *c = NULL;
+	int syn = (p->flags & TRACE_SYN) != 0, ack = (p->flags & TRACE_ACK) != 0;
+	int from_c;
+	struct trace_half *h, *o;
+
+	conn_key(key, p);
+	e = conn_lookup(t->index, key);
+	if (e != NULL) {
+		c = t->tcp[e->latest];
+		/* a new SYN with another ISN starts a new connection on the same ports */
+		if (syn && !ack && (c->c.have_isn && !c->c.midstream) &&
+		    !(c->c.port == p->sport && trace_addr_eq(p->ip_version, c->c.addr, p->src) && c->c.isn == p->seq))
+			c = NULL;
+	}
+	if (c == NULL)
+		c = conn_new(t, p, key, e);
+	from_c = c->c.port == p->sport && trace_addr_eq(p->ip_version, c->c.addr, p->src);
+	h = from_c ? &c->c : &c->s;
+	o = from_c ? &c->s : &c->c;
+	c->packets++;
+	c->last_ns = p->ts_ns;
+	h->packets++;
+
+	/* history */
+	if (syn)
+		history_add(c, from_c, ack ? 'H' : 'S');
+	if (p->flags & TRACE_RST)
+		history_add(c, from_c, 'R');
+	if (p->flags & TRACE_FIN)
+		history_add(c, from_c, 'F');
+	if (p->payload_len > 0)
+		history_add(c, from_c, 'D');
+	else if (ack && !syn && !(p->flags & (TRACE_FIN | TRACE_RST)))
+		history_add(c, from_c, 'A');
+
+	/* the handshake, as the check reads it */
+	if (syn && !ack && from_c && h->syn == 0)
+		h->syn_ns = p->ts_ns;	/* a retransmitted SYN is counted below, not a failure */
+	if (syn && ack && !from_c && c->c.have_isn && p->ack == c->c.isn + 1 && o->syn > 0) {
+		if (h->synack == 0)
+			h->synack_ns = p->ts_ns;
+	}
+	if (from_c && ack && !syn && !c->established && c->s.synack > 0 && c->c.syn > 0 &&
+	    c->s.have_isn && p->seq == c->c.isn + 1 && p->ack == c->s.isn + 1) {
+		c->established = 1;
+		c->established_ns = p->ts_ns;
+	}
+	if (!from_c && (p->flags & TRACE_RST) && ack && c->c.syn > 0 && c->s.synack == 0 &&
+	    c->c.have_isn && p->ack == c->c.isn + 1 && !c->refused) {
+		c->refused = 1;
+		c->refused_ns = p->ts_ns;
+	}
+
+	/* sequence space of the sender */
+	if (syn) {
+		if (!h->have_isn || h->midstream) {
+			h->isn = p->seq;
+			h->have_isn = 1;
+			h->midstream = 0;
+		} else if (h->isn == p->seq)
+			h->retransmissions += (h->syn + h->synack) > 0;
+		if (ack)
+			h->synack++;
+		else
+			h->syn++;
+	} else if (!h->have_isn) {
+		h->isn = p->seq - 1;
+		h->have_isn = 1;
+		h->midstream = 1;
+	}
+	if (p->payload_len > 0 || (p->flags & TRACE_FIN)) {
+		uint32_t dseq = p->seq + (syn ? 1 : 0);
+		int64_t rel = unwrap(dseq - (h->isn + 1), h->last_rel);
+		if (rel >= 0) {
+			h->last_rel = (uint64_t)rel;
+			if (p->payload_len > 0) {
+				int whole = p->payload_caplen >= p->payload_len && p->status == TRACE_OK;
+				if (!whole)
+					h->truncated = 1;
+				half_assemble(h, (uint64_t)rel, whole ? p->payload : NULL, p->payload_len);
+				h->payload += p->payload_len;
+			}
+			if (p->flags & TRACE_FIN) {
+				uint64_t fr = (uint64_t)rel + p->payload_len;
+				if (h->fin && h->fin_rel == fr)
+					h->retransmissions += p->payload_len == 0;
+				if (!h->fin) {
+					h->fin_ns = p->ts_ns;
+					h->fin_rel = fr;
+				}
+				h->fin = 1;
+			}
+		}
+	}
+	if (p->flags & TRACE_RST) {
+		if (!h->rst)
+			h->rst_ns = p->ts_ns;
+		h->rst = 1;
+	}
+	/* what the receiver acknowledges of the other direction */
+	if (ack && o->have_isn) {
+		int64_t arel = unwrap(p->ack - (o->isn + 1), o->acked);
+		if (arel >= 0 && (!o->ack_seen || (uint64_t)arel > o->acked)) {
+			o->acked = (uint64_t)arel;
+			o->acked_ns = p->ts_ns;
+		}
+		o->ack_seen = 1;
+		uint64_t limit = o->fin ? o->fin_rel + 1 : o->high;
+		if (arel > 0 && (uint64_t)arel > limit && !(p->flags & TRACE_RST))
+			o->ack_beyond = 1;
+	}
+}
+
+static void
+conn_udp(struct trace_conns *t, const struct trace_pkt *p)
+{
+	struct trace_dgram *d;
+	if (t->nudp == t->udp_cap) {
+		t->udp_cap = t->udp_cap ? t->udp_cap * 2 : 64;
+		t->udp = xrealloc(t->udp, t->udp_cap * sizeof *t->udp);
+	}
+	d = &t->udp[t->nudp++];
+	memset(d, 0, sizeof *d);
+	d->ip_version = p->ip_version;
+	memcpy(d->src, p->src, 16);
+	memcpy(d->dst, p->dst, 16);
+	d->sport = p->sport;
+	d->dport = p->dport;
+	d->ts_ns = p->ts_ns;
+	d->len = p->payload_len;
+	d->caplen = p->payload_caplen < p->payload_len ? p->payload_caplen : p->payload_len;
+	if (d->caplen > 0 && p->payload != NULL) {
+		d->data = xmalloc(d->caplen);
+		memcpy(d->data, p->payload, d->caplen);
+	}
+}
+
+static void
+conn_icmp(struct trace_conns *t, const struct trace_pkt *p)
+{
+	struct trace_icmp_err *e;
+	if (!p->has_quote)
+		return;
+	if (t->nicmp == t->icmp_cap) {
+		t->icmp_cap = t->icmp_cap ? t->icmp_cap * 2 : 16;
+		t->icmp = xrealloc(t->icmp, t->icmp_cap * sizeof *t->icmp);
+	}
+	e = &t->icmp[t->nicmp++];
+	memset(e, 0, sizeof *e);
+	e->ip_version = p->ip_version;
+	memcpy(e->src, p->src, 16);
+	memcpy(e->dst, p->dst, 16);
+	e->type = p->icmp_type;
+	e->code = p->icmp_code;
+	e->ts_ns = p->ts_ns;
+	e->q_ip_version = p->q_ip_version;
+	memcpy(e->q_src, p->q_src, 16);
+	memcpy(e->q_dst, p->q_dst, 16);
+	e->q_proto = p->q_proto;
+	e->q_sport = p->q_sport;
+	e->q_dport = p->q_dport;
+}
+
+void
+trace_conns_add(struct trace_conns *t, const struct trace_pkt *p)
+{
+	t->packets++;
+	if (p->status == TRACE_TRUNCATED)
+		t->truncated++;
+	else if (p->status == TRACE_MALFORMED)
+		t->malformed++;
+	if (p->ip_version == 0 || (p->fragment && !p->first_fragment))
+		return;
+	if (p->proto == 6 && p->transport_hdr_len > 0)
+		conn_tcp(t, p);
+	else if (p->proto == 17 && p->transport_hdr_len > 0)
+		conn_udp(t, p);
+	else if (p->proto == 1 || p->proto == 58)
+		conn_icmp(t, p);
+}
+
+const char *
+trace_conn_state(const struct trace_conn *c)
+{
+	const struct trace_half *o = &c->c, *r = &c->s;
+
+	if (o->syn == 0) {
+		if (r->synack > 0) {
+			if (r->rst)
+				return "RSTRH";
+			if (r->fin)
+				return "SHR";
+		}
+		return "OTH";
+	}
+	if (r->synack == 0) {
+		if (r->rst)
+			return "REJ";
+		if (o->rst)
+			return "RSTOS0";
+		if (o->fin)
+			return "SH";
+		return "S0";
+	}
+	if (o->rst && (!r->rst || o->rst_ns <= r->rst_ns))
+		return "RSTO";
+	if (r->rst)
+		return "RSTR";
+	if (o->fin && r->fin)
+		return "SF";
+	if (o->fin)
+		return "S2";
+	if (r->fin)
+		return "S3";
+	return "S1";
+}

@@ -1,0 +1,112 @@
+/*
+ * conn.h — connections of a trace, for the checks: TCP connections keyed
+ * by their two endpoints and the initiator's ISN, each direction
+ * reassembled from the ISN (retransmissions and overlaps removed,
+ * out-of-order segments put in place, sequence numbers unwrapped), with a
+ * Zeek-style state and history; UDP datagrams; ICMP errors with the
+ * header they quote.  Packets must be added in time order.
+ */
+#ifndef VERONA_CONN_H
+#define VERONA_CONN_H
+#include <stdint.h>
+#include "trace.h"
+#include "util.h"
+
+/* Bytes of one direction kept whole for stream checks; beyond, only counted. */
+#define TRACE_KEEP_MAX	(16u * 1024 * 1024)
+
+struct trace_seg {			/* an out-of-order segment, waiting for the gap before it */
+	uint64_t		 rel;
+	uint32_t		 len;
+	uint8_t			*data;
+	struct trace_seg	*next;
+};
+
+struct trace_half {			/* one direction of a TCP connection */
+	uint8_t		 addr[16];
+	uint16_t	 port;
+	int		 syn;		/* SYNs sent (retransmissions included) */
+	int64_t		 syn_ns;
+	int		 synack;	/* SYN-ACKs sent */
+	int64_t		 synack_ns;
+	uint32_t	 isn;
+	int		 have_isn;
+	int		 midstream;	/* no SYN seen: base is the first seq */
+	uint64_t	 last_rel;	/* to unwrap 32-bit sequence numbers */
+	uint64_t	 next;		/* bytes assembled contiguously from the ISN */
+	uint64_t	 high;		/* highest byte end seen (payload) */
+	struct buf	 data;		/* the first TRACE_KEEP_MAX assembled bytes */
+	int		 truncated;	/* payload cut by the snaplen: bytes unknown */
+	int		 overlap_differs;
+	struct trace_seg *pending;
+	int		 fin;		/* a FIN was sent */
+	uint64_t	 fin_rel;	/* its sequence number, relative */
+	int64_t		 fin_ns;
+	int		 rst;
+	int64_t		 rst_ns;
+	uint64_t	 acked;		/* highest ACK this side received for its bytes (relative) */
+	int		 ack_seen;
+	int64_t		 acked_ns;
+	uint32_t	 packets;
+	uint64_t	 payload;
+	uint32_t	 retransmissions;
+	int		 ack_beyond;	/* the peer acked bytes never captured */
+	char		 history[16];
+};
+
+struct trace_conn {
+	int		 ip_version;
+	struct trace_half c;		/* the initiator (sent the first SYN, or the first packet) */
+	struct trace_half s;
+	int64_t		 first_ns, last_ns;
+	uint32_t	 packets;
+	char		 history[40];	/* Zeek: initiator upper case, responder lower case */
+	int		 established;	/* SYN, SYN-ACK and the ACK seen */
+	int64_t		 established_ns;
+	int		 hs_ok;		/* the three packets with the right numbers, in order */
+	char		 hs_why[160];
+	int		 refused;	/* SYN answered by RST-ACK with ack = isn+1 */
+	int64_t		 refused_ns;
+};
+
+struct trace_dgram {
+	int		 ip_version;
+	uint8_t		 src[16], dst[16];
+	uint16_t	 sport, dport;
+	int64_t		 ts_ns;
+	uint32_t	 len;		/* payload length the header says */
+	uint32_t	 caplen;	/* payload bytes captured */
+	uint8_t		*data;
+};
+
+struct trace_icmp_err {
+	int		 ip_version;
+	uint8_t		 src[16], dst[16];	/* of the ICMP packet */
+	uint8_t		 type, code;
+	int64_t		 ts_ns;
+	int		 q_ip_version;
+	uint8_t		 q_src[16], q_dst[16];
+	uint8_t		 q_proto;
+	uint16_t	 q_sport, q_dport;
+};
+
+struct trace_conns {
+	struct trace_conn	**tcp;
+	size_t			  ntcp, tcp_cap;
+	struct trace_dgram	 *udp;
+	size_t			  nudp, udp_cap;
+	struct trace_icmp_err	 *icmp;
+	size_t			  nicmp, icmp_cap;
+	uint64_t		  packets;
+	uint64_t		  truncated, malformed;
+	struct trace_conn_index	 *index;
+};
+
+struct trace_conns *trace_conns_new(void);
+void	trace_conns_free(struct trace_conns *);
+void	trace_conns_add(struct trace_conns *, const struct trace_pkt *);
+/* Zeek's conn_state: S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH. Static. */
+const char *trace_conn_state(const struct trace_conn *);
+/* 1 if the two addresses are equal. */
+int	trace_addr_eq(int ip_version, const uint8_t *a, const uint8_t *b);
+#endif
