@@ -117,6 +117,8 @@ struct experiment {
  * Returns NULL when there were errors (all of them in errs).
  */
 struct experiment	*expt_load(const char *path, json_t *defines, struct errlist *errs);
+/* A checks file for `verona check`: hosts and checks, no steps. */
+struct experiment	*expt_load_checks(const char *path, json_t *defines, struct errlist *errs);
 void			 expt_free(struct experiment *);
 const struct host	*expt_host(const struct experiment *, const char *name);
 

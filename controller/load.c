@@ -1787,8 +1787,22 @@ nesting_ok(struct experiment *x, struct errlist *errs)
 	return rc;
 }
 
+static struct experiment *expt_load_mode(const char *, json_t *, struct errlist *, int);
+
 struct experiment *
 expt_load(const char *path, json_t *defines, struct errlist *errs)
+{
+	return expt_load_mode(path, defines, errs, 0);
+}
+
+struct experiment *
+expt_load_checks(const char *path, json_t *defines, struct errlist *errs)
+{
+	return expt_load_mode(path, defines, errs, 1);
+}
+
+static struct experiment *
+expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int checks_only)
 {
 	struct loader L;
 	struct experiment *x;
@@ -1901,7 +1915,12 @@ expt_load(const char *path, json_t *defines, struct errlist *errs)
 		parse_hosts(&L, v);
 	if ((v = map_get(&L, root, "capture")) != NULL)
 		parse_capture(&L, v);
-	if ((v = map_get(&L, root, "steps")) == NULL)
+	if (checks_only) {
+		if ((v = map_get(&L, root, "steps")) != NULL)
+			lerr(&L, v, "a checks file has hosts and checks, not steps (run it with verona run)");
+		if (map_get(&L, root, "checks") == NULL)
+			lerr(&L, root, "the checks file has no checks");
+	} else if ((v = map_get(&L, root, "steps")) == NULL)
 		lerr(&L, root, "the experiment has no steps");
 	else
 		parse_steps(&L, v);

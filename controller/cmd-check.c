@@ -1,0 +1,145 @@
+/*
+ * cmd-check.c — verona check TRACE CHECKS.yaml: the trace checks on any
+ * capture (pcap or pcapng, a student's own Wireshark capture too).  The
+ * checks file has the hosts: and checks: sections of an experiment, so host
+ * names stand for addresses.  Exit 0 all passed, 1 a check failed, 2 bad
+ * input, 3 a check the trace cannot decide.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "cmd.h"
+#include "conn.h"
+#include "expt.h"
+#include "names.h"
+#include "trace.h"
+
+static int
+cmd_check_exec(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "define", required_argument, NULL, 'D' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ NULL, 0, NULL, 0 },
+	};
+	json_t *defines = json_object(), *out;
+	struct errlist errs = { NULL, 0 };
+	struct experiment *x;
+	struct trace_reader *rd;
+	struct trace_conns *conns;
+	struct trace_pkt p;
+	char err[512];
+	int c, json = 0, quiet = 0, rc, failed = 0, errors = 0, color = isatty(1);
+	int64_t t0 = -1;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "hD:jq", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			cmd_usage(&cmd_check_entry, stdout, 1);
+			json_decref(defines);
+			return 0;
+		case 'D':
+			if (cmd_define(defines, optarg) != 0) {
+				json_decref(defines);
+				return 2;
+			}
+			break;
+		case 'j': json = 1; break;
+		case 'q': quiet = 1; break;
+		default:
+			cmd_usage(&cmd_check_entry, stderr, 0);
+			json_decref(defines);
+			return 2;
+		}
+	}
+	if (optind != argc - 2) {
+		cmd_usage(&cmd_check_entry, stderr, 0);
+		json_decref(defines);
+		return 2;
+	}
+	x = expt_load_checks(argv[optind + 1], defines, &errs);
+	json_decref(defines);
+	errlist_print(&errs, stderr);
+	errlist_free(&errs);
+	if (x == NULL)
+		return 2;
+	if ((rd = trace_open(argv[optind], err, sizeof err)) == NULL) {
+		fprintf(stderr, "verona: %s: %s\n", argv[optind], err);
+		expt_free(x);
+		return 2;
+	}
+	conns = trace_conns_new();
+	while ((rc = trace_next(rd, &p, err, sizeof err)) == 1) {
+		if (t0 < 0)
+			t0 = p.ts_ns;
+		trace_conns_add(conns, &p);
+	}
+	trace_close(rd);
+	if (rc < 0)
+		fprintf(stderr, "verona: %s: %s (the checks see the packets before it)\n", argv[optind], err);
+
+	struct names nm = { x, NULL, NULL };
+	struct trace_check_ctx ctx = {
+		.conns = conns, .resolve = names_resolve, .step_packets = NULL, .arg = &nm,
+		.t0 = t0 < 0 ? 0 : t0, .drops = 0,
+	};
+	out = json_array();
+	for (size_t i = 0; i < json_array_size(x->checks); i++) {
+		json_t *v = trace_check_run(&ctx, json_array_get(x->checks, i));
+		const char *st = json_string_value(json_object_get(v, "status"));
+		failed += strcmp(st, "fail") == 0;
+		errors += strcmp(st, "error") == 0;
+		if (!json && (!quiet || strcmp(st, "pass") != 0))
+			printf("check %s:%lld:%lld %-10s %s%-5s%s %s\n", argv[optind + 1],
+			    (long long)json_integer_value(json_object_get(v, "line")),
+			    (long long)json_integer_value(json_object_get(v, "col")),
+			    json_string_value(json_object_get(v, "check")),
+			    color ? (strcmp(st, "pass") == 0 ? "\033[32m" : "\033[31m") : "",
+			    strcmp(st, "pass") == 0 ? "pass" : strcmp(st, "fail") == 0 ? "FAIL" : "ERROR",
+			    color ? "\033[0m" : "", json_string_value(json_object_get(v, "message")));
+		json_array_append_new(out, v);
+	}
+	rc = errors > 0 ? 3 : failed > 0 ? 1 : 0;
+	if (json) {
+		json_t *doc = json_pack("{s:s, s:s, s:o, s:{s:I, s:i, s:i, s:i, s:s, s:i}}", "trace", argv[optind],
+		    "checks_file", argv[optind + 1], "checks", out, "summary", "packets", (json_int_t)conns->packets,
+		    "checks", (int)json_array_size(x->checks), "failed", failed, "errors", errors,
+		    "status", rc == 0 ? "pass" : rc == 1 ? "fail" : "error", "exit", rc);
+		char *s = json_dumps(doc, JSON_INDENT(1));
+		puts(s);
+		free(s);
+		json_decref(doc);
+	} else {
+		if (!quiet)
+			printf("verona: %zu checks on %llu packets: %zu passed, %d failed, %d undecidable\n",
+			    json_array_size(x->checks), (unsigned long long)conns->packets,
+			    json_array_size(x->checks) - (size_t)failed - (size_t)errors, failed, errors);
+		json_decref(out);
+	}
+	trace_conns_free(conns);
+	expt_free(x);
+	return rc;
+}
+
+const struct cmd_entry cmd_check_entry = {
+	.name = "check",
+	.usage = "[-D name=value]... [--json] [--quiet] TRACE CHECKS.yaml",
+	.summary = "run trace checks on a capture (pcap or pcapng), e.g. a student's own",
+	.help =
+	"  -D, --define name=value   set a variable of the checks file\n"
+	"  -j, --json                the verdicts as JSON on stdout\n"
+	"  -q, --quiet               print only what did not pass\n"
+	"  -h, --help                this help\n"
+	"CHECKS.yaml has the hosts: and checks: sections of an experiment (no steps);\n"
+	"name connections by endpoints ({client: romeo, server: \"juliet:4000\"}), as a\n"
+	"capture has no sockets.  Exit 0 all passed, 1 a check failed, 2 bad input,\n"
+	"3 a check the trace cannot decide (lost packets, payload cut by the snaplen).\n",
+	.exec = cmd_check_exec,
+};
