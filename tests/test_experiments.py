@@ -18,6 +18,10 @@ JULIET_SAYS = b"What's in a name? that which we call a rose by any other name wo
 def all_pass(r):
     failing = [(s["number"], s.get("failures")) for s in r.steps if not s.get("pass")]
     assert not failing, failing
+    checks = r.results["checks"]
+    assert checks, "every experiment checks its trace"
+    bad = [(c["check"], c["line"], c["message"]) for c in checks if c["status"] != "pass"]
+    assert not bad, bad
 
 
 def test_sockets_tcp_replays_the_tutorial(run):
@@ -113,6 +117,8 @@ def test_sockets_udp(run):
     r = run(EXPERIMENTS / "sockets-udp.yaml")
     assert r.exit == 0, r.proc.stderr
     all_pass(r)
+    assert [c["check"] for c in r.results["checks"]] == ["quiet", "datagrams", "icmp_unreachable", "datagrams", "datagrams"]
+    assert [p["pattern"] for p in r.step(6).get("packets", [])][:1] == ["UDP"]
     assert r.error(4) == "EADDRINUSE"
     assert r.result(5)["local"] == {"ip": "10.10.0.101", "port": 4001}
     assert r.result(6)["ret"] == 5                      # to romeo:5000, where nobody listens
