@@ -43,12 +43,17 @@ cmd_validate_exec(int argc, char **argv)
 	}
 	for (int i = optind; i < argc; i++) {
 		struct errlist errs = { NULL, 0 };
-		struct experiment *x = expt_load(argv[i], defines, &errs);
+		struct experiment *x = expt_load_any(argv[i], defines, &errs);
 		if (x == NULL) {
 			errlist_print(&errs, stderr);
 			status = 2;
 		} else {
-			printf("%s: ok (%zu hosts, %zu steps)\n", argv[i], x->nhosts, x->nsteps);
+			if (x->checks_only)
+				printf("%s: ok (checks file: %zu hosts, %zu checks)\n", argv[i], x->nhosts,
+				    json_array_size(x->checks));
+			else
+				printf("%s: ok (%zu hosts, %zu steps, %zu checks)\n", argv[i], x->nhosts, x->nsteps,
+				    json_array_size(x->checks));
 			if (x->unsupported != NULL)
 				printf("%s:%d:%d: note: this build of verona does not support %s yet\n", argv[i],
 				    x->unsupported_pos.line, x->unsupported_pos.col, x->unsupported);

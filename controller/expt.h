@@ -108,6 +108,7 @@ struct experiment {
 	json_t		*vars;		/* final values: file vars overridden by -D */
 	json_t		*defines;	/* the -D values */
 	json_t		*checks;	/* the trace checks, as pcap/check.h reads them; NULL none */
+	int		 checks_only;	/* a checks file: hosts and checks, no steps */
 	const char	*unsupported;	/* first part that this build cannot run, or NULL */
 	struct pos	 unsupported_pos;
 };
@@ -119,6 +120,8 @@ struct experiment {
 struct experiment	*expt_load(const char *path, json_t *defines, struct errlist *errs);
 /* A checks file for `verona check`: hosts and checks, no steps. */
 struct experiment	*expt_load_checks(const char *path, json_t *defines, struct errlist *errs);
+/* Either: a file with checks and no steps is taken as a checks file. */
+struct experiment	*expt_load_any(const char *path, json_t *defines, struct errlist *errs);
 void			 expt_free(struct experiment *);
 const struct host	*expt_host(const struct experiment *, const char *name);
 

@@ -1801,6 +1801,12 @@ expt_load_checks(const char *path, json_t *defines, struct errlist *errs)
 	return expt_load_mode(path, defines, errs, 1);
 }
 
+struct experiment *
+expt_load_any(const char *path, json_t *defines, struct errlist *errs)
+{
+	return expt_load_mode(path, defines, errs, 2);
+}
+
 static struct experiment *
 expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int checks_only)
 {
@@ -1915,6 +1921,9 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 		parse_hosts(&L, v);
 	if ((v = map_get(&L, root, "capture")) != NULL)
 		parse_capture(&L, v);
+	if (checks_only == 2)
+		checks_only = map_get(&L, root, "steps") == NULL && map_get(&L, root, "checks") != NULL;
+	x->checks_only = checks_only;
 	if (checks_only) {
 		if ((v = map_get(&L, root, "steps")) != NULL)
 			lerr(&L, v, "a checks file has hosts and checks, not steps (run it with verona run)");

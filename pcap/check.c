@@ -117,7 +117,12 @@ find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const c
 			found[nf++] = k;
 	}
 	if (nf == 0) {
-		say(v, 1, "no TCP connection of %s is in the trace", *label);
+		if (x->conns->truncated > 0)	/* headers cut by the snaplen: the connection may be there */
+			say(v, 2, "no TCP connection of %s could be read: the capture cut %llu packet%s short "
+			    "inside their headers (snaplen too small)", *label, (unsigned long long)x->conns->truncated,
+			    x->conns->truncated == 1 ? "" : "s");
+		else
+			say(v, 1, "no TCP connection of %s is in the trace", *label);
 		return NULL;
 	}
 	if (attempt > 0) {
@@ -166,6 +171,8 @@ check_handshake(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 	else if (k->s.synack == 0)
 		say(v, 1, "%s sent SYN at %.3f s%s but %s never answered with SYN-ACK", cn, secs(x, k->c.syn_ns),
 		    k->c.syn > 1 ? " (and retransmitted it)" : "", sn);
+	else if (!k->synack_ok)
+		say(v, 1, "%s's SYN-ACK acknowledged %u, not %s's ISN + 1 (%u)", sn, k->synack_ack, cn, k->c.isn + 1);
 	else if (!k->established)
 		say(v, 1, "%s answered with SYN-ACK at %.3f s but %s never completed the handshake with its ACK",
 		    sn, secs(x, k->s.synack_ns), cn);
@@ -233,6 +240,10 @@ repr(const uint8_t *p, size_t n)
 			buf_printf(&b, "\\%c", p[i]);
 		else if (p[i] == '\n')
 			buf_adds(&b, "\\n");
+		else if (p[i] == '\r')
+			buf_adds(&b, "\\r");
+		else if (p[i] == '\t')
+			buf_adds(&b, "\\t");
 		else if (p[i] < 0x20 || p[i] >= 0x7f)
 			buf_printf(&b, "\\x%02x", p[i]);
 		else
@@ -376,14 +387,18 @@ check_closed(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 	hs[1] = &k->s;
 	half_name(&k->c, k->ip_version, cn, sizeof cn);
 	half_name(&k->s, k->ip_version, sn, sizeof sn);
+	/* an RST first: it ended the connection, so the other side's missing FIN is its consequence */
+	for (int i = 0; i < 2; i++) {
+		struct trace_half *h = hs[i], *o = hs[1 - i];
+		if (!h->fin && h->rst && (o->fin || !o->rst || h->rst_ns <= o->rst_ns)) {
+			say(v, 1, "%s sent RST instead of FIN at %.3f s: the socket was closed with unread data, or aborted",
+			    i == 0 ? cn : sn, secs(x, h->rst_ns));
+			return;
+		}
+	}
 	for (int i = 0; i < 2; i++) {
 		struct trace_half *h = hs[i], *o = hs[1 - i];
 		const char *hn = i == 0 ? cn : sn, *onm = i == 0 ? sn : cn;
-		if (!h->fin && h->rst) {
-			say(v, 1, "%s sent RST instead of FIN at %.3f s: the socket was closed with unread data, or aborted",
-			    hn, secs(x, h->rst_ns));
-			return;
-		}
 		if (!h->fin) {
 			say(v, 1, "%s never sent FIN: its side was never closed (shutdown or close missing)", hn);
 			return;
@@ -577,8 +592,10 @@ check_concurrent(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 		/* how many served connections were alive when this one was set up */
 		for (size_t j = 0; j < x->conns->ntcp; j++) {
 			struct trace_conn *b = x->conns->tcp[j];
+			/* a connection never ended (both FINs, or an RST) is open until the trace ends */
+			int ended = (b->c.fin && b->s.fin) || b->c.rst || b->s.rst;
 			if (b->established && ep_match(s, ns, b->ip_version, b->s.addr, b->s.port) &&
-			    b->first_ns <= a->established_ns && b->last_ns >= a->established_ns)
+			    b->first_ns <= a->established_ns && (b->last_ns >= a->established_ns || !ended))
 				overlap++;
 		}
 		if (overlap > best)

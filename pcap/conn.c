@@ -311,11 +311,15 @@ conn_tcp(struct trace_conns *t, const struct trace_pkt *p)
 	/* the handshake, as the check reads it */
 	if (syn && !ack && from_c && h->syn == 0)
 		h->syn_ns = p->ts_ns;	/* a retransmitted SYN is counted below, not a failure */
-	if (syn && ack && !from_c && c->c.have_isn && p->ack == c->c.isn + 1 && o->syn > 0) {
-		if (h->synack == 0)
+	if (syn && ack && !from_c && o->syn > 0) {
+		if (h->synack == 0) {
 			h->synack_ns = p->ts_ns;
+			c->synack_ack = p->ack;
+		}
+		if (c->c.have_isn && p->ack == c->c.isn + 1)
+			c->synack_ok = 1;
 	}
-	if (from_c && ack && !syn && !c->established && c->s.synack > 0 && c->c.syn > 0 &&
+	if (from_c && ack && !syn && !c->established && c->synack_ok && c->c.syn > 0 &&
 	    c->s.have_isn && p->seq == c->c.isn + 1 && p->ack == c->s.isn + 1) {
 		c->established = 1;
 		c->established_ns = p->ts_ns;

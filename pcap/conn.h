@@ -63,8 +63,8 @@ struct trace_conn {
 	char		 history[40];	/* Zeek: initiator upper case, responder lower case */
 	int		 established;	/* SYN, SYN-ACK and the ACK seen */
 	int64_t		 established_ns;
-	int		 hs_ok;		/* the three packets with the right numbers, in order */
-	char		 hs_why[160];
+	int		 synack_ok;	/* a SYN-ACK acknowledged the initiator's ISN + 1 */
+	uint32_t	 synack_ack;	/* what the first SYN-ACK acknowledged */
 	int		 refused;	/* SYN answered by RST-ACK with ack = isn+1 */
 	int64_t		 refused_ns;
 };
