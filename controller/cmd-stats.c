@@ -17,23 +17,23 @@
 #include "cmd.h"
 #include "trace.h"
 
-#define STATS_NCOLS	10
+#define CMD_STATS_NCOLS	10
 
 /* Column alignment of the flow table: 1 for numbers (right). */
-static const int stats_flow_right[STATS_NCOLS] = { 0, 0, 0, 1, 1, 1, 1, 1, 1, 1 };
-static const char *const stats_flow_head[STATS_NCOLS] = {
+static const int cmd_stats_flow_right[CMD_STATS_NCOLS] = { 0, 0, 0, 1, 1, 1, 1, 1, 1, 1 };
+static const char *const cmd_stats_flow_head[CMD_STATS_NCOLS] = {
 	"proto", "initiator", "responder", "packets a>b/b>a", "payload a>b/b>a",
 	"headers link/ip/transport", "wire", "overhead", "handshake", "teardown",
 };
 
 static const char *
-stats_proto_name(uint8_t proto)
+cmd_stats_proto_name(uint8_t proto)
 {
 	return proto == 6 ? "tcp" : proto == 17 ? "udp" : "ip";
 }
 
 static const char *
-stats_status_name(enum trace_status s)
+cmd_stats_status_name(enum trace_status s)
 {
 	switch (s) {
 	case TRACE_OK:
@@ -49,7 +49,7 @@ stats_status_name(enum trace_status s)
 }
 
 static void
-stats_endpoint(int version, const uint8_t *addr, uint16_t port, char *buf, size_t len)
+cmd_stats_endpoint(int version, const uint8_t *addr, uint16_t port, char *buf, size_t len)
 {
 	char a[64];
 
@@ -61,7 +61,7 @@ stats_endpoint(int version, const uint8_t *addr, uint16_t port, char *buf, size_
 }
 
 static const char *
-stats_linktype_name(int linktype)
+cmd_stats_linktype_name(int linktype)
 {
 	const char *name = pcap_datalink_val_to_name(linktype);
 
@@ -70,15 +70,15 @@ stats_linktype_name(int linktype)
 
 /* The flow table's cells of one flow. */
 static void
-stats_flow_cells(const struct trace_flow *f, char cells[STATS_NCOLS][96])
+cmd_stats_flow_cells(const struct trace_flow *f, char cells[CMD_STATS_NCOLS][96])
 {
 	struct trace_dir_stats both = { 0 };
 
 	trace_stats_sum(&both, &f->dir[0]);
 	trace_stats_sum(&both, &f->dir[1]);
-	snprintf(cells[0], 96, "%s", stats_proto_name(f->proto));
-	stats_endpoint(f->ip_version, f->a, f->aport, cells[1], 96);
-	stats_endpoint(f->ip_version, f->b, f->bport, cells[2], 96);
+	snprintf(cells[0], 96, "%s", cmd_stats_proto_name(f->proto));
+	cmd_stats_endpoint(f->ip_version, f->a, f->aport, cells[1], 96);
+	cmd_stats_endpoint(f->ip_version, f->b, f->bport, cells[2], 96);
 	snprintf(cells[3], 96, "%" PRIu64 "/%" PRIu64, f->dir[0].packets, f->dir[1].packets);
 	snprintf(cells[4], 96, "%" PRIu64 "/%" PRIu64, f->dir[0].payload_bytes,
 	    f->dir[1].payload_bytes);
@@ -96,7 +96,8 @@ stats_flow_cells(const struct trace_flow *f, char cells[STATS_NCOLS][96])
 }
 
 static void
-stats_print_row(const char cells[STATS_NCOLS][96], const int *width, const int *right, int n)
+cmd_stats_print_row(const char cells[CMD_STATS_NCOLS][96], const int *width, const int *right,
+    int n)
 {
 	for (int i = 0; i < n; i++) {
 		if (i == n - 1 && !right[i])
@@ -109,8 +110,8 @@ stats_print_row(const char cells[STATS_NCOLS][96], const int *width, const int *
 
 /* One line of the per-protocol summary. */
 static void
-stats_summary_cells(const char *name, const char *flows, const struct trace_dir_stats *d,
-    char cells[STATS_NCOLS][96])
+cmd_stats_summary_cells(const char *name, const char *flows, const struct trace_dir_stats *d,
+    char cells[CMD_STATS_NCOLS][96])
 {
 	snprintf(cells[0], 96, "%s", name);
 	snprintf(cells[1], 96, "%s", flows);
@@ -126,7 +127,7 @@ stats_summary_cells(const char *name, const char *flows, const struct trace_dir_
 
 /* Sums the flows of one protocol. */
 static size_t
-stats_proto_sum(const struct trace_stats *s, uint8_t proto, struct trace_dir_stats *d)
+cmd_stats_proto_sum(const struct trace_stats *s, uint8_t proto, struct trace_dir_stats *d)
 {
 	size_t n = 0;
 
@@ -141,78 +142,79 @@ stats_proto_sum(const struct trace_stats *s, uint8_t proto, struct trace_dir_sta
 }
 
 static void
-stats_text(const char *path, int linktype, const struct trace_stats *s, const char *damage)
+cmd_stats_text(const char *path, int linktype, const struct trace_stats *s, const char *damage)
 {
-	static const int sum_right[STATS_NCOLS] = { 0, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
-	static const char *const sum_head[STATS_NCOLS] = {
+	static const int sum_right[CMD_STATS_NCOLS] = { 0, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	static const char *const sum_head[CMD_STATS_NCOLS] = {
 		"protocol", "flows", "packets", "payload", "link", "ip", "transport", "wire",
 		"overhead", "wire/packet",
 	};
-	char cells[STATS_NCOLS][96], flows[32];
-	int width[STATS_NCOLS];
-	struct trace_dir_stats tcp, udp, all = { 0 };
+	char cells[CMD_STATS_NCOLS][96], rows[6][CMD_STATS_NCOLS][96], flows[32];
+	int width[CMD_STATS_NCOLS];
+	struct trace_dir_stats tcp, udp;
 	size_t ntcp, nudp;
 
-	printf("%s: %s, %" PRIu64 " packets, %zu flows, %.6f s\n", path, stats_linktype_name(linktype),
-	    s->total.packets, s->nflows, s->total.packets ? (double)(s->last_ns - s->first_ns) / 1e9 : 0.0);
+	printf("%s: %s, %" PRIu64 " packet%s, %zu flow%s, %.6f s\n", path,
+	    cmd_stats_linktype_name(linktype), s->total.packets, s->total.packets == 1 ? "" : "s",
+	    s->nflows, s->nflows == 1 ? "" : "s",
+	    s->total.packets ? ((double)s->last_ns - (double)s->first_ns) / 1e9 : 0.0);
 
 	if (s->nflows > 0) {
 		/* two passes: the widths, then the rows */
-		for (int c = 0; c < STATS_NCOLS; c++)
-			width[c] = (int)strlen(stats_flow_head[c]);
+		for (int c = 0; c < CMD_STATS_NCOLS; c++)
+			width[c] = (int)strlen(cmd_stats_flow_head[c]);
 		for (size_t i = 0; i < s->nflows; i++) {
-			stats_flow_cells(&s->flows[i], cells);
-			for (int c = 0; c < STATS_NCOLS; c++)
+			cmd_stats_flow_cells(&s->flows[i], cells);
+			for (int c = 0; c < CMD_STATS_NCOLS; c++)
 				if ((int)strlen(cells[c]) > width[c])
 					width[c] = (int)strlen(cells[c]);
 		}
 		printf("\n");
-		for (int c = 0; c < STATS_NCOLS; c++)
-			snprintf(cells[c], 96, "%s", stats_flow_head[c]);
-		stats_print_row((const char (*)[96])cells, width, stats_flow_right, STATS_NCOLS);
+		for (int c = 0; c < CMD_STATS_NCOLS; c++)
+			snprintf(cells[c], 96, "%s", cmd_stats_flow_head[c]);
+		cmd_stats_print_row((const char (*)[96])cells, width, cmd_stats_flow_right, CMD_STATS_NCOLS);
 		for (size_t i = 0; i < s->nflows; i++) {
-			stats_flow_cells(&s->flows[i], cells);
-			stats_print_row((const char (*)[96])cells, width, stats_flow_right, STATS_NCOLS);
+			cmd_stats_flow_cells(&s->flows[i], cells);
+			cmd_stats_print_row((const char (*)[96])cells, width, cmd_stats_flow_right, CMD_STATS_NCOLS);
 		}
 	}
 
-	/* TCP and UDP side by side, then what is in no flow, then everything */
-	ntcp = stats_proto_sum(s, 6, &tcp);
-	nudp = stats_proto_sum(s, 17, &udp);
-	trace_stats_sum(&all, &tcp);
-	trace_stats_sum(&all, &udp);
-	trace_stats_sum(&all, &s->other);
-	char rows[5][STATS_NCOLS][96];
+	/* TCP and UDP side by side, then what is in no flow, the bad packets, everything */
+	ntcp = cmd_stats_proto_sum(s, 6, &tcp);
+	nudp = cmd_stats_proto_sum(s, 17, &udp);
+	for (int c = 0; c < CMD_STATS_NCOLS; c++)
+		snprintf(rows[0][c], 96, "%s", sum_head[c]);
 	snprintf(flows, sizeof flows, "%zu", ntcp);
-	stats_summary_cells("tcp", flows, &tcp, rows[0]);
+	cmd_stats_summary_cells("tcp", flows, &tcp, rows[1]);
 	snprintf(flows, sizeof flows, "%zu", nudp);
-	stats_summary_cells("udp", flows, &udp, rows[1]);
-	stats_summary_cells("other", "-", &s->other, rows[2]);
+	cmd_stats_summary_cells("udp", flows, &udp, rows[2]);
+	cmd_stats_summary_cells("other", "-", &s->other, rows[3]);
+	cmd_stats_summary_cells("bad", "-", &s->bad, rows[4]);
+	/* of a bad packet only its length on the wire is known */
+	for (int c = 3; c <= 8; c++)
+		if (c != 7)
+			snprintf(rows[4][c], 96, "-");
 	snprintf(flows, sizeof flows, "%zu", s->nflows);
-	stats_summary_cells("total", flows, &all, rows[3]);
-	for (int c = 0; c < STATS_NCOLS; c++)
-		snprintf(rows[4][c], 96, "%s", sum_head[c]);
-	for (int c = 0; c < STATS_NCOLS; c++) {
+	cmd_stats_summary_cells("total", flows, &s->total, rows[5]);
+	for (int c = 0; c < CMD_STATS_NCOLS; c++) {
 		width[c] = 0;
-		for (int r = 0; r < 5; r++)
+		for (int r = 0; r < 6; r++)
 			if ((int)strlen(rows[r][c]) > width[c])
 				width[c] = (int)strlen(rows[r][c]);
 	}
 	printf("\n");
-	stats_print_row((const char (*)[96])rows[4], width, sum_right, STATS_NCOLS);
-	for (int r = 0; r < 4; r++)
-		stats_print_row((const char (*)[96])rows[r], width, sum_right, STATS_NCOLS);
+	for (int r = 0; r < 6; r++)
+		cmd_stats_print_row((const char (*)[96])rows[r], width, sum_right, CMD_STATS_NCOLS);
 	printf("\nother: %" PRIu64 " ICMP, %" PRIu64 " other IP, %" PRIu64 " non-IP packets\n",
 	    s->other_icmp, s->other_ip, s->other_nonip);
-	printf("truncated %" PRIu64 ", malformed %" PRIu64 ", unsupported %" PRIu64
-	    " (of %" PRIu64 " packets, %" PRIu64 " bytes on the wire)\n",
-	    s->truncated, s->malformed, s->unsupported, s->total.packets, s->total.wire_bytes);
+	printf("bad: %" PRIu64 " truncated, %" PRIu64 " malformed packets; %" PRIu64
+	    " unsupported (in other)\n", s->truncated, s->malformed, s->unsupported);
 	if (damage != NULL)
 		printf("damaged: %s (the figures cover the packets before it)\n", damage);
 }
 
 static json_t *
-stats_json_dir(const struct trace_dir_stats *d, int tcp)
+cmd_stats_json_dir(const struct trace_dir_stats *d, int tcp)
 {
 	json_t *o = json_pack("{s:I, s:I, s:{s:I, s:I, s:I}, s:I, s:f}",
 	    "packets", (json_int_t)d->packets,
@@ -230,7 +232,7 @@ stats_json_dir(const struct trace_dir_stats *d, int tcp)
 }
 
 static json_t *
-stats_json_endpoint(int version, const uint8_t *addr, uint16_t port)
+cmd_stats_json_endpoint(int version, const uint8_t *addr, uint16_t port)
 {
 	char a[64];
 
@@ -239,10 +241,10 @@ stats_json_endpoint(int version, const uint8_t *addr, uint16_t port)
 }
 
 static int
-stats_json(const char *path, int linktype, const struct trace_stats *s, const char *damage)
+cmd_stats_json(const char *path, int linktype, const struct trace_stats *s, const char *damage)
 {
 	json_t *doc, *flows, *protos;
-	struct trace_dir_stats tcp, udp, all = { 0 };
+	struct trace_dir_stats tcp, udp;
 	size_t ntcp, nudp;
 	char *text;
 
@@ -253,39 +255,42 @@ stats_json(const char *path, int linktype, const struct trace_stats *s, const ch
 		int istcp = f->proto == 6;
 		trace_stats_sum(&both, &f->dir[0]);
 		trace_stats_sum(&both, &f->dir[1]);
-		json_t *o = stats_json_dir(&both, istcp);
-		json_object_set_new(o, "proto", json_string(stats_proto_name(f->proto)));
+		json_t *o = json_object();
+		json_object_set_new(o, "proto", json_string(cmd_stats_proto_name(f->proto)));
 		json_object_set_new(o, "ip_version", json_integer(f->ip_version));
-		json_object_set_new(o, "a", stats_json_endpoint(f->ip_version, f->a, f->aport));
-		json_object_set_new(o, "b", stats_json_endpoint(f->ip_version, f->b, f->bport));
+		json_object_set_new(o, "a", cmd_stats_json_endpoint(f->ip_version, f->a, f->aport));
+		json_object_set_new(o, "b", cmd_stats_json_endpoint(f->ip_version, f->b, f->bport));
 		json_object_set_new(o, "first_ns", json_integer(f->first_ns));
 		json_object_set_new(o, "last_ns", json_integer(f->last_ns));
-		json_object_set_new(o, "a_to_b", stats_json_dir(&f->dir[0], istcp));
-		json_object_set_new(o, "b_to_a", stats_json_dir(&f->dir[1], istcp));
+		json_t *sums = cmd_stats_json_dir(&both, istcp);
+		json_object_update(o, sums);
+		json_decref(sums);
+		json_object_set_new(o, "a_to_b", cmd_stats_json_dir(&f->dir[0], istcp));
+		json_object_set_new(o, "b_to_a", cmd_stats_json_dir(&f->dir[1], istcp));
 		json_array_append_new(flows, o);
 	}
-	ntcp = stats_proto_sum(s, 6, &tcp);
-	nudp = stats_proto_sum(s, 17, &udp);
-	trace_stats_sum(&all, &tcp);
-	trace_stats_sum(&all, &udp);
-	trace_stats_sum(&all, &s->other);
+	ntcp = cmd_stats_proto_sum(s, 6, &tcp);
+	nudp = cmd_stats_proto_sum(s, 17, &udp);
 	protos = json_object();
-	json_object_set_new(protos, "tcp", stats_json_dir(&tcp, 1));
+	json_object_set_new(protos, "tcp", cmd_stats_json_dir(&tcp, 1));
 	json_object_set_new(json_object_get(protos, "tcp"), "flows", json_integer((json_int_t)ntcp));
-	json_object_set_new(protos, "udp", stats_json_dir(&udp, 0));
+	json_object_set_new(protos, "udp", cmd_stats_json_dir(&udp, 0));
 	json_object_set_new(json_object_get(protos, "udp"), "flows", json_integer((json_int_t)nudp));
 
-	json_t *other = stats_json_dir(&s->other, 0);
+	json_t *other = cmd_stats_json_dir(&s->other, 0);
 	json_object_set_new(other, "icmp_packets", json_integer((json_int_t)s->other_icmp));
 	json_object_set_new(other, "other_ip_packets", json_integer((json_int_t)s->other_ip));
 	json_object_set_new(other, "non_ip_packets", json_integer((json_int_t)s->other_nonip));
 
-	json_t *total = stats_json_dir(&all, 0);
+	json_t *bad = json_pack("{s:I, s:I, s:I, s:I}", "packets", (json_int_t)s->bad.packets,
+	    "wire_bytes", (json_int_t)s->bad.wire_bytes, "truncated", (json_int_t)s->truncated,
+	    "malformed", (json_int_t)s->malformed);
+	json_t *total = cmd_stats_json_dir(&s->total, 0);
 	json_object_set_new(total, "flows", json_integer((json_int_t)s->nflows));
 
-	doc = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:I, s:I, s:I}",
+	doc = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I}",
 	    "file", path,
-	    "linktype", stats_linktype_name(linktype),
+	    "linktype", cmd_stats_linktype_name(linktype),
 	    "linktype_number", linktype,
 	    "packets", (json_int_t)s->total.packets,
 	    "wire_bytes", (json_int_t)s->total.wire_bytes,
@@ -294,6 +299,7 @@ stats_json(const char *path, int linktype, const struct trace_stats *s, const ch
 	    "flows", flows,
 	    "protocols", protos,
 	    "other", other,
+	    "bad", bad,
 	    "total", total,
 	    "truncated", (json_int_t)s->truncated,
 	    "malformed", (json_int_t)s->malformed,
@@ -303,7 +309,7 @@ stats_json(const char *path, int linktype, const struct trace_stats *s, const ch
 		return -1;
 	}
 	json_object_set_new(doc, "damaged", damage != NULL ? json_string(damage) : json_null());
-	text = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	text = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
 	json_decref(doc);
 	if (text == NULL) {
 		fprintf(stderr, "verona: %s: cannot make the JSON document\n", path);
@@ -316,9 +322,10 @@ stats_json(const char *path, int linktype, const struct trace_stats *s, const ch
 
 /* One packet as --packets prints it. */
 static void
-stats_packet_line(uint64_t n, const struct trace_pkt *p)
+cmd_stats_packet_line(uint64_t n, const struct trace_pkt *p)
 {
-	char src[64] = "-", dst[64] = "-", qs[64], qd[64], line[512];
+	char src[64] = "-", dst[64] = "-", qs[64], qd[64], line[512], opts[256];
+	size_t olen = 0;	/* mss, ws, sackok, ts and 4 SACK blocks: < 160 characters */
 
 	if (p->ip_version != 0) {
 		trace_addr_text(p->ip_version, p->src, src, sizeof src);
@@ -326,7 +333,7 @@ stats_packet_line(uint64_t n, const struct trace_pkt *p)
 	}
 	printf("%" PRIu64 " status=%s link=%u ipv=%d src=%s dst=%s proto=%u iphdr=%u iplen=%u"
 	    " frag=%d/%d sport=%u dport=%u thdr=%u flags=0x%02x seq=%u ack=%u win=%u"
-	    " udplen=%u icmp=%u/%u len=%u caplen=%u", n, stats_status_name(p->status), p->link_len,
+	    " udplen=%u icmp=%u/%u len=%u caplen=%u", n, cmd_stats_status_name(p->status), p->link_len,
 	    p->ip_version, src, dst, p->proto, p->ip_hdr_len, p->ip_len, p->fragment,
 	    p->first_fragment, p->sport, p->dport, p->transport_hdr_len, p->flags, p->seq, p->ack,
 	    p->win, p->udp_len, p->icmp_type, p->icmp_code, p->payload_len, p->payload_caplen);
@@ -336,19 +343,20 @@ stats_packet_line(uint64_t n, const struct trace_pkt *p)
 		printf(" quote=%s,%u,%s,%u,%u", qs, p->q_sport, qd, p->q_dport, p->q_proto);
 	} else
 		printf(" quote=-");
-	printf(" opts=");
+	opts[0] = '\0';
 	if (p->has_mss)
-		printf("mss:%u,", p->mss);
+		olen += snprintf(opts + olen, sizeof opts - olen, ",mss:%u", p->mss);
 	if (p->has_ws)
-		printf("ws:%u,", p->ws);
+		olen += snprintf(opts + olen, sizeof opts - olen, ",ws:%u", p->ws);
 	if (p->sack_ok)
-		printf("sackok,");
+		olen += snprintf(opts + olen, sizeof opts - olen, ",sackok");
 	if (p->has_ts)
-		printf("ts:%u:%u,", p->tsval, p->tsecr);
-	if (p->nsack > 0)
-		printf("sack:%d,", p->nsack);
+		olen += snprintf(opts + olen, sizeof opts - olen, ",ts:%u:%u", p->tsval, p->tsecr);
+	for (int i = 0; i < p->nsack && i < 4; i++)
+		olen += snprintf(opts + olen, sizeof opts - olen, "%s%u-%u", i == 0 ? ",sack:" : "/",
+		    p->sack[i][0], p->sack[i][1]);
 	trace_pkt_line(p, 0, 0, line, sizeof line);
-	printf("- | %s\n", line);
+	printf(" opts=%s | %s\n", olen > 0 ? opts + 1 : "-", line);
 }
 
 static int
@@ -403,7 +411,7 @@ cmd_stats_exec(int argc, char **argv)
 	while ((rc = trace_next(r, &p, err, sizeof err)) == 1) {
 		n++;
 		if (packets)
-			stats_packet_line(n, &p);
+			cmd_stats_packet_line(n, &p);
 		else if (trace_stats_add(s, &p) != 0) {
 			fprintf(stderr, "verona: %s: out of memory after %" PRIu64 " packets\n", path, n);
 			trace_close(r);
@@ -417,9 +425,9 @@ cmd_stats_exec(int argc, char **argv)
 	}
 	if (!packets) {
 		if (json)
-			status = stats_json(path, trace_linktype(r), s, rc < 0 ? damage : NULL) ? 2 : 0;
+			status = cmd_stats_json(path, trace_linktype(r), s, rc < 0 ? damage : NULL) ? 2 : 0;
 		else
-			stats_text(path, trace_linktype(r), s, rc < 0 ? damage : NULL);
+			cmd_stats_text(path, trace_linktype(r), s, rc < 0 ? damage : NULL);
 	}
 	trace_close(r);
 	trace_stats_free(s);

@@ -3,7 +3,6 @@
  * or nanosecond) and pcapng through libpcap, stamps asked for in
  * nanoseconds, each packet dissected as it is read.
  */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -431,12 +431,13 @@ trace_stats_add(struct trace_stats *s, const struct trace_pkt *p)
 	case TRACE_OK:
 		break;
 	case TRACE_TRUNCATED:
-		s->truncated++;
-		s->total.packets++;
-		s->total.wire_bytes += p->wirelen;
-		return 0;
 	case TRACE_MALFORMED:
-		s->malformed++;
+		if (p->status == TRACE_TRUNCATED)
+			s->truncated++;
+		else
+			s->malformed++;
+		s->bad.packets++;
+		s->bad.wire_bytes += p->wirelen;
 		s->total.packets++;
 		s->total.wire_bytes += p->wirelen;
 		return 0;

@@ -117,7 +117,8 @@ void	trace_close(struct trace_reader *);
  * A TCP SYN after the flow was closed (both FINs, or an RST) starts a new
  * flow.  Fragments after the first go to the flow of the last first
  * fragment between the same addresses.  Only TRACE_OK packets go to
- * flows; every packet counts in total.
+ * flows (unsupported ones go to other, truncated and malformed ones to
+ * bad); every packet counts in total.
  */
 struct trace_dir_stats {
 	uint64_t	 packets;
@@ -143,8 +144,9 @@ struct trace_stats_index;
 struct trace_stats {
 	struct trace_flow *flows;	/* in the order they began */
 	size_t		 nflows;
-	struct trace_dir_stats total;	/* every packet (only packets and wire bytes for the bad ones) */
+	struct trace_dir_stats total;	/* every packet: flows + other + bad */
 	struct trace_dir_stats other;	/* ICMP, other IP protocols, non-IP, fragments of no flow */
+	struct trace_dir_stats bad;	/* truncated and malformed: packets and wire bytes only */
 	uint64_t	 other_icmp;	/* packets of other by kind */
 	uint64_t	 other_ip;
 	uint64_t	 other_nonip;

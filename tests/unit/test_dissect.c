@@ -237,6 +237,36 @@ UNIT_TEST(test_bad_fields)
 	CHECK_INT(trace_dissect(DLT_EN10MB, NULL, 0, 0, 0, &p), TRACE_TRUNCATED);
 }
 
+UNIT_TEST(test_sack_blocks)
+{
+	uint8_t buf[sizeof syn_pkt];
+	struct trace_pkt p;
+	char line[256];
+	/* NOP, NOP, SACK with two blocks: 1100-1200, 1300-1400 */
+	static const uint8_t sack[20] = { 1, 1, 5, 18, 0, 0, 0x04, 0x4c, 0, 0, 0x04, 0xb0,
+		0, 0, 0x05, 0x14, 0, 0, 0x05, 0x78 };
+
+	memcpy(buf, syn_pkt, sizeof buf);
+	memcpy(buf + 54, sack, sizeof sack);
+	buf[47] = TRACE_ACK;
+	buf[44] = 0x03;		/* ack 1000 */
+	buf[45] = 0xe8;
+	CHECK_INT(dissect_heap(DLT_EN10MB, buf, sizeof buf, sizeof buf, &p), TRACE_OK);
+	CHECK_INT(p.nsack, 2);
+	CHECK_INT(p.sack[0][0], 1100);
+	CHECK_INT(p.sack[0][1], 1200);
+	CHECK_INT(p.sack[1][0], 1300);
+	CHECK_INT(p.sack[1][1], 1400);
+	CHECK_INT(p.has_mss, 0);
+	trace_pkt_line(&p, 1000, 1000, line, sizeof line);
+	CHECK_STR(line, "10.10.0.100:51202 > 10.10.0.101:4000 [.] seq 0 ack 0 win 64240 len 5"
+	    " sack 2 {100:200} {300:400}");
+	/* a SACK length that is not 2 + 8n */
+	buf[57] = 17;
+	CHECK_INT(dissect_heap(DLT_EN10MB, buf, sizeof buf, sizeof buf, &p), TRACE_MALFORMED);
+	CHECK_INT(p.nsack, 0);
+}
+
 /* ICMP port unreachable from 10.10.0.101 to 10.10.0.100, quoting UDP 5000 > 4000 "hello". */
 static const uint8_t unreach_pkt[] = {
 	0x02, 0, 0, 0, 0, 0x01, 0x02, 0, 0, 0, 0, 0x02, 0x08, 0x00,
@@ -730,6 +760,7 @@ main(void)
 	UNIT_RUN(test_syn_whole);
 	UNIT_RUN(test_syn_every_truncation);
 	UNIT_RUN(test_bad_fields);
+	UNIT_RUN(test_sack_blocks);
 	UNIT_RUN(test_icmp_unreachable);
 	UNIT_RUN(test_link_types);
 	UNIT_RUN(test_ipv6_extension_headers);
