@@ -229,6 +229,33 @@ capture_stop(struct session *s)
 	    "bytes", (json_int_t)(stat(s->cap_path, &sb) == 0 ? sb.st_size : 0)));
 }
 
+/* capture_peek: the first bytes of the packets captured since the last peek, for the live view. */
+static void
+capture_peek(struct session *s)
+{
+	const struct trace_peek *pk;
+	uint64_t lost;
+	size_t n;
+	char err[256];
+	json_t *list = json_array();
+
+	if (s->cap == NULL) {
+		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", "no capture is running"));
+		json_decref(list);
+		return;
+	}
+	if (trace_capture_pump(s->cap, err, sizeof err) < 0)
+		log_warn("%s", err);
+	n = trace_capture_peek(s->cap, &pk, &lost);
+	for (size_t i = 0; i < n; i++) {
+		char *b = b64_encode(pk[i].data, pk[i].caplen);
+		json_array_append_new(list, json_pack("[I, i, s]", (json_int_t)pk[i].ts_ns, (int)pk[i].wirelen, b));
+		free(b);
+	}
+	session_reply(s, json_pack("{s:s, s:i, s:I, s:o}", "type", "capture_packets",
+	    "linktype", trace_capture_linktype(s->cap), "lost", (json_int_t)lost, "packets", list));
+}
+
 /* capture_fetch {offset}: the next chunk of the capture file, so no frame has to hold all of it. */
 static void
 capture_fetch(struct session *s, json_t *msg)
@@ -302,6 +329,8 @@ session_frame(struct session *s, json_t *msg)
 		capture_start(s, msg);
 	} else if (strcmp(type, "capture_stop") == 0) {
 		capture_stop(s);
+	} else if (strcmp(type, "capture_peek") == 0) {
+		capture_peek(s);
 	} else if (strcmp(type, "capture_fetch") == 0) {
 		capture_fetch(s, msg);
 	} else if (strcmp(type, "bye") == 0) {

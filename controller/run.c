@@ -59,6 +59,18 @@ struct agentconn {
 	char			*pcap;		/* the host's capture in the run folder */
 };
 
+/* How packets are shown: each once, with sequence numbers relative to the first of each direction. */
+struct pktview {
+	json_t		*bases;		/* "src>dst" -> first seq of that direction */
+	json_t		*senders;	/* addresses of the captured hosts */
+};
+
+struct pktview_live {
+	struct pktview	 view;
+	char		 addr[16][64];	/* by agent */
+	json_t		*pending;	/* [ts, host, line] not yet printed, in time order */
+};
+
 struct runner {
 	struct experiment	*x;
 	const struct run_opts	*o;
@@ -77,12 +89,17 @@ struct runner {
 	json_t			*checks;	/* the checks' verdicts */
 	int			 checks_failed, checks_errors;
 	uint64_t		 drops;
+	int			 live;		/* packets under each step as the run goes */
+	struct pktview_live	*lv;
 	int			 passed, failed;
 	int			 status;
 	char			*error;		/* a testbed failure */
 	int64_t			 seq;
 	int64_t			 started_ns;
 };
+
+static void	live_peek(struct runner *);
+static void	live_print(struct runner *, int64_t);
 
 static const char *
 color(const struct runner *r, const char *c)
@@ -634,7 +651,7 @@ remember_addresses(struct runner *r, const struct step *st, json_t *res)
 
 static void
 print_line(struct runner *r, const struct step *st, const char *line, const char *result,
-    const char *verdict, json_t *failures)
+    const char *verdict, json_t *failures, int64_t start_ns)
 {
 	const char *vc = strcmp(verdict, "pass") == 0 ? "\033[32m" :
 	    strcmp(verdict, "started") == 0 ? "\033[36m" : "\033[31m";
@@ -643,11 +660,18 @@ print_line(struct runner *r, const struct step *st, const char *line, const char
 	/* --quiet still names what failed */
 	if (r->o->quiet && json_array_size(failures) == 0)
 		return;
+	if (r->lv != NULL) {
+		/* what came late from earlier steps first, then this step and its packets so far */
+		live_peek(r);
+		live_print(r, start_ns);
+	}
 	printf("%3d %-8s %-56s -> %s  %s%s%s\n", st->number, st->host ? st->host : "-", line, result,
 	    color(r, vc), verdict, color(r, "\033[0m"));
 	for (size_t i = 0; i < json_array_size(failures); i++)
 		printf("             %s%s:%d:%d: %s%s\n", color(r, "\033[31m"), r->x->file, st->pos.line,
 		    st->pos.col, json_string_value(json_array_get(failures, i)), color(r, "\033[0m"));
+	if (r->lv != NULL)
+		live_print(r, -1);
 	fflush(stdout);
 }
 
@@ -682,7 +706,8 @@ step_verdict(struct runner *r, const struct step *st, json_t *rec, json_t *res, 
 		else
 			r->failed++;
 	}
-	print_line(r, st, line, shown, pass ? "pass" : "FAIL", failures);
+	print_line(r, st, line, shown, pass ? "pass" : "FAIL", failures,
+	    json_integer_value(json_object_get(res, "start_ns")));
 	free(shown);
 }
 
@@ -759,7 +784,7 @@ run_step(struct runner *r, const struct step *st)
 		if (frame != NULL) {
 			json_object_set_new(r->bg, st->id, json_integer((json_int_t)json_array_size(r->steps) - 1));
 			json_object_set_new(rec, "state", json_string("running"));
-			print_line(r, st, line, "(running in the background)", "started", NULL);
+			print_line(r, st, line, "(running in the background)", "started", NULL, -1);
 			json_decref(frame);
 		}
 		free(line);
@@ -896,6 +921,20 @@ captures_start(struct runner *r)
 		a->capture = json_pack("{s:O}", "iface", json_object_get(f, "iface"));
 		json_decref(f);
 	}
+	if (!r->o->quiet && !r->o->json) {
+		r->lv = xcalloc(1, sizeof *r->lv);
+		r->lv->view.bases = json_object();
+		r->lv->view.senders = json_object();
+		r->lv->pending = json_array();
+		for (size_t i = 0; i < r->nac && i < 16; i++) {
+			struct sockaddr_storage ss;
+			socklen_t len;
+			if (addr_from_ip(r->ac[i].host->addr, 0, &ss, &len) == 0)
+				addr_ip((struct sockaddr *)&ss, r->lv->addr[i], sizeof r->lv->addr[i]);
+			if (r->ac[i].capturing)
+				json_object_set_new(r->lv->view.senders, r->lv->addr[i], json_true());
+		}
+	}
 	return 0;
 }
 
@@ -977,6 +1016,10 @@ captures_stop(struct runner *r)
 
 	while (time_mono_ns() < until && !run_signal)
 		usleep(5000);
+	if (r->lv != NULL && r->error == NULL) {
+		live_peek(r);
+		live_print(r, -1);
+	}
 	for (size_t i = 0; i < r->nac; i++)
 		if (r->ac[i].capturing && agent_send(&r->ac[i], m) != 0)
 			runner_fail(r, 3, "the agent on %s was lost before its capture stopped", r->ac[i].host->name);
@@ -1011,10 +1054,9 @@ captures_stop(struct runner *r)
 struct attrib {
 	struct runner	*r;
 	json_t		*recs;		/* step records, in start order */
-	json_t		*bases;		/* "src>dst" -> first seq of that direction */
+	struct pktview	 view;
 	char		 addr[16][64];	/* inputs' host addresses, as inet_ntop writes them */
 	int		 host_of_input[16];
-	json_t		*senders;	/* addresses of the captured hosts */
 	json_t		*trace_steps;	/* packets before the first step */
 };
 
@@ -1042,39 +1084,129 @@ packet_pattern(const struct trace_pkt *p)
 	return "OTHER";
 }
 
+/*
+ * 1 and the packet's line when p, captured on the host whose address is
+ * host_addr, is to be shown: as its sender captured it, or as its receiver
+ * did when the sender captured nothing.
+ */
+static int
+pktview_line(struct pktview *v, const char *host_addr, const struct trace_pkt *p, char *line, size_t len)
+{
+	char src[64], dst[64], key[160], rkey[160];
+	json_t *base, *rbase;
+	uint32_t sb = 0, ab = 0;
+
+	if (p->ip_version == 0)
+		return 0;
+	trace_addr_text(p->ip_version, p->src, src, sizeof src);
+	trace_addr_text(p->ip_version, p->dst, dst, sizeof dst);
+	if (strcmp(src, host_addr) != 0 &&
+	    (json_object_get(v->senders, src) != NULL || strcmp(dst, host_addr) != 0))
+		return 0;
+	if (p->proto == 6 && p->status == TRACE_OK) {
+		snprintf(key, sizeof key, "%s:%u>%s:%u", src, p->sport, dst, p->dport);
+		snprintf(rkey, sizeof rkey, "%s:%u>%s:%u", dst, p->dport, src, p->sport);
+		if ((base = json_object_get(v->bases, key)) == NULL || (p->flags & TRACE_SYN)) {
+			json_object_set_new(v->bases, key, json_integer(p->seq));
+			base = json_object_get(v->bases, key);
+		}
+		rbase = json_object_get(v->bases, rkey);
+		sb = (uint32_t)json_integer_value(base);
+		ab = rbase ? (uint32_t)json_integer_value(rbase) : 0;
+	}
+	trace_pkt_line(p, sb, ab, line, len);
+	return 1;
+}
+
+/* ---- the live view: packets printed under their steps while the run goes ---- */
+
+static int
+live_cmp(const void *a, const void *b)
+{
+	json_int_t x = json_integer_value(json_array_get(*(json_t *const *)a, 0));
+	json_int_t y = json_integer_value(json_array_get(*(json_t *const *)b, 0));
+	return x < y ? -1 : x > y;
+}
+
+/* Brings in what the agents captured since the last peek, formatted in time order. */
+static void
+live_peek(struct runner *r)
+{
+	struct pktview_live *lv = r->lv;
+	json_t *m = json_pack("{s:s}", "type", "capture_peek"), *raw = json_array();
+
+	for (size_t i = 0; i < r->nac && i < 16 && r->error == NULL; i++) {
+		struct agentconn *a = &r->ac[i];
+		json_t *f, *list;
+		if (!a->capturing || agent_send(a, m) != 0)
+			continue;
+		if ((f = await_frame(r, a, "capture_packets|capture_failed", -1, HELLO_S, "a look at the capture")) == NULL)
+			break;
+		list = json_object_get(f, "packets");
+		for (size_t k = 0; k < json_array_size(list); k++) {
+			json_t *e = json_array_get(list, k);
+			/* [ts, agent, linktype, wirelen, data] */
+			json_array_append_new(raw, json_pack("[O, i, O, O, O]", json_array_get(e, 0), (int)i,
+			    json_object_get(f, "linktype"), json_array_get(e, 1), json_array_get(e, 2)));
+		}
+		json_decref(f);
+	}
+	json_decref(m);
+	size_t n = json_array_size(raw);
+	json_t **v = xcalloc(n + 1, sizeof *v);
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_array_get(raw, i);
+	qsort(v, n, sizeof *v, live_cmp);
+	for (size_t k = 0; k < n; k++) {
+		json_t *e = v[k];
+		int i = (int)json_integer_value(json_array_get(e, 1));
+		unsigned char *data;
+		size_t len;
+		struct trace_pkt p;
+		char line[512];
+		if (b64_decode(json_string_value(json_array_get(e, 4)) ?: "", &data, &len) != 0)
+			continue;
+		memset(&p, 0, sizeof p);
+		trace_dissect((int)json_integer_value(json_array_get(e, 2)), data, (uint32_t)len,
+		    (uint32_t)json_integer_value(json_array_get(e, 3)), json_integer_value(json_array_get(e, 0)), &p);
+		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line))
+			json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0),
+			    r->ac[i].host->name, line));
+		free(data);
+	}
+	free(v);
+	json_decref(raw);
+}
+
+/* Prints the pending packets captured before `before` (all of them when before < 0). */
+static void
+live_print(struct runner *r, int64_t before)
+{
+	json_t *pend = r->lv->pending;
+	while (json_array_size(pend) > 0) {
+		json_t *e = json_array_get(pend, 0);
+		if (before >= 0 && json_integer_value(json_array_get(e, 0)) >= before)
+			break;
+		printf("             %s%-7s %s%s\n", color(r, "\033[2m"), json_string_value(json_array_get(e, 1)),
+		    json_string_value(json_array_get(e, 2)), color(r, "\033[0m"));
+		json_array_remove(pend, 0);
+	}
+}
+
 static void
 attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, const uint8_t *data,
     uint32_t caplen, uint32_t wirelen)
 {
 	struct attrib *at = arg;
 	struct trace_pkt p;
-	char src[64], dst[64], key[160], rkey[160], line[512];
-	json_t *rec, *list, *base, *rbase;
-	uint32_t sb = 0, ab = 0;
+	char line[512];
+	json_t *rec, *list;
 
 	memset(&p, 0, sizeof p);
 	trace_dissect(linktype, data, caplen, wirelen, ts_ns, &p);
-	if (p.ip_version == 0)
+	if (!pktview_line(&at->view, at->addr[input], &p, line, sizeof line))
 		return;
-	trace_addr_text(p.ip_version, p.src, src, sizeof src);
-	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
-	/* each packet once: as its sender captured it, or as its receiver did when the sender did not capture */
-	if (strcmp(src, at->addr[input]) != 0 &&
-	    (json_object_get(at->senders, src) != NULL || strcmp(dst, at->addr[input]) != 0))
-		return;
-	if (p.proto == 6 && p.status == TRACE_OK) {
-		snprintf(key, sizeof key, "%s:%u>%s:%u", src, p.sport, dst, p.dport);
-		snprintf(rkey, sizeof rkey, "%s:%u>%s:%u", dst, p.dport, src, p.sport);
-		if ((base = json_object_get(at->bases, key)) == NULL) {
-			json_object_set_new(at->bases, key, json_integer(p.seq));
-			base = json_object_get(at->bases, key);
-		}
-		rbase = json_object_get(at->bases, rkey);
-		sb = (uint32_t)json_integer_value(base);
-		ab = rbase ? (uint32_t)json_integer_value(rbase) : 0;
-	}
 	trace_conns_add(at->r->conns, &p);
-	trace_pkt_line(&p, sb, ab, line, sizeof line);
 	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
 	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
 	if (list == NULL) {
@@ -1150,8 +1282,8 @@ attribute_packets(struct runner *r)
 
 	memset(&at, 0, sizeof at);
 	at.r = r;
-	at.bases = json_object();
-	at.senders = json_object();
+	at.view.bases = json_object();
+	at.view.senders = json_object();
 	at.trace_steps = json_array();
 	for (size_t i = 0; i < r->nac && n < 16; i++) {
 		struct agentconn *a = &r->ac[i];
@@ -1164,7 +1296,7 @@ attribute_packets(struct runner *r)
 		if (addr_from_ip(a->host->addr, 0, &ss, &len) == 0)
 			addr_ip((struct sockaddr *)&ss, at.addr[n], sizeof at.addr[n]);
 		at.host_of_input[n] = (int)(a->host - r->x->hosts);
-		json_object_set_new(at.senders, at.addr[n], json_true());
+		json_object_set_new(at.view.senders, at.addr[n], json_true());
 		n++;
 	}
 	if (n == 0)
@@ -1200,8 +1332,8 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free((char *)in[i].name);
 	free(sorted);
-	json_decref(at.bases);
-	json_decref(at.senders);
+	json_decref(at.view.bases);
+	json_decref(at.view.senders);
 	json_decref(at.trace_steps);
 }
 
@@ -1497,6 +1629,12 @@ free:
 	json_decref(r.sockhist);
 	json_decref(r.checks);
 	trace_conns_free(r.conns);
+	if (r.lv != NULL) {
+		json_decref(r.lv->view.bases);
+		json_decref(r.lv->view.senders);
+		json_decref(r.lv->pending);
+		free(r.lv);
+	}
 	free(r.error);
 	free(r.dir);
 	return r.status;

@@ -13,18 +13,55 @@
 #include "capture.h"
 
 struct trace_capture {
-	pcap_t		*pcap;
-	pcap_dumper_t	*dump;
-	uint64_t	 packets;
-	int		 snaplen;
+	pcap_t			*pcap;
+	pcap_dumper_t		*dump;
+	uint64_t		 packets;
+	int			 snaplen;
+	struct trace_peek	*peek;		/* the packets since the last trace_capture_peek() */
+	struct trace_peek	*handed;	/* what the last call handed over */
+	size_t			 npeek;
+	uint64_t		 peek_lost;
 };
 
 static void
 capture_write(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct trace_capture *c = (struct trace_capture *)user;
+	struct trace_peek *k;
+
 	pcap_dump((u_char *)c->dump, h, bytes);
 	c->packets++;
+	if (c->npeek == TRACE_PEEK_MAX) {
+		c->peek_lost++;
+		return;
+	}
+	k = &c->peek[c->npeek++];
+	k->ts_ns = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec;	/* ns precision */
+	k->caplen = h->caplen < TRACE_PEEK_BYTES ? h->caplen : TRACE_PEEK_BYTES;
+	k->wirelen = h->len;
+	memcpy(k->data, bytes, k->caplen);
+}
+
+size_t
+trace_capture_peek(struct trace_capture *c, const struct trace_peek **out, uint64_t *lost)
+{
+	struct trace_peek *filled = c->peek;
+	size_t n = c->npeek;
+
+	/* two arrays take turns: one is handed over, the other is written */
+	c->peek = c->handed;
+	c->handed = filled;
+	c->npeek = 0;
+	*out = filled;
+	*lost = c->peek_lost;
+	c->peek_lost = 0;
+	return n;
+}
+
+int
+trace_capture_linktype(struct trace_capture *c)
+{
+	return pcap_datalink(c->pcap);
 }
 
 struct trace_capture *
@@ -41,8 +78,19 @@ trace_capture_open(const char *iface, const char *filter, int snaplen, int bufsi
 		return NULL;
 	}
 	c->snaplen = snaplen;
+	c->peek = calloc(TRACE_PEEK_MAX, sizeof *c->peek);
+	c->handed = calloc(TRACE_PEEK_MAX, sizeof *c->handed);
+	if (c->peek == NULL || c->handed == NULL) {
+		snprintf(err, errlen, "out of memory");
+		free(c->peek);
+		free(c->handed);
+		free(c);
+		return NULL;
+	}
 	if ((c->pcap = pcap_create(iface, ebuf)) == NULL) {
 		snprintf(err, errlen, "capture on %s: %s", iface, ebuf);
+		free(c->peek);
+		free(c->handed);
 		free(c);
 		return NULL;
 	}
@@ -80,6 +128,8 @@ trace_capture_open(const char *iface, const char *filter, int snaplen, int bufsi
 	return c;
 fail:
 	pcap_close(c->pcap);
+	free(c->peek);
+	free(c->handed);
 	free(c);
 	return NULL;
 }
@@ -123,5 +173,7 @@ trace_capture_close(struct trace_capture *c, struct trace_capture_stats *st)
 	st->snaplen = c->snaplen;
 	pcap_dump_close(c->dump);
 	pcap_close(c->pcap);
+	free(c->peek);
+	free(c->handed);
 	free(c);
 }

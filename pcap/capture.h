@@ -28,6 +28,22 @@ struct trace_capture *trace_capture_open(const char *iface, const char *filter, 
 int	trace_capture_fd(struct trace_capture *);
 /* Writes the packets that wait; returns how many, or -1 with err set. */
 int	trace_capture_pump(struct trace_capture *, char *err, size_t errlen);
+/* The first bytes of a packet captured since the last call, for a live view. */
+#define TRACE_PEEK_BYTES	160
+#define TRACE_PEEK_MAX		4096
+struct trace_peek {
+	int64_t		ts_ns;
+	uint32_t	caplen;		/* bytes in data */
+	uint32_t	wirelen;
+	uint8_t		data[TRACE_PEEK_BYTES];
+};
+/*
+ * Packets written since the last call (at most TRACE_PEEK_MAX: older ones
+ * are dropped and counted in *lost); the array stays the capture's until
+ * the next call.  Returns how many.
+ */
+size_t	trace_capture_peek(struct trace_capture *, const struct trace_peek **, uint64_t *lost);
+int	trace_capture_linktype(struct trace_capture *);
 /* Writes what waits, reads the drop counters, closes the file and the capture. */
 void	trace_capture_close(struct trace_capture *, struct trace_capture_stats *);
 #endif

@@ -207,3 +207,18 @@ def test_three_hosts_on_a_bridge(run):
     assert r.result(8)["peer"]["ip"] == "10.10.0.100"
     assert r.result(9)["peer"]["ip"] == "10.10.0.102"
     assert set(r.results["manifest"]["hosts"]) == {"romeo", "juliet", "nurse"}
+
+
+def test_live_output_shows_packets_under_their_steps(tmp_path):
+    from conftest import verona
+    p = verona("run", "--no-color", "--out", tmp_path / "o", EXPERIMENTS / "sockets-tcp.yaml")
+    assert p.returncode == 0, p.stdout + p.stderr
+    lines = p.stdout.splitlines()
+    connect = next(i for i, l in enumerate(lines) if l.startswith("  8 romeo ") and "connect" in l)
+    below = [l.split(None, 1)[1] for l in lines[connect + 1:connect + 4]]
+    assert below[0].startswith("10.10.0.100:") and "[S] seq 0 win" in below[0]
+    assert below[1].startswith("10.10.0.101:4000 > ") and "[S.] seq 0 ack 1 win" in below[1]
+    assert "[.] seq 1 ack 1 win" in below[2]
+    assert lines[connect + 4].startswith("  9 juliet ")
+    # socket and bind showed nothing under them
+    assert lines[2].startswith("  2 juliet ") and lines[3].startswith("  3 juliet ")
