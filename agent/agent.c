@@ -178,6 +178,8 @@ capture_start(struct session *s, json_t *msg)
 	const char *filter = json_string_value(json_object_get(msg, "filter"));
 	json_t *v = json_object_get(msg, "snaplen");
 	int snaplen = json_is_integer(v) ? (int)json_integer_value(v) : 262144;
+	json_t *bv = json_object_get(msg, "buffer");
+	int bufsize = json_is_integer(bv) && json_integer_value(bv) > 0 ? (int)json_integer_value(bv) : CAPTURE_BUFFER;
 	const char *tmp = getenv("TMPDIR");
 	char err[512];
 	int fd;
@@ -201,7 +203,7 @@ capture_start(struct session *s, json_t *msg)
 		return;
 	}
 	close(fd);
-	s->cap = trace_capture_open(s->iface, filter, snaplen, CAPTURE_BUFFER, s->cap_path, err, sizeof err);
+	s->cap = trace_capture_open(s->iface, filter, snaplen, bufsize, s->cap_path, err, sizeof err);
 	if (s->cap == NULL) {
 		log_warn("%s", err);
 		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", err));

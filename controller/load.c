@@ -1420,10 +1420,10 @@ parse_vars(struct loader *L, yaml_node_t *n, json_t *defines)
 static void
 parse_capture(struct loader *L, yaml_node_t *n)
 {
-	static const char *const keys[] = { "on", "filter", "snaplen", NULL };
+	static const char *const keys[] = { "on", "filter", "snaplen", "buffer", NULL };
 	yaml_node_t *on, *v;
 	if (n->type != YAML_MAPPING_NODE) {
-		lerr(L, n, "capture must be a map with on, filter, snaplen");
+		lerr(L, n, "capture must be a map with on, filter, snaplen, buffer");
 		return;
 	}
 	check_keys(L, n, keys, "capture");
@@ -1450,6 +1450,11 @@ parse_capture(struct loader *L, yaml_node_t *n)
 		long long sl;
 		if (get_int(L, v, "capture snaplen", 64, 262144, &sl) == 0)
 			L->x->capture_snaplen = (int)sl;
+	}
+	if ((v = map_get(L, n, "buffer")) != NULL) {
+		long long b;
+		if (get_int(L, v, "capture buffer", 4096, 1LL << 30, &b) == 0)
+			L->x->capture_buffer = (int)b;
 	}
 }
 

@@ -895,6 +895,8 @@ captures_start(struct runner *r)
 			continue;
 		m = json_pack("{s:s, s:i, s:s?}", "type", "capture_start",
 		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144, "filter", x->capture_filter);
+		if (x->capture_buffer > 0)
+			json_object_set_new(m, "buffer", json_integer(x->capture_buffer));
 		if (agent_send(a, m) != 0) {
 			json_decref(m);
 			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
