@@ -17,6 +17,7 @@
 #include "expt.h"
 #include "names.h"
 #include "trace.h"
+#include "util.h"
 
 static int
 cmd_check_exec(int argc, char **argv)
@@ -82,13 +83,16 @@ cmd_check_exec(int argc, char **argv)
 		trace_conns_add(conns, &p);
 	}
 	trace_close(rd);
-	if (rc < 0)
-		fprintf(stderr, "verona: %s: %s (the checks see the packets before it)\n", argv[optind], err);
+	char *damaged = NULL;
+	if (rc < 0) {
+		fprintf(stderr, "verona: %s: %s\n", argv[optind], err);
+		damaged = xasprintf("the capture file is damaged (%s)", err);
+	}
 
 	struct names nm = { x, NULL, NULL };
 	struct trace_check_ctx ctx = {
 		.conns = conns, .resolve = names_resolve, .step_packets = NULL, .arg = &nm,
-		.t0 = t0 < 0 ? 0 : t0, .drops = 0,
+		.t0 = t0 < 0 ? 0 : t0, .drops = 0, .undecidable = damaged,
 	};
 	out = json_array();
 	for (size_t i = 0; i < json_array_size(x->checks); i++) {
@@ -125,6 +129,7 @@ cmd_check_exec(int argc, char **argv)
 	}
 	trace_conns_free(conns);
 	expt_free(x);
+	free(damaged);
 	return rc;
 }
 

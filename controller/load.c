@@ -1512,7 +1512,7 @@ check_conn(struct loader *L, json_t *o, yaml_node_t *v, const char *check)
 	} else if ((cl = map_get(L, v, "client")) != NULL && (sv = map_get(L, v, "server")) != NULL) {
 		char *a = check_endpoint(L, cl, what), *b = check_endpoint(L, sv, what);
 		if (a != NULL && b != NULL)
-			json_object_set_new(o, "conn", json_pack("{s:s, s:s, s:s+}", "client", a, "server", b,
+			json_object_set_new(o, "conn", json_pack("{s:s, s:s, s:s++}", "client", a, "server", b,
 			    "text", a, " to ", b));
 		free(a);
 		free(b);

@@ -44,8 +44,14 @@ names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, 
 			}
 			for (size_t i = 0; i < json_array_size(list) && n < max; i++) {
 				json_t *a = json_array_get(list, i);
+				int dup = 0;
 				if (names_ip(json_string_value(json_object_get(a, "ip")),
-				    (int)json_integer_value(json_object_get(a, "port")), &out[n]) == 0)
+				    (int)json_integer_value(json_object_get(a, "port")), &out[n]) != 0)
+					continue;
+				for (int k = 0; k < n && !dup; k++)
+					dup = out[k].port == out[n].port && out[k].ip_version == out[n].ip_version &&
+					    memcmp(out[k].addr, out[n].addr, 16) == 0;
+				if (!dup)
 					n++;
 			}
 			if (n == 0)
@@ -84,4 +90,41 @@ names_step_packets(void *arg, const char *id, char *err, size_t errlen)
 	}
 	snprintf(err, errlen, "no step with id '%s' ran", id);
 	return -1;
+}
+
+int
+names_resolve_conn(void *arg, const char *text, struct trace_endpoint *local, struct trace_endpoint *peer,
+    int max, char *err, size_t errlen)
+{
+	struct names *nm = arg;
+	const char *dot = strchr(text, '.');
+	const struct host *h;
+	json_t *list;
+	char *hn;
+	int n = 0;
+
+	if (nm->sockhist == NULL || strchr(text, ':') != NULL || dot == NULL)
+		return 0;
+	hn = xstrndup(text, (size_t)(dot - text));
+	h = expt_host(nm->x, hn);
+	free(hn);
+	if (h == NULL)
+		return 0;
+	list = json_object_get(json_object_get(nm->sockhist, h->name), dot + 1);
+	for (size_t i = 0; i < json_array_size(list) && n < max; i++) {
+		json_t *a = json_array_get(list, i), *pe = json_object_get(a, "peer");
+		if (names_ip(json_string_value(json_object_get(a, "ip")),
+		    (int)json_integer_value(json_object_get(a, "port")), &local[n]) != 0)
+			continue;
+		memset(&peer[n], 0, sizeof peer[n]);
+		if (json_is_object(pe))
+			names_ip(json_string_value(json_object_get(pe, "ip")),
+			    (int)json_integer_value(json_object_get(pe, "port")), &peer[n]);
+		n++;
+	}
+	if (n == 0) {
+		snprintf(err, errlen, "%s never had an address (it was not bound, connected or used)", text);
+		return -1;
+	}
+	return n;
 }

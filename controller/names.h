@@ -17,6 +17,9 @@ struct names {
 
 /* For trace_check_ctx.resolve (arg: struct names). */
 int	names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, char *err, size_t errlen);
+/* For trace_check_ctx.resolve_conn (arg: struct names). */
+int	names_resolve_conn(void *arg, const char *text, struct trace_endpoint *local, struct trace_endpoint *peer,
+	    int max, char *err, size_t errlen);
 /* For trace_check_ctx.step_packets (arg: struct names). */
 int	names_step_packets(void *arg, const char *id, char *err, size_t errlen);
 #endif

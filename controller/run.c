@@ -641,10 +641,14 @@ remember_addresses(struct runner *r, const struct step *st, json_t *res)
 			json_object_set_new(json_object_get(r->sockhist, st->host), name, hist);
 		}
 		int known = 0;
+		json_t *peer = json_object_get(res, "peer"), *entry = json_deep_copy(copy);
+		if (json_is_object(peer))
+			json_object_set(entry, "peer", peer);	/* names this socket's connection, not only its port */
 		for (size_t i = 0; i < json_array_size(hist); i++)
-			known |= json_equal(json_array_get(hist, i), copy);
-		if (!known && json_integer_value(json_object_get(copy, "port")) != 0)
-			json_array_append(hist, copy);
+			known |= json_equal(json_array_get(hist, i), entry);
+		if (!known && json_integer_value(json_object_get(entry, "port")) != 0)
+			json_array_append(hist, entry);
+		json_decref(entry);
 		json_decref(copy);
 	}
 }
@@ -1346,7 +1350,8 @@ run_checks(struct runner *r)
 {
 	struct names nm = { r->x, r->sockhist, r->steps };
 	struct trace_check_ctx ctx = {
-		.conns = r->conns, .resolve = names_resolve, .step_packets = names_step_packets,
+		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
+		.step_packets = names_step_packets,
 		.arg = &nm, .t0 = r->started_ns, .drops = r->drops,
 	};
 	int captured = 0;

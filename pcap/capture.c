@@ -98,7 +98,10 @@ trace_capture_open(const char *iface, const char *filter, int snaplen, int bufsi
 	pcap_set_promisc(c->pcap, 0);
 	pcap_set_immediate_mode(c->pcap, 1);
 	pcap_set_buffer_size(c->pcap, bufsize);
-	pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO);
+	if (pcap_set_tstamp_precision(c->pcap, PCAP_TSTAMP_PRECISION_NANO) != 0) {
+		snprintf(err, errlen, "capture on %s: nanosecond time stamps are not supported", iface);
+		goto fail;
+	}
 	rc = pcap_activate(c->pcap);
 	if (rc < 0) {
 		snprintf(err, errlen, "capture on %s: %s", iface,

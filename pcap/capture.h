@@ -38,9 +38,9 @@ struct trace_peek {
 	uint8_t		data[TRACE_PEEK_BYTES];
 };
 /*
- * Packets written since the last call (at most TRACE_PEEK_MAX: older ones
- * are dropped and counted in *lost); the array stays the capture's until
- * the next call.  Returns how many.
+ * Packets written since the last call (the first TRACE_PEEK_MAX of them:
+ * later ones are counted in *lost, and are in the file all the same); the
+ * array stays the capture's until the next call.  Returns how many.
  */
 size_t	trace_capture_peek(struct trace_capture *, const struct trace_peek **, uint64_t *lost);
 int	trace_capture_linktype(struct trace_capture *);

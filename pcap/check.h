@@ -23,11 +23,17 @@ struct trace_check_ctx {
 	 * Returns how many, or -1 with err set. */
 	int	(*resolve)(void *arg, const char *text, struct trace_endpoint *out, int max,
 		    char *err, size_t errlen);
+	/* For a connection named by a socket: the (local, peer) address pairs
+	 * the socket had; a peer with ip_version 0 is unknown.  Returns how many,
+	 * 0 when text is not a socket, -1 with err set.  May be NULL. */
+	int	(*resolve_conn)(void *arg, const char *text, struct trace_endpoint *local,
+		    struct trace_endpoint *peer, int max, char *err, size_t errlen);
 	/* Packets the step with this id caused, or -1 with err set. */
 	int	(*step_packets)(void *arg, const char *id, char *err, size_t errlen);
 	void	*arg;
 	int64_t	 t0;		/* the time messages count from */
 	uint64_t drops;		/* packets the capture lost */
+	const char *undecidable;	/* when set, every check is an error with this reason */
 };
 
 /*

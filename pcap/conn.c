@@ -207,6 +207,17 @@ half_keep(struct trace_half *h, const uint8_t *p, uint32_t n)
 	}
 }
 
+/* Appends a waiting segment's bytes from offset k on. */
+static void
+half_take(struct trace_half *h, struct trace_seg *s, uint64_t k)
+{
+	if (s->data != NULL)
+		half_keep(h, s->data + k, (uint32_t)(s->len - k));
+	else if (!s->beyond)
+		h->truncated = 1;
+	h->next = s->rel + s->len;
+}
+
 /* Puts len bytes at rel into the stream (data NULL: bytes not captured). */
 static void
 half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t len)
@@ -216,29 +227,46 @@ half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t 
 	if (end > h->high)
 		h->high = end;
 	if (end <= h->next) {
-		h->retransmissions++;
+		/* one byte below what is assembled: a keepalive probe, not a retransmission */
+		if (!(len == 1 && rel + 1 == h->next))
+			h->retransmissions++;
 		if (data != NULL && end <= h->data.len &&
-		    memcmp(h->data.data + rel, data, len) != 0)
+		    memcmp(h->data.data + rel, data, len) != 0 && !(len == 1 && rel + 1 == h->next))
 			h->overlap_differs = 1;
 		return;
 	}
 	if (rel > h->next) {
-		struct trace_seg **sp = &h->pending, *s;
-		while (*sp != NULL && (*sp)->rel < rel)
-			sp = &(*sp)->next;
-		if (*sp != NULL && (*sp)->rel == rel && (*sp)->len >= len) {
-			h->retransmissions++;
+		struct trace_seg **sp, *s;
+		/* segments mostly come in order: try after the last one first */
+		if (h->pending_tail != NULL && h->pending_tail->rel < rel)
+			sp = &h->pending_tail->next;
+		else {
+			sp = &h->pending;
+			while (*sp != NULL && (*sp)->rel < rel)
+				sp = &(*sp)->next;
+			if (*sp != NULL && (*sp)->rel == rel && (*sp)->len >= len) {
+				h->retransmissions++;
+				return;
+			}
+		}
+		if (h->pending_bytes + len > TRACE_PENDING_MAX) {
+			h->pending_overflow = 1;
 			return;
 		}
 		s = xcalloc(1, sizeof *s);
 		s->rel = rel;
 		s->len = len;
-		if (data != NULL) {
+		if (rel >= TRACE_KEEP_MAX)
+			s->beyond = 1;
+		else if (data != NULL) {
 			s->data = xmalloc(len);
 			memcpy(s->data, data, len);
+			h->pending_bytes += len;
 		}
 		s->next = *sp;
 		*sp = s;
+		if (s->next == NULL)
+			h->pending_tail = s;
 		return;
 	}
 	/* overlaps or touches what is assembled: take the new part */
@@ -254,15 +282,14 @@ half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t 
 	while (h->pending != NULL && h->pending->rel <= h->next) {
 		struct trace_seg *s = h->pending;
 		h->pending = s->next;
-		if (s->rel + s->len > h->next) {
-			uint64_t k = h->next - s->rel;
-			if (s->data != NULL)
-				half_keep(h, s->data + k, (uint32_t)(s->len - k));
-			else
-				h->truncated = 1;
-			h->next = s->rel + s->len;
-		} else
+		if (h->pending == NULL)
+			h->pending_tail = NULL;
+		if (s->rel + s->len > h->next)
+			half_take(h, s, h->next - s->rel);
+		else
 			h->retransmissions++;
+		if (s->data != NULL)
+			h->pending_bytes -= s->len;
 		free(s->data);
 		free(s);
 	}
@@ -406,7 +433,8 @@ conn_udp(struct trace_conns *t, const struct trace_pkt *p)
 	d->sport = p->sport;
 	d->dport = p->dport;
 	d->ts_ns = p->ts_ns;
-	d->len = p->payload_len;
+	d->len = p->udp_len >= 8 ? (uint32_t)p->udp_len - 8 : p->payload_len;
+	d->fragmented = p->fragment;
 	d->caplen = p->payload_caplen < p->payload_len ? p->payload_caplen : p->payload_len;
 	if (d->caplen > 0 && p->payload != NULL) {
 		d->data = xmalloc(d->caplen);

@@ -18,9 +18,13 @@
 struct trace_seg {			/* an out-of-order segment, waiting for the gap before it */
 	uint64_t		 rel;
 	uint32_t		 len;
-	uint8_t			*data;
+	uint8_t			*data;		/* NULL: not captured, or beyond what is kept */
+	int			 beyond;	/* past TRACE_KEEP_MAX: not kept on purpose */
 	struct trace_seg	*next;
 };
+
+/* Out-of-order bytes held per direction; beyond, the direction has a gap the checks report. */
+#define TRACE_PENDING_MAX	(16u * 1024 * 1024)
 
 struct trace_half {			/* one direction of a TCP connection */
 	uint8_t		 addr[16];
@@ -39,6 +43,9 @@ struct trace_half {			/* one direction of a TCP connection */
 	int		 truncated;	/* payload cut by the snaplen: bytes unknown */
 	int		 overlap_differs;
 	struct trace_seg *pending;
+	struct trace_seg *pending_tail;
+	uint64_t	 pending_bytes;
+	int		 pending_overflow;	/* too much out of order: bytes were let go */
 	int		 fin;		/* a FIN was sent */
 	uint64_t	 fin_rel;	/* its sequence number, relative */
 	int64_t		 fin_ns;
@@ -77,6 +84,7 @@ struct trace_dgram {
 	uint32_t	 len;		/* payload length the header says */
 	uint32_t	 caplen;	/* payload bytes captured */
 	uint8_t		*data;
+	int		 fragmented;	/* an IP fragment: the datagram is not reassembled */
 };
 
 struct trace_icmp_err {

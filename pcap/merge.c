@@ -43,6 +43,8 @@ pad4(struct buf *b)
 static void
 put_option(struct buf *b, uint16_t code, const void *p, size_t n)
 {
+	if (n > 65535)		/* an option's length is 16 bits */
+		n = 65535;
 	put16(b, code);
 	put16(b, (uint16_t)n);
 	buf_add(b, p, n);

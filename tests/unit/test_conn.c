@@ -876,7 +876,7 @@ UNIT_TEST(test_udp_icmp_quiet)
 	CHECK_STR(run_check(t, "{\"check\": \"handshake\", \"conn\": \"a\"}"), "fail");
 	CHECK_MSG("no TCP connection of a is in the trace");
 
-	/* a capture that lost packets decides nothing but quiet */
+	/* a capture that lost packets decides nothing, but a quiet step that was loud */
 	{
 		struct trace_check_ctx x = { .conns = t, .resolve = resolve, .step_packets = step_packets,
 			.t0 = 0, .drops = 3 };
@@ -887,12 +887,58 @@ UNIT_TEST(test_udp_icmp_quiet)
 		    "the capture dropped 3 packets: this check cannot be decided");
 		json_decref(r);
 		json_decref(c);
+		/* quiet: no packets seen may be packets lost; packets seen are a sure failure */
 		c = json_pack("{s:s, s:[s]}", "check", "quiet", "steps", "quiet1");
 		r = trace_check_run(&x, c);
-		CHECK_STR(json_string_value(json_object_get(r, "status")), "pass");
+		CHECK_STR(json_string_value(json_object_get(r, "status")), "error");
+		json_decref(r);
+		json_decref(c);
+		c = json_pack("{s:s, s:[s]}", "check", "quiet", "steps", "loud");
+		r = trace_check_run(&x, c);
+		CHECK_STR(json_string_value(json_object_get(r, "status")), "fail");
 		json_decref(r);
 		json_decref(c);
 	}
+	trace_conns_free(t);
+}
+
+/* From the review: holes, keepalives and captures that begin mid-connection. */
+UNIT_TEST(test_holes_keepalive_midstream)
+{
+	struct trace_conns *t = fresh();
+
+	/* the first segment was not captured and nothing was acknowledged: acked cannot tell */
+	handshake(t, 100, 900);
+	seg(t, A, 111, 901, PA, "0123456789");
+	CHECK_STR(run_check(t, "{\"check\": \"acked\", \"conn\": \"a\", \"from\": \"a\"}"), "error");
+	trace_conns_free(t);
+
+	/* a one-byte keepalive at next-1 is not a retransmission */
+	t = fresh();
+	handshake(t, 100, 900);
+	seg(t, A, 101, 901, PA, "hello");
+	seg(t, B, 901, 106, AK, NULL);
+	seg(t, A, 105, 901, AK, "o");
+	CHECK_INT(t->tcp[0]->c.retransmissions, 0);
+	CHECK(!t->tcp[0]->c.overlap_differs);
+	trace_conns_free(t);
+
+	/* a lost FIN that the peer acknowledged: closed and state cannot tell */
+	t = fresh();
+	handshake(t, 100, 900);
+	seg(t, B, 901, 102, AK, NULL);
+	CHECK(t->tcp[0]->c.ack_beyond);
+	CHECK_STR(run_check(t, "{\"check\": \"closed\", \"conn\": \"a\"}"), "error");
+	CHECK_STR(run_check(t, "{\"check\": \"state\", \"conn\": \"a\", \"state\": \"SF\"}"), "error");
+	trace_conns_free(t);
+
+	/* the capture began after the handshake and the server spoke first: ends found either way */
+	t = fresh();
+	seg(t, B, 5000, 7000, PA, "220 hello");
+	seg(t, A, 7000, 5009, AK, NULL);
+	CHECK_INT(t->ntcp, 1);
+	CHECK_STR(run_check(t, "{\"check\": \"stream\", \"conn\": {\"client\": \"a\", \"server\": \"b\", "
+	    "\"text\": \"a to b\"}, \"from\": \"b\", \"prefix\": \"MjIw\"}"), "pass");
 	trace_conns_free(t);
 }
 
@@ -947,6 +993,7 @@ main(void)
 	UNIT_RUN(test_concurrent);
 	UNIT_RUN(test_midstream);
 	UNIT_RUN(test_udp_icmp_quiet);
+	UNIT_RUN(test_holes_keepalive_midstream);
 	UNIT_RUN(test_many_conns);
 	json_decref(last_verdict);
 	return UNIT_END();
