@@ -59,6 +59,10 @@ struct expect {
 	int		 exit;
 	char		*stdout_text;
 	char		*stdout_regex;
+	char		*stderr_regex;
+	int		 has_points;	/* a graded item */
+	double		 points;
+	char		*name;		/* the item's name in the grade */
 	json_t		*packets;	/* array of patterns, or "none"; run not yet supported */
 };
 
@@ -110,6 +114,7 @@ struct experiment {
 	json_t		*defines;	/* the -D values */
 	json_t		*checks;	/* the trace checks, as pcap/check.h reads them; NULL none */
 	int		 checks_only;	/* a checks file: hosts and checks, no steps */
+	json_t		*grading;	/* {total?, visibility, items: {name: visibility}}; NULL none */
 	const char	*unsupported;	/* first part that this build cannot run, or NULL */
 	struct pos	 unsupported_pos;
 };

@@ -755,7 +755,7 @@ parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
 	struct expect *e = &st->expect;
 	static const char *const keys[] = {
 		"ret", "errno", "data", "data_prefix", "data_regex", "from", "peer",
-		"exit", "stdout", "stdout_regex", "within", "packets", NULL,
+		"exit", "stdout", "stdout_regex", "stderr_regex", "within", "packets", "points", "name", NULL,
 	};
 	yaml_node_t *v;
 
@@ -808,8 +808,22 @@ parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
 		e->stdout_text = subst(L, v);
 	if ((v = map_get(L, n, "stdout_regex")) != NULL)
 		e->stdout_regex = subst(L, v);
-	if ((e->has_exit || e->stdout_text || e->stdout_regex) && strcmp(st->op, "exec") != 0)
-		lerr(L, n, "expect exit, stdout and stdout_regex apply to exec steps only");
+	if ((v = map_get(L, n, "stderr_regex")) != NULL)
+		e->stderr_regex = subst(L, v);
+	for (int k = 0; k < 3; k++) {
+		char *re = k == 0 ? e->data_regex : k == 1 ? e->stdout_regex : e->stderr_regex;
+		regex_t rx;
+		if (k > 0 && re != NULL && regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+			lerr(L, map_get(L, n, k == 1 ? "stdout_regex" : "stderr_regex"), "expect: bad regular expression '%s'", re);
+		else if (k > 0 && re != NULL)
+			regfree(&rx);
+	}
+	if ((v = map_get(L, n, "points")) != NULL && get_num(L, v, "points", 0, 1e6, &e->points) == 0)
+		e->has_points = 1;
+	if ((v = map_get(L, n, "name")) != NULL)
+		e->name = subst(L, v);
+	if ((e->has_exit || e->stdout_text || e->stdout_regex || e->stderr_regex) && strcmp(st->op, "exec") != 0)
+		lerr(L, n, "expect exit, stdout, stdout_regex and stderr_regex apply to exec steps only");
 	if ((v = map_get(L, n, "packets")) != NULL) {
 		if (is_scalar(v)) {
 			char *s = subst(L, v);
@@ -842,7 +856,8 @@ step_clear(struct step *st)
 	free(st->expect.data.p); free(st->expect.data_prefix.p);
 	free(st->expect.data_regex);
 	aref_free(st->expect.from); aref_free(st->expect.peer);
-	free(st->expect.stdout_text); free(st->expect.stdout_regex);
+	free(st->expect.stdout_text); free(st->expect.stdout_regex); free(st->expect.stderr_regex);
+	free(st->expect.name);
 	json_decref(st->expect.packets);
 	memset(st, 0, sizeof *st);
 }
@@ -1737,6 +1752,44 @@ parse_checks(struct loader *L, yaml_node_t *n)
 	}
 }
 
+/* grading: {total: N, visibility: V, hidden: [names], after_due_date: [names], visible: [names]} */
+static void
+parse_grading(struct loader *L, yaml_node_t *n)
+{
+	static const char *const keys[] = { "total", "visibility", "visible", "hidden", "after_due_date", NULL };
+	static const char *const vis[] = { "visible", "hidden", "after_due_date", NULL };
+	yaml_node_t *v;
+	const char *d;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "grading must be a map with total, visibility, hidden, after_due_date");
+		return;
+	}
+	check_keys(L, n, keys, "grading");
+	L->x->grading = json_pack("{s:s, s:{}}", "visibility", "visible", "items");
+	if ((v = map_get(L, n, "total")) != NULL) {
+		double t;
+		if (get_num(L, v, "grading total", 0, 1e6, &t) == 0)
+			json_object_set_new(L->x->grading, "total", json_real(t));
+	}
+	if ((v = map_get(L, n, "visibility")) != NULL && get_enum(L, v, "visibility", vis, &d) == 0)
+		json_object_set_new(L->x->grading, "visibility", json_string(d));
+	for (const char *const *k = vis; *k; k++) {
+		if ((v = map_get(L, n, *k)) == NULL)
+			continue;
+		if (v->type != YAML_SEQUENCE_NODE) {
+			lerr(L, v, "grading %s must be a list of item names", *k);
+			continue;
+		}
+		for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			char *name = subst(L, node(L, *it));
+			if (name != NULL)
+				json_object_set_new(json_object_get(L->x->grading, "items"), name, json_string(*k));
+			free(name);
+		}
+	}
+}
+
 const struct host *
 expt_host(const struct experiment *x, const char *name)
 {
@@ -1820,7 +1873,7 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 	yaml_parser_t parser;
 	yaml_node_t *root, *v;
 	static const char *const top_keys[] = {
-		"name", "summary", "hosts", "vars", "capture", "steps", "checks", NULL,
+		"name", "summary", "hosts", "vars", "capture", "steps", "checks", "grading", NULL,
 	};
 	size_t nerr0 = errs->n;
 	struct pos p1 = { 1, 1 };
@@ -1940,6 +1993,8 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 		parse_steps(&L, v);
 	if ((v = map_get(&L, root, "checks")) != NULL)
 		parse_checks(&L, v);
+	if ((v = map_get(&L, root, "grading")) != NULL)
+		parse_grading(&L, v);
 	x->vars = json_incref(L.vars);
 	if (x->unsupported == NULL)
 		for (size_t i = 0; i < x->nsteps; i++)
@@ -1979,5 +2034,6 @@ expt_free(struct experiment *x)
 	json_decref(x->vars);
 	json_decref(x->defines);
 	json_decref(x->checks);
+	json_decref(x->grading);
 	free(x);
 }

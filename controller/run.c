@@ -1096,7 +1096,8 @@ packet_pattern(const struct trace_pkt *p)
  * did when the sender captured nothing.
  */
 static int
-pktview_line(struct pktview *v, const char *host_addr, const struct trace_pkt *p, char *line, size_t len)
+pktview_line(struct pktview *v, const char *host_addr, const struct trace_pkt *p, char *line, size_t len,
+    uint32_t *rseq, uint32_t *rack)
 {
 	char src[64], dst[64], key[160], rkey[160];
 	json_t *base, *rbase;
@@ -1121,6 +1122,10 @@ pktview_line(struct pktview *v, const char *host_addr, const struct trace_pkt *p
 		ab = rbase ? (uint32_t)json_integer_value(rbase) : 0;
 	}
 	trace_pkt_line(p, sb, ab, line, len);
+	if (rseq != NULL) {
+		*rseq = p->seq - sb;
+		*rack = p->ack - ab;
+	}
 	return 1;
 }
 
@@ -1175,7 +1180,7 @@ live_peek(struct runner *r)
 		memset(&p, 0, sizeof p);
 		trace_dissect((int)json_integer_value(json_array_get(e, 2)), data, (uint32_t)len,
 		    (uint32_t)json_integer_value(json_array_get(e, 3)), json_integer_value(json_array_get(e, 0)), &p);
-		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line))
+		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line, NULL, NULL))
 			json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0),
 			    r->ac[i].host->name, line));
 		free(data);
@@ -1210,8 +1215,14 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 
 	memset(&p, 0, sizeof p);
 	trace_dissect(linktype, data, caplen, wirelen, ts_ns, &p);
-	if (!pktview_line(&at->view, at->addr[input], &p, line, sizeof line))
+	uint32_t rseq = 0, rack = 0;
+	char src[64], dst[64], flags[16] = "";
+	if (!pktview_line(&at->view, at->addr[input], &p, line, sizeof line, &rseq, &rack))
 		return;
+	trace_addr_text(p.ip_version, p.src, src, sizeof src);
+	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
+	if (p.proto == 6)
+		trace_flags_text(p.flags, flags, sizeof flags);
 	trace_conns_add(at->r->conns, &p);
 	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
 	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
@@ -1219,8 +1230,31 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 		list = json_array();
 		json_object_set_new(rec, "packets", list);
 	}
-	json_array_append_new(list, json_pack("{s:s, s:s, s:I, s:s}", "host", at->r->x->hosts[at->host_of_input[input]].name,
-	    "line", line, "time_ns", (json_int_t)ts_ns, "pattern", packet_pattern(&p)));
+	/* the fields a ladder diagram needs, besides the line */
+	const struct host *from = NULL, *to = NULL;
+	for (size_t i = 0; i < at->r->x->nhosts; i++) {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+		char ip[64] = "";
+		if (addr_from_ip(at->r->x->hosts[i].addr, 0, &ss, &sl) == 0)
+			addr_ip((struct sockaddr *)&ss, ip, sizeof ip);
+		if (from == NULL && strcmp(ip, src) == 0)
+			from = &at->r->x->hosts[i];
+		if (to == NULL && strcmp(ip, dst) == 0)
+			to = &at->r->x->hosts[i];
+	}
+	json_t *pk = json_pack("{s:s, s:s, s:I, s:s, s:s?, s:s?, s:s, s:s, s:i, s:i, s:i, s:I}",
+	    "host", at->r->x->hosts[at->host_of_input[input]].name, "line", line, "time_ns", (json_int_t)ts_ns,
+	    "pattern", packet_pattern(&p), "from", from ? from->name : NULL, "to", to ? to->name : NULL,
+	    "src", src, "dst", dst, "proto", p.proto, "sport", p.sport, "dport", p.dport,
+	    "len", (json_int_t)p.payload_len);
+	if (p.proto == 6) {
+		json_object_set_new(pk, "flags", json_string(flags));
+		json_object_set_new(pk, "seq", json_integer(rseq));
+		if (p.flags & TRACE_ACK)
+			json_object_set_new(pk, "ack", json_integer(rack));
+	}
+	json_array_append_new(list, pk);
 }
 
 static int
@@ -1386,6 +1420,119 @@ run_checks(struct runner *r)
 	}
 }
 
+/* ---- the grade ---- */
+
+static const char *
+item_visibility(const struct experiment *x, const char *name)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(x->grading, "items"), name));
+	if (v == NULL)
+		v = json_string_value(json_object_get(x->grading, "visibility"));
+	return v ? v : "visible";
+}
+
+static json_t *
+grade_item(const struct experiment *x, const char *name, const char *kind, double max, const char *status,
+    const char *output)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:s, s:s, s:s}", "name", name, "kind", kind,
+	    "score", strcmp(status, "pass") == 0 ? max : 0.0, "max_score", max, "status", status,
+	    "output", output ? output : "", "visibility", item_visibility(x, name));
+}
+
+/*
+ * The grade: steps whose expect has points, and every check (1 point unless
+ * it says otherwise), when the experiment has a grading section or any
+ * points.  Items the harness could not decide count neither for nor
+ * against the student: they are left out of score and max, and named.
+ */
+static json_t *
+grade(struct runner *r)
+{
+	const struct experiment *x = r->x;
+	json_t *items = json_array(), *g;
+	double score = 0, max = 0;
+	int graded = x->grading != NULL, errors = 0;
+
+	for (size_t i = 0; i < x->nsteps; i++)
+		graded |= x->steps[i].expect.has_points;
+	for (size_t i = 0; i < json_array_size(x->checks); i++)
+		graded |= json_object_get(json_array_get(x->checks, i), "points") != NULL;
+	if (!graded) {
+		json_decref(items);
+		return NULL;
+	}
+	for (size_t i = 0; i < json_array_size(r->steps); i++) {
+		json_t *rec = json_array_get(r->steps, i), *f = json_object_get(rec, "failures");
+		const struct step *st = &x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
+		struct buf out;
+		char *name;
+		const char *status;
+		if (!st->expect.has_points)
+			continue;
+		name = st->expect.name ? xstrdup(st->expect.name) :
+		    xasprintf("step %d: %s", st->number, json_string_value(json_object_get(rec, "python")));
+		status = json_object_get(rec, "pass") == NULL ? "error" :
+		    json_is_true(json_object_get(rec, "pass")) ? "pass" : "fail";
+		buf_init(&out);
+		buf_printf(&out, "%s -> %s", json_string_value(json_object_get(rec, "python")),
+		    json_string_value(json_object_get(rec, "shown")) ?: "(not run)");
+		for (size_t k = 0; k < json_array_size(f); k++)
+			buf_printf(&out, "\n%s", json_string_value(json_array_get(f, k)));
+		json_array_append_new(items, grade_item(x, name, "step", st->expect.points, status, (char *)out.data));
+		buf_free(&out);
+		free(name);
+	}
+	/* steps that never ran because the testbed failed are errors too */
+	for (size_t i = json_array_size(r->steps); i < x->nsteps; i++) {
+		const struct step *st = &x->steps[i];
+		char *name;
+		if (!st->expect.has_points)
+			continue;
+		name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d", st->number);
+		json_array_append_new(items, grade_item(x, name, "step", st->expect.points, "error",
+		    r->error ? r->error : "not run"));
+		free(name);
+	}
+	for (size_t i = 0; i < json_array_size(x->checks); i++) {
+		json_t *c = json_array_get(x->checks, i), *v = json_array_get(r->checks, i), *conn;
+		double pts = json_is_number(json_object_get(c, "points")) ? json_number_value(json_object_get(c, "points")) : 1;
+		const char *status = v ? json_string_value(json_object_get(v, "status")) : "error";
+		char *name;
+		if (json_is_string(json_object_get(c, "name")))
+			name = xstrdup(json_string_value(json_object_get(c, "name")));
+		else {
+			conn = json_object_get(c, "conn");
+			name = xasprintf("%s %s (line %lld)", json_string_value(json_object_get(c, "check")),
+			    json_is_string(conn) ? json_string_value(conn) :
+			    json_is_object(conn) ? json_string_value(json_object_get(conn, "text")) :
+			    json_string_value(json_object_get(c, "from")) ?: "",
+			    (long long)json_integer_value(json_object_get(c, "line")));
+		}
+		json_array_append_new(items, grade_item(x, name, "check", pts, status,
+		    v ? json_string_value(json_object_get(v, "message")) : r->error ? r->error : "not decided"));
+		free(name);
+	}
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (strcmp(json_string_value(json_object_get(it, "status")), "error") == 0) {
+			errors++;
+			continue;
+		}
+		score += json_number_value(json_object_get(it, "score"));
+		max += json_number_value(json_object_get(it, "max_score"));
+	}
+	g = json_pack("{s:f, s:f, s:i, s:o}", "score", score, "max_score", max, "errors", errors, "items", items);
+	if (json_is_number(json_object_get(x->grading, "total")) && max > 0) {
+		double total = json_number_value(json_object_get(x->grading, "total"));
+		json_object_set_new(g, "score", json_real(score * total / max));
+		json_object_set_new(g, "max_score", json_real(total));
+		json_object_set_new(g, "raw_score", json_real(score));
+		json_object_set_new(g, "raw_max_score", json_real(max));
+	}
+	return g;
+}
+
 /* ---- outputs ---- */
 
 static void
@@ -1490,6 +1637,7 @@ write_outputs(struct runner *r)
 	int rc = 0;
 	const char *status = r->status == 0 ? "pass" : r->status == 1 ? "fail" : "error";
 
+	json_t *g = grade(r);
 	doc = json_pack("{s:o, s:O, s:O, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:s?, s:f}}",
 	    "manifest", manifest(r), "steps", r->steps, "checks", r->checks,
 	    "summary", "steps", (int)r->x->nsteps, "passed", r->passed, "failed", r->failed,
@@ -1497,6 +1645,8 @@ write_outputs(struct runner *r)
 	    "checks_errors", r->checks_errors,
 	    "status", status, "exit", r->status, "error", r->error,
 	    "seconds", (double)(time_realtime_ns() - r->started_ns) / 1e9);
+	if (g != NULL)
+		json_object_set_new(doc, "grading", g);
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	path = xasprintf("%s/results.json", r->dir);
 	if (file_write_atomic(path, s, strlen(s)) != 0) {
