@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <ftw.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -38,6 +40,10 @@ struct session {
 	char			*cap_path;	/* the capture file, until the session ends */
 };
 
+static int	agent_allow_exec;
+static uid_t	agent_exec_uid;
+static gid_t	agent_exec_gid;
+
 #define CAPTURE_CHUNK	(1024 * 1024)
 #define CAPTURE_BUFFER	(16 * 1024 * 1024)
 
@@ -51,6 +57,8 @@ usage(FILE *f)
 "  --stdio          serve one controller session on stdin/stdout\n"
 "  --unix PATH      listen on a unix socket; serve one session at a time\n"
 "  --name NAME      the host's name in logs\n"
+"  --allow-exec     run programs (exec steps) and accept files (put steps)\n"
+"  --exec-user USER run programs as USER (default when root: nobody)\n"
 "  -v, --verbose    log every frame\n"
 "  -V, --version    print the version\n"
 "  -h, --help       this help\n");
@@ -73,12 +81,19 @@ task_free(struct task *t)
 {
 	if (t->sock != NULL)
 		agent_sock_unref(t->sock);
+	proc_free(t->proc);
 	json_decref(t->args);
 	json_decref(t->result);
 	free(t->id);
 	free(t->payload);
 	buf_free(&t->in);
 	free(t);
+}
+
+static void
+session_notify(struct agent *a, json_t *msg)
+{
+	session_send(a->session, msg);
 }
 
 static void
@@ -101,6 +116,7 @@ session_step(struct session *s, json_t *msg)
 	double timeout = 5;
 
 	t->wait_fd = -1;
+	t->aux_fd[0] = t->aux_fd[1] = t->aux_fd[2] = -1;
 	buf_init(&t->in);
 	t->result = json_object();
 	t->seq = json_integer_value(json_object_get(msg, "seq"));
@@ -155,7 +171,12 @@ session_step(struct session *s, json_t *msg)
 	}
 	if (t->op->check(a, t) != 0)
 		goto started;
+	/* a program started with ready: says "started" itself, once it is ready */
+	t->quiet_start = t->background && strcmp(t->op->name, "exec") == 0 &&
+	    json_is_object(json_object_get(t->args, "ready"));
 	t->op->run(a, t);
+	if (t->quiet_start)
+		return;
 started:
 	if (t->background) {
 		json_t *m = json_pack("{s:s, s:I}", "type", "started", "seq", (json_int_t)t->seq);
@@ -393,10 +414,20 @@ session_reap(struct session *s)
 	}
 }
 
+static int
+rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path) == 0 ? 0 : 0;
+}
+
 static void
 session_end(struct session *s)
 {
 	struct task *t, *next;
+	exec_kill_all(&s->agent);
 	for (t = s->agent.tasks; t != NULL; t = next) {
 		next = t->next;
 		task_free(t);
@@ -416,6 +447,12 @@ session_end(struct session *s)
 	}
 	free(s->iface);
 	s->iface = NULL;
+	if (s->agent.workdir != NULL) {
+		close(s->agent.workdir_fd);
+		nftw(s->agent.workdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		free(s->agent.workdir);
+		s->agent.workdir = NULL;
+	}
 }
 
 static void
@@ -425,10 +462,30 @@ session_serve(int in_fd, int out_fd)
 	struct pollfd *pfds = NULL;
 	struct task **ptasks = NULL;
 	size_t cap = 0;
+	unsigned loop_gen = 0;
 
 	memset(&s, 0, sizeof s);
 	s.in_fd = in_fd;
 	s.agent.out_fd = out_fd;
+	s.agent.allow_exec = agent_allow_exec;
+	s.agent.exec_uid = agent_exec_uid;
+	s.agent.exec_gid = agent_exec_gid;
+	s.agent.notify = session_notify;
+	s.agent.session = &s;
+	s.agent.workdir_fd = -1;
+	if (agent_allow_exec) {
+		const char *tmp = getenv("TMPDIR");
+		char *wd = xasprintf("%s/verona-work-%ld-XXXXXX", tmp && *tmp ? tmp : "/tmp", (long)getpid());
+		if (mkdtemp(wd) == NULL) {
+			log_warn("cannot make a work directory %s: %s", wd, strerror(errno));
+			free(wd);
+		} else {
+			if (getuid() == 0 && chown(wd, agent_exec_uid, agent_exec_gid) != 0)
+				log_warn("chown %s: %s", wd, strerror(errno));
+			s.agent.workdir = wd;
+			s.agent.workdir_fd = open(wd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		}
+	}
 	frame_reader_init(&s.rd, FRAME_MAX);
 	/* in_fd stays blocking: it is read once per POLLIN, and a terminal's flags stay as they were */
 
@@ -438,7 +495,7 @@ session_serve(int in_fd, int out_fd)
 		int timeout_ms;
 
 		for (struct task *t = s.agent.tasks; t != NULL; t = t->next)
-			ntasks++;
+			ntasks += 4;
 		if (ntasks + 2 > cap) {
 			cap = (ntasks + 2) * 2;
 			pfds = xrealloc(pfds, cap * sizeof *pfds);
@@ -456,6 +513,11 @@ session_serve(int in_fd, int out_fd)
 				ptasks[n] = t;
 				pfds[n++] = (struct pollfd){ .fd = t->wait_fd, .events = t->wait_events };
 			}
+			for (int k = 0; k < 3; k++)
+				if (t->aux_fd[k] >= 0) {
+					ptasks[n] = t;
+					pfds[n++] = (struct pollfd){ .fd = t->aux_fd[k], .events = POLLIN };
+				}
 		}
 		if (next < 0)
 			timeout_ms = -1;
@@ -474,19 +536,26 @@ session_serve(int in_fd, int out_fd)
 			if (trace_capture_pump(s.cap, err, sizeof err) < 0)
 				log_warn("%s", err);
 		}
+		loop_gen++;
 		for (size_t i = 2; i < n; i++) {
 			struct task *t = ptasks[i];
-			if (pfds[i].revents != 0 && !t->done) {
-				t->wait_fd = -1;
-				t->op->run(&s.agent, t);
-			}
+			/* once per task, however many of its fds woke */
+			if (pfds[i].revents == 0 || t->done || t->ran_gen == loop_gen)
+				continue;
+			t->ran_gen = loop_gen;
+			t->wait_fd = -1;
+			t->aux_fd[0] = t->aux_fd[1] = t->aux_fd[2] = -1;
+			t->op->run(&s.agent, t);
 		}
 		now = time_mono_ns();
 		for (struct task *t = s.agent.tasks; t != NULL; t = t->next) {
 			if (t->done || t->deadline == 0 || t->deadline > now)
 				continue;
-			if (t->op->expire != NULL)
+			if (t->op->expire != NULL) {
 				t->op->expire(&s.agent, t);
+				if (t->done || t->deadline > now)
+					continue;	/* finished, or looking again later */
+			}
 			if (!t->done) {
 				json_object_set_new(t->result, "timeout_reason", json_string(
 				    t->deadline_is_socket ? "socket timeout" : "step timeout"));
@@ -585,13 +654,15 @@ main(int argc, char **argv)
 		{ "stdio", no_argument, NULL, 's' },
 		{ "unix", required_argument, NULL, 'u' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "allow-exec", no_argument, NULL, 'x' },
+		{ "exec-user", required_argument, NULL, 'U' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, use_stdio = 0;
-	const char *unix_path = NULL;
+	const char *unix_path = NULL, *exec_user = NULL;
 
 	log_init(argv[0]);
 	signal(SIGPIPE, SIG_IGN);
@@ -600,6 +671,8 @@ main(int argc, char **argv)
 		case 's': use_stdio = 1; break;
 		case 'u': unix_path = optarg; break;
 		case 'n': log_set_tag(optarg); break;
+		case 'x': agent_allow_exec = 1; break;
+		case 'U': exec_user = optarg; break;
 		case 'v': log_set_verbose(1); break;
 		case 'V': printf("verona-agent %s (protocol %d)\n", VERONA_VERSION, PROTO_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
@@ -609,6 +682,17 @@ main(int argc, char **argv)
 	if (optind != argc || use_stdio == (unix_path != NULL)) {
 		usage(stderr);
 		return 2;
+	}
+	agent_exec_uid = getuid();
+	agent_exec_gid = getgid();
+	if (getuid() == 0 || exec_user != NULL) {
+		struct passwd *pw = getpwnam(exec_user ? exec_user : "nobody");
+		if (pw == NULL) {
+			log_warn("no user %s to run programs as", exec_user ? exec_user : "nobody");
+			return 2;
+		}
+		agent_exec_uid = pw->pw_uid;
+		agent_exec_gid = pw->pw_gid;
 	}
 	if (use_stdio) {
 		int out = dup(1);

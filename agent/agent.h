@@ -9,6 +9,7 @@
 #define VERONA_AGENT_H
 #include <stdint.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 #include <jansson.h>
 #include "util.h"
 
@@ -63,6 +64,10 @@ struct task {
 	int64_t			 step_deadline;	/* CLOCK_MONOTONIC ns */
 	int			 wait_fd;
 	short			 wait_events;
+	int			 aux_fd[3];	/* more fds to wake on (POLLIN): a program's pipes and pidfd */
+	int			 quiet_start;
+	unsigned		 ran_gen;	/* the loop round that last ran it */	/* background: "started" is sent later (exec ready:) */
+	struct proc		*proc;		/* exec */
 	/* op state */
 	unsigned char		*payload;
 	size_t			 payload_len;
@@ -76,7 +81,19 @@ struct agent {
 	struct vsock	*socks;
 	struct task	*tasks;
 	int		 out_fd;
+	int		 allow_exec;	/* --allow-exec */
+	uid_t		 exec_uid;	/* programs run as this user (root: nobody) */
+	gid_t		 exec_gid;
+	char		*workdir;	/* the session's work directory, for exec and put */
+	int		 workdir_fd;
+	/* sends a frame to the controller from an operation ("started" after ready:) */
+	void		(*notify)(struct agent *, json_t *msg);
+	void		*session;
 };
+
+/* op-exec.c: stop every program of the session (its whole process group). */
+void	exec_kill_all(struct agent *);
+void	proc_free(struct proc *);
 
 /* op.c */
 const struct op_entry	*op_find(const char *);
@@ -88,7 +105,8 @@ void		 agent_sock_close(struct agent *, struct vsock *, struct task *except);
 void		 agent_sock_close_all(struct agent *);
 struct task	*agent_task_find_id(struct agent *, const char *);
 
-/* Result helpers: each finishes the task. */
+/* Result helpers: each finishes the task (task_finish only stamps the end). */
+void	task_finish(struct task *);
 void	task_ok(struct task *, json_t *ret);		/* steals ret (may be NULL) */
 void	task_errno(struct task *, int err);
 void	task_agent_error(struct task *, const char *, ...) __attribute__((format(printf, 2, 3)));

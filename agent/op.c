@@ -13,6 +13,7 @@
 #include "addr.h"
 #include "errnames.h"
 
+extern const struct op_entry op_exec_entry, op_put_entry;
 extern const struct op_entry op_socket_entry, op_bind_entry, op_listen_entry,
     op_accept_entry, op_connect_entry, op_send_entry, op_sendall_entry,
     op_sendto_entry, op_recv_entry, op_recvall_entry, op_recvfrom_entry,
@@ -26,7 +27,7 @@ static const struct op_entry *const op_table[] = {
 	&op_recv_entry, &op_recvall_entry, &op_recvfrom_entry,
 	&op_shutdown_entry, &op_close_entry, &op_setsockopt_entry,
 	&op_settimeout_entry, &op_getsockname_entry, &op_getpeername_entry,
-	&op_sleep_entry, &op_wait_entry, &op_kill_entry,
+	&op_sleep_entry, &op_wait_entry, &op_kill_entry, &op_exec_entry, &op_put_entry,
 };
 
 const struct op_entry *
@@ -113,7 +114,7 @@ agent_task_find_id(struct agent *a, const char *id)
 	return NULL;
 }
 
-static void
+void
 task_finish(struct task *t)
 {
 	json_object_set_new(t->result, "start_ns", json_integer(t->start_ns));

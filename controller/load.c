@@ -1146,16 +1146,55 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			json_object_set_new(st->args, "argv", argv);
 		} else
 			lerr(L, operand, "exec: the command must be a string or a list");
-		st->unsupported = "exec";
-		st->unsupported_pos = npos(opkey);
+		if ((v = map_get(L, body, "ready")) != NULL) {
+			/* ready: {port: N, proto: tcp|udp, stdout: REGEX, timeout: S} */
+			static const char *const rkeys[] = { "port", "proto", "stdout", "timeout", NULL };
+			static const char *const protos[] = { "tcp", "udp", NULL };
+			json_t *r = json_object();
+			yaml_node_t *w;
+			if (v->type != YAML_MAPPING_NODE)
+				lerr(L, v, "ready must be a map: {port: N} or {stdout: REGEX}, with timeout");
+			else {
+				check_keys(L, v, rkeys, "ready");
+				if ((w = map_get(L, v, "port")) != NULL) {
+					long long port;
+					if (get_int(L, w, "ready port", 1, 65535, &port) == 0)
+						json_object_set_new(r, "port", json_integer(port));
+				}
+				if ((w = map_get(L, v, "proto")) != NULL) {
+					const char *pr;
+					if (get_enum(L, w, "ready proto", protos, &pr) == 0)
+						json_object_set_new(r, "proto", json_string(pr));
+				}
+				if ((w = map_get(L, v, "stdout")) != NULL) {
+					char *re = subst(L, w);
+					regex_t rx;
+					if (re != NULL && regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
+						lerr(L, w, "ready stdout: bad regular expression '%s'", re);
+					else if (re != NULL) {
+						regfree(&rx);
+						json_object_set_new(r, "stdout", json_string(re));
+					}
+					free(re);
+				}
+				if ((w = map_get(L, v, "timeout")) != NULL) {
+					double rt;
+					if (get_num(L, w, "ready timeout", 0.01, 3600, &rt) == 0)
+						json_object_set_new(r, "timeout", json_real(rt));
+				}
+				if (map_get(L, v, "port") == NULL && map_get(L, v, "stdout") == NULL)
+					lerr(L, v, "ready needs port or stdout");
+				if (map_get(L, body, "background") == NULL)
+					lerr(L, v, "ready goes with background: true (a step that waits for the program to end needs none)");
+			}
+			json_object_set_new(st->args, "ready", r);
+		}
 		break;
 	case OPERAND_PATH: {
 		char *p = subst(L, operand);
 		if (p != NULL)
 			json_object_set_new(st->args, "src", json_string(p));
 		free(p);
-		st->unsupported = "put";
-		st->unsupported_pos = npos(opkey);
 		break;
 	}
 	}

@@ -89,7 +89,7 @@ static const char *const keys_recvall[] = { "size", "until", COMMON, NULL };
 static const char *const keys_shutdown[] = { "how", COMMON, NULL };
 static const char *const keys_setsockopt[] = { "option", "value", COMMON, NULL };
 static const char *const keys_settimeout[] = { "seconds", COMMON, NULL };
-static const char *const keys_exec[] = { "env", "cwd", "stdin", COMMON, NULL };
+static const char *const keys_exec[] = { "env", "cwd", "stdin", "ready", COMMON, NULL };
 static const char *const keys_put[] = { "dst", COMMON, NULL };
 
 /* The order is the one DESIGN section 2 lists them in. */

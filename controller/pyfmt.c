@@ -153,6 +153,24 @@ py_step_line(const struct step *st, json_t *args)
 		r = xasprintf("%s.%s()", s, op);
 	} else if (strcmp(op, "sleep") == 0) {
 		r = xasprintf("time.sleep(%g)", json_number_value(json_object_get(args, "seconds")));
+	} else if (strcmp(op, "exec") == 0) {
+		json_t *c = json_object_get(args, "command"), *v = json_object_get(args, "argv");
+		if (json_is_string(c)) {
+			char *q = py_bytes_repr((const unsigned char *)json_string_value(c), strlen(json_string_value(c)), 200);
+			r = xasprintf("subprocess.run(%s, shell=True)", q + 1);	/* a str, not bytes */
+			free(q);
+		}
+		else {
+			struct buf b;
+			buf_init(&b);
+			for (size_t i = 0; i < json_array_size(v); i++)
+				buf_printf(&b, "%s'%s'", i ? ", " : "", json_string_value(json_array_get(v, i)));
+			r = xasprintf("subprocess.run([%s])", b.data ? (char *)b.data : "");
+			buf_free(&b);
+		}
+	} else if (strcmp(op, "put") == 0) {
+		const char *dst = json_string_value(json_object_get(args, "dst"));
+		r = xasprintf("shutil.copy('%s', '%s')", json_string_value(json_object_get(args, "src")), dst ? dst : ".");
 	} else if (strcmp(op, "wait") == 0) {
 		r = xasprintf("%s.join()  # wait for background step '%s'", st->target, st->target);
 	} else if (strcmp(op, "kill") == 0) {
@@ -178,6 +196,20 @@ py_result(const struct step *st, json_t *res)
 
 	if (json_object_get(res, "agent_error") != NULL)
 		return xasprintf("agent error: %s", json_string_value(json_object_get(res, "agent_error")));
+	if (strcmp(op, "exec") == 0) {
+		double secs = json_number_value(json_object_get(res, "seconds"));
+		if (json_is_true(json_object_get(res, "timed_out")))
+			return xasprintf("still running after the step's timeout: stopped (%.2f s)", secs);
+		if (json_is_string(json_object_get(res, "signal")))
+			return xasprintf("killed by SIG%s (%.2f s)", json_string_value(json_object_get(res, "signal")), secs);
+		return xasprintf("exit %lld (%.2f s, %lld bytes of output)", (long long)json_integer_value(json_object_get(res, "exit")),
+		    secs, (long long)(json_integer_value(json_object_get(res, "stdout_len")) +
+		    json_integer_value(json_object_get(res, "stderr_len"))));
+	}
+	if (strcmp(op, "put") == 0)
+		return xasprintf("%lld file%s, %lld bytes", (long long)json_integer_value(json_object_get(res, "files")),
+		    json_integer_value(json_object_get(res, "files")) == 1 ? "" : "s",
+		    (long long)json_integer_value(json_object_get(res, "bytes")));
 	if (!json_is_true(json_object_get(res, "ok"))) {
 		errname_pyformat((int)json_integer_value(json_object_get(res, "errno")), text, sizeof text);
 		if (json_object_get(res, "timeout_reason") != NULL &&

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -28,6 +29,8 @@
 #include "names.h"
 #include "proto.h"
 #include "pyfmt.h"
+#include "report-grade.h"
+#include "report.h"
 #include "run.h"
 #include "testbed.h"
 #include "trace.h"
@@ -303,7 +306,13 @@ agents_start(struct runner *r)
 		a->pending = json_array();
 		frame_reader_init(&a->rd, FRAME_MAX);
 		r->nac++;
-		if (testbed_spawn_agent(&r->tb, a->host->name, logfd, &a->pid, &a->wfd, &a->rfd, err, sizeof err) != 0) {
+		int allow_exec = 0;
+		for (size_t k = 0; k < x->nsteps; k++)
+			allow_exec |= x->steps[k].host != NULL && strcmp(x->steps[k].host, a->host->name) == 0 &&
+			    (strcmp(x->steps[k].op, "exec") == 0 || strcmp(x->steps[k].op, "put") == 0);
+		allow_exec |= r->o->submission != NULL;
+		if (testbed_spawn_agent(&r->tb, a->host->name, logfd, allow_exec, &a->pid, &a->wfd, &a->rfd,
+		    err, sizeof err) != 0) {
 			if (logfd >= 0)
 				close(logfd);
 			a->pid = -1;
@@ -501,6 +510,94 @@ expect_data(json_t *failures, const char *what, const struct bytes *want, const 
 	}
 }
 
+/* The text of a program's output stream (base64 in the result); caller frees. */
+static char *
+exec_text(json_t *res, const char *key, size_t *lenp)
+{
+	char k[32];
+	unsigned char *p = NULL;
+	size_t n = 0;
+	snprintf(k, sizeof k, "%s_b64", key);
+	if (b64_decode(json_string_value(json_object_get(res, k)) ?: "", &p, &n) != 0)
+		n = 0;
+	char *t = xmalloc(n + 1);
+	if (n > 0)
+		memcpy(t, p, n);
+	t[n] = '\0';
+	free(p);
+	if (lenp)
+		*lenp = n;
+	return t;
+}
+
+/* The last line of a text, for a hint ("Traceback ... ValueError: ..."). */
+static char *
+last_line(const char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == '\n' || s[n - 1] == '\r' || s[n - 1] == ' '))
+		n--;
+	size_t b = n;
+	while (b > 0 && s[b - 1] != '\n')
+		b--;
+	return xstrndup(s + b, n - b > 200 ? 200 : n - b);
+}
+
+static void
+evaluate_exec(struct runner *r, const struct step *st, json_t *res, json_t *failures)
+{
+	const struct expect *e = &st->expect;
+	json_t *ex = json_object_get(res, "exit");
+	size_t olen;
+	char *out = exec_text(res, "stdout", &olen), *err = exec_text(res, "stderr", NULL), *hint = last_line(err);
+	regex_t re;
+	(void)r;
+
+	if (json_is_false(json_object_get(res, "ready")))
+		expect_fail(failures, "the program was not ready (%s)",
+		    json_string_value(json_object_get(res, "ready_reason")) ?: "?");
+	if (json_is_true(json_object_get(res, "timed_out")))
+		expect_fail(failures, "the program did not finish within %g s and was stopped%s%s", st->timeout,
+		    hint[0] ? "; its last error line: " : "", hint);
+	else if (json_is_string(json_object_get(res, "signal")))
+		expect_fail(failures, "the program was killed by SIG%s%s%s",
+		    json_string_value(json_object_get(res, "signal")), hint[0] ? "; its last error line: " : "", hint);
+	else if (e->has_exit && (!json_is_integer(ex) || json_integer_value(ex) != e->exit))
+		expect_fail(failures, "the program exited with status %lld, expected %d%s%s",
+		    (long long)json_integer_value(ex), e->exit, hint[0] ? "; its last error line: " : "", hint);
+	else if (!e->has_exit && json_is_integer(ex) && json_integer_value(ex) != 0)
+		expect_fail(failures, "the program exited with status %lld%s%s", (long long)json_integer_value(ex),
+		    hint[0] ? "; its last error line: " : "", hint);
+	if (e->stdout_text != NULL && strcmp(out, e->stdout_text) != 0) {
+		size_t at = 0;
+		while (out[at] && out[at] == e->stdout_text[at])
+			at++;
+		char *g = py_bytes_repr((unsigned char *)out + at, olen - at, 40);
+		char *w = py_bytes_repr((unsigned char *)e->stdout_text + at, strlen(e->stdout_text) - at, 40);
+		expect_fail(failures, "stdout differs at byte %zu: printed %s, expected %s", at, g, w);
+		free(g);
+		free(w);
+	}
+	if (e->stdout_regex != NULL && regcomp(&re, e->stdout_regex, REG_EXTENDED | REG_NOSUB) == 0) {
+		if (regexec(&re, out, 0, NULL, 0) != 0)
+			expect_fail(failures, "stdout does not match /%s/", e->stdout_regex);
+		regfree(&re);
+	}
+	if (e->stderr_regex != NULL && regcomp(&re, e->stderr_regex, REG_EXTENDED | REG_NOSUB) == 0) {
+		if (regexec(&re, err, 0, NULL, 0) != 0)
+			expect_fail(failures, "stderr does not match /%s/", e->stderr_regex);
+		regfree(&re);
+	}
+	if (e->within >= 0) {
+		double took = json_number_value(json_object_get(res, "seconds"));
+		if (took > e->within)
+			expect_fail(failures, "took %.3f s, expected within %g s", took, e->within);
+	}
+	free(out);
+	free(err);
+	free(hint);
+}
+
 /* Compares a result with the step's expectation; failures gets the reasons. */
 static void
 evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
@@ -514,6 +611,10 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 	if (json_object_get(res, "agent_error") != NULL) {
 		expect_fail(failures, "the agent refused the step: %s",
 		    json_string_value(json_object_get(res, "agent_error")));
+		return;
+	}
+	if (strcmp(st->op, "exec") == 0) {
+		evaluate_exec(r, st, res, failures);
 		return;
 	}
 	if (!ok && err == ERR_TIMEOUT && json_object_get(res, "timeout_reason") != NULL &&
@@ -715,6 +816,105 @@ step_verdict(struct runner *r, const struct step *st, json_t *rec, json_t *res, 
 	free(shown);
 }
 
+/* ---- put: files from here into a host's work directory ---- */
+
+struct put_state {
+	int		 files;
+	json_int_t	 bytes;
+	char		*error;
+};
+
+static void
+put_one(struct runner *r, struct agentconn *a, const char *path, const char *dst, struct put_state *ps)
+{
+	size_t len;
+	char *data = file_read_all(path, &len, 16u << 20), *b64, what[600];
+	struct stat sb;
+	json_t *msg, *f, *res;
+
+	if (data == NULL) {
+		ps->error = xasprintf("cannot read %s: %s", path, errno == EFBIG ? "larger than 16 MiB" : strerror(errno));
+		return;
+	}
+	b64 = b64_encode(data, len);
+	free(data);
+	msg = json_pack("{s:s, s:I, s:s, s:{s:s, s:s, s:i}, s:b, s:f}", "type", "step", "seq", (json_int_t)++r->seq,
+	    "op", "put", "args", "dst", dst, "data", b64, "mode", stat(path, &sb) == 0 ? (int)(sb.st_mode & 0777) : 0644,
+	    "background", 0, "timeout", 30.0);
+	free(b64);
+	snprintf(what, sizeof what, "copying %s to %s", path, a->host->name);
+	if (agent_send(a, msg) != 0) {
+		json_decref(msg);
+		runner_fail(r, 3, "the agent on %s was lost while %s", a->host->name, what);
+		return;
+	}
+	json_decref(msg);
+	if ((f = await_frame(r, a, "result", r->seq, 30 + GRACE_S, what)) == NULL)
+		return;
+	res = json_object_get(f, "result");
+	if (!json_is_true(json_object_get(res, "ok")))
+		ps->error = xasprintf("%s: %s", dst, json_string_value(json_object_get(res, "agent_error")) ?:
+		    json_string_value(json_object_get(res, "message")) ?: "refused");
+	else {
+		ps->files++;
+		ps->bytes += (json_int_t)len;
+	}
+	json_decref(f);
+}
+
+/* A file, or a folder and everything in it (symbolic links are left out). */
+static void
+put_tree(struct runner *r, struct agentconn *a, const char *path, const char *dst, struct put_state *ps)
+{
+	struct stat sb;
+	DIR *d;
+	struct dirent *e;
+
+	if (lstat(path, &sb) != 0) {
+		ps->error = xasprintf("cannot read %s: %s", path, strerror(errno));
+		return;
+	}
+	if (!S_ISDIR(sb.st_mode)) {
+		if (S_ISREG(sb.st_mode))
+			put_one(r, a, path, dst[0] ? dst : strrchr(path, '/') ? strrchr(path, '/') + 1 : path, ps);
+		return;
+	}
+	if ((d = opendir(path)) == NULL) {
+		ps->error = xasprintf("cannot read %s: %s", path, strerror(errno));
+		return;
+	}
+	while ((e = readdir(d)) != NULL && ps->error == NULL && r->error == NULL) {
+		char *child, *cdst;
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		child = xasprintf("%s/%s", path, e->d_name);
+		cdst = dst[0] ? xasprintf("%s/%s", dst, e->d_name) : xstrdup(e->d_name);
+		put_tree(r, a, child, cdst, ps);
+		free(child);
+		free(cdst);
+	}
+	closedir(d);
+}
+
+/* The result of a put step, in the form of a step's result. */
+static json_t *
+put_step(struct runner *r, struct agentconn *a, const char *src, const char *dst)
+{
+	struct put_state ps = { 0, 0, NULL };
+	int64_t start = time_realtime_ns();
+	char *path = src[0] == '/' ? xstrdup(src) : xasprintf("%s/%s", r->x->dir, src);
+	json_t *res;
+
+	put_tree(r, a, path, dst ? dst : "", &ps);
+	free(path);
+	res = json_pack("{s:b, s:n, s:i, s:I, s:I, s:I}", "ok", ps.error == NULL, "ret", "files", ps.files,
+	    "bytes", ps.bytes, "start_ns", (json_int_t)start, "end_ns", (json_int_t)time_realtime_ns());
+	if (ps.error != NULL)
+		json_object_set_new(res, "agent_error", json_string(ps.error));
+	free(ps.error);
+	return res;
+}
+
 static void
 run_step(struct runner *r, const struct step *st)
 {
@@ -746,6 +946,21 @@ run_step(struct runner *r, const struct step *st)
 		return;
 	}
 	a = agent_of(r, st->host);
+	if (strcmp(st->op, "put") == 0) {
+		line = py_step_line(st, st->args);
+		rec = step_record(r, st, line);
+		res = put_step(r, a, json_string_value(json_object_get(st->args, "src")),
+		    json_string_value(json_object_get(st->args, "dst")));
+		if (r->error == NULL) {
+			failures = json_array();
+			evaluate(r, st, res, failures);
+			step_verdict(r, st, rec, res, failures, line, 1);
+			json_decref(failures);
+		}
+		json_decref(res);
+		free(line);
+		return;
+	}
 	args = resolve_args(r, st, &err);
 	line = py_step_line(st, args ? args : st->args);
 	rec = step_record(r, st, line);
@@ -784,11 +999,15 @@ run_step(struct runner *r, const struct step *st)
 	}
 	json_decref(msg);
 	if (st->background) {
-		frame = await_frame(r, a, "started", r->seq, HELLO_S, what);
+		frame = await_frame(r, a, "started", r->seq, timeout + GRACE_S, what);
 		if (frame != NULL) {
 			json_object_set_new(r->bg, st->id, json_integer((json_int_t)json_array_size(r->steps) - 1));
 			json_object_set_new(rec, "state", json_string("running"));
-			print_line(r, st, line, "(running in the background)", "started", NULL, -1);
+			if (json_is_false(json_object_get(frame, "ready")))
+				print_line(r, st, line, "(running, but not ready)", "started", NULL, -1);
+			else
+				print_line(r, st, line, json_is_true(json_object_get(frame, "ready")) ?
+				    "(running in the background, ready)" : "(running in the background)", "started", NULL, -1);
 			json_decref(frame);
 		}
 		free(line);
@@ -833,7 +1052,14 @@ run_step(struct runner *r, const struct step *st)
 		else if (json_object_get(res, "agent_error") != NULL)
 			expect_fail(failures, "the agent refused the step: %s",
 			    json_string_value(json_object_get(res, "agent_error")));
+		/* a wait shows the result of the step it collected, as that step would */
 		step_verdict(r, st, rec, strcmp(st->op, "kill") == 0 ? res : bres, failures, line, 1);
+		if (bst != NULL && strcmp(st->op, "wait") == 0 && bres != NULL) {
+			char *shown = py_result(bst, bres);
+			json_object_set_new(rec, "shown", json_string(shown));
+			json_object_set_new(brec, "shown", json_string(shown));
+			free(shown);
+		}
 	} else {
 		evaluate(r, st, res, failures);
 		remember_addresses(r, st, res);
@@ -1653,12 +1879,31 @@ write_outputs(struct runner *r)
 		fprintf(stderr, "verona: cannot write %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
+	{
+		char gerr[512];
+		char *gs = xasprintf("%s/gradescope.json", r->dir), *ju = xasprintf("%s/junit.xml", r->dir);
+		if (report_gradescope(doc, gs, gerr, sizeof gerr) != 0 || report_junit(doc, ju, gerr, sizeof gerr) != 0) {
+			fprintf(stderr, "verona: %s\n", gerr);
+			rc = -1;
+		}
+		free(gs);
+		free(ju);
+	}
 	if (r->o->json) {
 		fputs(s, stdout);
 		fputc('\n', stdout);
 	}
 	free(path);
 	free(s);
+	{
+		char rerr[256];
+		path = xasprintf("%s/report.html", r->dir);
+		if (report_html(doc, path, rerr, sizeof rerr) != 0) {
+			fprintf(stderr, "verona: cannot write %s: %s\n", path, rerr);
+			rc = -1;
+		}
+		free(path);
+	}
 	json_decref(doc);
 
 	struct buf t;

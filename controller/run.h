@@ -12,7 +12,7 @@ struct run_opts {
 	int		 quiet;		/* no per-step lines */
 	int		 json;		/* results.json on stdout at the end */
 	int		 color;		/* colour the verdicts */
-	int		 keep_going;	/* unused for now: a failed step never stops the run */
+	const char	*submission;	/* verona grade: a student's folder, put on every host that runs programs */
 };
 
 /* Exit status: 0 all passed, 1 a step failed, 2 not runnable, 3 testbed failure. */

@@ -302,7 +302,7 @@ testbed_down_matching(const char *id, int verbose)
 }
 
 int
-testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd,
+testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd, int allow_exec,
     pid_t *pidp, int *to_agent, int *from_agent, char *err, size_t errlen)
 {
 	int in[2], out[2], ep[2];
@@ -336,7 +336,10 @@ testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd,
 		dup2(out[1], 1);
 		if (logfd >= 0)
 			dup2(logfd, 2);
-		execl(agent, "verona-agent", "--stdio", "--name", host, (char *)NULL);
+		if (allow_exec)
+			execl(agent, "verona-agent", "--stdio", "--name", host, "--allow-exec", (char *)NULL);
+		else
+			execl(agent, "verona-agent", "--stdio", "--name", host, (char *)NULL);
 		snprintf(why, sizeof why, "cannot run %s: %s", agent, strerror(errno));
 child_fail:
 		if (write(ep[1], why, strlen(why)) < 0) { /* nothing */ }

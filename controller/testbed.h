@@ -30,7 +30,7 @@ const char *testbed_ns(const struct testbed *, const char *host);
  * Starts verona-agent --stdio inside the host's namespace; its stderr goes
  * to logfd (or stays the controller's if -1).  0, or -1 with err set.
  */
-int	testbed_spawn_agent(const struct testbed *, const char *host, int logfd,
+int	testbed_spawn_agent(const struct testbed *, const char *host, int logfd, int allow_exec,
 	    pid_t *pid, int *to_agent, int *from_agent, char *err, size_t errlen);
 /* Removes namespaces named verona-<id>-* (id NULL: every verona- one); returns how many. */
 int	testbed_down_matching(const char *id, int verbose);

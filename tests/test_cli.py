@@ -105,25 +105,6 @@ steps:
     assert f"{f}:6:5: the step's timeout (0.2 s) passed while the call was still waiting" in r.proc.stdout
 
 
-@pytest.mark.parametrize("snippet,what,at", [
-    ("  - lab: {exec: \"python3 server.py\"}\n", "exec", "exec"),
-    ("  - lab: {put: server.py}\n", "put", "put"),
-])
-def test_parts_of_later_releases_are_refused_plainly(tmp_path, snippet, what, at):
-    base = "hosts: {lab: 127.0.0.1}\nsteps:\n  - lab: {socket: s}\n"
-    text = base + snippet
-    col = text.splitlines()[-1].index(at) + 1
-    f = write(tmp_path, "later.yaml", text)
-    v = verona("validate", f)
-    assert v.returncode == 0, v.stderr
-    assert f"note: this build of verona does not support {what}" in v.stdout
-    p = verona("run", f)
-    assert p.returncode == 2
-    line = 5 if snippet.startswith("checks") else 4
-    assert f"{f}:{line}:{col}: this build of verona does not support {what}" in p.stderr
-    assert not verona_namespaces()
-
-
 def test_without_root_says_so(tmp_path):
     if subprocess.run(["which", "setpriv"], capture_output=True).returncode != 0:
         pytest.skip("setpriv missing")

@@ -1,0 +1,421 @@
+/*
+ * op-exec.c — runs a program (a student's): only when the agent was started
+ * with --allow-exec, in the session's work directory, as an unprivileged
+ * user, in its own process group, with limits on CPU time, memory,
+ * processes, file size and open files; stdout and stderr are kept up to
+ * EXEC_OUTPUT_MAX bytes each (the rest is counted and marked truncated).  At
+ * the step's timeout, or when it exits, or when the session ends, the whole
+ * process group is killed.  In the background, `ready` holds back the
+ * "started" message until the program listens on a port or prints a line
+ * matching a regex, or its deadline passes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <regex.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include "agent.h"
+#include "errnames.h"
+
+#define EXEC_OUTPUT_MAX		(1024 * 1024)
+#define EXEC_READY_POLL_NS	20000000LL
+
+struct proc {
+	pid_t		 pid;
+	int		 pidfd;
+	int		 out_fd, err_fd;
+	struct buf	 out, err;
+	uint64_t	 out_total, err_total;
+	int		 exited;
+	int		 status;
+	int64_t		 start_mono;
+	/* ready: */
+	int		 want_ready;
+	int		 ready_done;
+	int		 ready_port;
+	int		 ready_udp;
+	regex_t		 ready_re;
+	int		 has_re;
+	int64_t		 ready_deadline;
+};
+
+void
+proc_free(struct proc *p)
+{
+	if (p == NULL)
+		return;
+	if (!p->exited && p->pid > 0) {
+		kill(-p->pid, SIGKILL);
+		kill(p->pid, SIGKILL);
+		waitpid(p->pid, NULL, 0);
+	}
+	if (p->pidfd >= 0)
+		close(p->pidfd);
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	if (p->has_re)
+		regfree(&p->ready_re);
+	buf_free(&p->out);
+	buf_free(&p->err);
+	free(p);
+}
+
+void
+exec_kill_all(struct agent *a)
+{
+	for (struct task *t = a->tasks; t != NULL; t = t->next)
+		if (t->proc != NULL && !t->proc->exited && t->proc->pid > 0) {
+			kill(-t->proc->pid, SIGKILL);
+			kill(t->proc->pid, SIGKILL);
+		}
+}
+
+static int
+op_exec_check(struct agent *a, struct task *t)
+{
+	json_t *cmd = json_object_get(t->args, "command"), *argv = json_object_get(t->args, "argv");
+
+	if (!a->allow_exec) {
+		task_agent_error(t, "this agent does not run programs (start it with --allow-exec)");
+		return -1;
+	}
+	if (a->workdir == NULL) {
+		task_agent_error(t, "exec: the session has no work directory");
+		return -1;
+	}
+	if (!json_is_string(cmd) && !(json_is_array(argv) && json_array_size(argv) > 0)) {
+		task_agent_error(t, "exec: a command (string) or argv (list) is needed");
+		return -1;
+	}
+	if (json_object_get(t->args, "stdin") != NULL && task_arg_data(t, "stdin") != 0)
+		return -1;
+	return 0;
+}
+
+static void
+set_limit(int res, rlim_t v)
+{
+	struct rlimit rl = { v, v };
+	(void)setrlimit(res, &rl);
+}
+
+/* In the child: never returns. */
+static void
+exec_child(struct agent *a, struct task *t, int in, int out, int err)
+{
+	json_t *cmd = json_object_get(t->args, "command"), *argv = json_object_get(t->args, "argv");
+	json_t *env = json_object_get(t->args, "env"), *v;
+	const char *cwd = json_string_value(json_object_get(t->args, "cwd")), *k;
+	double timeout = (double)(t->step_deadline - time_mono_ns()) / 1e9;
+	char **envp, **args;
+	size_t n = 0;
+
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	dup2(in, 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	if (fchdir(a->workdir_fd) != 0 || (cwd != NULL && cwd[0] != '\0' && chdir(cwd) != 0)) {
+		dprintf(2, "verona: cannot enter the work directory: %s\n", strerror(errno));
+		_exit(126);
+	}
+	set_limit(RLIMIT_CPU, (rlim_t)(timeout > 0 ? timeout + 2 : 10));
+	set_limit(RLIMIT_AS, (rlim_t)1 << 30);
+	set_limit(RLIMIT_NPROC, 128);
+	set_limit(RLIMIT_FSIZE, (rlim_t)64 << 20);
+	set_limit(RLIMIT_NOFILE, 256);
+	set_limit(RLIMIT_CORE, 0);
+	if (getuid() == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(a->exec_gid) != 0 || setuid(a->exec_uid) != 0) {
+			dprintf(2, "verona: cannot drop privileges: %s\n", strerror(errno));
+			_exit(126);
+		}
+	}
+	umask(022);
+	envp = xcalloc(json_object_size(env) + 8, sizeof *envp);
+	envp[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	envp[n++] = xasprintf("HOME=%s", a->workdir);
+	envp[n++] = xasprintf("TMPDIR=%s", a->workdir);
+	envp[n++] = "LANG=C.UTF-8";
+	envp[n++] = "PYTHONUNBUFFERED=1";
+	envp[n++] = "PYTHONDONTWRITEBYTECODE=1";
+	json_object_foreach(env, k, v)
+		if (json_is_string(v))
+			envp[n++] = xasprintf("%s=%s", k, json_string_value(v));
+	envp[n] = NULL;
+	if (json_is_string(cmd)) {
+		char *sh[] = { "sh", "-c", (char *)json_string_value(cmd), NULL };
+		execve("/bin/sh", sh, envp);
+	} else {
+		args = xcalloc(json_array_size(argv) + 1, sizeof *args);
+		for (size_t i = 0; i < json_array_size(argv); i++)
+			args[i] = (char *)json_string_value(json_array_get(argv, i));
+		execvpe(args[0], args, envp);
+	}
+	dprintf(2, "verona: cannot run the program: %s\n", strerror(errno));
+	_exit(127);
+}
+
+static int
+exec_spawn(struct agent *a, struct task *t)
+{
+	int in[2], out[2], err[2];
+	struct proc *p = xcalloc(1, sizeof *p);
+	json_t *ready = json_object_get(t->args, "ready");
+
+	p->pidfd = p->out_fd = p->err_fd = -1;
+	buf_init(&p->out);
+	buf_init(&p->err);
+	t->proc = p;
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+		task_errno(t, errno);
+		return -1;
+	}
+	if (json_is_object(ready)) {
+		const char *re = json_string_value(json_object_get(ready, "stdout"));
+		double rt = json_is_number(json_object_get(ready, "timeout")) ?
+		    json_number_value(json_object_get(ready, "timeout")) : 5;
+		p->want_ready = 1;
+		p->ready_port = (int)json_integer_value(json_object_get(ready, "port"));
+		p->ready_udp = json_string_value(json_object_get(ready, "proto")) != NULL &&
+		    strcmp(json_string_value(json_object_get(ready, "proto")), "udp") == 0;
+		if (re != NULL && regcomp(&p->ready_re, re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0)
+			p->has_re = 1;
+		p->ready_deadline = time_mono_ns() + (int64_t)(rt * 1e9);
+	}
+	p->start_mono = time_mono_ns();
+	p->pid = fork();
+	if (p->pid < 0) {
+		task_errno(t, errno);
+		return -1;
+	}
+	if (p->pid == 0)
+		exec_child(a, t, in[0], out[1], err[1]);
+	setpgid(p->pid, p->pid);
+	close(in[0]);
+	close(out[1]);
+	close(err[1]);
+	p->out_fd = out[0];
+	p->err_fd = err[0];
+	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
+	fcntl(p->err_fd, F_SETFL, O_NONBLOCK);
+	p->pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+	if (t->payload_len > 0) {
+		(void)fcntl(in[1], F_SETPIPE_SZ, 1 << 20);
+		fcntl(in[1], F_SETFL, O_NONBLOCK);
+		if (write(in[1], t->payload, t->payload_len) < 0) { /* the program may not read its input */ }
+	}
+	close(in[1]);
+	return 0;
+}
+
+static void
+exec_drain(struct proc *p, int *fd, struct buf *b, uint64_t *total)
+{
+	char chunk[65536];
+	while (*fd >= 0) {
+		ssize_t n = read(*fd, chunk, sizeof chunk);
+		if (n > 0) {
+			*total += (uint64_t)n;
+			if (b->len < EXEC_OUTPUT_MAX)
+				buf_add(b, chunk, b->len + (size_t)n > EXEC_OUTPUT_MAX ?
+				    EXEC_OUTPUT_MAX - b->len : (size_t)n);
+			continue;
+		}
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return;
+		close(*fd);	/* end of file */
+		*fd = -1;
+	}
+	(void)p;
+}
+
+static void
+exec_set_output(struct task *t, const char *key, struct buf *b, uint64_t total)
+{
+	char *enc = b64_encode(b->data ? b->data : (unsigned char *)"", b->len);
+	char k[32];
+	snprintf(k, sizeof k, "%s_b64", key);
+	json_object_set_new(t->result, k, json_string(enc));
+	snprintf(k, sizeof k, "%s_len", key);
+	json_object_set_new(t->result, k, json_integer((json_int_t)total));
+	snprintf(k, sizeof k, "%s_truncated", key);
+	json_object_set_new(t->result, k, json_boolean(total > b->len));
+	free(enc);
+}
+
+/* The program has ended (or was killed): its whole group goes, and the result is written. */
+static void
+exec_finish(struct task *t, int timed_out)
+{
+	struct proc *p = t->proc;
+	int st = p->status;
+
+	kill(-p->pid, SIGKILL);		/* what it left behind */
+	exec_drain(p, &p->out_fd, &p->out, &p->out_total);
+	exec_drain(p, &p->err_fd, &p->err, &p->err_total);
+	exec_set_output(t, "stdout", &p->out, p->out_total);
+	exec_set_output(t, "stderr", &p->err, p->err_total);
+	json_object_set_new(t->result, "seconds", json_real((double)(time_mono_ns() - p->start_mono) / 1e9));
+	json_object_set_new(t->result, "pid", json_integer(p->pid));
+	if (timed_out) {
+		json_object_set_new(t->result, "timed_out", json_true());
+		json_object_set_new(t->result, "timeout_reason", json_string("step timeout"));
+		task_errno(t, ERR_TIMEOUT);
+		return;
+	}
+	if (WIFEXITED(st)) {
+		json_object_set_new(t->result, "exit", json_integer(WEXITSTATUS(st)));
+		json_object_set_new(t->result, "ok", json_boolean(WEXITSTATUS(st) == 0));
+		json_object_set_new(t->result, "ret", json_integer(WEXITSTATUS(st)));
+	} else {
+		int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
+		json_object_set_new(t->result, "exit", json_null());
+		json_object_set_new(t->result, "signal", json_string(sig ? sigabbrev_np(sig) ?: "?" : "?"));
+		json_object_set_new(t->result, "ok", json_false());
+		json_object_set_new(t->result, "ret", json_null());
+	}
+	json_object_set_new(t->result, "errno", json_integer(0));
+	task_finish(t);
+}
+
+/* 1 if something in this namespace listens on the port (TCP) or is bound to it (UDP). */
+static int
+exec_port_open(int port, int udp)
+{
+	static const char *const tcp_files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
+	static const char *const udp_files[] = { "/proc/net/udp", "/proc/net/udp6" };
+	const char *const *files = udp ? udp_files : tcp_files;
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(files[i], "re");
+		char line[512];
+		if (f == NULL)
+			continue;
+		if (fgets(line, sizeof line, f) == NULL) {	/* header */
+			fclose(f);
+			continue;
+		}
+		while (fgets(line, sizeof line, f) != NULL) {
+			char local[128];
+			unsigned st;
+			char *colon;
+			if (sscanf(line, "%*s %127s %*s %x", local, &st) != 2 || (colon = strrchr(local, ':')) == NULL)
+				continue;
+			if ((int)strtol(colon + 1, NULL, 16) == port && (udp ? st == 0x07 : st == 0x0A)) {
+				fclose(f);
+				return 1;
+			}
+		}
+		fclose(f);
+	}
+	return 0;
+}
+
+static void
+exec_ready(struct agent *a, struct task *t, int ok, const char *why)
+{
+	json_t *m = json_pack("{s:s, s:I, s:b}", "type", "started", "seq", (json_int_t)t->seq, "ready", ok);
+	t->proc->ready_done = 1;
+	if (why != NULL) {
+		json_object_set_new(m, "reason", json_string(why));
+		json_object_set_new(t->result, "ready_reason", json_string(why));
+	}
+	json_object_set_new(t->result, "ready", json_boolean(ok));
+	if (a->notify != NULL)
+		a->notify(a, m);
+	json_decref(m);
+	t->deadline = t->step_deadline;
+}
+
+static void
+exec_check_ready(struct agent *a, struct task *t)
+{
+	struct proc *p = t->proc;
+	int ok = 0;
+	if (!p->want_ready || p->ready_done || !t->background)
+		return;
+	if (p->ready_port > 0 && exec_port_open(p->ready_port, p->ready_udp))
+		ok = 1;
+	if (p->has_re && p->out.len > 0 && regexec(&p->ready_re, (char *)p->out.data, 0, NULL, 0) == 0)
+		ok = 1;
+	if (ok)
+		exec_ready(a, t, 1, NULL);
+	else if (p->exited)
+		exec_ready(a, t, 0, "the program ended before it was ready");
+	else {
+		/* look again soon: a port opening wakes no fd of ours */
+		int64_t next = time_mono_ns() + EXEC_READY_POLL_NS;
+		if (next > p->ready_deadline)
+			next = p->ready_deadline;
+		t->deadline = next < t->step_deadline ? next : t->step_deadline;
+	}
+}
+
+static enum op_status
+op_exec_run(struct agent *a, struct task *t)
+{
+	struct proc *p = t->proc;
+	if (p == NULL) {
+		if (exec_spawn(a, t) != 0)
+			return OP_DONE;
+		p = t->proc;
+	}
+	exec_drain(p, &p->out_fd, &p->out, &p->out_total);
+	exec_drain(p, &p->err_fd, &p->err, &p->err_total);
+	if (!p->exited && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
+		p->exited = 1;
+	exec_check_ready(a, t);
+	if (p->exited) {
+		exec_finish(t, 0);
+		return OP_DONE;
+	}
+	t->aux_fd[0] = p->out_fd;
+	t->aux_fd[1] = p->err_fd;
+	t->aux_fd[2] = p->pidfd;
+	t->wait_fd = -1;
+	return OP_WAIT;
+}
+
+static void
+op_exec_expire(struct agent *a, struct task *t)
+{
+	struct proc *p = t->proc;
+	int64_t now = time_mono_ns();
+
+	if (p == NULL)
+		return;
+	if (p->want_ready && !p->ready_done && t->background) {
+		exec_check_ready(a, t);
+		if (!p->ready_done && now >= p->ready_deadline)
+			exec_ready(a, t, 0, "not ready before its deadline");
+		if (now < t->step_deadline)
+			return;		/* the loop goes on with the deadline set above */
+	}
+	/* the step's timeout: stop the whole group */
+	kill(-p->pid, SIGKILL);
+	kill(p->pid, SIGKILL);
+	if (!p->exited && waitpid(p->pid, &p->status, 0) == p->pid)
+		p->exited = 1;
+	if (p->want_ready && !p->ready_done && t->background)
+		exec_ready(a, t, 0, "the step's timeout passed before it was ready");
+	exec_finish(t, 1);
+}
+
+const struct op_entry op_exec_entry = {
+	.name = "exec", .uses_socket = 0,
+	.check = op_exec_check, .run = op_exec_run, .expire = op_exec_expire,
+};
