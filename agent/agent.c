@@ -58,7 +58,7 @@ usage(FILE *f)
 "  --unix PATH      listen on a unix socket; serve one session at a time\n"
 "  --name NAME      the host's name in logs\n"
 "  --allow-exec     run programs (exec steps) and accept files (put steps)\n"
-"  --exec-user USER run programs as USER (default when root: nobody)\n"
+"  --exec-user USER run programs as USER (default when root: a user id of the agent's own)\n"
 "  -v, --verbose    log every frame\n"
 "  -V, --version    print the version\n"
 "  -h, --help       this help\n");
@@ -685,14 +685,21 @@ main(int argc, char **argv)
 	}
 	agent_exec_uid = getuid();
 	agent_exec_gid = getgid();
-	if (getuid() == 0 || exec_user != NULL) {
-		struct passwd *pw = getpwnam(exec_user ? exec_user : "nobody");
+	if (exec_user != NULL) {
+		struct passwd *pw = getpwnam(exec_user);
 		if (pw == NULL) {
-			log_warn("no user %s to run programs as", exec_user ? exec_user : "nobody");
+			log_warn("no user %s to run programs as", exec_user);
 			return 2;
 		}
 		agent_exec_uid = pw->pw_uid;
 		agent_exec_gid = pw->pw_gid;
+	} else if (getuid() == 0) {
+		/*
+		 * A user id of this agent's own, unused by anyone: the process
+		 * limit counts per user, so one student's fork bomb cannot starve
+		 * the programs of another run on the same machine.
+		 */
+		agent_exec_uid = agent_exec_gid = (uid_t)(800000 + getpid() % 100000);
 	}
 	if (use_stdio) {
 		int out = dup(1);

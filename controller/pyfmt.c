@@ -196,6 +196,10 @@ py_result(const struct step *st, json_t *res)
 
 	if (json_object_get(res, "agent_error") != NULL)
 		return xasprintf("agent error: %s", json_string_value(json_object_get(res, "agent_error")));
+	if (strcmp(op, "put") == 0)
+		return xasprintf("%lld file%s, %lld bytes", (long long)json_integer_value(json_object_get(res, "files")),
+		    json_integer_value(json_object_get(res, "files")) == 1 ? "" : "s",
+		    (long long)json_integer_value(json_object_get(res, "bytes")));
 	if (strcmp(op, "exec") == 0) {
 		double secs = json_number_value(json_object_get(res, "seconds"));
 		if (json_is_true(json_object_get(res, "timed_out")))
@@ -206,10 +210,6 @@ py_result(const struct step *st, json_t *res)
 		    secs, (long long)(json_integer_value(json_object_get(res, "stdout_len")) +
 		    json_integer_value(json_object_get(res, "stderr_len"))));
 	}
-	if (strcmp(op, "put") == 0)
-		return xasprintf("%lld file%s, %lld bytes", (long long)json_integer_value(json_object_get(res, "files")),
-		    json_integer_value(json_object_get(res, "files")) == 1 ? "" : "s",
-		    (long long)json_integer_value(json_object_get(res, "bytes")));
 	if (!json_is_true(json_object_get(res, "ok"))) {
 		errname_pyformat((int)json_integer_value(json_object_get(res, "errno")), text, sizeof text);
 		if (json_object_get(res, "timeout_reason") != NULL &&

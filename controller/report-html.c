@@ -10,8 +10,8 @@
  * start) grows with the logarithm of the time between them, between a
  * minimum that keeps labels apart and a maximum that keeps long waits short;
  * waits longer than BREAK_NS are marked as such.  Every string taken from
- * the results is HTML-escaped; control characters are shown as their
- * Unicode pictures and bytes that are not UTF-8 as \xNN.
+ * the results is HTML-escaped; control characters and bytes that are not
+ * UTF-8 are shown as \xNN, as Python would.
  */
 #include <errno.h>
 #include <math.h>
@@ -109,14 +109,8 @@ esc_n(struct buf *b, const char *p, size_t n, size_t max, int keep_nl)
 		} else if (c == '\r' && keep_nl && i + 1 < n && s[i + 1] == '\n') {
 			i++;	/* CRLF: the newline is enough */
 			chars--;
-		} else if (c < 0x20) {
-			/* U+2400 + c, the control pictures */
-			buf_addc(b, 0xe2);
-			buf_addc(b, 0x90);
-			buf_addc(b, 0x80 + c);
-			i++;
-		} else if (c == 0x7f) {
-			buf_adds(b, "\xe2\x90\xa1");
+		} else if (c < 0x20 || c == 0x7f) {
+			buf_printf(b, "\\x%02x", c);	/* as Python shows it; fonts lack the control pictures */
 			i++;
 		} else if ((k = utf8_seq(s + i, n - i)) > 0) {
 			buf_add(b, s + i, k);
@@ -608,10 +602,14 @@ ladder_svg(struct buf *b, const struct ladder *L)
 		if (i > 0 && r->t - L->rows[i - 1].t >= BREAK_NS) {
 			double my = (r->y + L->rows[i - 1].y) / 2;
 			buf_printf(b, "<g class=\"break\"><line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.0f\" y2=\"%.1f\"/>"
-			    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">⋯ ", GUTTER - 30, my, L->width - 10, my,
+			    "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">⋯ +", GUTTER - 30, my, L->width - 10, my,
 			    GUTTER - 8, my + 4);
-			reltime(b, r->t - L->rows[i - 1].t);
-			buf_adds(b, " later</text></g>\n");
+			int64_t dt = r->t - L->rows[i - 1].t;
+			if (dt < 1000000000LL)
+				buf_printf(b, "%.1f ms", (double)dt / 1e6);
+			else
+				buf_printf(b, "%.2f s", (double)dt / 1e9);
+			buf_adds(b, "</text></g>\n");
 		}
 		buf_printf(b, "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"end\">", GUTTER - 8, r->y + 3);
 		reltime(b, r->t - L->t0);
@@ -1039,25 +1037,33 @@ program_stream(struct buf *b, json_t *res, const char *key)
 	s64 = jstr(res, k64);
 	if (!json_is_string(t) && s64 == NULL)
 		return 0;
-	buf_printf(b, "<h4>%s", key);
 	snprintf(kln, sizeof kln, "%s_len", key);
+	struct buf text;
+	buf_init(&text);
+	if (json_is_string(t))
+		esc_n(&text, json_string_value(t), json_string_length(t), 0, 1);
+	else if (b64_decode(s64, &raw, &n) == 0) {
+		esc_n(&text, (const char *)raw, n, 0, 1);
+		free(raw);
+	} else {
+		buf_adds(&text, "<span class=\"err\">(not valid base64)</span> ");
+		esc(&text, s64);
+	}
+	buf_printf(b, "<h4>%s", key);
 	if (json_is_true(json_object_get(res, ktr))) {
 		buf_adds(b, " <span class=\"err\">(truncated");
 		if (json_is_integer(json_object_get(res, kln)))
 			buf_printf(b, ": %lld bytes in all", (long long)jint(res, kln));
 		buf_adds(b, ")</span>");
 	}
-	buf_adds(b, "</h4><pre class=\"output\">");
-	if (json_is_string(t))
-		esc_n(b, json_string_value(t), json_string_length(t), 0, 1);
-	else if (b64_decode(s64, &raw, &n) == 0) {
-		esc_n(b, (const char *)raw, n, 0, 1);
-		free(raw);
-	} else {
-		buf_adds(b, "<span class=\"err\">(not valid base64)</span> ");
-		esc(b, s64);
+	if (text.len == 0)
+		buf_adds(b, " <span class=\"muted\">(empty)</span></h4>\n");
+	else {
+		buf_adds(b, "</h4><pre class=\"output\">");
+		buf_add(b, text.data, text.len);
+		buf_adds(b, "</pre>\n");
 	}
-	buf_adds(b, "</pre>\n");
+	buf_free(&text);
 	return 1;
 }
 
