@@ -110,6 +110,8 @@ struct experiment {
 	char		*capture_filter;	/* BPF, added to every host's capture; NULL none */
 	int		 capture_snaplen;	/* 0: the default */
 	int		 capture_buffer;	/* kernel buffer bytes; 0: the agent's default (16 MiB) */
+	double		 link_loss;		/* links: percent of packets lost on every link */
+	int		 link_delay_ms;		/* links: delay added on every link */
 	json_t		*vars;		/* final values: file vars overridden by -D */
 	json_t		*defines;	/* the -D values */
 	json_t		*checks;	/* the trace checks, as pcap/check.h reads them; NULL none */

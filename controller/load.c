@@ -1471,6 +1471,37 @@ parse_vars(struct loader *L, yaml_node_t *n, json_t *defines)
 	}
 }
 
+/* links: {loss: 10%, delay: 20ms}, on every link of the local testbed */
+static void
+parse_links(struct loader *L, yaml_node_t *n)
+{
+	static const char *const keys[] = { "loss", "delay", NULL };
+	yaml_node_t *v;
+	char *s, *end;
+
+	if (n->type != YAML_MAPPING_NODE) {
+		lerr(L, n, "links must be a map with loss and delay, e.g. {loss: 10%%, delay: 20ms}");
+		return;
+	}
+	check_keys(L, n, keys, "links");
+	if ((v = map_get(L, n, "loss")) != NULL && (s = subst(L, v)) != NULL) {
+		double loss = strtod(s, &end);
+		if (end == s || (*end != '\0' && strcmp(end, "%") != 0) || loss < 0 || loss > 100)
+			lerr(L, v, "links loss must be a percentage like 10%%, not '%s'", s);
+		else
+			L->x->link_loss = loss;
+		free(s);
+	}
+	if ((v = map_get(L, n, "delay")) != NULL && (s = subst(L, v)) != NULL) {
+		long ms = strtol(s, &end, 10);
+		if (end == s || (*end != '\0' && strcmp(end, "ms") != 0) || ms < 0 || ms > 60000)
+			lerr(L, v, "links delay must be milliseconds like 20ms, not '%s'", s);
+		else
+			L->x->link_delay_ms = (int)ms;
+		free(s);
+	}
+}
+
 static void
 parse_capture(struct loader *L, yaml_node_t *n)
 {
@@ -1912,7 +1943,7 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 	yaml_parser_t parser;
 	yaml_node_t *root, *v;
 	static const char *const top_keys[] = {
-		"name", "summary", "hosts", "vars", "capture", "steps", "checks", "grading", NULL,
+		"name", "summary", "hosts", "vars", "links", "capture", "steps", "checks", "grading", NULL,
 	};
 	size_t nerr0 = errs->n;
 	struct pos p1 = { 1, 1 };
@@ -2018,6 +2049,8 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 		parse_hosts(&L, v);
 	if ((v = map_get(&L, root, "capture")) != NULL)
 		parse_capture(&L, v);
+	if ((v = map_get(&L, root, "links")) != NULL)
+		parse_links(&L, v);
 	if (checks_only == 2)
 		checks_only = map_get(&L, root, "steps") == NULL && map_get(&L, root, "checks") != NULL;
 	x->checks_only = checks_only;

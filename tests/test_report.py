@@ -366,6 +366,7 @@ name: program-output
 summary: a program's output, escaped
 hosts:
   romeo:  10.10.0.100
+  juliet: 10.10.0.101
 steps:
   - romeo: {exec: "printf '<b>bold</b> & \\033[1m\\n'; printf 'bad \\377 byte\\n' >&2; exit 3", expect: {exit: 3}}
 """
