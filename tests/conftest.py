@@ -33,6 +33,12 @@ def agent_pids():
 
 @pytest.fixture(autouse=True)
 def no_leftovers():
+    # VERONA_TEST_SHARED=1: other runs share this machine (several sessions
+    # testing at once); their namespaces cannot be told from ours, so leave
+    # the check to the runs that have the machine to themselves (CI).
+    if os.environ.get("VERONA_TEST_SHARED"):
+        yield
+        return
     before_ns, before_agents = verona_namespaces(), agent_pids()
     yield
     deadline = time.time() + 2
