@@ -89,6 +89,7 @@ struct runner {
 	json_t			*sockto;	/* host -> sock -> settimeout seconds */
 	json_t			*sockhist;	/* host -> sock -> every local address it had */
 	struct trace_conns	*conns;		/* the connections of the trace, each packet once */
+	struct trace_stats	*stats;		/* per-flow statistics of the same packets */
 	json_t			*checks;	/* the checks' verdicts */
 	int			 checks_failed, checks_errors;
 	uint64_t		 drops;
@@ -1450,6 +1451,8 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	if (p.proto == 6)
 		trace_flags_text(p.flags, flags, sizeof flags);
 	trace_conns_add(at->r->conns, &p);
+	if (at->r->stats != NULL)
+		(void)trace_stats_add(at->r->stats, &p);
 	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
 	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
 	if (list == NULL) {
@@ -1644,6 +1647,48 @@ run_checks(struct runner *r)
 		}
 		json_array_append_new(r->checks, v);
 	}
+}
+
+/* ---- statistics: per flow, the overhead of each protocol (Lab 1's analysis) ---- */
+
+static json_t *
+dir_stats_json(const struct trace_dir_stats *d)
+{
+	return json_pack("{s:I, s:I, s:{s:I, s:I, s:I}, s:I, s:f, s:I, s:I}",
+	    "packets", (json_int_t)d->packets, "payload", (json_int_t)d->payload_bytes,
+	    "headers", "link", (json_int_t)d->link_bytes, "ip", (json_int_t)d->ip_bytes,
+	    "transport", (json_int_t)d->transport_bytes, "wire", (json_int_t)d->wire_bytes,
+	    "overhead", trace_stats_overhead(d), "handshake", (json_int_t)d->handshake,
+	    "teardown", (json_int_t)d->teardown);
+}
+
+static json_t *
+stats_json(const struct trace_stats *st)
+{
+	json_t *flows = json_array(), *o;
+	struct trace_dir_stats tcp, udp;
+
+	if (st == NULL)
+		return NULL;
+	memset(&tcp, 0, sizeof tcp);
+	memset(&udp, 0, sizeof udp);
+	for (size_t i = 0; i < st->nflows; i++) {
+		const struct trace_flow *f = &st->flows[i];
+		char a[64], b[64], ea[80], eb[80];
+		struct trace_dir_stats both = f->dir[0];
+		trace_stats_sum(&both, &f->dir[1]);
+		trace_addr_text(f->ip_version, f->a, a, sizeof a);
+		trace_addr_text(f->ip_version, f->b, b, sizeof b);
+		snprintf(ea, sizeof ea, f->ip_version == 6 ? "[%s]:%u" : "%s:%u", a, f->aport);
+		snprintf(eb, sizeof eb, f->ip_version == 6 ? "[%s]:%u" : "%s:%u", b, f->bport);
+		json_array_append_new(flows, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}",
+		    "proto", f->proto == 6 ? "tcp" : "udp", "initiator", ea, "responder", eb,
+		    "forward", dir_stats_json(&f->dir[0]), "backward", dir_stats_json(&f->dir[1]),
+		    "total", dir_stats_json(&both)));
+		trace_stats_sum(f->proto == 6 ? &tcp : &udp, &both);
+	}
+	o = json_pack("{s:o, s:o, s:o}", "flows", flows, "tcp", dir_stats_json(&tcp), "udp", dir_stats_json(&udp));
+	return o;
 }
 
 /* ---- the grade ---- */
@@ -1873,6 +1918,8 @@ write_outputs(struct runner *r)
 	    "seconds", (double)(time_realtime_ns() - r->started_ns) / 1e9);
 	if (g != NULL)
 		json_object_set_new(doc, "grading", g);
+	if (r->stats != NULL && r->stats->nflows > 0)
+		json_object_set_new(doc, "stats", stats_json(r->stats));
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	path = xasprintf("%s/results.json", r->dir);
 	if (file_write_atomic(path, s, strlen(s)) != 0) {
@@ -1952,6 +1999,7 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	r.sockto = json_object();
 	r.sockhist = json_object();
 	r.conns = trace_conns_new();
+	r.stats = trace_stats_new();
 	r.checks = json_array();
 	r.started_ns = time_realtime_ns();
 
@@ -2031,6 +2079,7 @@ free:
 	json_decref(r.sockhist);
 	json_decref(r.checks);
 	trace_conns_free(r.conns);
+	trace_stats_free(r.stats);
 	if (r.lv != NULL) {
 		json_decref(r.lv->view.bases);
 		json_decref(r.lv->view.senders);
