@@ -35,6 +35,22 @@ op_wait_run(struct agent *a, struct task *t)
 	return OP_DONE;
 }
 
+/*
+ * The wait's own timeout passed.  A wait inherits the timeout of the step it
+ * collects, so the two often fall due in the same round: when the target's
+ * timeout has passed too, the target is being stopped now, and its result
+ * (a program stopped at its timeout), not the wait's, is the one to report.
+ */
+static void
+op_wait_expire(struct agent *a, struct task *t)
+{
+	int64_t now = time_mono_ns();
+	(void)a;
+	if (!t->target->done && t->target->step_deadline <= now)
+		t->deadline = now + 100 * 1000000LL;	/* collected once the target ends */
+}
+
 const struct op_entry op_wait_entry = {
 	.name = "wait", .uses_socket = 0, .check = op_wait_check, .run = op_wait_run,
+	.expire = op_wait_expire,
 };

@@ -1118,6 +1118,9 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			    json_string_value(json_object_get(t, "host")), h->name);
 		else if (json_is_true(json_object_get(t, "collected")))
 			lerr(L, operand, "%s: step '%s' was already collected", op->name, id);
+		else if (strcmp(op->name, "kill") == 0 && json_is_true(json_object_get(t, "points")))
+			lerr(L, operand, "kill: step '%s' has points, but a step that is stopped is never judged "
+			    "(grade it by what it sent, or let it end and wait for it)", id);
 		else {
 			json_object_set_new(t, "collected", json_true());
 			/* a wait may take as long as the step it collects */
@@ -1314,9 +1317,9 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			define_socket(L, h->name, as);
 	}
 	if (st->id != NULL && json_object_get(L->ids, st->id) == NULL)
-		json_object_set_new(L->ids, st->id, json_pack("{s:s, s:b, s:i, s:i, s:f}",
+		json_object_set_new(L->ids, st->id, json_pack("{s:s, s:b, s:i, s:i, s:f, s:b}",
 		    "host", h->name, "background", st->background, "line", st->pos.line, "col", st->pos.col,
-		    "timeout", st->timeout));
+		    "timeout", st->timeout, "points", st->expect.has_points));
 }
 
 static void
@@ -1620,7 +1623,7 @@ parse_checks(struct loader *L, yaml_node_t *n)
 	static const char *const k_closed[] = { "conn", "client", "server", "attempt", "first", NULL };
 	static const char *const k_reset[] = { "conn", "client", "server", "attempt", "by", NULL };
 	static const char *const k_dgram[] = { "from", "to", "data", "count", NULL };
-	static const char *const k_icmp[] = { "from", "to", NULL };
+	static const char *const k_icmp[] = { "from", "to", "count", NULL };
 	static const char *const k_quiet[] = { "steps", NULL };
 	static const char *const k_state[] = { "conn", "client", "server", "attempt", "state", NULL };
 	static const char *const k_conc[] = { "server", "count", NULL };
@@ -1774,6 +1777,11 @@ parse_checks(struct loader *L, yaml_node_t *n)
 					}
 					json_object_set_new(o, "data", list);
 				}
+			} else if (strcmp(name, "icmp_unreachable") == 0) {
+				yaml_node_t *cnt = map_get(L, v, "count");
+				long long nn;
+				if (cnt != NULL && get_int(L, cnt, "count", 0, 1000000, &nn) == 0)
+					json_object_set_new(o, "count", json_integer(nn));
 			} else if (strcmp(name, "intervals") == 0) {
 				yaml_node_t *e = map_get(L, v, "expect"), *t = map_get(L, v, "tolerance");
 				double tol = 0.05;

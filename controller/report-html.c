@@ -32,6 +32,7 @@
 #define CHAR_W		6.7	/* of 11px monospace, to cut step labels */
 #define MAX_ARROWS	5000	/* beyond this the diagram shows the first ones */
 #define BREAK_NS	50000000LL
+#define OUTPUT_MAX	65536	/* bytes of a program's stream shown */
 
 #define C_TCP		"#37474f"
 #define C_RST		"#d32f2f"
@@ -1039,11 +1040,18 @@ program_stream(struct buf *b, json_t *res, const char *key)
 		return 0;
 	snprintf(kln, sizeof kln, "%s_len", key);
 	struct buf text;
+	size_t shown = 0;
 	buf_init(&text);
-	if (json_is_string(t))
-		esc_n(&text, json_string_value(t), json_string_length(t), 0, 1);
-	else if (b64_decode(s64, &raw, &n) == 0) {
-		esc_n(&text, (const char *)raw, n, 0, 1);
+	if (json_is_string(t) || b64_decode(s64, &raw, &n) == 0) {
+		const char *p = json_is_string(t) ? json_string_value(t) : (const char *)raw;
+		n = json_is_string(t) ? json_string_length(t) : n;
+		shown = n;
+		if (shown > OUTPUT_MAX) {	/* at a character's start */
+			shown = OUTPUT_MAX;
+			while (shown > 0 && ((unsigned char)p[shown] & 0xc0) == 0x80)
+				shown--;
+		}
+		esc_n(&text, p, shown, 0, 1);
 		free(raw);
 	} else {
 		buf_adds(&text, "<span class=\"err\">(not valid base64)</span> ");
@@ -1056,6 +1064,9 @@ program_stream(struct buf *b, json_t *res, const char *key)
 			buf_printf(b, ": %lld bytes in all", (long long)jint(res, kln));
 		buf_adds(b, ")</span>");
 	}
+	if (shown < n)
+		buf_printf(&text, "\n<span class=\"err\">[the page shows the first %zu bytes of %zu; results.json has "
+		    "them all]</span>", shown, n);
 	if (text.len == 0)
 		buf_adds(b, " <span class=\"muted\">(empty)</span></h4>\n");
 	else {

@@ -511,6 +511,27 @@ expect_data(json_t *failures, const char *what, const struct bytes *want, const 
 	}
 }
 
+/* A regex for a message: control characters written as \r, \n, \t, \xNN. Caller frees. */
+static char *
+shown_regex(const char *re)
+{
+	struct buf b;
+	buf_init(&b);
+	for (const unsigned char *c = (const unsigned char *)re; *c; c++) {
+		if (*c == '\n')
+			buf_adds(&b, "\\n");
+		else if (*c == '\r')
+			buf_adds(&b, "\\r");
+		else if (*c == '\t')
+			buf_adds(&b, "\\t");
+		else if (*c < 0x20 || *c == 0x7f)
+			buf_printf(&b, "\\x%02x", *c);
+		else
+			buf_addc(&b, *c);
+	}
+	return buf_steal(&b, NULL);
+}
+
 /* The text of a program's output stream (base64 in the result); caller frees. */
 static char *
 exec_text(json_t *res, const char *key, size_t *lenp)
@@ -580,13 +601,19 @@ evaluate_exec(struct runner *r, const struct step *st, json_t *res, json_t *fail
 		free(w);
 	}
 	if (e->stdout_regex != NULL && regcomp(&re, e->stdout_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-		if (regexec(&re, out, 0, NULL, 0) != 0)
-			expect_fail(failures, "stdout does not match /%s/", e->stdout_regex);
+		if (regexec(&re, out, 0, NULL, 0) != 0) {
+			char *sr = shown_regex(e->stdout_regex);
+			expect_fail(failures, "stdout does not match /%s/", sr);
+			free(sr);
+		}
 		regfree(&re);
 	}
 	if (e->stderr_regex != NULL && regcomp(&re, e->stderr_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-		if (regexec(&re, err, 0, NULL, 0) != 0)
-			expect_fail(failures, "stderr does not match /%s/", e->stderr_regex);
+		if (regexec(&re, err, 0, NULL, 0) != 0) {
+			char *sr = shown_regex(e->stderr_regex);
+			expect_fail(failures, "stderr does not match /%s/", sr);
+			free(sr);
+		}
 		regfree(&re);
 	}
 	if (e->within >= 0) {
@@ -661,8 +688,10 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 			if (regcomp(&re, e->data_regex, REG_EXTENDED | REG_NOSUB) == 0) {
 				if (regexec(&re, s, 0, NULL, 0) != 0) {
 					char *g = py_bytes_repr(got ? got : (unsigned char *)"", gotlen, 48);
-					expect_fail(failures, "data %s does not match /%s/", g, e->data_regex);
+					char *sr = shown_regex(e->data_regex);
+					expect_fail(failures, "data %s does not match /%s/", g, sr);
 					free(g);
+					free(sr);
 				}
 				regfree(&re);
 			}
@@ -670,7 +699,7 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 		}
 		free(got);
 	}
-	if (e->from != NULL) {
+	if (e->from != NULL && ok) {
 		char *why = NULL;
 		json_t *got = json_object_get(res, "from");
 		if (!addr_matches(r, e->from, got, fam, &why))
@@ -679,7 +708,7 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 			    got ? (long long)json_integer_value(json_object_get(got, "port")) : 0LL);
 		free(why);
 	}
-	if (e->peer != NULL) {
+	if (e->peer != NULL && ok) {
 		char *why = NULL;
 		json_t *got = json_object_get(res, "peer");
 		if (!addr_matches(r, e->peer, got, fam, &why))

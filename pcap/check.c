@@ -429,6 +429,15 @@ check_closed(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 			return;
 		}
 	}
+	/* an RST after a FIN still ended the connection before the other side could close */
+	for (int i = 0; i < 2; i++) {
+		struct trace_half *h = hs[i], *o = hs[1 - i];
+		if (h->rst && !o->fin) {
+			say(v, 1, "%s reset the connection at %.3f s (after its FIN): %s could not close its side in order",
+			    i == 0 ? cn : sn, secs(x, h->rst_ns), i == 0 ? sn : cn);
+			return;
+		}
+	}
 	for (int i = 0; i < 2; i++) {
 		struct trace_half *h = hs[i], *o = hs[1 - i];
 		const char *hn = i == 0 ? cn : sn, *onm = i == 0 ? sn : cn;
@@ -562,6 +571,9 @@ check_icmp_unreachable(const struct trace_check_ctx *x, json_t *c, struct verdic
 {
 	struct trace_endpoint f[MAX_EP], t[MAX_EP];
 	int nf = resolve(x, arg_str(c, "from"), f, v), nt;
+	json_t *count = json_object_get(c, "count");
+	int64_t first = 0;
+	long long n = 0;
 
 	if (nf <= 0 || (nt = resolve(x, arg_str(c, "to"), t, v)) <= 0)
 		return;
@@ -570,12 +582,27 @@ check_icmp_unreachable(const struct trace_check_ctx *x, json_t *c, struct verdic
 		int unreach = e->ip_version == 4 ? e->type == 3 && e->code == 3 : e->type == 1 && e->code == 4;
 		if (unreach && ep_match(f, nf, e->q_ip_version, e->q_src, e->q_sport) &&
 		    ep_match(t, nt, e->q_ip_version, e->q_dst, e->q_dport)) {
-			say(v, 0, "port unreachable at %.3f s for the datagram from %s to %s", secs(x, e->ts_ns),
-			    arg_str(c, "from"), arg_str(c, "to"));
-			return;
+			if (n++ == 0)
+				first = e->ts_ns;
 		}
 	}
-	say(v, 1, "no ICMP port unreachable quoted a datagram from %s to %s", arg_str(c, "from"), arg_str(c, "to"));
+	if (json_is_integer(count)) {
+		/* count: 0 asserts that no datagram was refused */
+		if (n == json_integer_value(count))
+			say(v, 0, "%lld port unreachable error%s for datagrams from %s to %s", n, n == 1 ? "" : "s",
+			    arg_str(c, "from"), arg_str(c, "to"));
+		else if (n > 0)
+			say(v, 1, "%lld port unreachable error%s (the first at %.3f s) for datagrams from %s to %s, expected %lld: "
+			    "nothing listened there", n, n == 1 ? "" : "s", secs(x, first), arg_str(c, "from"),
+			    arg_str(c, "to"), (long long)json_integer_value(count));
+		else
+			say(v, 1, "no port unreachable error for datagrams from %s to %s, expected %lld",
+			    arg_str(c, "from"), arg_str(c, "to"), (long long)json_integer_value(count));
+	} else if (n > 0)
+		say(v, 0, "port unreachable at %.3f s for the datagram from %s to %s", secs(x, first),
+		    arg_str(c, "from"), arg_str(c, "to"));
+	else
+		say(v, 1, "no ICMP port unreachable quoted a datagram from %s to %s", arg_str(c, "from"), arg_str(c, "to"));
 }
 
 static void
@@ -617,37 +644,59 @@ check_state(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 		say(v, 1, "the connection ended in state %s, not %s (history %s)", st, want, k->history);
 }
 
+/*
+ * Connections a server is serving at once.  The kernel completes handshakes
+ * (and acknowledges data) from the listen queue before the program accepts,
+ * so a connection the server answers counts from its first answer; one it
+ * never sends data on (a server that only receives) counts from its
+ * handshake.  Each counts until it ends, or the trace does.
+ */
+static int64_t
+served_from(const struct trace_conn *k)
+{
+	return k->s.first_data_ns != 0 ? k->s.first_data_ns : k->established_ns;
+}
+
 static void
 check_concurrent(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 {
 	struct trace_endpoint s[MAX_EP];
-	int ns = resolve(x, arg_str(c, "server"), s, v), best = 0;
+	int ns = resolve(x, arg_str(c, "server"), s, v), best = 0, served = 0;
 	json_int_t want = json_integer_value(json_object_get(c, "count"));
+	int64_t trace_end = 0;
 
 	if (ns <= 0)
 		return;
+	for (size_t i = 0; i < x->conns->ntcp; i++)
+		if (x->conns->tcp[i]->last_ns > trace_end)
+			trace_end = x->conns->tcp[i]->last_ns;
 	for (size_t i = 0; i < x->conns->ntcp; i++) {
 		struct trace_conn *a = x->conns->tcp[i];
 		int overlap = 0;
 		if (!a->established || !ep_match(s, ns, a->ip_version, a->s.addr, a->s.port))
 			continue;
-		/* how many served connections were alive when this one was set up */
+		served++;
 		for (size_t j = 0; j < x->conns->ntcp; j++) {
 			struct trace_conn *b = x->conns->tcp[j];
-			/* a connection never ended (both FINs, or an RST) is open until the trace ends */
-			int ended = (b->c.fin && b->s.fin) || b->c.rst || b->s.rst;
-			if (b->established && ep_match(s, ns, b->ip_version, b->s.addr, b->s.port) &&
-			    b->first_ns <= a->established_ns && (b->last_ns >= a->established_ns || !ended))
+			int64_t end;
+			if (!b->established || !ep_match(s, ns, b->ip_version, b->s.addr, b->s.port))
+				continue;
+			/* still open at the end of the trace: open until then */
+			end = (b->c.fin && b->s.fin) || b->c.rst || b->s.rst ? b->last_ns : trace_end;
+			if (served_from(b) <= served_from(a) && end >= served_from(a))
 				overlap++;
 		}
 		if (overlap > best)
 			best = overlap;
 	}
 	if (best >= want)
-		say(v, 0, "%d connections to %s were open at once", best, arg_str(c, "server"));
+		say(v, 0, "%s served %d connections at once", arg_str(c, "server"), best);
+	else if (served == 0)
+		say(v, 1, "no connection to %s was set up", arg_str(c, "server"));
 	else
-		say(v, 1, "at most %d connection%s to %s were open at once, expected %lld: the server handles one client at a time",
-		    best, best == 1 ? "" : "s", arg_str(c, "server"), (long long)want);
+		say(v, 1, "%s served at most %d connection%s at once (of %d), expected %lld: "
+		    "it handles one client at a time", arg_str(c, "server"), best, best == 1 ? "" : "s", served,
+		    (long long)want);
 }
 
 static void

@@ -384,6 +384,8 @@ conn_tcp(struct trace_conns *t, const struct trace_pkt *p)
 				if (!whole)
 					h->truncated = 1;
 				half_assemble(h, (uint64_t)rel, whole ? p->payload : NULL, p->payload_len);
+				if (h->payload == 0)
+					h->first_data_ns = p->ts_ns;
 				h->payload += p->payload_len;
 			}
 			if (p->flags & TRACE_FIN) {
