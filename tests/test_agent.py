@@ -45,9 +45,18 @@ def agent(tmp_path):
 
     class Agent:
         def connect(self):
-            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            s.connect(str(path))
-            return s
+            # the socket file appears at bind(), a moment before listen()
+            deadline = time.time() + 5
+            while True:
+                s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+                try:
+                    s.connect(str(path))
+                    return s
+                except (ConnectionRefusedError, FileNotFoundError):
+                    s.close()
+                    if time.time() > deadline:
+                        raise
+                    time.sleep(0.01)
 
         def session(self):
             s = self.connect()
