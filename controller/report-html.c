@@ -983,6 +983,46 @@ checks_section(struct buf *b, json_t *doc)
 	buf_adds(b, "</table></section>\n");
 }
 
+/* One row of the overhead table: what `verona stats` prints, for one flow or one protocol. */
+static void
+stats_row(struct buf *b, const char *proto, const char *a, const char *bb, json_t *d)
+{
+	json_t *h = json_object_get(d, "headers");
+	buf_adds(b, "<tr><td>");
+	esc(b, proto);
+	buf_adds(b, "</td><td>");
+	esc_or(b, a, "");
+	buf_adds(b, "</td><td>");
+	esc_or(b, bb, "");
+	buf_printf(b, "</td><td>%lld</td><td>%lld</td><td>%lld / %lld / %lld</td><td>%lld</td><td>%.1f%%</td>"
+	    "<td>%lld</td><td>%lld</td></tr>\n", (long long)jint(d, "packets"), (long long)jint(d, "payload"),
+	    (long long)jint(h, "link"), (long long)jint(h, "ip"), (long long)jint(h, "transport"),
+	    (long long)jint(d, "wire"), json_number_value(json_object_get(d, "overhead")),
+	    (long long)jint(d, "handshake"), (long long)jint(d, "teardown"));
+}
+
+/* The transport overhead of the run, TCP and UDP side by side (Lab 1's analysis). */
+static void
+stats_section(struct buf *b, json_t *doc)
+{
+	json_t *st = json_object_get(doc, "stats"), *f;
+	size_t i;
+
+	if (st == NULL)
+		return;
+	buf_adds(b, "<section id=\"stats\"><h2>Overhead on the wire</h2>\n"
+	    "<p class=\"muted\">Bytes each protocol put on the wire beside the payload (each packet counted once, "
+	    "as its sender captured it): <code>verona stats</code> on this run's trace.</p>\n"
+	    "<table class=\"stats\"><tr><th>proto</th><th>initiator</th><th>responder</th><th>packets</th>"
+	    "<th>payload</th><th>headers link / IP / transport</th><th>wire</th><th>overhead</th>"
+	    "<th>handshake</th><th>teardown</th></tr>\n");
+	json_array_foreach(json_object_get(st, "flows"), i, f)
+		stats_row(b, jstr(f, "proto"), jstr(f, "initiator"), jstr(f, "responder"), json_object_get(f, "total"));
+	stats_row(b, "all TCP", "", "", json_object_get(st, "tcp"));
+	stats_row(b, "all UDP", "", "", json_object_get(st, "udp"));
+	buf_adds(b, "</table></section>\n");
+}
+
 static void
 grading_section(struct buf *b, json_t *doc)
 {
@@ -1175,6 +1215,7 @@ report_html(json_t *doc, const char *path, char *err, size_t errlen)
 	steps_section(&b, doc);
 	checks_section(&b, doc);
 	grading_section(&b, doc);
+	stats_section(&b, doc);
 	output_section(&b, doc);
 	buf_adds(&b, "<footer>verona ");
 	esc(&b, jstr(json_object_get(doc, "manifest"), "verona_version"));

@@ -34,6 +34,7 @@ LOSES = {
     "floods": set(ITEMS),
     "forkbomb": set(ITEMS),
     "nothing": set(ITEMS),
+    "wrong-port": set(ITEMS),
 }
 RAW = {"romeo connects to juliet (three-way handshake)": 1, "ROMEO's speech arrives whole and in order": 2,
        "JULIET's answer arrives whole and in order": 2, "juliet acknowledges every byte": 1,

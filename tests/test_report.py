@@ -390,3 +390,12 @@ def test_program_output(run, tmp_path):
     assert out.startswith("<b>bold</b>")
     assert "exit status" in text
     json.dumps(r.results)  # the run's results are plain JSON
+
+
+def test_report_shows_the_overhead_of_each_protocol(run):
+    r = run(EXPERIMENTS / "echo-udp.yaml")
+    assert r.exit == 0
+    page = (r.out / "report.html").read_text()
+    assert '<section id="stats">' in page and "all UDP" in page
+    udp = r.results["stats"]["udp"]
+    assert udp["packets"] == 6 and f'{udp["overhead"]:.1f}%' in page
