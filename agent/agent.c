@@ -59,6 +59,7 @@ usage(FILE *f)
 "  --name NAME      the host's name in logs\n"
 "  --allow-exec     run programs (exec steps) and accept files (put steps)\n"
 "  --exec-user USER run programs as USER (default when root: a user id of the agent's own)\n"
+"  --exec-uid N     run programs as the numeric user id N\n"
 "  -v, --verbose    log every frame\n"
 "  -V, --version    print the version\n"
 "  -h, --help       this help\n");
@@ -656,6 +657,7 @@ main(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "allow-exec", no_argument, NULL, 'x' },
 		{ "exec-user", required_argument, NULL, 'U' },
+		{ "exec-uid", required_argument, NULL, 'I' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
@@ -663,6 +665,7 @@ main(int argc, char **argv)
 	};
 	int c, use_stdio = 0;
 	const char *unix_path = NULL, *exec_user = NULL;
+	long exec_uid = -1;
 
 	log_init(argv[0]);
 	signal(SIGPIPE, SIG_IGN);
@@ -673,6 +676,7 @@ main(int argc, char **argv)
 		case 'n': log_set_tag(optarg); break;
 		case 'x': agent_allow_exec = 1; break;
 		case 'U': exec_user = optarg; break;
+		case 'I': exec_uid = atol(optarg); break;
 		case 'v': log_set_verbose(1); break;
 		case 'V': printf("verona-agent %s (protocol %d)\n", VERONA_VERSION, PROTO_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
@@ -693,6 +697,8 @@ main(int argc, char **argv)
 		}
 		agent_exec_uid = pw->pw_uid;
 		agent_exec_gid = pw->pw_gid;
+	} else if (getuid() == 0 && exec_uid > 0) {
+		agent_exec_uid = agent_exec_gid = (uid_t)exec_uid;	/* chosen by the controller, which cleans up after it */
 	} else if (getuid() == 0) {
 		/*
 		 * A user id of this agent's own, unused by anyone: the process

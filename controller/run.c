@@ -372,7 +372,7 @@ agents_stop(struct runner *r)
 			close(a->wfd);
 		if (a->pid > 0) {
 			int st, done = 0;
-			for (int k = 0; k < 200 && !done; k++) {
+			for (int k = 0; k < 2000 && !done; k++) {	/* 2 s: time to stop what programs left */
 				if (waitpid(a->pid, &st, WNOHANG) == a->pid)
 					done = 1;
 				else

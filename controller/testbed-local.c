@@ -206,6 +206,8 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 
 	randombytes_buf(rnd, sizeof rnd);
 	snprintf(tb->id, sizeof tb->id, "%02x%02x%02x", rnd[0], rnd[1], rnd[2]);
+	/* a user id of this testbed's own for the programs it runs (see testbed_kill_uid) */
+	tb->exec_uid = 800000u + ((unsigned)rnd[0] << 16 | (unsigned)rnd[1] << 8 | rnd[2]) % 1000000u;
 	tb->ns = xcalloc(x->nhosts + 2, sizeof *tb->ns);
 	tb->nns = 0;
 	links = xcalloc(x->nhosts + 1, sizeof *links);
@@ -285,25 +287,82 @@ fail:
 	return -1;
 }
 
-/* Kills every process whose network namespace is ns. */
+/* Kills every process whose network namespace is ns, again until none is left (a fork bomb races one round). */
 static void
 ns_kill_all(const char *ns)
 {
-	char *out = NULL;
-	if (proc_runf(&out, "ip netns pids %s", ns) == 0 && out != NULL) {
-		char *save = NULL;
-		for (char *tok = strtok_r(out, "\n ", &save); tok; tok = strtok_r(NULL, "\n ", &save)) {
-			pid_t pid = (pid_t)atol(tok);
-			if (pid > 1 && pid != getpid())
-				kill(pid, SIGKILL);
-		}
+	for (int round = 0; round < 20; round++) {
+		char *out = NULL, *save = NULL;
+		int n = 0;
+		if (proc_runf(&out, "ip netns pids %s", ns) == 0 && out != NULL)
+			for (char *tok = strtok_r(out, "\n ", &save); tok; tok = strtok_r(NULL, "\n ", &save)) {
+				pid_t pid = (pid_t)atol(tok);
+				if (pid > 1 && pid != getpid()) {
+					kill(pid, SIGKILL);
+					n++;
+				}
+			}
+		free(out);
+		if (n == 0)
+			return;
+		usleep(5000);
 	}
-	free(out);
+}
+
+static int
+uid_alive(unsigned uid)
+{
+	DIR *d = opendir("/proc");
+	struct dirent *e;
+	int alive = 0;
+	if (d == NULL)
+		return 0;
+	while (!alive && (e = readdir(d)) != NULL) {
+		char path[300], line[256], state = 0;
+		unsigned u = 0;
+		FILE *f;
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
+		if ((f = fopen(path, "re")) == NULL)
+			continue;
+		while (fgets(line, sizeof line, f) != NULL) {
+			if (strncmp(line, "State:", 6) == 0)
+				sscanf(line + 6, " %c", &state);
+			else if (strncmp(line, "Uid:", 4) == 0 && sscanf(line + 4, "%u", &u) == 1)
+				break;
+		}
+		fclose(f);
+		alive = u == uid && state != 'Z' && state != 'X';
+	}
+	closedir(d);
+	return alive;
+}
+
+void
+testbed_kill_uid(unsigned uid)
+{
+	for (int round = 0; round < 100 && uid >= 800000 && uid_alive(uid); round++) {
+		pid_t pid = fork();
+		if (pid == 0) {
+			/* kill(-1) as that user reaches every process it has, wherever it runs */
+			if (setgid(uid) == 0 && setuid(uid) == 0) {
+				kill(-1, SIGSTOP);
+				kill(-1, SIGKILL);
+			}
+			_exit(0);
+		}
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		usleep(2000);
+	}
 }
 
 void
 testbed_down(struct testbed *tb)
 {
+	if (tb->exec_uid != 0)
+		testbed_kill_uid(tb->exec_uid);
 	for (size_t i = tb->nns; i-- > 0;) {
 		char *out = NULL;
 		ns_kill_all(tb->ns[i]);
@@ -380,8 +439,11 @@ testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd, int a
 		dup2(out[1], 1);
 		if (logfd >= 0)
 			dup2(logfd, 2);
+		char uid[32];
+		snprintf(uid, sizeof uid, "%u", tb->exec_uid);
 		if (allow_exec)
-			execl(agent, "verona-agent", "--stdio", "--name", host, "--allow-exec", (char *)NULL);
+			execl(agent, "verona-agent", "--stdio", "--name", host, "--allow-exec", "--exec-uid", uid,
+			    (char *)NULL);
 		else
 			execl(agent, "verona-agent", "--stdio", "--name", host, (char *)NULL);
 		snprintf(why, sizeof why, "cannot run %s: %s", agent, strerror(errno));

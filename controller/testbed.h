@@ -15,6 +15,7 @@
 
 struct testbed {
 	char	 id[16];
+	unsigned exec_uid;	/* programs run as this user id, on every host of this testbed */
 	char	**ns;		/* namespaces created so far */
 	size_t	 nns;
 	int	 verbose;
@@ -30,6 +31,8 @@ const char *testbed_ns(const struct testbed *, const char *host);
  * Starts verona-agent --stdio inside the host's namespace; its stderr goes
  * to logfd (or stays the controller's if -1).  0, or -1 with err set.
  */
+/* Stops every process of uid (the user the agents run programs as). */
+void	testbed_kill_uid(unsigned uid);
 int	testbed_spawn_agent(const struct testbed *, const char *host, int logfd, int allow_exec,
 	    pid_t *pid, int *to_agent, int *from_agent, char *err, size_t errlen);
 /* Removes namespaces named verona-<id>-* (id NULL: every verona- one); returns how many. */

@@ -5,6 +5,8 @@ the class goes on."""
 import base64
 import csv
 import json
+import subprocess
+import time
 import xml.etree.ElementTree as ET
 
 from conftest import EXPERIMENTS, ROOT, needs_root, verona
@@ -89,6 +91,17 @@ def test_grade_a_class(tmp_path):
     assert fr["stdout_truncated"] is True and fr["stdout_len"] > 1 << 20
     assert len(base64.b64decode(fr["stdout_b64"])) == 1 << 20
     assert fr["timed_out"] is True and fr["seconds"] < 4
+
+    # nothing of the programs outlives the class: not the hang, not the fork bomb
+    deadline = time.time() + 5
+    while True:
+        left = [l for l in subprocess.run(["ps", "-eo", "uid=,stat=,args="], capture_output=True,
+                                          text=True).stdout.splitlines()
+                if int(l.split()[0]) >= 800000 and not l.split()[1].startswith("Z")]
+        if not left or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert left == [], left[:5]
 
     # the crash says why
     cr = json.loads((out / "crashes" / "results.json").read_text())
