@@ -27,6 +27,7 @@
 
 #include "agent.h"
 #include "errnames.h"
+#include "uidproc.h"
 
 #define EXEC_OUTPUT_MAX		(1024 * 1024)
 #define EXEC_READY_POLL_NS	20000000LL
@@ -73,63 +74,15 @@ proc_free(struct proc *p)
 	free(p);
 }
 
-/* 1 if a process of uid is still alive (a zombie does not count). */
-static int
-exec_uid_alive(uid_t uid)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int alive = 0;
-
-	if (d == NULL)
-		return 0;
-	while (!alive && (e = readdir(d)) != NULL) {
-		char path[300], line[256];
-		FILE *f;
-		unsigned u = 0;
-		char state = 0;
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-		if ((f = fopen(path, "re")) == NULL)
-			continue;
-		while (fgets(line, sizeof line, f) != NULL) {
-			if (strncmp(line, "State:", 6) == 0)
-				sscanf(line + 6, " %c", &state);
-			else if (strncmp(line, "Uid:", 4) == 0 && sscanf(line + 4, "%u", &u) == 1)
-				break;
-		}
-		fclose(f);
-		alive = u == uid && state != 'Z' && state != 'X';
-	}
-	closedir(d);
-	return alive;
-}
-
 /*
  * Stops every process of the programs' user: a fork bomb's children race a
- * process-group kill, but kill(-1) as that user reaches all of them, and
- * RLIMIT_NPROC keeps them few.  Only when the programs' user is not the
- * agent's own (the agent runs as root).
+ * process-group kill, but kill(-1) as that user reaches all of them.
  */
 static void
 exec_kill_uid(struct agent *a)
 {
-	if (getuid() != 0 || a->exec_uid == 0)
-		return;
-	for (int round = 0; round < 50 && exec_uid_alive(a->exec_uid); round++) {
-		pid_t pid = fork();
-		if (pid == 0) {
-			if (setgid(a->exec_gid) == 0 && setuid(a->exec_uid) == 0) {
-				kill(-1, SIGSTOP);	/* stopped, they cannot fork */
-				kill(-1, SIGKILL);
-			}
-			_exit(0);
-		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-		usleep(2000);
-	}
+	if (a->exec_uid != getuid())
+		uidproc_kill_all((unsigned)a->exec_uid);
 }
 
 void

@@ -25,6 +25,7 @@
 
 #include "addr.h"
 #include "proc.h"
+#include "uidproc.h"
 #include "testbed.h"
 #include "util.h"
 
@@ -309,53 +310,11 @@ ns_kill_all(const char *ns)
 	}
 }
 
-static int
-uid_alive(unsigned uid)
-{
-	DIR *d = opendir("/proc");
-	struct dirent *e;
-	int alive = 0;
-	if (d == NULL)
-		return 0;
-	while (!alive && (e = readdir(d)) != NULL) {
-		char path[300], line[256], state = 0;
-		unsigned u = 0;
-		FILE *f;
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/status", e->d_name);
-		if ((f = fopen(path, "re")) == NULL)
-			continue;
-		while (fgets(line, sizeof line, f) != NULL) {
-			if (strncmp(line, "State:", 6) == 0)
-				sscanf(line + 6, " %c", &state);
-			else if (strncmp(line, "Uid:", 4) == 0 && sscanf(line + 4, "%u", &u) == 1)
-				break;
-		}
-		fclose(f);
-		alive = u == uid && state != 'Z' && state != 'X';
-	}
-	closedir(d);
-	return alive;
-}
-
 void
 testbed_kill_uid(unsigned uid)
 {
-	for (int round = 0; round < 100 && uid >= 800000 && uid_alive(uid); round++) {
-		pid_t pid = fork();
-		if (pid == 0) {
-			/* kill(-1) as that user reaches every process it has, wherever it runs */
-			if (setgid(uid) == 0 && setuid(uid) == 0) {
-				kill(-1, SIGSTOP);
-				kill(-1, SIGKILL);
-			}
-			_exit(0);
-		}
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
-		usleep(2000);
-	}
+	if (uid >= 800000)
+		uidproc_kill_all(uid);
 }
 
 void
