@@ -47,6 +47,7 @@ struct session {
 };
 
 static int	agent_allow_exec;
+static volatile sig_atomic_t agent_stop;	/* SIGTERM, SIGINT: end the session cleanly, then exit */
 static double	agent_heartbeat_s = HEARTBEAT_S;
 static uid_t	agent_exec_uid;
 static gid_t	agent_exec_gid;
@@ -54,6 +55,12 @@ static gid_t	agent_exec_gid;
 #define CAPTURE_CHUNK	(1024 * 1024)
 #define CAPTURE_BUFFER	(16 * 1024 * 1024)
 #define AUTH_S		5.0	/* for the handshake of a TCP session */
+
+static void
+agent_on_signal(int sig)
+{
+	agent_stop = sig;
+}
 
 static void
 usage(FILE *f)
@@ -620,6 +627,10 @@ session_serve(int in_fd, int out_fd, struct seal *seal, struct frame_reader *rd)
 			timeout_ms = 0;
 		else
 			timeout_ms = (int)((next - now + 999999) / 1000000);
+		if (agent_stop) {
+			log_info("stopping on signal %d", (int)agent_stop);
+			break;
+		}
 		if (poll(pfds, n, timeout_ms) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -732,7 +743,9 @@ serve_unix(const char *path)
 	umask(old);
 	log_info("listening on unix:%s", path);
 	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = agent_stop ? -1 : accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (agent_stop)
+			break;
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -746,7 +759,9 @@ serve_unix(const char *path)
 		log_info("session ended; ready for the next one");
 	}
 	close(lfd);
-	return 1;
+	if (agent_stop)
+		unlink(path);
+	return agent_stop ? 0 : 1;
 }
 
 /*
@@ -793,7 +808,9 @@ serve_tcp(const char *spec, const unsigned char *key)
 	for (;;) {
 		struct sockaddr_storage peer;
 		socklen_t pl = sizeof peer;
-		int fd = accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
+		int fd = agent_stop ? -1 : accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
+		if (agent_stop)
+			break;
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -825,7 +842,7 @@ serve_tcp(const char *spec, const unsigned char *key)
 		free(who);
 	}
 	close(lfd);
-	return 1;
+	return agent_stop ? 0 : 1;
 }
 
 int
@@ -855,6 +872,11 @@ main(int argc, char **argv)
 
 	log_init(argv[0]);
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = agent_on_signal;	/* no SA_RESTART: poll and accept return EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': use_stdio = 1; break;

@@ -31,6 +31,7 @@ class Lan:
         self.br = f"{self.prefix}-br"
         self.ns = {h: f"{self.prefix}-{h}" for h in ADDRS}
         self.agents = {}
+        self.reports = []      # sanitizer reports found in agents' logs (make test SANITIZE=1)
         self.key = self.tmp / "verona.key"
 
     def up(self):
@@ -77,7 +78,7 @@ class Lan:
         return p, log
 
     def stop_agent(self, host):
-        p, _ = self.agents.pop(host)
+        p, log = self.agents.pop(host)
         if p.poll() is None:
             p.send_signal(signal.SIGTERM)
             try:
@@ -85,6 +86,9 @@ class Lan:
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+        text = log.read_text()
+        if "Sanitizer" in text or "runtime error:" in text:
+            self.reports.append(f"{log}:\n{text}")
 
     def log(self, host):
         return self.agents[host][1].read_text()

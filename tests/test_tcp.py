@@ -28,6 +28,7 @@ def lan(tmp_path_factory):
         yield net
     finally:
         net.down()
+    assert not net.reports, "\n".join(net.reports)
 
 
 @pytest.fixture
@@ -222,6 +223,9 @@ def test_clocks_seconds_apart_share_one_time_line(lan, tmp_path):
         connect = [s for s in res["steps"] if s.get("op") == "connect" and s["host"] == "romeo"][-1]
         flags = [pk["line"].split()[3] for pk in connect["packets"]]
         assert flags == ["[S]", "[S.]", "[.]"], connect["packets"]
+        report = (out / "report.html").read_text()
+        assert "+3.49" in report or "+3.50" in report
+        assert "-1.25" in report or "-1.24" in report
         assert all(c["status"] == "pass" for c in res["checks"])
     finally:
         lan.stop_agent("romeo")
@@ -400,3 +404,59 @@ steps:
         if p.poll() is None:
             p.kill()
             p.wait()
+
+
+def test_sigterm_ends_the_session_and_its_programs(lan):
+    """An agent stopped by its service manager (SIGTERM) kills the programs
+    it runs and closes its session before it exits."""
+    p, log = lan.start_agent("romeo", "--allow-exec")
+    try:
+        c = Client(lan.connect("romeo"))
+        c.handshake(load_key(lan.key))
+        hello(c)
+        marker = f"sleep 1000.{os.getpid()}"
+        c.send({"type": "step", "seq": 1, "op": "exec", "background": True, "id": "p",
+                "args": {"argv": marker.split()}})
+        assert c.recv()["type"] == "started"
+        deadline = time.time() + 5
+        while time.time() < deadline and subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode:
+            time.sleep(0.05)
+        assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 0
+        p.terminate()
+        assert p.wait(5) == 0
+        assert "stopping on signal 15" in log.read_text()
+        assert subprocess.run(["pgrep", "-f", marker], capture_output=True).returncode == 1
+        c.close()
+    finally:
+        lan.agents.pop("romeo", None)
+        if p.poll() is None:
+            p.kill()
+
+
+def test_run_over_unix_sockets(lan, tmp_path):
+    """unix:PATH in a testbed file: agents in their namespaces, reached
+    through sockets in the file system (no key: file permissions guard it)."""
+    procs = []
+    try:
+        lines = ["hosts:"]
+        for h in ("romeo", "juliet"):
+            sock = tmp_path / f"{h}.sock"
+            procs.append(subprocess.Popen(["ip", "netns", "exec", lan.ns[h], AGENT, "--unix", str(sock)],
+                                          stderr=subprocess.DEVNULL))
+            lines += [f"  {h}:", f"    control: unix:{sock}", f"    addr: {ADDRS[h]}"]
+            deadline = time.time() + 5
+            while not sock.exists() and time.time() < deadline:
+                time.sleep(0.02)
+        tb = tmp_path / "hosts.yaml"
+        tb.write_text("\n".join(lines) + "\n")
+        out = tmp_path / "run"
+        p = subprocess.run([VERONA, "run", "--quiet", "--testbed", tb, "--out", out, EXPERIMENTS / "sockets-tcp.yaml"],
+                           capture_output=True, text=True, timeout=60)
+        assert p.returncode == 0, p.stdout + p.stderr
+        res = json.loads((out / "results.json").read_text())
+        assert res["manifest"]["hosts"]["juliet"]["control"] == f"unix:{tmp_path}/juliet.sock"
+        assert all(c["status"] == "pass" for c in res["checks"])
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(5)
