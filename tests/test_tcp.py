@@ -460,3 +460,49 @@ def test_run_over_unix_sockets(lan, tmp_path):
         for p in procs:
             p.terminate()
             p.wait(5)
+
+
+def test_put_cannot_leave_the_work_directory(lan, tmp_path):
+    """put over the sealed channel, by a controller that holds the key: no
+    '..', no absolute path, no symbolic link (one a student's program made)
+    leading out of the session's work directory."""
+    import base64
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    os.chmod(tmp_path, 0o755)
+    os.chmod(outside, 0o777)
+    lan.start_agent("romeo", "--allow-exec")
+    try:
+        c = Client(lan.connect("romeo"))
+        c.handshake(load_key(lan.key))
+        hello(c)
+        data = base64.b64encode(b"pwned\n").decode()
+        seq = 0
+
+        def step(op, **args):
+            nonlocal seq
+            seq += 1
+            c.send({"type": "step", "seq": seq, "op": op, "args": args})
+            return c.recv()["result"]
+
+        r = step("exec", argv=["/bin/ln", "-s", str(outside), "link"])
+        assert r["ok"] and r.get("exit", r.get("ret")) == 0, r
+        r = step("exec", argv=["/bin/ln", "-s", str(outside / "f"), "flink"])
+        assert r["ok"], r
+        refusals = {
+            "../escape": "put: '../escape' leaves the work directory",
+            "a/../../escape": "leaves the work directory",
+            str(outside / "abs"): "must be a relative path inside the work directory",
+            "link/through": "a component is a symbolic link or not a directory",
+            "flink": "is a symbolic link",
+        }
+        for dst, msg in refusals.items():
+            r = step("put", dst=dst, data=data)
+            assert r["ok"] is False and msg in json.dumps(r), (dst, r)
+        assert list(outside.iterdir()) == []
+        r = step("put", dst="sub/dir/ok.txt", data=data)
+        assert r["ok"] and r["bytes"] == 6, r
+        c.send({"type": "bye"})
+        c.close()
+    finally:
+        lan.stop_agent("romeo")
