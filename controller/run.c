@@ -2111,11 +2111,20 @@ write_outputs(struct runner *r)
 	struct buf t;
 	buf_init(&t);
 	char *started = utc_stamp(r->started_ns, 0);
-	buf_printf(&t, "# verona %s — %s (%s)\n# started %s, testbed local %s, experiment sha256 %s\n",
-	    VERONA_VERSION, r->x->name, r->x->file, started, r->tb.id, r->x->sha256);
+	buf_printf(&t, "# verona %s — %s (%s)\n# started %s, testbed %s %s, experiment sha256 %s\n",
+	    VERONA_VERSION, r->x->name, r->x->file, started, r->o->testbed ? "file" : "local",
+	    r->o->testbed ? r->o->testbed->path : r->tb.id, r->x->sha256);
 	free(started);
-	for (size_t i = 0; i < r->x->nhosts; i++)
-		buf_printf(&t, "# host %s %s\n", r->x->hosts[i].name, r->x->hosts[i].addr);
+	for (size_t i = 0; i < r->x->nhosts; i++) {
+		json_t *clk = i < r->nac ? r->ac[i].clock : NULL;
+		buf_printf(&t, "# host %s %s", r->x->hosts[i].name, r->x->hosts[i].addr);
+		if (r->o->testbed != NULL)
+			buf_printf(&t, " via %s", tbfile_host(r->o->testbed, r->x->hosts[i].name)->control);
+		if (clk != NULL && !json_is_null(json_object_get(clk, "rtt_ns")))
+			buf_printf(&t, ", clock %+.6f s +- %.6f s", (double)json_integer_value(json_object_get(clk, "offset_ns")) / 1e9,
+			    (double)json_integer_value(json_object_get(clk, "uncertainty_ns")) / 1e9);
+		buf_addc(&t, '\n');
+	}
 	transcript_steps(r, &t);
 	for (size_t i = 0; i < json_array_size(r->checks); i++) {
 		json_t *v = json_array_get(r->checks, i);

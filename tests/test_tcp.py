@@ -506,3 +506,29 @@ def test_put_cannot_leave_the_work_directory(lan, tmp_path):
         c.close()
     finally:
         lan.stop_agent("romeo")
+
+
+def test_grade_on_a_testbed_file(lan, tmp_path):
+    """verona grade --testbed: a student's programs copied to and run on the
+    testbed's agents (started with --allow-exec), graded from the trace."""
+    from conftest import ROOT
+    lan.start_agent("romeo", "--allow-exec")
+    lan.start_agent("juliet", "--allow-exec")
+    try:
+        tb = lan.testbed()
+        out = tmp_path / "grade"
+        sub = ROOT / "tests" / "submissions" / "balcony-tcp"
+        p = lan.verona("grade", "--testbed", tb, "--submission", sub / "reference", "--out", out,
+                       EXPERIMENTS / "balcony-tcp.yaml")
+        assert p.returncode == 0, p.stdout + p.stderr
+        g = json.loads((out / "gradescope.json").read_text())
+        assert g["score"] == 10
+        assert f"testbed file {tb}" in (out / "transcript.txt").read_text()
+        p = lan.verona("grade", "--testbed", tb, "--submission", sub / "missing-line", "--out", tmp_path / "g2",
+                       EXPERIMENTS / "balcony-tcp.yaml")
+        assert p.returncode == 1, p.stdout + p.stderr
+        p = lan.verona("grade", "--testbed", tb, "--submissions", sub, "-j", "2", EXPERIMENTS / "balcony-tcp.yaml")
+        assert p.returncode == 2 and "grade with -j 1" in p.stderr
+    finally:
+        lan.stop_agent("romeo")
+        lan.stop_agent("juliet")
