@@ -11,7 +11,8 @@ PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump nftables chromium
+            libpcap-dev iproute2 python3 python3-pytest python3-nacl procps tshark tcpdump nftables \
+            chromium
 
 ifeq ($(SANITIZE),1)
 VARIANT  := san
