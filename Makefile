@@ -12,7 +12,7 @@ CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
             libpcap-dev iproute2 python3 python3-pytest python3-nacl procps tshark tcpdump nftables \
-            chromium
+            chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool
 
 ifeq ($(SANITIZE),1)
 VARIANT  := san

@@ -20,6 +20,7 @@ over ssh://; run.yml runs the experiment from romeo and grades a small
 class, fetching the run folders back; teardown.yml stops the agents.
 Everything is removed at the end, also when a step fails.
 """
+import csv
 import json
 import os
 import pathlib
@@ -387,8 +388,11 @@ def test_run_yml_grades_a_class_on_the_pair(lab):
     assert p.returncode == 0, p.stdout[-6000:] + p.stderr[-2000:]
     runs = list((results / "pair1").glob("balcony-tcp-grade-*"))
     assert len(runs) == 1, list(results.rglob("*"))
-    rows = (runs[0] / "summary.csv").read_text().splitlines()
-    assert len(rows) == 1 + len(students)
+    rows = {r["student"]: r for r in csv.DictReader(open(runs[0] / "summary.csv"))}
+    assert set(rows) == set(students)
+    # the reference solution gets full marks, the one that drops a line loses points
+    assert float(rows["reference"]["score"]) == float(rows["reference"]["max_score"]) > 0
+    assert float(rows["missing-line"]["score"]) < float(rows["missing-line"]["max_score"])
     for s in students:
         assert (runs[0] / s / "gradescope.json").is_file()
     merged = (results / f"summary-{runs[0].name}.csv").read_text().splitlines()
