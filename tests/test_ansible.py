@@ -227,3 +227,27 @@ def test_pack_source_is_reproducible(tmp_path):
         names = set(t.getnames())
     assert "Makefile" in names and "agent/agent.c" in names
     assert not any(n.startswith(("bin/", "build/", "runs/")) for n in names)
+
+
+@needs_ansible
+@pytest.mark.parametrize("service_mgr,service,mode", [
+    ("systemd", "auto", "systemd"),       # systemd is PID 1: the hardened service
+    ("sysvinit", "auto", "daemon"),       # no systemd: the plain daemon
+    ("process_api", "auto", "daemon"),    # a container (the deployment test's case)
+    ("systemd", "daemon", "daemon"),      # chosen by hand
+    ("sysvinit", "systemd", "systemd"),
+])
+def test_agent_mode_follows_pid_1(tmp_path, service_mgr, service, mode):
+    play = tmp_path / "mode.yml"
+    play.write_text("""- hosts: localhost
+  gather_facts: false
+  tasks:
+    - ansible.builtin.include_role: {name: verona_agent, tasks_from: mode}
+    - ansible.builtin.debug: {msg: "mode={{ verona_agent_mode }}"}
+""")
+    p = subprocess.run(["ansible-playbook", "-i", "localhost,", "-c", "local", str(play),
+                        "-e", f"ansible_service_mgr={service_mgr}", "-e", f"verona_service={service}"],
+                       env=dict(env(), ANSIBLE_ROLES_PATH=str(ANSIBLE / "roles")),
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert f'"msg": "mode={mode}"' in p.stdout, p.stdout
