@@ -18,6 +18,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -158,6 +160,25 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err)
 			dprintf(2, "verona: cannot drop privileges: %s\n", strerror(errno));
 			_exit(126);
 		}
+	}
+	/*
+	 * A program never keeps the agent's capabilities: a systemd unit gives a
+	 * non-root agent CAP_NET_RAW and CAP_NET_ADMIN as ambient ones, which an
+	 * exec would pass on; and it gains none from setuid or file capabilities.
+	 */
+	struct __user_cap_header_struct caph = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct capd[2];
+	if (syscall(SYS_capget, &caph, capd) == 0 && (capd[0].inheritable | capd[1].inheritable) != 0) {
+		capd[0].inheritable = capd[1].inheritable = 0;
+		(void)syscall(SYS_capset, &caph, capd);
+	}
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) != 0 && errno != EINVAL) {
+		dprintf(2, "verona: cannot clear ambient capabilities: %s\n", strerror(errno));
+		_exit(126);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		dprintf(2, "verona: cannot set no_new_privs: %s\n", strerror(errno));
+		_exit(126);
 	}
 	umask(022);
 	envp = xcalloc(json_object_size(env) + 8, sizeof *envp);

@@ -6,6 +6,7 @@ attacker on the control network meets, each with the agent still serving
 afterwards."""
 import json
 import os
+import pathlib
 import socket
 import struct
 import subprocess
@@ -532,3 +533,47 @@ def test_grade_on_a_testbed_file(lan, tmp_path):
     finally:
         lan.stop_agent("romeo")
         lan.stop_agent("juliet")
+
+
+def test_programs_do_not_inherit_a_non_root_agents_capabilities(lan, tmp_path):
+    """The agent as the systemd unit runs it: a plain user with CAP_NET_RAW
+    and CAP_NET_ADMIN as ambient capabilities.  It can still capture, and the
+    students' programs it runs have no capabilities at all."""
+    import base64
+    import pwd
+    import shutil
+    import tempfile
+    nobody = pwd.getpwnam("nobody")
+    home = pathlib.Path(tempfile.mkdtemp(prefix="verona-caps-", dir="/tmp"))   # pytest's folders are root's alone
+    key = home / "agent.key"
+    key.write_text(lan.key.read_text())
+    os.chown(key, nobody.pw_uid, nobody.pw_gid)
+    os.chmod(key, 0o600)
+    os.chmod(home, 0o755)
+    log = tmp_path / "agent.log"
+    with open(log, "w") as f:
+        p = subprocess.Popen(["ip", "netns", "exec", lan.ns["romeo"], "setpriv", f"--reuid={nobody.pw_uid}",
+                              f"--regid={nobody.pw_gid}", "--clear-groups", "--inh-caps=+net_raw,+net_admin",
+                              "--ambient-caps=+net_raw,+net_admin", AGENT, "--listen", f"{ADDRS['romeo']}:{PORT}",
+                              "--key", str(key), "--allow-exec"], stderr=f, env={"TMPDIR": "/tmp", "PATH": "/usr/bin:/bin"})
+    try:
+        deadline = time.time() + 5
+        while "listening on" not in log.read_text() and time.time() < deadline:
+            time.sleep(0.02)
+        c = Client(lan.connect("romeo"))
+        c.handshake(load_key(lan.key))
+        c.send({"type": "hello", "version": 1, "host": "romeo", "addr": ADDRS["romeo"], "probe_capture": True})
+        h = c.recv()
+        assert h["capture"] == "ok", h
+        c.send({"type": "step", "seq": 1, "op": "exec", "args": {"argv": ["/bin/grep", "^Cap", "/proc/self/status"]}})
+        r = c.recv()["result"]
+        status = base64.b64decode(r["stdout_b64"]).decode()
+        caps = dict(line.split(":\t") for line in status.splitlines())
+        assert all(int(caps[k], 16) == 0 for k in ("CapInh", "CapPrm", "CapEff", "CapAmb")), status
+        c.send({"type": "bye"})
+        c.close()
+    finally:
+        p.terminate()
+        p.wait(5)
+        shutil.rmtree(home)
+    assert "Sanitizer" not in log.read_text()
