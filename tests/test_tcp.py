@@ -577,3 +577,60 @@ def test_programs_do_not_inherit_a_non_root_agents_capabilities(lan, tmp_path):
         p.wait(5)
         shutil.rmtree(home)
     assert "Sanitizer" not in log.read_text()
+
+
+@pytest.mark.skipif(not os.path.exists("/usr/sbin/sshd"), reason="needs openssh-server (make deps)")
+def test_ssh_on_the_experiment_interface_stays_out_of_the_trace(lan, tmp_path):
+    """ssh:// over the same interface as the experiment (nodes with one NIC):
+    a real sshd in romeo and juliet, the agent started by it over stdio, and
+    the ssh connection (SSH_CONNECTION) left out of each capture."""
+    os.makedirs("/run/sshd", mode=0o755, exist_ok=True)
+    key = tmp_path / "id"
+    sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key)
+    auth = tmp_path / "authorized_keys"
+    auth.write_text((tmp_path / "id.pub").read_text())
+    known, sshd = [], []
+    try:
+        for h in ("romeo", "juliet"):
+            d = tmp_path / h
+            d.mkdir()
+            sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", d / "hostkey")
+            pub = (d / "hostkey.pub").read_text().split()
+            known.append(f"{ADDRS[h]} {pub[0]} {pub[1]}")
+            (d / "sshd_config").write_text(f"ListenAddress {ADDRS[h]}\nHostKey {d}/hostkey\nPidFile {d}/pid\n"
+                                           f"AuthorizedKeysFile {auth}\nStrictModes no\nUsePAM no\n"
+                                           "PermitRootLogin prohibit-password\nPasswordAuthentication no\n")
+            sshd.append(subprocess.Popen(["ip", "netns", "exec", lan.ns[h], "/usr/sbin/sshd", "-D", "-e", "-f",
+                                          str(d / "sshd_config")], stderr=open(d / "sshd.log", "w")))
+        (tmp_path / "known_hosts").write_text("\n".join(known) + "\n")
+        (tmp_path / "ssh_config").write_text(f"Host *\n  IdentityFile {key}\n  IdentitiesOnly yes\n"
+                                             f"  UserKnownHostsFile {tmp_path}/known_hosts\n"
+                                             "  StrictHostKeyChecking yes\n  ConnectTimeout 10\n")
+        tb = tmp_path / "hosts.yaml"
+        tb.write_text("hosts:\n" + "".join(
+            f"  {h}:\n    control: ssh://root@{ADDRS[h]}\n    agent: {AGENT}\n    addr: {ADDRS[h]}\n"
+            f"    ssh_args: [-F, {tmp_path}/ssh_config]\n" for h in ("romeo", "juliet")))
+        deadline = time.time() + 5
+        while time.time() < deadline and lan.verona("ping", "--testbed", tb).returncode != 0:
+            time.sleep(0.1)
+        out = tmp_path / "run"
+        p = lan.verona("run", "--quiet", "--testbed", tb, "--out", out, EXPERIMENTS / "sockets-tcp.yaml")
+        assert p.returncode == 0, p.stdout + p.stderr + (out / "agent-romeo.log").read_text()
+        res = json.loads((out / "results.json").read_text())
+        assert all(c["status"] == "pass" for c in res["checks"])
+        assert res["manifest"]["hosts"]["romeo"]["iface"] == "eth0"
+        for f in ("romeo.pcap", "juliet.pcap", "trace.pcapng"):
+            ports = pcap_ports(out / f)
+            assert 4000 in ports and 22 not in ports, (f, ports)
+    finally:
+        for s in sshd:
+            s.terminate()
+            s.wait(5)
+        # what sshd started for us (sessions) ends with the namespace's processes
+        for h in ("romeo", "juliet"):
+            pids = sh("ip", "netns", "pids", lan.ns[h], check=False).stdout.split()
+            for pid in pids:
+                try:
+                    os.kill(int(pid), 9)
+                except (ProcessLookupError, ValueError):
+                    pass
