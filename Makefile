@@ -7,7 +7,7 @@
 #   make install PREFIX=/usr/local
 #   make fuzz FUZZ_SECONDS=N   build the libFuzzer harnesses in fuzz/ (clang) and run each N s (default 60)
 #   make soak SOAK_RUNS=N      every seed experiment N times in a row (default 50): same verdicts, nothing grows
-#   make check-all     what CI runs: test, test again with ASan+UBSan, each fuzzer 60 s, a short soak
+#   make check-all     what CI runs: test, test again with ASan+UBSan, each fuzzer 60 s, a 10-round soak
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -138,7 +138,7 @@ check-all: deps
 	$(MAKE) test
 	$(MAKE) test SANITIZE=1
 	$(MAKE) fuzz FUZZ_SECONDS=60
-	$(MAKE) soak SOAK_RUNS=3
+	$(MAKE) soak SOAK_RUNS=10
 	$(MAKE) all
 
 demo: deps
