@@ -23,6 +23,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -280,6 +281,13 @@ exec_finish(struct task *t, int timed_out)
 	int st = p->status;
 
 	kill(-p->pid, SIGKILL);		/* what it left behind */
+	/* ... and wait (2 s at most) until it is gone: a fork bomb's dying children
+	 * still count against the user's process limit, and the next program
+	 * of the run could not start */
+	for (int i = 0; i < 400 && kill(-p->pid, 0) == 0; i++) {
+		struct timespec ts = { 0, 5000000 };
+		nanosleep(&ts, NULL);
+	}
 	exec_drain(p, &p->out_fd, &p->out, &p->out_total);
 	exec_drain(p, &p->err_fd, &p->err, &p->err_total);
 	exec_set_output(t, "stdout", &p->out, p->out_total);
