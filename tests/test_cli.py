@@ -164,6 +164,11 @@ def test_agent_killed_mid_run_exits_3_naming_host_and_step(tmp_path):
     assert results["steps"][0]["pass"] is True
     assert "juliet" in results["summary"]["error"]
     assert (out / "transcript.txt").exists()
+    # the other host's trace is kept, whole
+    assert (out / "romeo.pcap").stat().st_size >= 24
+    p = verona("stats", out / "romeo.pcap")
+    assert p.returncode == 0, p.stderr
+    assert not [x for x in out.iterdir() if ".tmp." in x.name]
 
 
 @needs_root
