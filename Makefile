@@ -15,7 +15,8 @@ CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
             libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump nftables chromium \
-            clang libclang-rt-14-dev valgrind
+            clang valgrind
+# libFuzzer's runtime: libclang-rt-N-dev for clang N (Debian 12: 14), where the release splits it out
 
 ifeq ($(SANITIZE),1)
 VARIANT  := san
@@ -88,6 +89,12 @@ deps:
 	  echo "installing:$$missing"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+	@rt=libclang-rt-$$(clang -dumpversion 2>/dev/null | cut -d. -f1)-dev; \
+	if ! dpkg-query -W -f='$${Status}\n' $$rt 2>/dev/null | grep -q '^install ok installed' && \
+	   apt-cache show $$rt >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: missing package: $$rt; run as root (sudo make deps)" >&2; exit 2; fi; \
+	  echo "installing: $$rt"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$rt; \
 	fi
 
 check-pytest:
