@@ -338,3 +338,46 @@ def test_ctrl_c_during_teardown(tmp_path):
     assert_nothing_left(out, tmp, seen, tag)
     res = json.loads((out / "results.json").read_text())
     assert [s.get("pass") for s in res["steps"]] == [True] * 4, res["steps"]
+
+
+@needs_root
+def test_controller_killed_on_the_local_testbed_agents_stop(tmp_path):
+    """SIGKILL to `verona run` itself: its agents see the channel close and
+    stop within 2 s with their programs; the namespaces stay (nobody is left
+    to remove them) until `verona down ID`."""
+    tag = f"{os.getpid() % 10000}k{time.time_ns() % 10**6}"
+    f = write(tmp_path, "long.yaml", LONG % {"tag": tag})
+    proc = subprocess.Popen([VERONA, "run", "--quiet", "--out", str(tmp_path / "out"), str(f)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    tid = None
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            agents = subprocess.run(["pgrep", "-f", f"verona-agent --stdio --name (ro|ju){tag}"],
+                                    capture_output=True, text=True).stdout.split()
+            if len(agents) == 2 and len(our_namespaces(tag)) == 2:
+                break
+            time.sleep(0.02)
+        assert len(agents) == 2, "the run's agents never started"
+        tid = next(iter(our_namespaces(tag))).split("-")[1]
+        time.sleep(1)                         # inside step 3, the 3 s program
+        t0 = time.time()
+        proc.kill()
+        proc.wait()
+        while time.time() - t0 < 2:
+            left = subprocess.run(["pgrep", "-f", f"verona-agent --stdio --name (ro|ju){tag}"],
+                                  capture_output=True, text=True).stdout.split()
+            if not left:
+                break
+            time.sleep(0.05)
+        assert not left, f"agents still running 2 s after the controller died: {left}"
+        for ns in our_namespaces(tag):
+            assert not subprocess.run(["ip", "netns", "pids", ns], capture_output=True, text=True).stdout.split()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if tid is not None:
+            d = subprocess.run([VERONA, "down", tid], capture_output=True, text=True)
+            assert d.returncode == 0, d.stderr
+    assert not our_namespaces(tag)
