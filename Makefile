@@ -14,8 +14,8 @@ PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump nftables chromium \
-            clang valgrind
+            libpcap-dev iproute2 python3 python3-pytest python3-nacl procps tshark tcpdump nftables \
+            chromium clang valgrind
 # libFuzzer's runtime: libclang-rt-N-dev for clang N (Debian 12: 14), where the release splits it out
 
 ifeq ($(SANITIZE),1)

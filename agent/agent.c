@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <ftw.h>
 #include <pwd.h>
 #include <unistd.h>
@@ -28,6 +30,8 @@
 #include "frame.h"
 #include "log.h"
 #include "proto.h"
+#include "seal.h"
+#include "addr.h"
 
 struct session {
 	struct agent		 agent;
@@ -38,31 +42,49 @@ struct session {
 	char			*iface;		/* the experiment interface, from hello */
 	struct trace_capture	*cap;		/* while capturing */
 	char			*cap_path;	/* the capture file, until the session ends */
+	struct seal		*seal;		/* TCP: every frame sealed */
+	int64_t			 last_rx;	/* TCP: when the controller last sent a frame */
 };
 
 static int	agent_allow_exec;
+static volatile sig_atomic_t agent_stop;	/* SIGTERM, SIGINT: end the session cleanly, then exit */
+static double	agent_heartbeat_s = HEARTBEAT_S;
 static uid_t	agent_exec_uid;
 static gid_t	agent_exec_gid;
 
 #define CAPTURE_CHUNK	(1024 * 1024)
 #define CAPTURE_BUFFER	(16 * 1024 * 1024)
+#define AUTH_S		5.0	/* for the handshake of a TCP session */
+
+static void
+agent_on_signal(int sig)
+{
+	agent_stop = sig;
+}
 
 static void
 usage(FILE *f)
 {
 	fprintf(f,
-"usage: verona-agent --stdio | --unix PATH [options]\n"
+"usage: verona-agent --stdio | --unix PATH | --listen ADDR:PORT [--key FILE] [options]\n"
 "Runs the socket steps of verona experiments on this host.\n"
 "\n"
-"  --stdio          serve one controller session on stdin/stdout\n"
+"  --stdio          serve one controller session on stdin/stdout (e.g. over ssh)\n"
 "  --unix PATH      listen on a unix socket; serve one session at a time\n"
+"  --listen ADDR:PORT  listen on TCP; serve one session at a time.  Needs --key\n"
+"                   unless ADDR is a loopback address\n"
+"  --key FILE       the key shared with the controller (verona keygen; mode 0600):\n"
+"                   the controller must prove it has it, and every frame is sealed\n"
+"  --heartbeat S    end a TCP session when the controller is silent this long (%g s)\n"
+"  --clock-shift S  for tests: report every time stamp S seconds off, as a host\n"
+"                   whose clock is wrong would\n"
 "  --name NAME      the host's name in logs\n"
 "  --allow-exec     run programs (exec steps) and accept files (put steps)\n"
 "  --exec-user USER run programs as USER (default when root: a user id of the agent's own)\n"
 "  --exec-uid N     run programs as the numeric user id N\n"
 "  -v, --verbose    log every frame\n"
 "  -V, --version    print the version\n"
-"  -h, --help       this help\n");
+"  -h, --help       this help\n", HEARTBEAT_S);
 }
 
 static void
@@ -70,6 +92,18 @@ session_send(struct session *s, json_t *msg)
 {
 	if (s->agent.out_fd < 0)
 		return;
+	if (s->seal != NULL) {
+		size_t n;
+		unsigned char *f = seal_frame_encode(s->seal, msg, &n);
+		int rc = fd_write_all(s->agent.out_fd, f, n);
+		free(f);
+		if (rc != 0) {
+			log_warn("controller gone (write: %s)", strerror(errno));
+			s->ended = 1;
+			s->agent.out_fd = -1;
+		}
+		return;
+	}
 	if (frame_write(s->agent.out_fd, msg) != 0) {
 		log_warn("controller gone (write: %s)", strerror(errno));
 		s->ended = 1;
@@ -193,6 +227,50 @@ session_reply(struct session *s, json_t *m)
 	json_decref(m);
 }
 
+/*
+ * The experiment's filter, without the control channel: the session's own
+ * TCP connection, or the ssh connection that carries stdio (SSH_CONNECTION),
+ * so that control traffic never shows in the experiment's trace when both
+ * share an interface.  Caller frees; NULL for no filter.
+ */
+static char *
+capture_filter(struct session *s, const char *filter)
+{
+	struct sockaddr_storage l, p;
+	socklen_t ll = sizeof l, pl = sizeof p;
+	char lip[64], pip[64], *ctl = NULL, *full;
+	const char *sshc = getenv("SSH_CONNECTION");
+	int type;
+	socklen_t tl = sizeof type;
+
+	if (getsockopt(s->in_fd, SOL_SOCKET, SO_TYPE, &type, &tl) == 0 && type == SOCK_STREAM &&
+	    getsockname(s->in_fd, (struct sockaddr *)&l, &ll) == 0 &&
+	    getpeername(s->in_fd, (struct sockaddr *)&p, &pl) == 0 &&
+	    (l.ss_family == AF_INET || l.ss_family == AF_INET6)) {
+		addr_ip((struct sockaddr *)&l, lip, sizeof lip);
+		addr_ip((struct sockaddr *)&p, pip, sizeof pip);
+		if (strncmp(lip, "::ffff:", 7) == 0)
+			memmove(lip, lip + 7, strlen(lip + 7) + 1);
+		if (strncmp(pip, "::ffff:", 7) == 0)
+			memmove(pip, pip + 7, strlen(pip + 7) + 1);
+		ctl = xasprintf("tcp and host %s and port %d and host %s and port %d", lip,
+		    addr_port((struct sockaddr *)&l), pip, addr_port((struct sockaddr *)&p));
+	} else if (sshc != NULL) {
+		char cip[64], sip[64];
+		int cport, sport;
+		if (sscanf(sshc, "%63s %d %63s %d", cip, &cport, sip, &sport) == 4 &&
+		    addr_is_ip(cip, &type) && addr_is_ip(sip, &type))
+			ctl = xasprintf("tcp and host %s and port %d and host %s and port %d", cip, cport, sip, sport);
+	}
+	if (ctl == NULL)
+		return filter != NULL && filter[0] != '\0' ? xstrdup(filter) : NULL;
+	full = filter != NULL && filter[0] != '\0' ? xasprintf("(%s) and not (%s)", filter, ctl) :
+	    xasprintf("not (%s)", ctl);
+	log_info("capture filter: %s", full);
+	free(ctl);
+	return full;
+}
+
 /* capture_start {filter, snaplen}: capture on the experiment interface into a file. */
 static void
 capture_start(struct session *s, json_t *msg)
@@ -225,7 +303,9 @@ capture_start(struct session *s, json_t *msg)
 		return;
 	}
 	close(fd);
-	s->cap = trace_capture_open(s->iface, filter, snaplen, bufsize, s->cap_path, err, sizeof err);
+	char *full = capture_filter(s, filter);
+	s->cap = trace_capture_open(s->iface, full, snaplen, bufsize, s->cap_path, err, sizeof err);
+	free(full);
 	if (s->cap == NULL) {
 		log_warn("%s", err);
 		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", err));
@@ -333,15 +413,22 @@ session_frame(struct session *s, json_t *msg)
 		if (host != NULL)
 			log_set_tag(host);
 		json_t *reply = hello_info(json_string_value(json_object_get(msg, "addr")),
-		    json_string_value(json_object_get(msg, "iface")));
+		    json_string_value(json_object_get(msg, "iface")),
+		    json_is_true(json_object_get(msg, "probe_capture")));
 		free(s->iface);
 		s->iface = json_is_string(json_object_get(reply, "iface")) ?
 		    xstrdup(json_string_value(json_object_get(reply, "iface"))) : NULL;
 		session_send(s, reply);
 		json_decref(reply);
 		s->hello = 1;
+	} else if (strcmp(type, "ping") == 0) {
+		/* a heartbeat: the time it came is all that counts */
 	} else if (!s->hello) {
 		session_drop(s, "first frame is not hello");
+	} else if (strcmp(type, "time") == 0) {
+		session_reply(s, json_pack("{s:s, s:O, s:I}", "type", "time",
+		    "seq", json_object_get(msg, "seq") ? json_object_get(msg, "seq") : json_null(),
+		    "time_ns", (json_int_t)time_realtime_ns()));
 	} else if (strcmp(type, "step") == 0) {
 		if (!json_is_integer(json_object_get(msg, "seq")) ||
 		    !json_is_string(json_object_get(msg, "op"))) {
@@ -456,8 +543,12 @@ session_end(struct session *s)
 	}
 }
 
+/*
+ * Serves one session.  seal and rd: a TCP session after its handshake (the
+ * reader may hold bytes already); NULL for stdio and unix.
+ */
 static void
-session_serve(int in_fd, int out_fd)
+session_serve(int in_fd, int out_fd, struct seal *seal, struct frame_reader *rd)
 {
 	struct session s;
 	struct pollfd *pfds = NULL;
@@ -487,7 +578,12 @@ session_serve(int in_fd, int out_fd)
 			s.agent.workdir_fd = open(wd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		}
 	}
-	frame_reader_init(&s.rd, FRAME_MAX);
+	if (rd != NULL) {
+		s.rd = *rd;
+		s.seal = seal;
+	} else
+		frame_reader_init(&s.rd, FRAME_MAX);
+	s.last_rx = time_mono_ns();
 	/* in_fd stays blocking: it is read once per POLLIN, and a terminal's flags stay as they were */
 
 	while (!s.ended) {
@@ -520,12 +616,21 @@ session_serve(int in_fd, int out_fd)
 					pfds[n++] = (struct pollfd){ .fd = t->aux_fd[k], .events = POLLIN };
 				}
 		}
+		if (s.seal != NULL) {	/* wake for the heartbeat */
+			int64_t hb = s.last_rx + (int64_t)(agent_heartbeat_s * 1e9);
+			if (next < 0 || hb < next)
+				next = hb;
+		}
 		if (next < 0)
 			timeout_ms = -1;
 		else if (next <= now)
 			timeout_ms = 0;
 		else
 			timeout_ms = (int)((next - now + 999999) / 1000000);
+		if (agent_stop) {
+			log_info("stopping on signal %d", (int)agent_stop);
+			break;
+		}
 		if (poll(pfds, n, timeout_ms) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -563,8 +668,14 @@ session_serve(int in_fd, int out_fd)
 				task_errno(t, ERR_TIMEOUT);
 			}
 		}
+		if (s.seal != NULL && pfds[0].revents == 0 &&
+		    time_mono_ns() - s.last_rx >= (int64_t)(agent_heartbeat_s * 1e9)) {
+			log_warn("controller silent for %g s (no heartbeat); ending the session", agent_heartbeat_s);
+			break;
+		}
 		if (pfds[0].revents != 0) {
 			ssize_t r = frame_reader_fill(&s.rd, in_fd);
+			s.last_rx = time_mono_ns();
 			if (r == 0) {
 				log_debug("controller closed the channel");
 				break;
@@ -576,7 +687,8 @@ session_serve(int in_fd, int out_fd)
 			for (;;) {
 				json_t *msg;
 				char err[256];
-				int rc = frame_reader_next(&s.rd, &msg, err, sizeof err);
+				int rc = s.seal != NULL ? seal_frame_next(s.seal, &s.rd, &msg, err, sizeof err) :
+				    frame_reader_next(&s.rd, &msg, err, sizeof err);
 				if (rc == 0)
 					break;
 				if (rc < 0) {
@@ -631,7 +743,9 @@ serve_unix(const char *path)
 	umask(old);
 	log_info("listening on unix:%s", path);
 	for (;;) {
-		int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		int fd = agent_stop ? -1 : accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (agent_stop)
+			break;
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -639,13 +753,96 @@ serve_unix(const char *path)
 			break;
 		}
 		log_info("controller connected");
-		session_serve(fd, fd);
+		session_serve(fd, fd, NULL, NULL);
 		close(fd);
 		log_set_tag(NULL);
 		log_info("session ended; ready for the next one");
 	}
 	close(lfd);
-	return 1;
+	if (agent_stop)
+		unlink(path);
+	return agent_stop ? 0 : 1;
+}
+
+/*
+ * --listen: one session at a time over TCP.  With a key, a session starts
+ * with the handshake of seal.h and every frame after it is sealed; without
+ * one, only a loopback address is allowed.
+ */
+static int
+serve_tcp(const char *spec, const unsigned char *key)
+{
+	char *host = NULL, *port = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int lfd, one = 1, fam;
+	long pn;
+	char *end;
+
+	if (addr_split(spec, &host, &port) != 0 || port == NULL || !addr_is_ip(host, &fam) ||
+	    (pn = strtol(port, &end, 10), *end != '\0') || pn <= 0 || pn > 65535 ||
+	    addr_from_ip(host, (int)pn, &ss, &sl) != 0) {
+		log_warn("--listen %s: give an IP address and a port, like 192.0.2.10:7700 or [2001:db8::1]:7700", spec);
+		free(host);
+		free(port);
+		return 2;
+	}
+	if (key == NULL && !addr_is_loopback(host)) {
+		log_warn("refusing to listen on %s without --key: anyone who can reach it could "
+		    "run steps on this host (only loopback addresses are allowed without a key)", spec);
+		free(host);
+		free(port);
+		return 2;
+	}
+	free(host);
+	free(port);
+	lfd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+	    bind(lfd, (struct sockaddr *)&ss, sl) != 0 || listen(lfd, 4) != 0) {
+		log_warn("listen on %s: %s", spec, strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
+		return 1;
+	}
+	log_info("listening on tcp:%s%s", spec, key ? " (key required, frames sealed)" : " (loopback, no key)");
+	for (;;) {
+		struct sockaddr_storage peer;
+		socklen_t pl = sizeof peer;
+		int fd = agent_stop ? -1 : accept4(lfd, (struct sockaddr *)&peer, &pl, SOCK_CLOEXEC);
+		if (agent_stop)
+			break;
+		if (fd < 0) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			log_warn("accept: %s", strerror(errno));
+			break;
+		}
+		char *who = addr_format((struct sockaddr *)&peer, pl);
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		log_info("connection from %s", who);
+		if (key != NULL) {
+			struct frame_reader rd;
+			struct seal seal;
+			char err[256];
+			frame_reader_init(&rd, SEAL_AUTH_MAX);
+			if (seal_handshake_agent(fd, &rd, key, &seal,
+			    time_mono_ns() + (int64_t)(AUTH_S * 1e9), err, sizeof err) != 0) {
+				log_warn("refused %s: %s", who, err);
+				frame_reader_free(&rd);
+			} else {
+				log_info("controller at %s authenticated", who);
+				session_serve(fd, fd, &seal, &rd);
+			}
+			sodium_memzero(&seal, sizeof seal);
+		} else
+			session_serve(fd, fd, NULL, NULL);
+		close(fd);
+		log_set_tag(NULL);
+		log_info("session with %s ended; ready for the next one", who);
+		free(who);
+	}
+	close(lfd);
+	return agent_stop ? 0 : 1;
 }
 
 int
@@ -654,6 +851,10 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "stdio", no_argument, NULL, 's' },
 		{ "unix", required_argument, NULL, 'u' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "key", required_argument, NULL, 'k' },
+		{ "heartbeat", required_argument, NULL, 'H' },
+		{ "clock-shift", required_argument, NULL, 'S' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "allow-exec", no_argument, NULL, 'x' },
 		{ "exec-user", required_argument, NULL, 'U' },
@@ -664,15 +865,40 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	int c, use_stdio = 0;
-	const char *unix_path = NULL, *exec_user = NULL;
+	const char *unix_path = NULL, *exec_user = NULL, *listen_spec = NULL, *key_path = NULL;
+	unsigned char key[SEAL_KEY_BYTES];
+	char *end;
 	long exec_uid = -1;
 
 	log_init(argv[0]);
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = agent_on_signal;	/* no SA_RESTART: poll and accept return EINTR */
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
 	while ((c = getopt_long(argc, argv, "vVh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's': use_stdio = 1; break;
 		case 'u': unix_path = optarg; break;
+		case 'l': listen_spec = optarg; break;
+		case 'k': key_path = optarg; break;
+		case 'H':
+			agent_heartbeat_s = strtod(optarg, &end);
+			if (*end != '\0' || !(agent_heartbeat_s > 0)) {
+				log_warn("--heartbeat %s: give a number of seconds", optarg);
+				return 2;
+			}
+			break;
+		case 'S': {
+			double shift = strtod(optarg, &end);
+			if (*end != '\0' || shift != shift) {
+				log_warn("--clock-shift %s: give a number of seconds", optarg);
+				return 2;
+			}
+			time_shift_ns = (int64_t)(shift * 1e9);
+			break;
+		}
 		case 'n': log_set_tag(optarg); break;
 		case 'x': agent_allow_exec = 1; break;
 		case 'U': exec_user = optarg; break;
@@ -683,9 +909,20 @@ main(int argc, char **argv)
 		default: usage(stderr); return 2;
 		}
 	}
-	if (optind != argc || use_stdio == (unix_path != NULL)) {
+	if (optind != argc || use_stdio + (unix_path != NULL) + (listen_spec != NULL) != 1) {
 		usage(stderr);
 		return 2;
+	}
+	if (key_path != NULL && listen_spec == NULL) {
+		log_warn("--key goes with --listen");
+		return 2;
+	}
+	if (key_path != NULL) {
+		char err[512];
+		if (seal_key_load(key_path, key, err, sizeof err) != 0) {
+			log_warn("%s", err);
+			return 2;
+		}
 	}
 	agent_exec_uid = getuid();
 	agent_exec_gid = getgid();
@@ -718,8 +955,10 @@ main(int argc, char **argv)
 		dup2(devnull, 1);
 		close(devnull);
 		fcntl(out, F_SETFD, FD_CLOEXEC);
-		session_serve(0, out);
+		session_serve(0, out, NULL, NULL);
 		return 0;
 	}
+	if (listen_spec != NULL)
+		return serve_tcp(listen_spec, key_path ? key : NULL);
 	return serve_unix(unix_path);
 }

@@ -126,6 +126,7 @@ int	task_arg_size(struct task *, long long *out);
 void	task_set_data(struct task *, const void *, size_t);
 
 /* hello.c */
-json_t	*hello_info(const char *addr, const char *iface);
+/* The hello reply; probe_capture: also try whether a capture may be opened on the interface. */
+json_t	*hello_info(const char *addr, const char *iface, int probe_capture);
 
 #endif

@@ -11,6 +11,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -19,6 +20,7 @@
 
 #include "agent.h"
 #include "addr.h"
+#include "capture.h"
 #include "proto.h"
 
 static const char *const hello_sysctls[] = {
@@ -94,7 +96,7 @@ hello_iface_info(const char *ifname)
 }
 
 json_t *
-hello_info(const char *addr, const char *iface)
+hello_info(const char *addr, const char *iface, int probe_capture)
 {
 	struct utsname u;
 	char host[256];
@@ -141,5 +143,18 @@ hello_info(const char *addr, const char *iface)
 	json_object_set_new(o, "addrs", addrs);
 	json_object_set_new(o, "sysctls", hello_sysctl_values());
 	json_object_set_new(o, "time_ns", json_integer(time_realtime_ns()));
+	if (time_shift_ns == 0) {	/* a shifted clock is another machine's, for tests */
+		char *boot = file_read_all("/proc/sys/kernel/random/boot_id", NULL, 64);
+		if (boot != NULL) {
+			boot[strcspn(boot, "\n")] = '\0';
+			json_object_set_new(o, "boot_id", json_string(boot));
+			free(boot);
+		}
+	}
+	if (probe_capture && found[0] != '\0') {
+		char err[512];
+		json_object_set_new(o, "capture", trace_capture_probe(found, err, sizeof err) == 0 ?
+		    json_string("ok") : json_string(err));
+	}
 	return o;
 }

@@ -44,14 +44,11 @@ frame_reader_fill(struct frame_reader *r, int fd)
 }
 
 int
-frame_reader_next(struct frame_reader *r, json_t **out, char *err, size_t errlen)
+frame_reader_peek(struct frame_reader *r, const unsigned char **payload, size_t *lenp, char *err, size_t errlen)
 {
 	const unsigned char *p = r->in.data;
 	uint32_t len;
-	json_t *obj;
-	json_error_t jerr;
 
-	*out = NULL;
 	if (r->in.len < 4)
 		return 0;
 	len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
@@ -65,7 +62,27 @@ frame_reader_next(struct frame_reader *r, json_t **out, char *err, size_t errlen
 	}
 	if (r->in.len - 4 < len)
 		return 0;
-	obj = json_loadb((const char *)p + 4, len, JSON_REJECT_DUPLICATES, &jerr);
+	*payload = p + 4;
+	*lenp = len;
+	return 1;
+}
+
+void
+frame_reader_consume(struct frame_reader *r, size_t len)
+{
+	r->in.len -= 4 + len;
+	memmove(r->in.data, r->in.data + 4 + len, r->in.len);
+	r->in.data[r->in.len] = '\0';
+}
+
+int
+frame_parse(const unsigned char *p, size_t len, json_t **out, char *err, size_t errlen)
+{
+	json_t *obj;
+	json_error_t jerr;
+
+	*out = NULL;
+	obj = json_loadb((const char *)p, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (obj == NULL) {
 		snprintf(err, errlen, "frame is not JSON: %s at byte %d", jerr.text, jerr.position);
 		return -1;
@@ -75,10 +92,23 @@ frame_reader_next(struct frame_reader *r, json_t **out, char *err, size_t errlen
 		snprintf(err, errlen, "frame is not a JSON object");
 		return -1;
 	}
-	r->in.len -= 4 + (size_t)len;
-	memmove(r->in.data, p + 4 + len, r->in.len);
-	r->in.data[r->in.len] = '\0';
 	*out = obj;
+	return 1;
+}
+
+int
+frame_reader_next(struct frame_reader *r, json_t **out, char *err, size_t errlen)
+{
+	const unsigned char *p;
+	size_t len;
+	int rc;
+
+	*out = NULL;
+	if ((rc = frame_reader_peek(r, &p, &len, err, errlen)) <= 0)
+		return rc;
+	if (frame_parse(p, len, out, err, errlen) < 0)
+		return -1;
+	frame_reader_consume(r, len);
 	return 1;
 }
 

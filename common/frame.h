@@ -30,6 +30,16 @@ ssize_t	frame_reader_fill(struct frame_reader *, int fd);
  * reader must not be used again for that peer.
  */
 int	frame_reader_next(struct frame_reader *, json_t **out, char *err, size_t errlen);
+/*
+ * The payload of the next complete frame, in place: 1 with *payload and
+ * *len, 0 if incomplete, -1 with err (length zero or over the limit).
+ * frame_reader_consume() then drops it.
+ */
+int	frame_reader_peek(struct frame_reader *, const unsigned char **payload, size_t *len,
+	    char *err, size_t errlen);
+void	frame_reader_consume(struct frame_reader *, size_t len);
+/* A payload as a JSON object: 1 and *out (caller decrefs), or -1 with err. */
+int	frame_parse(const unsigned char *, size_t, json_t **out, char *err, size_t errlen);
 /* Encodes obj as a frame; caller frees. */
 unsigned char *frame_encode(json_t *obj, size_t *lenp);
 /* Writes the whole frame to fd (waiting if it is non-blocking); 0 or -1. */

@@ -168,7 +168,8 @@ clock_ns(clockid_t id)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t time_realtime_ns(void) { return clock_ns(CLOCK_REALTIME); }
+int64_t time_shift_ns;
+int64_t time_realtime_ns(void) { return clock_ns(CLOCK_REALTIME) + time_shift_ns; }
 int64_t time_mono_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 
 int

@@ -36,6 +36,8 @@ void	 buf_printf(struct buf *, const char *, ...) __attribute__((format(printf, 
 char	*buf_steal(struct buf *, size_t *);
 
 int64_t	 time_realtime_ns(void);
+/* Added to time_realtime_ns() and to captured packets' stamps: a test's wrong clock. */
+extern int64_t time_shift_ns;
 int64_t	 time_mono_ns(void);
 
 /*

@@ -24,7 +24,10 @@
 #include "expt.h"
 #include "report-grade.h"
 #include "run.h"
+#include "tbfile.h"
 #include "util.h"
+
+static const struct tbfile *grade_testbed;	/* --testbed: real hosts */
 
 static int
 grade_one(const char *experiment, json_t *defines, const char *submission, const char *out, int quiet)
@@ -46,6 +49,7 @@ grade_one(const char *experiment, json_t *defines, const char *submission, const
 	if (x == NULL)
 		return 2;
 	o.submission = abs;
+	o.testbed = grade_testbed;
 	rc = run_experiment(x, &o);
 	expt_free(x);
 	return rc;
@@ -187,15 +191,17 @@ cmd_grade_exec(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "testbed", required_argument, NULL, 't' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
-	const char *one = NULL, *class = NULL, *out = NULL;
+	const char *one = NULL, *class = NULL, *out = NULL, *tbpath = NULL;
+	struct tbfile *tb = NULL;
 	int c, jobs = 1, quiet = 0, rc;
 	char *defout = NULL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "hD:s:S:o:j:q", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hD:s:S:o:j:qt:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
 			cmd_usage(&cmd_grade_entry, stdout, 1);
@@ -211,6 +217,7 @@ cmd_grade_exec(int argc, char **argv)
 		case 'S': class = optarg; break;
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
+		case 't': tbpath = optarg; break;
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64) {
@@ -230,7 +237,19 @@ cmd_grade_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
-	if (geteuid() != 0) {
+	if (tbpath != NULL && jobs > 1) {
+		fprintf(stderr, "verona: a testbed file's agents serve one run at a time: grade with -j 1 "
+		    "(or one testbed file per pair of hosts, as ansible/run.yml does)\n");
+		json_decref(defines);
+		return 2;
+	}
+	if (tbpath != NULL) {
+		if ((tb = cmd_load_testbed(tbpath)) == NULL) {
+			json_decref(defines);
+			return 2;
+		}
+		grade_testbed = tb;
+	} else if (geteuid() != 0) {
 		fprintf(stderr, "verona: the local testbed needs root (it creates network namespaces): "
 		    "run verona as root, e.g. with sudo\n");
 		json_decref(defines);
@@ -246,12 +265,13 @@ cmd_grade_exec(int argc, char **argv)
 	    grade_class(argv[optind], defines, class, out, jobs);
 	free(defout);
 	json_decref(defines);
+	tbfile_free(tb);
 	return rc;
 }
 
 const struct cmd_entry cmd_grade_entry = {
 	.name = "grade",
-	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--out DIR] EXPERIMENT",
+	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--out DIR] EXPERIMENT",
 	.summary = "grade students' programs: run a graded experiment with each submission",
 	.help =
 	"  -s, --submission DIR      one student's folder (the experiment's ${submission})\n"
@@ -261,6 +281,7 @@ const struct cmd_entry cmd_grade_entry = {
 	"                            DIR/STUDENT/ per student and DIR/summary.csv\n"
 	"  -D, --define name=value   adjust the contract (program name, port, ...)\n"
 	"  -q, --quiet               only what failed\n"
+	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"
 	"  -h, --help                this help\n"
 	"Writes results.json, gradescope.json, junit.xml, report.html and the traces per\n"
 	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error.\n",

@@ -16,12 +16,16 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_run_entry, cmd_validate_entry, cmd_up_entry, cmd_down_entry;
 extern const struct cmd_entry cmd_stats_entry, cmd_check_entry, cmd_grade_entry;
+extern const struct cmd_entry cmd_ping_entry, cmd_keygen_entry;
 
 /* Prints "usage: verona NAME USAGE" (and help when full) to f. */
 void	cmd_usage(const struct cmd_entry *, FILE *f, int full);
 struct experiment;
 /* Loads an experiment, printing every error to stderr; NULL if it has errors. */
 struct experiment *cmd_load(const char *path, json_t *defines);
+struct tbfile;
+/* Loads a testbed file, printing every error to stderr; NULL if it has errors. */
+struct tbfile *cmd_load_testbed(const char *path);
 /* Parses -D name=value into defines; 0, or -1 after a message. */
 int	cmd_define(json_t *defines, const char *arg);
 #endif

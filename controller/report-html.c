@@ -834,9 +834,9 @@ header(struct buf *b, json_t *doc)
 	buf_adds(b, "</dd></dl>\n");
 
 	buf_adds(b, "<table class=\"hosts\"><tr><th>host</th><th>address</th><th>interface</th><th>kernel</th>"
-	    "<th>captured</th></tr>\n");
+	    "<th>captured</th><th>clock</th></tr>\n");
 	json_object_foreach(hosts, name, h) {
-		json_t *cap = json_object_get(h, "capture");
+		json_t *cap = json_object_get(h, "capture"), *clk = json_object_get(h, "clock");
 		buf_adds(b, "<tr><td><b>");
 		esc(b, name);
 		buf_adds(b, "</b></td><td><code>");
@@ -854,6 +854,15 @@ header(struct buf *b, json_t *doc)
 				buf_printf(b, ", <span class=\"bad\">%lld dropped</span>",
 				    (long long)(jint(cap, "drops") + jint(cap, "ifdrops")));
 		} else
+			buf_adds(b, "—");
+		buf_adds(b, "</td><td>");
+		/* the agent's clock against the controller's: every time here is on the controller's */
+		if (json_is_object(clk) && json_is_null(json_object_get(clk, "rtt_ns")))
+			buf_adds(b, "same clock");
+		else if (json_is_object(clk))
+			buf_printf(b, "%+.6f s &plusmn; %.6f s", (double)jint(clk, "offset_ns") / 1e9,
+			    (double)jint(clk, "uncertainty_ns") / 1e9);
+		else
 			buf_adds(b, "—");
 		buf_adds(b, "</td></tr>\n");
 	}

@@ -32,6 +32,7 @@
 #include "report-grade.h"
 #include "report.h"
 #include "run.h"
+#include "tbfile.h"
 #include "testbed.h"
 #include "trace.h"
 #include "util.h"
@@ -60,6 +61,11 @@ struct agentconn {
 	int			 capturing;
 	json_t			*capture;	/* what capture_stopped said, and the file */
 	char			*pcap;		/* the host's capture in the run folder */
+	struct seal		*seal;		/* tcp: the sealed stream */
+	const struct tbhost	*tbh;		/* a testbed file's host, or NULL (local) */
+	int64_t			 last_tx;	/* when we last sent to it (mono), for the heartbeat */
+	json_t			*clock;		/* {offset_ns, uncertainty_ns, rtt_ns, method} */
+	int64_t			 offset_ns;	/* agent clock - controller clock */
 };
 
 /* How packets are shown: each once, with sequence numbers relative to the first of each direction. */
@@ -172,6 +178,53 @@ type_matches(const char *type, const char *want)
 }
 
 /*
+ * Puts an agent's time stamps on the controller's time line: a step's
+ * start and end, a capture's start, the live view's packets.
+ */
+static void
+agent_to_our_clock(struct agentconn *a, json_t *f)
+{
+	const char *type = json_string_value(json_object_get(f, "type"));
+	json_t *res, *v;
+
+	if (a->offset_ns == 0 || type == NULL)
+		return;
+	if (strcmp(type, "result") == 0 && json_is_object(res = json_object_get(f, "result"))) {
+		static const char *const keys[] = { "start_ns", "end_ns", NULL };
+		for (int i = 0; keys[i] != NULL; i++)
+			if (json_is_integer(v = json_object_get(res, keys[i])))
+				json_integer_set(v, json_integer_value(v) - a->offset_ns);
+	} else if (strcmp(type, "capture_started") == 0 && json_is_integer(v = json_object_get(f, "time_ns"))) {
+		json_integer_set(v, json_integer_value(v) - a->offset_ns);
+	} else if (strcmp(type, "capture_packets") == 0) {
+		json_t *list = json_object_get(f, "packets");
+		for (size_t k = 0; k < json_array_size(list); k++)
+			if (json_is_integer(v = json_array_get(json_array_get(list, k), 0)))
+				json_integer_set(v, json_integer_value(v) - a->offset_ns);
+	}
+}
+
+static int agent_send(struct agentconn *, json_t *);
+
+/* A heartbeat to every agent we have not sent anything for PING_S. */
+static void
+agents_ping(struct runner *r)
+{
+	int64_t now = time_mono_ns();
+	json_t *m = NULL;
+
+	for (size_t i = 0; i < r->nac; i++) {
+		struct agentconn *a = &r->ac[i];
+		if (!a->alive || now - a->last_tx < (int64_t)(PING_S * 1e9))
+			continue;
+		if (m == NULL)
+			m = json_pack("{s:s}", "type", "ping");
+		(void)agent_send(a, m);	/* a lost agent shows when its channel closes */
+	}
+	json_decref(m);
+}
+
+/*
  * Waits for a frame of type want (with seq, if seq >= 0) from agent target,
  * watching every agent.  Returns the frame, or NULL after runner_fail()
  * (agent lost, timeout, interrupted).  what: "step 7 (file:12:5)".
@@ -213,9 +266,11 @@ await_frame(struct runner *r, struct agentconn *target, const char *want, int64_
 			    target->host->name, what, timeout_s);
 			goto out;
 		}
+		agents_ping(r);
 		for (size_t i = 0; i < r->nac; i++)
 			pfds[i] = (struct pollfd){ .fd = r->ac[i].alive ? r->ac[i].rfd : -1, .events = POLLIN };
-		int rc = poll(pfds, r->nac, (int)((deadline - now) / 1000000) + 1);
+		int64_t wait_ms = (deadline - now) / 1000000 + 1;
+		int rc = poll(pfds, r->nac, wait_ms > PING_S * 1000 ? (int)(PING_S * 1000) : (int)wait_ms);
 		if (rc < 0 && errno != EINTR) {
 			runner_fail(r, 3, "poll: %s", strerror(errno));
 			goto out;
@@ -236,7 +291,8 @@ await_frame(struct runner *r, struct agentconn *target, const char *want, int64_
 			for (;;) {
 				json_t *f;
 				char err[256];
-				int k = frame_reader_next(&a->rd, &f, err, sizeof err);
+				int k = a->seal != NULL ? seal_frame_next(a->seal, &a->rd, &f, err, sizeof err) :
+				    frame_reader_next(&a->rd, &f, err, sizeof err);
 				if (k == 0)
 					break;
 				if (k < 0) {
@@ -245,6 +301,7 @@ await_frame(struct runner *r, struct agentconn *target, const char *want, int64_
 					    a->host->name, what, err);
 					goto out;
 				}
+				agent_to_our_clock(a, f);
 				json_array_append_new(a->pending, f);
 			}
 		}
@@ -264,9 +321,10 @@ static int
 agent_send(struct agentconn *a, json_t *msg)
 {
 	size_t n, off = 0;
-	unsigned char *f = frame_encode(msg, &n);
+	unsigned char *f = a->seal != NULL ? seal_frame_encode(a->seal, msg, &n) : frame_encode(msg, &n);
 	int64_t deadline = time_mono_ns() + (int64_t)(SEND_S * 1e9);
 
+	a->last_tx = time_mono_ns();
 	while (off < n) {
 		ssize_t w = write(a->wfd, f + off, n - off);
 		if (w > 0) {
@@ -291,6 +349,36 @@ agent_send(struct agentconn *a, json_t *msg)
 	return off == n ? 0 : -1;
 }
 
+/* The agent's clock offset from ours: see clock_est in tbfile.h. */
+static int
+clock_estimate(struct runner *r, struct agentconn *a)
+{
+	struct clock_est ce = { 0 };
+
+	if (clock_same_machine(a->hello)) {
+		a->offset_ns = 0;
+		a->clock = clock_est_json(&ce, 1);
+		return 0;
+	}
+	for (int k = 0; k < CLOCK_ROUNDS; k++) {
+		json_t *m = json_pack("{s:s, s:i}", "type", "time", "seq", k), *f;
+		int64_t t0 = time_realtime_ns();
+		if (agent_send(a, m) != 0) {
+			json_decref(m);
+			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
+			return -1;
+		}
+		json_decref(m);
+		if ((f = await_frame(r, a, "time", k, HELLO_S, "the clock estimate")) == NULL)
+			return -1;
+		clock_est_add(&ce, t0, json_integer_value(json_object_get(f, "time_ns")), time_realtime_ns());
+		json_decref(f);
+	}
+	a->offset_ns = ce.offset_ns;
+	a->clock = clock_est_json(&ce, 0);
+	return 0;
+}
+
 static int
 agents_start(struct runner *r)
 {
@@ -312,7 +400,25 @@ agents_start(struct runner *r)
 			allow_exec |= x->steps[k].host != NULL && strcmp(x->steps[k].host, a->host->name) == 0 &&
 			    (strcmp(x->steps[k].op, "exec") == 0 || strcmp(x->steps[k].op, "put") == 0);
 		allow_exec |= r->o->submission != NULL;
-		if (testbed_spawn_agent(&r->tb, a->host->name, logfd, allow_exec, &a->pid, &a->wfd, &a->rfd,
+		if (r->o->testbed != NULL) {
+			struct tbconn c;
+			a->tbh = tbfile_host(r->o->testbed, a->host->name);
+			if (!r->o->quiet && !r->o->json)
+				printf("verona: connecting to %s (%s)\n", a->host->name, a->tbh->control);
+			if (tbhost_connect(a->tbh, logfd, allow_exec, HELLO_S, &c, err, sizeof err) != 0) {
+				if (logfd >= 0)
+					close(logfd);
+				a->pid = -1;
+				runner_fail(r, 3, "cannot reach the agent on %s: %s", a->host->name, err);
+				return -1;
+			}
+			frame_reader_free(&a->rd);
+			a->rd = c.rd;
+			a->pid = c.pid;
+			a->rfd = c.rfd;
+			a->wfd = c.wfd;
+			a->seal = c.seal;
+		} else if (testbed_spawn_agent(&r->tb, a->host->name, logfd, allow_exec, &a->pid, &a->wfd, &a->rfd,
 		    err, sizeof err) != 0) {
 			if (logfd >= 0)
 				close(logfd);
@@ -329,7 +435,9 @@ agents_start(struct runner *r)
 		struct agentconn *a = &r->ac[i];
 		json_t *m = json_pack("{s:s, s:i, s:s, s:s}", "type", "hello", "version", PROTO_VERSION,
 		    "host", a->host->name, "addr", a->host->addr);
-		if (a->host->iface != NULL)
+		if (a->tbh != NULL && a->tbh->iface != NULL)
+			json_object_set_new(m, "iface", json_string(a->tbh->iface));
+		else if (a->host->iface != NULL)
 			json_object_set_new(m, "iface", json_string(a->host->iface));
 		if (agent_send(a, m) != 0) {
 			json_decref(m);
@@ -350,6 +458,8 @@ agents_start(struct runner *r)
 			    (long long)json_integer_value(json_object_get(a->hello, "version")), PROTO_VERSION);
 			return -1;
 		}
+		if (clock_estimate(r, a) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -358,13 +468,18 @@ static void
 agents_stop(struct runner *r)
 {
 	json_t *bye = json_pack("{s:s}", "type", "bye");
-	size_t n;
-	unsigned char *f = frame_encode(bye, &n);
 	/* one try each: an agent that cannot take a few bytes now is killed below */
-	for (size_t i = 0; i < r->nac; i++)
-		if (r->ac[i].alive && write(r->ac[i].wfd, f, n) < 0)
-			r->ac[i].alive = 0;
-	free(f);
+	for (size_t i = 0; i < r->nac; i++) {
+		struct agentconn *a = &r->ac[i];
+		size_t n;
+		unsigned char *f;
+		if (!a->alive)
+			continue;
+		f = a->seal != NULL ? seal_frame_encode(a->seal, bye, &n) : frame_encode(bye, &n);
+		if (write(a->wfd, f, n) < 0)
+			a->alive = 0;
+		free(f);
+	}
 	json_decref(bye);
 	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
@@ -385,6 +500,11 @@ agents_stop(struct runner *r)
 		}
 		if (a->rfd > 0)
 			close(a->rfd);
+		if (a->seal != NULL) {
+			sodium_memzero(a->seal, sizeof *a->seal);
+			free(a->seal);
+			a->seal = NULL;
+		}
 		frame_reader_free(&a->rd);
 		json_decref(a->pending);
 	}
@@ -959,8 +1079,10 @@ run_step(struct runner *r, const struct step *st)
 		int64_t start = time_realtime_ns(), until = time_mono_ns() + (int64_t)(s * 1e9);
 		line = py_step_line(st, st->args);
 		rec = step_record(r, st, line);
-		while (time_mono_ns() < until && !run_signal)
+		while (time_mono_ns() < until && !run_signal) {
+			agents_ping(r);
 			usleep(2000);
+		}
 		if (run_signal) {
 			runner_fail(r, 3, "interrupted by signal %d during %s", (int)run_signal, what);
 			free(line);
@@ -1591,6 +1713,7 @@ attribute_packets(struct runner *r)
 		if (a->pcap == NULL)
 			continue;
 		in[n].path = a->pcap;
+		in[n].offset_ns = a->offset_ns;
 		in[n].name = xasprintf("%s:%s", a->host->name, json_string_value(json_object_get(a->capture, "iface")) ?: "?");
 		if (addr_from_ip(a->host->addr, 0, &ss, &len) == 0)
 			addr_ip((struct sockaddr *)&ss, at.addr[n], sizeof at.addr[n]);
@@ -1913,11 +2036,14 @@ manifest(struct runner *r)
 	    "verona_version", VERONA_VERSION,
 	    "experiment", "file", x->file, "name", x->name, "sha256", x->sha256, "summary", x->summary,
 	    "defines", x->defines, "vars", x->vars, "started", started,
-	    "testbed", "kind", "local", "id", r->tb.id);
+	    "testbed", "kind", r->o->testbed ? "file" : "local", "id", r->o->testbed ? r->o->testbed->path : r->tb.id);
 	free(started);
 	for (size_t i = 0; i < x->nhosts; i++) {
-		json_t *h = json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, "namespace",
-		    testbed_ns(&r->tb, x->hosts[i].name));
+		json_t *h = r->o->testbed ? json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, "control",
+		    tbfile_host(r->o->testbed, x->hosts[i].name)->control) :
+		    json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, "namespace", testbed_ns(&r->tb, x->hosts[i].name));
+		if (i < r->nac && r->ac[i].clock != NULL)
+			json_object_set(h, "clock", r->ac[i].clock);
 		if (i < r->nac && r->ac[i].hello != NULL) {
 			json_object_update(h, r->ac[i].hello);
 			json_object_del(h, "type");
@@ -1986,11 +2112,20 @@ write_outputs(struct runner *r)
 	struct buf t;
 	buf_init(&t);
 	char *started = utc_stamp(r->started_ns, 0);
-	buf_printf(&t, "# verona %s — %s (%s)\n# started %s, testbed local %s, experiment sha256 %s\n",
-	    VERONA_VERSION, r->x->name, r->x->file, started, r->tb.id, r->x->sha256);
+	buf_printf(&t, "# verona %s — %s (%s)\n# started %s, testbed %s %s, experiment sha256 %s\n",
+	    VERONA_VERSION, r->x->name, r->x->file, started, r->o->testbed ? "file" : "local",
+	    r->o->testbed ? r->o->testbed->path : r->tb.id, r->x->sha256);
 	free(started);
-	for (size_t i = 0; i < r->x->nhosts; i++)
-		buf_printf(&t, "# host %s %s\n", r->x->hosts[i].name, r->x->hosts[i].addr);
+	for (size_t i = 0; i < r->x->nhosts; i++) {
+		json_t *clk = i < r->nac ? r->ac[i].clock : NULL;
+		buf_printf(&t, "# host %s %s", r->x->hosts[i].name, r->x->hosts[i].addr);
+		if (r->o->testbed != NULL)
+			buf_printf(&t, " via %s", tbfile_host(r->o->testbed, r->x->hosts[i].name)->control);
+		if (clk != NULL && !json_is_null(json_object_get(clk, "rtt_ns")))
+			buf_printf(&t, ", clock %+.6f s +- %.6f s", (double)json_integer_value(json_object_get(clk, "offset_ns")) / 1e9,
+			    (double)json_integer_value(json_object_get(clk, "uncertainty_ns")) / 1e9);
+		buf_addc(&t, '\n');
+	}
 	transcript_steps(r, &t);
 	for (size_t i = 0; i < json_array_size(r->checks); i++) {
 		json_t *v = json_array_get(r->checks, i);
@@ -2039,7 +2174,15 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 		r.status = 2;
 		goto free;
 	}
-	if (!testbed_can_run(err, sizeof err)) {
+	if (o->testbed != NULL) {
+		struct errlist errs = { 0 };
+		if (tbfile_fits(o->testbed, x, &errs) != 0) {
+			errlist_print(&errs, stderr);
+			errlist_free(&errs);
+			r.status = 2;
+			goto free;
+		}
+	} else if (!testbed_can_run(err, sizeof err)) {
 		fprintf(stderr, "verona: %s\n", err);
 		r.status = 2;
 		goto free;
@@ -2060,11 +2203,13 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	free(path);
 	if (!o->quiet && !o->json)
 		printf("verona: %s — %zu hosts, %zu steps; run folder %s\n", x->name, x->nhosts, x->nsteps, r.dir);
-	if (testbed_up(&r.tb, x, err, sizeof err) != 0) {
+	if (o->testbed != NULL)
+		;	/* real hosts: nothing to set up */
+	else if (testbed_up(&r.tb, x, err, sizeof err) != 0) {
 		runner_fail(&r, 3, "cannot set up the local testbed: %s", err);
 		goto out;
-	}
-	r.tb_up = 1;
+	} else
+		r.tb_up = 1;
 	if (run_signal) {
 		runner_fail(&r, 3, "interrupted by signal %d while setting up", (int)run_signal);
 		goto out;
@@ -2096,6 +2241,7 @@ out:
 		    run_signal ? " (interrupted)" : r.error ? " (testbed failure)" : "", r.dir);
 	for (size_t i = 0; i < r.nac; i++) {
 		json_decref(r.ac[i].hello);
+		json_decref(r.ac[i].clock);
 		json_decref(r.ac[i].capture);
 		free(r.ac[i].pcap);
 	}

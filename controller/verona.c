@@ -10,13 +10,14 @@
 #include <sodium.h>
 
 #include "cmd.h"
+#include "tbfile.h"
 #include "expt.h"
 #include "log.h"
 #include "proto.h"
 
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry, &cmd_validate_entry, &cmd_up_entry, &cmd_down_entry,
-	&cmd_grade_entry, &cmd_check_entry, &cmd_stats_entry,
+	&cmd_grade_entry, &cmd_check_entry, &cmd_stats_entry, &cmd_ping_entry, &cmd_keygen_entry,
 };
 
 void
@@ -55,6 +56,16 @@ cmd_load(const char *path, json_t *defines)
 	errlist_print(&errs, stderr);
 	errlist_free(&errs);
 	return x;
+}
+
+struct tbfile *
+cmd_load_testbed(const char *path)
+{
+	struct errlist errs = { NULL, 0 };
+	struct tbfile *t = tbfile_load(path, &errs);
+	errlist_print(&errs, stderr);
+	errlist_free(&errs);
+	return t;
 }
 
 static void

@@ -11,6 +11,7 @@
 #include <pcap/pcap.h>
 
 #include "capture.h"
+#include "util.h"
 
 struct trace_capture {
 	pcap_t			*pcap;
@@ -28,7 +29,15 @@ capture_write(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
 {
 	struct trace_capture *c = (struct trace_capture *)user;
 	struct trace_peek *k;
+	struct pcap_pkthdr shifted;
 
+	if (time_shift_ns != 0) {	/* a test's wrong clock (verona-agent --clock-shift) */
+		int64_t t = (int64_t)h->ts.tv_sec * 1000000000 + (int64_t)h->ts.tv_usec + time_shift_ns;
+		shifted = *h;
+		shifted.ts.tv_sec = (time_t)(t / 1000000000);
+		shifted.ts.tv_usec = (suseconds_t)(t % 1000000000);
+		h = &shifted;
+	}
 	pcap_dump((u_char *)c->dump, h, bytes);
 	c->packets++;
 	if (c->npeek == TRACE_PEEK_MAX) {
@@ -135,6 +144,27 @@ fail:
 	free(c->handed);
 	free(c);
 	return NULL;
+}
+
+int
+trace_capture_probe(const char *iface, char *err, size_t errlen)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(iface, ebuf);
+	int rc;
+
+	if (p == NULL) {
+		snprintf(err, errlen, "capture on %s: %s", iface, ebuf);
+		return -1;
+	}
+	pcap_set_snaplen(p, 128);
+	pcap_set_buffer_size(p, 65536);
+	rc = pcap_activate(p);
+	if (rc < 0)
+		snprintf(err, errlen, "capture on %s: %s", iface,
+		    rc == PCAP_ERROR ? pcap_geterr(p) : pcap_statustostr(rc));
+	pcap_close(p);
+	return rc < 0 ? -1 : 0;
 }
 
 int

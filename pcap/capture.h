@@ -24,6 +24,8 @@ struct trace_capture_stats {
  */
 struct trace_capture *trace_capture_open(const char *iface, const char *filter, int snaplen,
 			int bufsize, const char *path, char *err, size_t errlen);
+/* 0 if this process may capture on iface, else -1 with err set. */
+int	trace_capture_probe(const char *iface, char *err, size_t errlen);
 /* A descriptor that turns readable when packets wait. */
 int	trace_capture_fd(struct trace_capture *);
 /* Writes the packets that wait; returns how many, or -1 with err set. */

@@ -84,6 +84,7 @@ struct merge_src {
 	const u_char		*data;
 	int			 have;
 	int			 nano;
+	int64_t			 offset_ns;
 };
 
 static int
@@ -104,7 +105,7 @@ src_advance(struct merge_src *s, char *err, size_t errlen, const char *path)
 static int64_t
 src_ts(const struct merge_src *s)
 {
-	return (int64_t)s->hdr->ts.tv_sec * 1000000000 + (int64_t)s->hdr->ts.tv_usec;
+	return (int64_t)s->hdr->ts.tv_sec * 1000000000 + (int64_t)s->hdr->ts.tv_usec - s->offset_ns;
 }
 
 int
@@ -122,6 +123,7 @@ trace_merge(const struct trace_merge_input *in, size_t n, const struct trace_mer
 	buf_init(&b);
 	for (size_t i = 0; i < n; i++) {
 		char ebuf[PCAP_ERRBUF_SIZE];
+		src[i].offset_ns = in[i].offset_ns;
 		src[i].pcap = pcap_open_offline_with_tstamp_precision(in[i].path, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 		if (src[i].pcap == NULL) {
 			snprintf(err, errlen, "%s: %s", in[i].path, ebuf);

@@ -11,6 +11,7 @@
 struct trace_merge_input {
 	const char	*path;		/* a pcap (nanosecond or microsecond) file */
 	const char	*name;		/* the interface's name in the pcapng: "romeo:eth0" */
+	int64_t		 offset_ns;	/* subtracted from its stamps: its clock's lead on ours */
 };
 
 struct trace_merge_step {
