@@ -1,4 +1,5 @@
-"""fuzz/frame-seeds.py DIR EXPERIMENT...: seed inputs for fuzz_frame in DIR.
+"""fuzz/frame-seeds.py [--sealed] DIR EXPERIMENT...: seed inputs for fuzz_frame
+(or, with --sealed, fuzz_frame_sealed) in DIR.
 
 An input is two control bytes (the reader's limit, the piece size; see
 fuzz/fuzz_frame.c) and then a stream of frames, 4-byte big-endian length and
@@ -15,7 +16,36 @@ def frame(obj):
     return struct.pack(">I", len(b)) + b
 
 
+def sealed(out, seeds):
+    """fuzz_frame_sealed's inputs: a mode byte (see fuzz/fuzz_frame_sealed.c), then
+    the stream (0), length-prefixed pieces (1), text to seal and alter (2), or
+    handshake frames (3, 4)."""
+    b64 = lambda n: __import__("base64").b64encode(bytes(range(n))).decode()
+    hs = {
+        "challenge": frame({"type": "challenge", "version": 1, "nonce": b64(32)}),
+        "auth": frame({"type": "auth", "nonce": b64(32), "proof": b64(32), "header": b64(24)}),
+        "auth-short": frame({"type": "auth", "nonce": b64(8), "proof": b64(32), "header": b64(24)}),
+        "challenge-auth": frame({"type": "challenge", "version": 1, "nonce": b64(32)})
+        + frame({"type": "auth", "proof": b64(32), "header": b64(24)}),
+        "error": frame({"type": "error", "reason": "wrong key"}),
+    }
+    k = 0
+    for name, body in sorted(seeds.items())[:12]:
+        payload = body[4:4 + 255]
+        for mode, data in ((0, body), (1, bytes([len(payload)]) + payload), (2, bytes([k % 3, 0, 7, 1]) + payload)):
+            with open(os.path.join(out, f"seed-{mode}-{name}"), "wb") as f:
+                f.write(bytes([mode]) + data)
+        k += 1
+    for name, body in hs.items():
+        for mode in (3, 4):
+            with open(os.path.join(out, f"seed-{mode}-{name}"), "wb") as f:
+                f.write(bytes([mode]) + body)
+
+
 def main():
+    is_sealed = sys.argv[1] == "--sealed"
+    if is_sealed:
+        del sys.argv[1]
     out, files = sys.argv[1], sys.argv[2:]
     os.makedirs(out, exist_ok=True)
     hello = {"type": "hello", "version": 1, "host": "romeo", "addr": "10.10.0.100"}
@@ -39,6 +69,8 @@ def main():
         body = frame(hello) + b"".join(
             frame({"type": "step", "seq": n, "op": "exec", "args": {"line": l}}) for n, l in enumerate(lines[:40], 1))
         seeds[f"steps-{os.path.basename(path)}"] = body
+    if is_sealed:
+        return sealed(out, seeds)
     for k, (name, body) in enumerate(sorted(seeds.items())):
         with open(os.path.join(out, f"seed-{name}"), "wb") as f:
             f.write(bytes([4, k % 64]) + body)

@@ -8,13 +8,8 @@
  * Input: byte 0 picks the reader's limit, byte 1 the piece size; the rest is
  * the stream.
  *
- * TODO(seal): the sealing layer (common/seal.c, libsodium secretstream
- * between the length and the JSON) lands later on main.  Its harness goes in
- * fuzz/fuzz_frame_sealed.c: open a sealed session with a fixed test key, feed
- * the fuzzer's bytes as sealed frames (and, with byte 0's top bit set, seal
- * each of them first so the JSON layer behind it is reached); every frame
- * must be refused or opened, never crash.  The Makefile picks up every
- * fuzz/fuzz_*.c, so adding the file adds the fuzzer to `make fuzz`.
+ * The sealed channel (common/seal.c, libsodium secretstream between the
+ * length and the JSON) has its own harness, fuzz/fuzz_frame_sealed.c.
  */
 #include <stdlib.h>
 #include <string.h>
