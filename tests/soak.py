@@ -13,6 +13,9 @@ times in a row on the local testbed, round after round, and checks:
   peak memory of each run (the controller and the agents it waited for);
 * each run leaves no temporary file in its run folder.
 
+The run folder of a run whose verdict differs from the first is kept (its
+path is printed); the others are removed as the soak goes.
+
 It prints the counts after the first and after every 10th round, and a
 summary.  Exit 0 when all holds, 1 otherwise.  Needs root.  With
 VERONA_TEST_SHARED=1 (other runs share the machine) the machine-wide counts
@@ -88,6 +91,7 @@ def main():
     exps = [pathlib.Path(e) for e in a.experiments] or sorted(
         p for p in (ROOT / "experiments").glob("*.yaml") if not p.name.endswith(".checks.yaml"))
     tmp = pathlib.Path(tempfile.mkdtemp(prefix="verona-soak-"))
+    keep = pathlib.Path(tempfile.mkdtemp(prefix="verona-soak-changed-"))   # runs whose verdict changed
     first, rss, problems = {}, {}, []
     try:
         c0 = counts()
@@ -118,7 +122,10 @@ def main():
                              enumerate(zip(first[exp.stem]["checks"], v["checks"])) if s0 != s1]
                     if v["exit"] != first[exp.stem]["exit"]:
                         diff.insert(0, f"exit {first[exp.stem]['exit']} -> {v['exit']}")
-                    problems.append(f"round {r}: {exp.name}: verdict changed: {'; '.join(diff) or v}")
+                    kept = keep / out.name
+                    shutil.move(str(out), kept)
+                    problems.append(f"round {r}: {exp.name}: verdict changed: {'; '.join(diff) or v} "
+                                    f"(run folder kept: {kept})")
                 shutil.rmtree(out, ignore_errors=True)
             if r == 1:
                 c1 = counts()
@@ -142,6 +149,8 @@ def main():
                 problems.append(f"{name}: the run's peak memory grew from {peaks[0]} to {peaks[-1]} KiB")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    if not any(keep.iterdir()):
+        keep.rmdir()
     for p in problems:
         print("soak: " + p)
     print(f"soak: {len(problems)} problems in {len(exps) * a.runs} runs")
