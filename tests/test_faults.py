@@ -166,6 +166,7 @@ steps:
     assert time.time() - t0 < 60
     hang, forks, mem, flood, after = (r.result(n) for n in range(4, 9))
     assert hang["error"] == "timeout" and hang["timeout_reason"] == "step timeout"
+    assert hang["seconds"] < 1.5 and flood["seconds"] < 2.5         # stopped at the timeout, not later
     assert forks["error"] == "timeout"                          # stopped at its timeout, all of it
     # (right after the fork bomb: its processes are gone, so this program could start)
     assert mem.get("exit") == 1 and b"MemoryError" in base64.b64decode(mem["stderr_b64"]), base64.b64decode(mem["stderr_b64"])
