@@ -86,9 +86,13 @@ def test_controller_killed_the_agent_cleans_up_and_serves_the_next(tmp_path):
         # the session holds: a listening socket, a capture file, a work dir, a program and its child
         assert listening(port)
         assert [p.name for p in tmp.iterdir() if p.name.endswith(".pcap")]
-        kids = subprocess.run(["pgrep", "-f", "^sleep 600$"], capture_output=True, text=True).stdout.split()
-        progs = [int(p) for p in kids if os.path.exists(f"/proc/{p}")
-                 and agent.pid in ancestors(int(p))]
+        deadline = time.time() + 5      # the shell starts its two sleeps a moment later
+        while True:
+            kids = subprocess.run(["pgrep", "-f", "^sleep 600$"], capture_output=True, text=True).stdout.split()
+            progs = [int(p) for p in kids if os.path.exists(f"/proc/{p}") and agent.pid in ancestors(int(p))]
+            if len(progs) == 2 or time.time() > deadline:
+                break
+            time.sleep(0.02)
         assert len(progs) == 2, progs
         t0 = time.time()
         ctl.kill()          # SIGKILL: no bye, the channel just closes
