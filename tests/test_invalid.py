@@ -136,6 +136,7 @@ KINDS = {
     "undefined variables": ["undefined-var.yaml", "i-outside-repeat.yaml"],
     "a wait on an unknown id": ["wait-unknown-id.yaml"],
     "duplicate ids": ["duplicate-id.yaml"],
+    "duplicate keys": ["duplicate-key-addr.yaml", "duplicate-key-data-to.yaml"],
     "bad addresses": ["addr-no-port.yaml", "addr-port-range.yaml", "addr-unbalanced-bracket.yaml",
                       "host-bad-address.yaml", "ipv6-addr-bad.yaml"],
     "bad pack formats": ["pack-bad-format.yaml", "pack-wrong-count.yaml", "pack-out-of-range.yaml"],
