@@ -1,6 +1,7 @@
 /*
- * fuzz_util.h — what the harnesses share: a private temporary folder (the
- * only place they write), removed when the fuzzer exits, and stdin on
+ * fuzz_util.h — what the harnesses share: a private temporary folder under
+ * $TMPDIR (the only place they write), removed when the fuzzer exits (after
+ * a crash fuzz/run removes it: it points TMPDIR at build/fuzz/tmp), and stdin on
  * /dev/null so that no input can make a harness wait on the terminal.
  */
 #ifndef VERONA_FUZZ_UTIL_H
@@ -12,12 +13,12 @@
 #include <string.h>
 #include <unistd.h>
 
-static char fuzz_dir[64];
+static char fuzz_dir[256];
 
 static void
 fuzz_cleanup(void)
 {
-	char cmd[128];
+	char cmd[320];
 
 	if (fuzz_dir[0] != '\0') {
 		snprintf(cmd, sizeof cmd, "rm -rf '%s'", fuzz_dir);
@@ -35,7 +36,7 @@ fuzz_tmpdir(void)
 		int fd;
 
 		snprintf(fuzz_dir, sizeof fuzz_dir, "%s/verona-fuzz-XXXXXX",
-		    t != NULL && strlen(t) < 32 ? t : "/tmp");
+		    t != NULL && strlen(t) < 200 ? t : "/tmp");
 		if (mkdtemp(fuzz_dir) == NULL) {
 			perror("fuzz: mkdtemp");
 			abort();
@@ -53,7 +54,7 @@ fuzz_tmpdir(void)
 static const char *
 fuzz_write(const char *name, const uint8_t *data, size_t size)
 {
-	static char path[128];
+	static char path[300];
 	FILE *f;
 
 	snprintf(path, sizeof path, "%s/%s", fuzz_tmpdir(), name);

@@ -20,11 +20,11 @@ SAN = ("Sanitizer", "runtime error")
 
 
 @pytest.mark.parametrize("name,path", CASES, ids=[f"{n}/{p.name}" for n, p in CASES])
-def test_fuzz_regression_through_its_harness(name, path):
+def test_fuzz_regression_through_its_harness(name, path, tmp_path):
     harness = FUZZ_BUILD / name
     assert harness.exists(), f"{harness} was not built: run the tests with 'make test' (it builds the fuzzers)"
     p = subprocess.run([str(harness), "-runs=1", str(path)], capture_output=True, text=True, timeout=120,
-                       env={**os.environ, "ASAN_OPTIONS": "detect_leaks=1"})
+                       env={**os.environ, "ASAN_OPTIONS": "detect_leaks=1", "TMPDIR": str(tmp_path)})
     assert p.returncode == 0, p.stderr[-4000:]
     assert not any(s in p.stderr for s in SAN), p.stderr[-4000:]
 
