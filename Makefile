@@ -5,6 +5,9 @@
 #   make test          C unit tests and pytest end-to-end tests (needs root for namespaces)
 #   make demo          replay experiments/sockets-tcp.yaml on the local testbed (needs root)
 #   make install PREFIX=/usr/local
+#   make fuzz FUZZ_SECONDS=N   build the libFuzzer harnesses in fuzz/ (clang) and run each N s (default 60)
+#   make soak SOAK_RUNS=N      every seed experiment N times in a row (default 50): same verdicts, nothing grows
+#   make check-all     what CI runs: test, test again with ASan+UBSan, each fuzzer 60 s, a 10-round soak
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -12,7 +15,9 @@ CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
             libpcap-dev iproute2 python3 python3-pytest python3-nacl procps tshark tcpdump nftables \
-            chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool
+            chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool \
+            clang valgrind
+# libFuzzer's runtime: libclang-rt-N-dev for clang N (Debian 12: 14), where the release splits it out
 
 ifeq ($(SANITIZE),1)
 VARIANT  := san
@@ -51,7 +56,7 @@ PYTEST := $(shell if command -v pytest-3 >/dev/null 2>&1; then echo pytest-3; \
             elif /usr/bin/python3 -m pytest --version >/dev/null 2>&1; then echo "/usr/bin/python3 -m pytest"; \
             elif command -v pytest >/dev/null 2>&1; then echo pytest; fi)
 
-.PHONY: all deps test unit e2e demo install clean check-pytest
+.PHONY: all deps test unit e2e demo install clean check-pytest fuzz fuzz-build fuzz-regress soak check-all
 all: bin/verona bin/verona-agent
 
 $(STAMP):
@@ -86,15 +91,63 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+	@rt=libclang-rt-$$(clang -dumpversion 2>/dev/null | cut -d. -f1)-dev; \
+	if ! dpkg-query -W -f='$${Status}\n' $$rt 2>/dev/null | grep -q '^install ok installed' && \
+	   apt-cache show $$rt >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "make deps: missing package: $$rt; run as root (sudo make deps)" >&2; exit 2; fi; \
+	  echo "installing: $$rt"; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$rt; \
+	fi
 
 check-pytest:
 	@if [ -z "$(PYTEST)" ]; then echo "no pytest found: run 'sudo make deps' (Debian's python3-pytest)" >&2; exit 2; fi
 
 # Tests need the binaries of the same variant; SANITIZE=1 makes the suite run against ASan+UBSan builds.
 test: deps
-	$(MAKE) all $(UNIT_BIN)
+	$(MAKE) all $(UNIT_BIN) fuzz-build
 	$(MAKE) check-pytest
 	VERONA_BUILD=$(BUILD) $(PYTEST) -q tests
+
+# --- fuzzing: libFuzzer with Debian's clang; objects of its own in build/fuzz ---
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_BUILD   := build/fuzz
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS  := -std=gnu11 -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link -Wall -Wextra -D_GNU_SOURCE \
+                -DVERONA_VERSION='"$(VERSION)"' -Icommon -Ipcap -Iagent -Icontroller -Ifuzz $(PKG_CFLAGS) -MMD -MP
+FUZZ_SRC     := $(wildcard fuzz/fuzz_*.c)
+FUZZERS      := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_BUILD)/%)
+FUZZ_LIB_OBJ := $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(COMMON_SRC) \
+                  $(filter-out controller/verona.c controller/cmd-%.c,$(CTRL_SRC)))
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: fuzz/fuzz_%.c $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) $(PKG_LIBS) -lm
+
+fuzz-build: $(FUZZERS)
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+# the crashes fuzzing found (fuzz/regress/NAME/), each through its harness
+fuzz-regress: fuzz-build
+	fuzz/run --regress
+
+fuzz: fuzz-build
+	fuzz/run $(FUZZ_SECONDS)
+
+# --- repeatability: every seed experiment SOAK_RUNS times (needs root) ---
+SOAK_RUNS ?= 50
+soak: all
+	/usr/bin/python3 tests/soak.py --runs $(SOAK_RUNS)
+
+# --- everything CI runs (README's test command) ---
+check-all: deps
+	$(MAKE) test
+	$(MAKE) test SANITIZE=1
+	$(MAKE) fuzz FUZZ_SECONDS=60
+	$(MAKE) soak SOAK_RUNS=10
+	$(MAKE) all
 
 demo: deps
 	$(MAKE) all
@@ -109,4 +162,4 @@ install: all
 clean:
 	rm -rf build bin
 
--include $(wildcard build/*/*/*.d build/*/*/*/*.d)
+-include $(wildcard build/*/*/*.d build/*/*/*/*.d build/fuzz/obj/*/*.d)

@@ -25,6 +25,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <grp.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
@@ -96,6 +97,9 @@ exec_kill_all(struct agent *a)
 			kill(t->proc->pid, SIGKILL);
 		}
 	exec_kill_uid(a);
+	/* the zombies orphaned to us (see exec_spawn) */
+	while (waitpid(-1, NULL, WNOHANG) > 0)
+		;
 }
 
 static int
@@ -233,6 +237,8 @@ exec_spawn(struct agent *a, struct task *t)
 		p->ready_deadline = time_mono_ns() + (int64_t)(rt * 1e9);
 	}
 	p->start_mono = time_mono_ns();
+	/* what a program leaves when it dies comes to us, to be reaped (exec_finish) */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
 	p->pid = fork();
 	if (p->pid < 0) {
 		task_errno(t, errno);
@@ -299,13 +305,26 @@ exec_finish(struct task *t, int timed_out)
 {
 	struct proc *p = t->proc;
 	int st = p->status;
+	double seconds = (double)(time_mono_ns() - p->start_mono) / 1e9;
 
 	kill(-p->pid, SIGKILL);		/* what it left behind */
+	/* ... and wait (2 s at most) until it is gone, reaping what was orphaned to
+	 * us (the agent is their subreaper): a fork bomb's dying children still
+	 * count against the user's process limit, and the next program of the
+	 * run could not start */
+	for (int i = 0; i < 400; i++) {
+		while (waitpid(-p->pid, NULL, WNOHANG) > 0)
+			;
+		if (kill(-p->pid, 0) != 0)
+			break;
+		struct timespec ts = { 0, 5000000 };
+		nanosleep(&ts, NULL);
+	}
 	exec_drain(p, &p->out_fd, &p->out, &p->out_total);
 	exec_drain(p, &p->err_fd, &p->err, &p->err_total);
 	exec_set_output(t, "stdout", &p->out, p->out_total);
 	exec_set_output(t, "stderr", &p->err, p->err_total);
-	json_object_set_new(t->result, "seconds", json_real((double)(time_mono_ns() - p->start_mono) / 1e9));
+	json_object_set_new(t->result, "seconds", json_real(seconds));
 	json_object_set_new(t->result, "pid", json_integer(p->pid));
 	if (timed_out) {
 		json_object_set_new(t->result, "timed_out", json_true());

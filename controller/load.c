@@ -1210,13 +1210,14 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 		switch (arg->type) {
 		case ARG_ADDR: {
 			struct aref *a = parse_addr(L, val, arg->name, 1);
-			if (strcmp(arg->name, "to") == 0)
-				st->to = a;
-			else
-				st->addr = a;
+			struct aref **slot = strcmp(arg->name, "to") == 0 ? &st->to : &st->addr;
+			aref_free(*slot);	/* a duplicate key (reported): the last one wins */
+			*slot = a;
 			break;
 		}
 		case ARG_DATA:
+			free(st->data.p);	/* a duplicate key (reported): the last one wins */
+			st->data.p = NULL;
 			parse_data(L, val, arg->name, &st->data);
 			break;
 		case ARG_INT: {

@@ -1405,14 +1405,15 @@ captures_stop(struct runner *r)
 		live_print(r, -1);
 	}
 	for (size_t i = 0; i < r->nac; i++)
-		if (r->ac[i].capturing && agent_send(&r->ac[i], m) != 0)
+		if (r->ac[i].capturing && r->ac[i].alive && agent_send(&r->ac[i], m) != 0)
 			runner_fail(r, 3, "the agent on %s was lost before its capture stopped", r->ac[i].host->name);
 	json_decref(m);
-	for (size_t i = 0; i < r->nac && r->error == NULL; i++) {
+	/* after a failure (an agent lost), the other hosts' captures are still fetched */
+	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
 		char what[128];
 		json_t *f;
-		if (!a->capturing)
+		if (!a->capturing || !a->alive)
 			continue;
 		snprintf(what, sizeof what, "the end of the capture on %s", a->host->name);
 		if ((f = await_frame(r, a, "capture_stopped|capture_failed", -1, CAPTURE_S, what)) == NULL)

@@ -185,8 +185,10 @@ links_apply(struct testbed *tb, const char *ns, const char *ifn, const struct ex
 	}
 	if (proc_runf(NULL, "ip netns exec %s nft add table inet verona", ns) != 0 ||
 	    proc_runf(NULL, "ip netns exec %s nft add chain inet verona loss { type filter hook input priority 0 ; }", ns) != 0 ||
+	    (x->link_loss >= 100 ?	/* numgen's values are 0-9999: 10000 is not one */
+	    proc_runf(&out, "ip netns exec %s nft add rule inet verona loss iifname %s drop", ns, ifn) :
 	    proc_runf(&out, "ip netns exec %s nft add rule inet verona loss iifname %s numgen random mod 10000 < %d drop",
-	    ns, ifn, (int)(x->link_loss * 100)) != 0) {
+	    ns, ifn, (int)(x->link_loss * 100))) != 0) {
 		snprintf(err, errlen, "links: cannot emulate loss on %s: no netem, and nftables failed%s%s", ns,
 		    out ? ": " : "", out ? out : "");
 		free(out);

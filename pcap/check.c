@@ -319,8 +319,11 @@ check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 		if (at == wn && wn == got->len)
 			say(v, 0, "%s sent the %zu expected bytes", hn, wn);
 		else {
-			char *w = repr(want + (at > 10 ? at - 10 : 0), wn - (at > 10 ? at - 10 : 0));
-			char *g = repr(got->data + (at > 10 ? at - 10 : 0), got->len - (at > 10 ? at - 10 : 0));
+			/* either may be empty, its pointer NULL: no arithmetic on it then */
+			size_t from = at > 10 ? at - 10 : 0;
+			char *w = wn > 0 ? repr(want + from, wn - from) : repr((const unsigned char *)"", 0);
+			char *g = got->len > 0 ? repr(got->data + from, got->len - from) :
+			    repr((const unsigned char *)"", 0);
 			if (at == got->len && got->len < wn)
 				say(v, 1, "%s sent %zu bytes, %zu fewer than expected: it stopped before %s", hn,
 				    got->len, wn - got->len, w);

@@ -36,6 +36,44 @@ def test_usage_errors_exit_2():
         assert p.stderr, args
 
 
+MISUSE = [
+    ([], "usage: verona COMMAND"),
+    (["frobnicate"], "usage: verona COMMAND"),
+    (["run"], "usage: verona run "),
+    (["run", "--bogus", "x.yaml"], "usage: verona run "),
+    (["run", "a.yaml", "b.yaml"], "usage: verona run "),
+    (["run", "-D", "noequals", "x.yaml"], "verona: -D wants name=value, not 'noequals'"),
+    (["validate"], "usage: verona validate "),
+    (["up"], "usage: verona up "),
+    (["down"], "usage: verona down "),
+    (["down", "--all", "abc"], "usage: verona down "),
+    (["down", "not-hex!"], "verona: 'not-hex!' is not a testbed id"),
+    (["stats"], "usage: verona stats "),
+    (["stats", "--bogus", "x.pcap"], "usage: verona stats "),
+    (["check"], "usage: verona check "),
+    (["check", "only-one.pcap"], "usage: verona check "),
+    (["grade"], "usage: verona grade "),
+    (["grade", "x.yaml"], "usage: verona grade "),
+]
+
+
+@pytest.mark.parametrize("args,message", MISUSE, ids=[" ".join(a) or "(none)" for a, _ in MISUSE])
+def test_misuse_gets_usage_and_exit_2(args, message):
+    p = verona(*args)
+    assert p.returncode == 2
+    assert message in p.stderr
+    assert p.stdout == ""
+
+
+@pytest.mark.parametrize("args", [[], ["--bogus"], ["--unix"], ["--stdio", "--unix", "/tmp/x"], ["extra"]])
+def test_agent_misuse_gets_usage_and_exit_2(args):
+    from conftest import AGENT
+    p = subprocess.run([AGENT, *args], capture_output=True, text=True, timeout=10, stdin=subprocess.DEVNULL)
+    assert p.returncode == 2
+    assert "usage: verona-agent --stdio | --unix PATH" in p.stderr
+    assert p.stdout == ""
+
+
 def test_version():
     p = verona("--version")
     assert p.returncode == 0 and p.stdout.startswith("verona ")
@@ -164,6 +202,11 @@ def test_agent_killed_mid_run_exits_3_naming_host_and_step(tmp_path):
     assert results["steps"][0]["pass"] is True
     assert "juliet" in results["summary"]["error"]
     assert (out / "transcript.txt").exists()
+    # the other host's trace is kept, whole
+    assert (out / "romeo.pcap").stat().st_size >= 24
+    p = verona("stats", out / "romeo.pcap")
+    assert p.returncode == 0, p.stderr
+    assert not [x for x in out.iterdir() if ".tmp." in x.name]
 
 
 @needs_root

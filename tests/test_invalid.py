@@ -126,3 +126,33 @@ def test_run_refuses(name, tmp_path):
     assert lines[:1] == ["%s:%s" % (path, errors[0])]
     assert r.returncode == 2
     assert not (tmp_path / "run").exists()
+
+
+# Every kind of mistake the reliability issue names has a case here (docs/reliability.md).
+KINDS = {
+    "wrong types": ["string-for-port.yaml", "string-for-size.yaml", "map-for-scalar.yaml", "list-for-hosts.yaml"],
+    "unknown hosts": ["unknown-host-step.yaml", "unknown-host-addr.yaml"],
+    "unknown sockets": ["socket-before-create.yaml", "socket-other-host.yaml", "check-unknown-socket.yaml"],
+    "undefined variables": ["undefined-var.yaml", "i-outside-repeat.yaml"],
+    "a wait on an unknown id": ["wait-unknown-id.yaml"],
+    "duplicate ids": ["duplicate-id.yaml"],
+    "duplicate keys": ["duplicate-key-addr.yaml", "duplicate-key-data-to.yaml"],
+    "bad addresses": ["addr-no-port.yaml", "addr-port-range.yaml", "addr-unbalanced-bracket.yaml",
+                      "host-bad-address.yaml", "ipv6-addr-bad.yaml"],
+    "bad pack formats": ["pack-bad-format.yaml", "pack-wrong-count.yaml", "pack-out-of-range.yaml"],
+    "enormous counts": ["repeat-count-too-big.yaml", "repeat-data-too-big.yaml", "repeat-steps-too-many.yaml"],
+    "deep nesting": ["nesting-too-deep.yaml", "repeat-nested-too-deep.yaml"],
+    "non-UTF-8": ["not-utf8.yaml"],
+    "an empty file": ["empty.yaml"],
+    "a directory": ["directory"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_kind_of_mistake_has_cases(kind):
+    for name in KINDS[kind]:
+        assert name in CASES, "%s: no case %s" % (kind, name)
+
+
+def test_at_least_40_cases():
+    assert len(CASES) >= 40
