@@ -19,6 +19,91 @@
 #include "trace.h"
 #include "util.h"
 
+/*
+ * What the stream checks need kept: the connections they name and how many
+ * bytes (a prefix its length, else all).  Other connections keep no payload,
+ * so memory follows the checks, not the capture.
+ */
+struct keep_rule {
+	struct trace_endpoint	 a[8], b[8];
+	int			 na, nb;	/* na -1: every connection; nb -1: a names either end */
+	uint64_t		 need;
+};
+
+struct keep_rules {
+	struct keep_rule	*r;
+	size_t			 n;
+};
+
+static int
+keep_match(const struct trace_endpoint *e, int n, int ip_version, const uint8_t *addr, uint16_t port)
+{
+	for (int i = 0; i < n; i++)
+		if (e[i].ip_version == ip_version && trace_addr_eq(ip_version, e[i].addr, addr) &&
+		    (e[i].port < 0 || e[i].port == port))
+			return 1;
+	return 0;
+}
+
+static uint64_t
+keep_of(void *arg, const struct trace_conn *k)
+{
+	const struct keep_rules *kr = arg;
+	uint64_t keep = 0;
+
+	for (size_t i = 0; i < kr->n; i++) {
+		const struct keep_rule *r = &kr->r[i];
+		int v = k->ip_version, hit;
+		if (r->na < 0)
+			hit = 1;
+		else if (r->nb < 0)
+			hit = keep_match(r->a, r->na, v, k->c.addr, k->c.port) ||
+			    keep_match(r->a, r->na, v, k->s.addr, k->s.port);
+		else	/* either way round: the capture may begin mid-connection */
+			hit = (keep_match(r->a, r->na, v, k->c.addr, k->c.port) &&
+			    keep_match(r->b, r->nb, v, k->s.addr, k->s.port)) ||
+			    (keep_match(r->b, r->nb, v, k->c.addr, k->c.port) &&
+			    keep_match(r->a, r->na, v, k->s.addr, k->s.port));
+		if (hit && r->need > keep)
+			keep = r->need;
+	}
+	return keep;
+}
+
+/* The rules of the stream checks; a name that resolves to nothing keeps everything. */
+static void
+keep_rules_of(json_t *checks, struct names *nm, struct keep_rules *kr)
+{
+	char err[256];
+
+	for (size_t i = 0; i < json_array_size(checks); i++) {
+		json_t *c = json_array_get(checks, i), *conn = json_object_get(c, "conn");
+		const char *pre = json_string_value(json_object_get(c, "prefix"));
+		struct keep_rule r;
+
+		if (strcmp(json_string_value(json_object_get(c, "check")), "stream") != 0)
+			continue;
+		memset(&r, 0, sizeof r);
+		r.need = pre != NULL && json_object_get(c, "data") == NULL && json_object_get(c, "contains") == NULL ?
+		    strlen(pre) / 4 * 3 + 1 : TRACE_KEEP_MAX;
+		if (json_is_string(conn)) {
+			r.na = names_resolve(nm, json_string_value(conn), r.a, 8, err, sizeof err);
+			r.nb = -1;
+		} else {
+			r.na = names_resolve(nm, json_string_value(json_object_get(conn, "client")), r.a, 8, err, sizeof err);
+			r.nb = names_resolve(nm, json_string_value(json_object_get(conn, "server")), r.b, 8, err, sizeof err);
+			if (r.nb <= 0)
+				r.na = 0;
+		}
+		if (r.na <= 0) {
+			/* the check will say what is wrong with the name; keep all meanwhile */
+			r.na = -1;
+		}
+		kr->r = xrealloc(kr->r, (kr->n + 1) * sizeof *kr->r);
+		kr->r[kr->n++] = r;
+	}
+}
+
 static int
 cmd_check_exec(int argc, char **argv)
 {
@@ -76,7 +161,12 @@ cmd_check_exec(int argc, char **argv)
 		expt_free(x);
 		return 2;
 	}
+	struct names nm = { x, NULL, NULL };
+	struct keep_rules kr = { NULL, 0 };
+	keep_rules_of(x->checks, &nm, &kr);
 	conns = trace_conns_new();
+	conns->keep = keep_of;
+	conns->keep_arg = &kr;
 	while ((rc = trace_next(rd, &p, err, sizeof err)) == 1) {
 		if (t0 < 0)
 			t0 = p.ts_ns;
@@ -89,7 +179,6 @@ cmd_check_exec(int argc, char **argv)
 		damaged = xasprintf("the capture file is damaged (%s)", err);
 	}
 
-	struct names nm = { x, NULL, NULL };
 	struct trace_check_ctx ctx = {
 		.conns = conns, .resolve = names_resolve, .step_packets = NULL, .arg = &nm,
 		.t0 = t0 < 0 ? 0 : t0, .drops = 0, .undecidable = damaged,
@@ -128,6 +217,7 @@ cmd_check_exec(int argc, char **argv)
 		json_decref(out);
 	}
 	trace_conns_free(conns);
+	free(kr.r);
 	expt_free(x);
 	free(damaged);
 	return rc;
