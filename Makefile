@@ -5,13 +5,15 @@
 #   make test          C unit tests and pytest end-to-end tests (needs root for namespaces)
 #   make demo          replay experiments/sockets-tcp.yaml on the local testbed (needs root)
 #   make install PREFIX=/usr/local
+#   make bench         the benchmark suite (bench/): one table of figures against baselines (needs root)
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump nftables chromium
+            libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump nftables chromium \
+            iperf3 ethtool
 
 ifeq ($(SANITIZE),1)
 VARIANT  := san
@@ -50,7 +52,7 @@ PYTEST := $(shell if command -v pytest-3 >/dev/null 2>&1; then echo pytest-3; \
             elif /usr/bin/python3 -m pytest --version >/dev/null 2>&1; then echo "/usr/bin/python3 -m pytest"; \
             elif command -v pytest >/dev/null 2>&1; then echo pytest; fi)
 
-.PHONY: all deps test unit e2e demo install clean check-pytest
+.PHONY: all deps test unit e2e demo install clean check-pytest bench
 all: bin/verona bin/verona-agent
 
 $(STAMP):
@@ -99,6 +101,18 @@ demo: deps
 	$(MAKE) all
 	@if [ "$$(id -u)" != 0 ]; then echo "make demo: the local testbed needs root (network namespaces): sudo make demo" >&2; exit 2; fi
 	bin/verona run experiments/sockets-tcp.yaml
+
+# Benchmarks: never part of make test.  Always the release build.
+BENCH_TOOLS := build/bench/gen build/bench/pcaploop
+build/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lpcap
+
+bench: deps
+	$(MAKE) all SANITIZE=
+	$(MAKE) $(BENCH_TOOLS)
+	@if [ "$$(id -u)" != 0 ]; then echo "make bench: the testbed figures need root (network namespaces): sudo make bench" >&2; exit 2; fi
+	/usr/bin/python3 bench/run.py $(FIGURES)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/verona/experiments
