@@ -128,3 +128,93 @@ def iperf3():
 
 def tshark():
     return shutil.which("tshark")
+
+
+class Agent:
+    """A verona-agent on stdio, driven as the controller drives it (4-byte big-endian length, JSON)."""
+
+    def __init__(self, argv, host, addr):
+        self.p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.send({"type": "hello", "version": 1, "host": host, "addr": addr})
+        self.hello = self.recv()
+        if self.hello.get("type") != "hello":
+            raise RuntimeError("agent: %s" % self.hello)
+
+    def send(self, msg):
+        b = json.dumps(msg).encode()
+        self.p.stdin.write(len(b).to_bytes(4, "big") + b)
+        self.p.stdin.flush()
+
+    def recv(self):
+        n = int.from_bytes(self._read(4), "big")
+        return json.loads(self._read(n))
+
+    def _read(self, n):
+        b = b""
+        while len(b) < n:
+            c = self.p.stdout.read(n - len(b))
+            if not c:
+                raise RuntimeError("agent: the session ended")
+            b += c
+        return b
+
+    def ask(self, msg, want):
+        self.send(msg)
+        while True:
+            m = self.recv()
+            if m.get("type") in want:
+                return m
+            if m.get("type") == "error":
+                raise RuntimeError("agent: %s" % m)
+
+    def close(self):
+        try:
+            self.send({"type": "bye"})
+            self.p.stdin.close()
+            self.p.wait(timeout=10)
+        except Exception:
+            self.p.kill()
+            self.p.wait()
+
+
+class NetnsPair:
+    """Two namespaces of the bench's own (vb<pid>-a, vb<pid>-b) joined by veth, offloads off
+    as the local testbed sets them; removed on exit, also on failure."""
+
+    def __init__(self, a_addr="10.77.0.1", b_addr="10.77.0.2"):
+        tag = "vb%d" % os.getpid()
+        self.a, self.b = tag + "-a", tag + "-b"
+        self.a_addr, self.b_addr = a_addr, b_addr
+
+    def __enter__(self):
+        try:
+            for ns in (self.a, self.b):
+                sh("ip netns add %s" % ns)
+                sh("ip -n %s link set lo up" % ns)
+            sh("ip link add eth0 netns %s type veth peer name eth0 netns %s" % (self.a, self.b))
+            for ns, addr in ((self.a, self.a_addr), (self.b, self.b_addr)):
+                sh("ip -n %s addr add %s/24 dev eth0" % (ns, addr))
+                sh("ip -n %s link set eth0 up" % ns)
+                subprocess.run(["ip", "netns", "exec", ns, "ethtool", "-K", "eth0", "tso", "off", "gso", "off",
+                                "gro", "off"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        except Exception:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        for ns in (self.a, self.b):
+            for pid in ns_pids(ns):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            subprocess.run(["ip", "netns", "del", ns], stderr=subprocess.DEVNULL)
+        return False
+
+    def exec(self, ns, argv, **kw):
+        return subprocess.Popen(["ip", "netns", "exec", ns] + argv, **kw)
+
+
+def sh(cmd):
+    subprocess.run(cmd.split(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
