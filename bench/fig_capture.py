@@ -16,7 +16,7 @@ import time
 import lib
 
 SECONDS = int(os.environ.get("VERONA_BENCH_CAPTURE_S", "10"))
-AGENT = os.path.join(lib.ROOT, "bin", "verona-agent")
+AGENT = os.environ.get("VERONA_BENCH_AGENT", os.path.join(lib.ROOT, "bin", "verona-agent"))
 
 
 def transfer(pair):
