@@ -21,10 +21,7 @@ struct trace_capture {
 	struct trace_peek	*handed;	/* what the last call handed over */
 	size_t			 npeek;
 	uint64_t		 peek_lost;
-	char			*dumpbuf;	/* the file's stdio buffer */
 };
-
-#define CAPTURE_WRITE_BUF	(1 << 20)
 
 static void
 capture_write(u_char *user, const struct pcap_pkthdr *h, const u_char *bytes)
@@ -127,20 +124,13 @@ trace_capture_open(const char *iface, const char *filter, int snaplen, int bufsi
 		snprintf(err, errlen, "capture on %s: %s", iface, ebuf);
 		goto fail;
 	}
-	/* written in 1 MiB blocks, not stdio's 4 KiB: at line rate that is most of the capture's CPU */
-	FILE *fp = fopen(path, "wb");
-	if (fp == NULL || (c->dumpbuf = malloc(CAPTURE_WRITE_BUF)) == NULL ||
-	    setvbuf(fp, c->dumpbuf, _IOFBF, CAPTURE_WRITE_BUF) != 0 ||
-	    (c->dump = pcap_dump_fopen(c->pcap, fp)) == NULL) {
-		snprintf(err, errlen, "capture file %s: %s", path, fp == NULL ? strerror(errno) : pcap_geterr(c->pcap));
-		if (fp != NULL)
-			fclose(fp);
+	if ((c->dump = pcap_dump_open(c->pcap, path)) == NULL) {
+		snprintf(err, errlen, "capture file %s: %s", path, pcap_geterr(c->pcap));
 		goto fail;
 	}
 	return c;
 fail:
 	pcap_close(c->pcap);
-	free(c->dumpbuf);
 	free(c->peek);
 	free(c->handed);
 	free(c);
@@ -185,7 +175,6 @@ trace_capture_close(struct trace_capture *c, struct trace_capture_stats *st)
 	st->linktype = pcap_datalink(c->pcap);
 	st->snaplen = c->snaplen;
 	pcap_dump_close(c->dump);
-	free(c->dumpbuf);
 	pcap_close(c->pcap);
 	free(c->peek);
 	free(c->handed);
