@@ -6,6 +6,8 @@
  * input, 3 a check the trace cannot decide.
  */
 #include <getopt.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,6 +106,80 @@ keep_rules_of(json_t *checks, struct names *nm, struct keep_rules *kr)
 	}
 }
 
+/*
+ * The checks file is loaded in a thread while the capture is read: on a big
+ * checks file the loader (libyaml, then JSON) takes as long as the capture.
+ * Connections that begin before the checks are known keep their first
+ * KEEP_EARLY bytes (within KEEP_EARLY_BUDGET in all); if a stream check then
+ * needs more of one of them, the capture is read again with the checks known.
+ */
+#define KEEP_EARLY		256
+#define KEEP_EARLY_BUDGET	(16u << 20)
+
+struct load_job {
+	const char		*path;
+	json_t			*defines;
+	struct errlist		 errs;
+	struct experiment	*x;
+	atomic_int		 done;
+};
+
+static void *
+load_thread(void *arg)
+{
+	struct load_job *j = arg;
+	j->x = expt_load_checks(j->path, j->defines, &j->errs);
+	atomic_store(&j->done, 1);
+	return NULL;
+}
+
+struct keep_state {
+	struct load_job		*job;
+	struct names		 nm;
+	struct keep_rules	 kr;
+	int			 ready;		/* kr is made */
+	size_t			 early;		/* connections that began before */
+};
+
+static void
+keep_ready(struct keep_state *ks)
+{
+	if (!ks->ready && ks->job->x != NULL) {
+		ks->nm.x = ks->job->x;
+		keep_rules_of(ks->job->x->checks, &ks->nm, &ks->kr);
+		ks->ready = 1;
+	}
+}
+
+static uint64_t
+keep_now(void *arg, const struct trace_conn *k)
+{
+	struct keep_state *ks = arg;
+
+	if (!ks->ready && atomic_load(&ks->job->done))
+		keep_ready(ks);
+	if (ks->ready)
+		return keep_of(&ks->kr, k);
+	ks->early++;
+	return ks->early * 2 * KEEP_EARLY <= KEEP_EARLY_BUDGET ? KEEP_EARLY : 0;
+}
+
+/* Reads the whole capture into conns; -1 with err set when the file is damaged after rd opened. */
+static int
+read_conns(struct trace_reader *rd, struct trace_conns *conns, int64_t *t0, char *err, size_t errlen)
+{
+	struct trace_pkt p;
+	int rc;
+
+	*t0 = -1;
+	while ((rc = trace_next(rd, &p, err, errlen)) == 1) {
+		if (*t0 < 0)
+			*t0 = p.ts_ns;
+		trace_conns_add(conns, &p);
+	}
+	return rc;
+}
+
 static int
 cmd_check_exec(int argc, char **argv)
 {
@@ -119,7 +195,6 @@ cmd_check_exec(int argc, char **argv)
 	struct experiment *x;
 	struct trace_reader *rd;
 	struct trace_conns *conns;
-	struct trace_pkt p;
 	char err[512];
 	int c, json = 0, quiet = 0, rc, failed = 0, errors = 0, color = isatty(1);
 	int64_t t0 = -1;
@@ -150,29 +225,52 @@ cmd_check_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
-	x = expt_load_checks(argv[optind + 1], defines, &errs);
+	struct load_job job = { .path = argv[optind + 1], .defines = defines, .errs = errs };
+	struct keep_state ks = { .job = &job, .nm = { NULL, NULL, NULL }, .kr = { NULL, 0 } };
+	pthread_t th;
+	int threaded = pthread_create(&th, NULL, load_thread, &job) == 0;
+
+	if (!threaded)
+		load_thread(&job);
+	rd = trace_open(argv[optind], err, sizeof err);
+	conns = trace_conns_new();
+	conns->keep = keep_now;
+	conns->keep_arg = &ks;
+	rc = rd != NULL ? read_conns(rd, conns, &t0, err, sizeof err) : 0;
+	if (threaded)
+		pthread_join(th, NULL);
+	x = job.x;
 	json_decref(defines);
-	errlist_print(&errs, stderr);
-	errlist_free(&errs);
-	if (x == NULL)
-		return 2;
-	if ((rd = trace_open(argv[optind], err, sizeof err)) == NULL) {
-		fprintf(stderr, "verona: %s: %s\n", argv[optind], err);
+	errlist_print(&job.errs, stderr);
+	errlist_free(&job.errs);
+	if (x == NULL || rd == NULL) {
+		if (x != NULL)
+			fprintf(stderr, "verona: %s: %s\n", argv[optind], err);
+		trace_close(rd);
+		trace_conns_free(conns);
 		expt_free(x);
 		return 2;
 	}
-	struct names nm = { x, NULL, NULL };
-	struct keep_rules kr = { NULL, 0 };
-	keep_rules_of(x->checks, &nm, &kr);
-	conns = trace_conns_new();
-	conns->keep = keep_of;
-	conns->keep_arg = &kr;
-	while ((rc = trace_next(rd, &p, err, sizeof err)) == 1) {
-		if (t0 < 0)
-			t0 = p.ts_ns;
-		trace_conns_add(conns, &p);
-	}
+	keep_ready(&ks);
+	/* a connection that began before the checks were known and kept too little: read again */
+	for (size_t i = 0; i < conns->ntcp && rc >= 0; i++)
+		if (keep_of(&ks.kr, conns->tcp[i]) > conns->tcp[i]->c.keep) {
+			trace_close(rd);
+			trace_conns_free(conns);
+			if ((rd = trace_open(argv[optind], err, sizeof err)) == NULL) {
+				fprintf(stderr, "verona: %s: %s\n", argv[optind], err);
+				free(ks.kr.r);
+				expt_free(x);
+				return 2;
+			}
+			conns = trace_conns_new();
+			conns->keep = keep_of;
+			conns->keep_arg = &ks.kr;
+			rc = read_conns(rd, conns, &t0, err, sizeof err);
+			break;
+		}
 	trace_close(rd);
+	struct names nm = { x, NULL, NULL };
 	char *damaged = NULL;
 	if (rc < 0) {
 		fprintf(stderr, "verona: %s: %s\n", argv[optind], err);
@@ -217,7 +315,7 @@ cmd_check_exec(int argc, char **argv)
 		json_decref(out);
 	}
 	trace_conns_free(conns);
-	free(kr.r);
+	free(ks.kr.r);
 	expt_free(x);
 	free(damaged);
 	return rc;
