@@ -191,7 +191,7 @@ ns_job_run(const struct ns_job *j)
 	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 || if_up(fd, "lo") != 0)
 		return 2;
 	if (j->nports > 0) {
-		if (ioctl(fd, SIOCBRADDBR, "br0") != 0 || if_up(fd, "br0") != 0)
+		if (if_up(fd, "br0") != 0)
 			return 3;
 		for (size_t i = 0; i < j->nports; i++) {
 			struct ifreq ifr;
@@ -222,7 +222,7 @@ static int
 ns_jobs_run(const struct ns_job *jobs, size_t n, char *err, size_t errlen)
 {
 	static const char *const why[] = { "", "cannot enter it", "cannot bring lo up",
-		"cannot make the bridge", "cannot add a port to the bridge", "cannot add the address",
+		"cannot bring the bridge up", "cannot add a port to the bridge", "cannot add the address",
 		"cannot bring the link up" };
 	pid_t *pids = xcalloc(n + 1, sizeof *pids);
 	int rc = 0;
@@ -370,7 +370,12 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 	} else if (nlinks > 2) {
 		char *sw = ns_name(tb, "sw");
 		tb->ns[tb->nns++] = sw;
-		buf_printf(&b, "netns add %s\n", sw);
+		/*
+		 * br0 before the ports, so no port has its peer's ifindex: the kernel
+		 * takes such a veth for a plain device and delays its carrier (linkwatch,
+		 * up to a second), and the first ARP through the bridge was lost
+		 */
+		buf_printf(&b, "netns add %s\nlink add br0 netns %s type bridge\n", sw, sw);
 		for (size_t i = 0; i < nlinks; i++)
 			buf_printf(&b, "link add %s netns %s type veth peer name p%zu netns %s\n",
 			    links[i]->iface ? links[i]->iface : "eth0", tb->ns[links[i] - x->hosts], i, sw);
@@ -380,13 +385,12 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 		jobs[links[i] - x->hosts].ifname = links[i]->iface ? links[i]->iface : "eth0";
 		jobs[links[i] - x->hosts].host = links[i];
 	}
-	if (nlinks == 1)
+	if (nlinks == 1)	/* its own child: the host's child brings eth0 up in the same namespace */
 		jobs[njobs++] = (struct ns_job){ .ns = tb->ns[links[0] - x->hosts], .ifname = "v-peer" };
 	if (ip_batch(&b, NULL, err, errlen) != 0)
 		goto fail;
 	/* inside every namespace, all at once */
-	if (ns_jobs_run(jobs, nlinks == 1 ? njobs - 1 : njobs, err, errlen) != 0 ||
-	    (nlinks == 1 && ns_jobs_run(&jobs[njobs - 1], 1, err, errlen) != 0))
+	if (ns_jobs_run(jobs, njobs, err, errlen) != 0)
 		goto fail;
 	for (size_t i = 0; i < nlinks; i++) {
 		const struct host *h = links[i];
