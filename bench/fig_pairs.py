@@ -40,21 +40,32 @@ def experiment(n, tag):
 
 
 def controllers(stop, seen, me):
-    """How many verona controllers of this worktree run at once, at most (the bench's own only)."""
+    """How many verona controllers of this worktree run at once, at most.  A process forked by
+    the controller (a namespace's setup child, an agent before its exec) runs bin/verona too:
+    a controller is one whose parent is not bin/verona."""
+    exe = os.path.realpath(lib.VERONA)
     while not stop.is_set():
+        pids = [int(d) for d in os.listdir("/proc") if d.isdigit()]
+        mine = {p for p in pids if lib.exe_of(p) == exe}
         n = 0
-        for d in os.listdir("/proc"):
-            if d.isdigit() and lib.exe_of(int(d)) == os.path.realpath(lib.VERONA):
-                n += 1
+        for p in mine:
+            try:
+                with open("/proc/%d/stat" % p) as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            n += ppid not in mine
         seen[0] = max(seen[0], n)
-        time.sleep(0.05)
+        time.sleep(0.1)
 
 
 def run(wd, n):
     path = os.path.join(wd, "pairs%d.yaml" % n)
     with open(path, "w") as f:
         f.write(experiment(n, str(n)))
-    s, rss, rc, err = lib.timed([lib.VERONA, "run", "--quiet", "--out", os.path.join(wd, "run%d" % n), path])
+    out = os.path.join(wd, "run%d" % n)
+    s, rss, rc, err = lib.timed([lib.VERONA, "run", "--quiet", "--out", out, path])
+    lib.shutil.rmtree(out)
     return s, rss
 
 
@@ -65,11 +76,13 @@ with lib.Workdir() as wd:
     t = threading.Thread(target=controllers, args=(stop, seen, os.getpid()))
     t.start()
     try:
-        many, rss = run(wd, PAIRS)
+        runs = [run(wd, PAIRS) for _ in range(3)]
     finally:
         stop.set()
         t.join()
-lib.row("%d pairs (64 hosts) by one controller, vs 1 pair" % PAIRS, lib.fmt_s(many), lib.fmt_s(one),
+many = sorted(r[0] for r in runs)[1]
+rss = max(r[1] for r in runs)
+lib.row("%d pairs (64 hosts) by one controller, vs 1 pair (medians of 3)" % PAIRS, lib.fmt_s(many), lib.fmt_s(one),
         "%.2fx" % (many / one), "<= 3x", many <= 3 * one)
 lib.row("%d pairs: controller processes, peak RSS" % PAIRS, "%d, %s" % (seen[0], lib.fmt_mib(rss)), "-", "-",
         "1, <= 64 MiB", seen[0] <= 1 and rss <= 64 * 1024,
