@@ -183,7 +183,16 @@ step(struct conn *k)
 		goto check_end;
 	}
 	r = rnd() % 1000;
-	if (k->sunacked > 0 && r < 300) {
+	if (k->cnext == 0) {
+		/* the client speaks first, at least 64 bytes: the stream checks read a 48-byte prefix */
+		uint32_t n = seg_len(k);
+		n = n < 64 ? 64 : n;
+		emit(k, 1, 0x18, 0, n);
+		k->last_rel = 0;
+		k->last_len = n;
+		k->cnext = n;
+		k->unacked++;
+	} else if (k->sunacked > 0 && r < 300) {
 		emit(k, 1, 0x10, k->cnext, 0);	/* the client ACKs the server's data */
 		k->sunacked = 0;
 		k->sacked = k->snext;
