@@ -147,7 +147,8 @@ find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const c
 			const uint32_t *l;
 			size_t n = trace_conns_at(x->conns, b[j].ip_version, b[j].addr, (uint16_t)b[j].port, &l);
 			cand = xrealloc(cand, (ncand + n + 1) * sizeof *cand);
-			memcpy(cand + ncand, l, n * sizeof *l);
+			if (n > 0)
+				memcpy(cand + ncand, l, n * sizeof *l);
 			ncand += n;
 		}
 		if (nb > 1)
