@@ -56,14 +56,23 @@ def with_tcpdump(pair, wd, snaplen):
     path = os.path.join(wd, "tcpdump.pcap")
     td = pair.exec(pair.b, ["tcpdump", "-i", "eth0", "-n", "-s", str(snaplen), "-w", path],
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    time.sleep(1.0)
+    head = ""
+    while "listening on" not in head:       # the capture is live once tcpdump says so
+        line = td.stderr.readline()
+        if not line:
+            raise RuntimeError("tcpdump: %s" % head[-300:])
+        head += line
     gbps = transfer(pair)
     time.sleep(0.2)
     td.send_signal(signal.SIGINT)
-    _, err = td.communicate(timeout=30)
-    os.unlink(path)
-    got = int(re.search(r"(\d+) packets captured", err).group(1))
-    dropped = int(re.search(r"(\d+) packets dropped by kernel", err).group(1))
+    _, err = td.communicate(timeout=60)
+    if os.path.exists(path):
+        os.unlink(path)
+    m_got = re.search(r"(\d+) packets? captured", err)
+    m_drop = re.search(r"(\d+) packets? dropped by kernel", err)
+    if m_got is None or m_drop is None:
+        raise RuntimeError("tcpdump said no counts (exit %s): %s" % (td.returncode, (head + err)[-300:]))
+    got, dropped = int(m_got.group(1)), int(m_drop.group(1))
     seen = got + dropped
     return dropped, 100.0 * dropped / seen if seen else 0.0, got, gbps
 
