@@ -12,8 +12,7 @@ PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump nftables chromium \
-            iperf3 ethtool
+            libpcap-dev iproute2 python3 python3-pytest procps tshark tcpdump nftables chromium
 
 ifeq ($(SANITIZE),1)
 VARIANT  := san
@@ -103,6 +102,7 @@ demo: deps
 	bin/verona run experiments/sockets-tcp.yaml
 
 # Benchmarks: never part of make test.  Always the release build.
+DEB_PKGS += iperf3 ethtool
 BENCH_TOOLS := build/bench/gen build/bench/pcaploop
 build/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
