@@ -8,6 +8,7 @@
 #   make fuzz FUZZ_SECONDS=N   build the libFuzzer harnesses in fuzz/ (clang) and run each N s (default 60)
 #   make soak SOAK_RUNS=N      every seed experiment N times in a row (default 50): same verdicts, nothing grows
 #   make check-all     what CI runs: test, test again with ASan+UBSan, each fuzzer 60 s, a 10-round soak
+#   make bench         the benchmark suite (bench/): one table of figures against baselines (needs root)
 
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
@@ -56,7 +57,7 @@ PYTEST := $(shell if command -v pytest-3 >/dev/null 2>&1; then echo pytest-3; \
             elif /usr/bin/python3 -m pytest --version >/dev/null 2>&1; then echo "/usr/bin/python3 -m pytest"; \
             elif command -v pytest >/dev/null 2>&1; then echo pytest; fi)
 
-.PHONY: all deps test unit e2e demo install clean check-pytest fuzz fuzz-build fuzz-regress soak check-all
+.PHONY: all deps test unit e2e demo install clean check-pytest fuzz fuzz-build fuzz-regress soak check-all bench
 all: bin/verona bin/verona-agent
 
 $(STAMP):
@@ -153,6 +154,19 @@ demo: deps
 	$(MAKE) all
 	@if [ "$$(id -u)" != 0 ]; then echo "make demo: the local testbed needs root (network namespaces): sudo make demo" >&2; exit 2; fi
 	bin/verona run experiments/sockets-tcp.yaml
+
+# Benchmarks: never part of make test.  Always the release build.
+DEB_PKGS += iperf3 ethtool
+BENCH_TOOLS := build/bench/gen build/bench/pcaploop
+build/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $< -lpcap
+
+bench: deps
+	$(MAKE) all SANITIZE=
+	$(MAKE) $(BENCH_TOOLS)
+	@if [ "$$(id -u)" != 0 ]; then echo "make bench: the testbed figures need root (network namespaces): sudo make bench" >&2; exit 2; fi
+	/usr/bin/python3 bench/run.py $(FIGURES)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/verona/experiments

@@ -74,9 +74,15 @@ struct pktview {
 	json_t		*senders;	/* addresses of the captured hosts */
 };
 
+/* Hosts whose captures are merged and shown (was 16: a class of 32 pairs has 64). */
+#define RUN_CAPTURES_MAX	256
+/* The capture buffers of a run share this much kernel memory (each 2..16 MiB): the
+ * kernel zeroes a ring when it is made, and 64 hosts at 16 MiB took a second. */
+#define RUN_CAPTURE_BUDGET	(64 << 20)
+
 struct pktview_live {
 	struct pktview	 view;
-	char		 addr[16][64];	/* by agent */
+	char		 addr[RUN_CAPTURES_MAX][64];	/* by agent */
 	json_t		*pending;	/* [ts, host, line] not yet printed, in time order */
 };
 
@@ -1269,7 +1275,12 @@ static int
 captures_start(struct runner *r)
 {
 	struct experiment *x = r->x;
+	int ncap = 0, buffer;
 
+	for (size_t i = 0; i < r->nac; i++)
+		ncap += r->ac[i].host->capture != 0;
+	buffer = ncap > 0 ? RUN_CAPTURE_BUDGET / ncap : 0;
+	buffer = buffer > (16 << 20) ? (16 << 20) : buffer < (2 << 20) ? (2 << 20) : buffer;
 	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
 		json_t *m;
@@ -1277,8 +1288,7 @@ captures_start(struct runner *r)
 			continue;
 		m = json_pack("{s:s, s:i, s:s?}", "type", "capture_start",
 		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144, "filter", x->capture_filter);
-		if (x->capture_buffer > 0)
-			json_object_set_new(m, "buffer", json_integer(x->capture_buffer));
+		json_object_set_new(m, "buffer", json_integer(x->capture_buffer > 0 ? x->capture_buffer : buffer));
 		if (agent_send(a, m) != 0) {
 			json_decref(m);
 			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
@@ -1310,7 +1320,7 @@ captures_start(struct runner *r)
 		r->lv->view.bases = json_object();
 		r->lv->view.senders = json_object();
 		r->lv->pending = json_array();
-		for (size_t i = 0; i < r->nac && i < 16; i++) {
+		for (size_t i = 0; i < r->nac && i < RUN_CAPTURES_MAX; i++) {
 			struct sockaddr_storage ss;
 			socklen_t len;
 			if (addr_from_ip(r->ac[i].host->addr, 0, &ss, &len) == 0)
@@ -1440,8 +1450,8 @@ struct attrib {
 	struct runner	*r;
 	json_t		*recs;		/* step records, in start order */
 	struct pktview	 view;
-	char		 addr[16][64];	/* inputs' host addresses, as inet_ntop writes them */
-	int		 host_of_input[16];
+	char		 addr[RUN_CAPTURES_MAX][64];	/* inputs' host addresses, as inet_ntop writes them */
+	int		 host_of_input[RUN_CAPTURES_MAX];
 	json_t		*trace_steps;	/* packets before the first step */
 };
 
@@ -1525,7 +1535,7 @@ live_peek(struct runner *r)
 	struct pktview_live *lv = r->lv;
 	json_t *m = json_pack("{s:s}", "type", "capture_peek"), *raw = json_array();
 
-	for (size_t i = 0; i < r->nac && i < 16 && r->error == NULL; i++) {
+	for (size_t i = 0; i < r->nac && i < RUN_CAPTURES_MAX && r->error == NULL; i++) {
 		struct agentconn *a = &r->ac[i];
 		json_t *f, *list;
 		if (!a->capturing || agent_send(a, m) != 0)
@@ -1694,7 +1704,7 @@ check_step_packets(struct runner *r, json_t *rec)
 static void
 attribute_packets(struct runner *r)
 {
-	struct trace_merge_input in[16];
+	struct trace_merge_input in[RUN_CAPTURES_MAX];
 	struct trace_merge_step *steps;
 	struct attrib at;
 	size_t n = 0, ns = json_array_size(r->steps);
@@ -1706,7 +1716,7 @@ attribute_packets(struct runner *r)
 	at.view.bases = json_object();
 	at.view.senders = json_object();
 	at.trace_steps = json_array();
-	for (size_t i = 0; i < r->nac && n < 16; i++) {
+	for (size_t i = 0; i < r->nac && n < RUN_CAPTURES_MAX; i++) {
 		struct agentconn *a = &r->ac[i];
 		struct sockaddr_storage ss;
 		socklen_t len;

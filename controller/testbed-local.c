@@ -1,12 +1,20 @@
 /*
- * testbed-local.c — network namespaces and veth links on this machine, made
- * with iproute2's ip; sysctls, offloads and agents are set up by a child
- * that enters the namespace with setns(2).  See testbed.h.
+ * testbed-local.c — network namespaces and veth links on this machine.  The
+ * namespaces and links are made by one iproute2 `ip -batch` (one process for
+ * the whole testbed, not one per command); everything inside a namespace
+ * (sysctls, links up, addresses, offloads, the bridge and its ports) by a
+ * child that enters it with setns(2) and talks ioctl and rtnetlink, all
+ * namespaces at once.  Teardown finds the namespaces' processes in /proc
+ * and removes the namespaces with one `ip -batch`.  See testbed.h.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <linux/ethtool.h>
+#include <linux/if_addr.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sched.h>
@@ -98,48 +106,172 @@ offloads_off(const char *ifname)
 	close(fd);
 }
 
-/* In a child inside ns: no IPv6 chatter (when the experiment has no IPv6), offloads off. */
+/* ---- inside a namespace (in a child that entered it) ---- */
+
 static int
-ns_configure(const char *ns, int no_ipv6, const char *ifname)
+if_up(int fd, const char *ifname)
 {
-	pid_t pid = fork();
-	int status;
-	if (pid < 0)
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "%s", ifname);
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) != 0)
 		return -1;
-	if (pid == 0) {
-		if (ns_enter(ns) != 0)
-			_exit(1);
-		if (no_ipv6) {
-			write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
-			write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
-		}
-		if (ifname != NULL)
-			offloads_off(ifname);
-		_exit(0);
-	}
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	ifr.ifr_flags |= IFF_UP;
+	return ioctl(fd, SIOCSIFFLAGS, &ifr);
 }
 
+static void
+nl_attr(struct nlmsghdr *n, unsigned short type, const void *data, size_t len)
+{
+	struct rtattr *rta = (struct rtattr *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+	rta->rta_type = type;
+	rta->rta_len = (unsigned short)RTA_LENGTH(len);
+	memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_ALIGN(rta->rta_len);
+}
+
+/* ip addr add ADDR/PREFIX dev IFNAME (IPv6: nodad), through rtnetlink. */
 static int
-tb_ip(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+if_addr(const char *ifname, const char *addr, int prefix, int family)
+{
+	struct {
+		struct nlmsghdr		n;
+		struct ifaddrmsg	a;
+		char			attrs[64];
+	} req;
+	unsigned char ip[16];
+	int alen = family == AF_INET6 ? 16 : 4, fd, rc = -1;
+	unsigned idx = if_nametoindex(ifname);
+	char ans[1024];
+
+	if (idx == 0 || inet_pton(family, addr, ip) != 1)
+		return -1;
+	memset(&req, 0, sizeof req);
+	req.n.nlmsg_len = NLMSG_LENGTH(sizeof req.a);
+	req.n.nlmsg_type = RTM_NEWADDR;
+	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL;
+	req.a.ifa_family = (unsigned char)family;
+	req.a.ifa_prefixlen = (unsigned char)prefix;
+	req.a.ifa_index = idx;
+	req.a.ifa_flags = family == AF_INET6 ? IFA_F_NODAD : 0;
+	nl_attr(&req.n, IFA_LOCAL, ip, (size_t)alen);	/* both, as ip sends them */
+	nl_attr(&req.n, IFA_ADDRESS, ip, (size_t)alen);
+	if ((fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE)) < 0)
+		return -1;
+	if (send(fd, &req, req.n.nlmsg_len, 0) == (ssize_t)req.n.nlmsg_len) {
+		ssize_t n = recv(fd, ans, sizeof ans, 0);
+		struct nlmsghdr *h = (struct nlmsghdr *)ans;
+		if (n >= (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) && h->nlmsg_type == NLMSG_ERROR)
+			rc = ((struct nlmsgerr *)NLMSG_DATA(h))->error == 0 ? 0 : -1;
+	}
+	close(fd);
+	return rc;
+}
+
+/* What a namespace's child does: sysctls, lo up; its link's address, offloads off, up; or the bridge. */
+struct ns_job {
+	const char	*ns;
+	int		 no_ipv6;
+	const char	*ifname;	/* NULL: no link */
+	const struct host *host;	/* the address on ifname; NULL: only up */
+	size_t		 nports;	/* the switch: a bridge br0 with ports p0.. */
+};
 
 static int
-tb_ip(char *err, size_t errlen, const char *fmt, ...)
+ns_job_run(const struct ns_job *j)
 {
-	va_list ap;
-	char *cmd, *out = NULL;
-	int rc;
-	va_start(ap, fmt);
-	cmd = xvasprintf(fmt, ap);
-	va_end(ap);
-	rc = proc_runf(&out, "ip %s", cmd);
+	int fd;
+
+	if (ns_enter(j->ns) != 0)
+		return 1;
+	if (j->no_ipv6) {
+		write_sysctl("/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+		write_sysctl("/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+	}
+	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0 || if_up(fd, "lo") != 0)
+		return 2;
+	if (j->nports > 0) {
+		if (if_up(fd, "br0") != 0)
+			return 3;
+		for (size_t i = 0; i < j->nports; i++) {
+			struct ifreq ifr;
+			char pname[32];
+			snprintf(pname, sizeof pname, "p%zu", i);
+			memset(&ifr, 0, sizeof ifr);
+			snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "br0");
+			ifr.ifr_ifindex = (int)if_nametoindex(pname);
+			if (ifr.ifr_ifindex == 0 || ioctl(fd, SIOCBRADDIF, &ifr) != 0 || if_up(fd, pname) != 0)
+				return 4;
+			offloads_off(pname);
+		}
+	}
+	if (j->ifname != NULL) {
+		if (j->host != NULL && if_addr(j->ifname, j->host->addr, j->host->prefix, j->host->family) != 0)
+			return 5;
+		if (if_up(fd, j->ifname) != 0)
+			return 6;
+		if (j->host != NULL)
+			offloads_off(j->ifname);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Runs every job in a child of its own, all at once; 0, or -1 with err set. */
+static int
+ns_jobs_run(const struct ns_job *jobs, size_t n, char *err, size_t errlen)
+{
+	static const char *const why[] = { "", "cannot enter it", "cannot bring lo up",
+		"cannot bring the bridge up", "cannot add a port to the bridge", "cannot add the address",
+		"cannot bring the link up" };
+	pid_t *pids = xcalloc(n + 1, sizeof *pids);
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if ((pids[i] = fork()) == 0)
+			_exit(ns_job_run(&jobs[i]));
+	for (size_t i = 0; i < n; i++) {
+		int status = 0;
+		if (pids[i] < 0) {
+			if (rc == 0)
+				snprintf(err, errlen, "cannot configure %s: %s", jobs[i].ns, strerror(errno));
+			rc = -1;
+			continue;
+		}
+		while (waitpid(pids[i], &status, 0) < 0 && errno == EINTR)
+			;
+		if (!(WIFEXITED(status) && WEXITSTATUS(status) == 0) && rc == 0) {
+			int w = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+			snprintf(err, errlen, "cannot configure %s: %s", jobs[i].ns,
+			    w > 0 && w < (int)(sizeof why / sizeof why[0]) ? why[w] : "the child died");
+			rc = -1;
+		}
+	}
+	free(pids);
+	return rc;
+}
+
+/* `ip [opt] -batch` (opt NULL: none) of the lines in b: one process for them all.  0, or -1 with err set. */
+static int
+ip_batch(struct buf *b, const char *opt, char *err, size_t errlen)
+{
+	char path[] = "/tmp/verona-ip-XXXXXX", *out = NULL;
+	int fd = mkstemp(path), rc;
+
+	if (fd < 0 || write(fd, b->data, b->len) != (ssize_t)b->len) {
+		snprintf(err, errlen, "cannot write the ip batch %s: %s", path, strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		return -1;
+	}
+	close(fd);
+	rc = opt != NULL ? proc_runf(&out, "ip %s -batch %s", opt, path) : proc_runf(&out, "ip -batch %s", path);
 	if (rc != 0)
-		snprintf(err, errlen, "ip %s: %s", cmd, out && out[0] ? out : "failed");
-	free(cmd);
+		snprintf(err, errlen, "ip: %s", out && out[0] ? out : "failed");
 	free(out);
+	unlink(path);
 	return rc == 0 ? 0 : -1;
 }
 
@@ -203,9 +335,10 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 {
 	unsigned char rnd[3];
 	const struct host **links;
-	size_t nlinks = 0;
+	struct ns_job *jobs;
+	size_t nlinks = 0, njobs = 0;
 	int no_ipv6 = !uses_ipv6(x);
-	char *sw = NULL;
+	struct buf b;
 
 	randombytes_buf(rnd, sizeof rnd);
 	snprintf(tb->id, sizeof tb->id, "%02x%02x%02x", rnd[0], rnd[1], rnd[2]);
@@ -214,102 +347,144 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 	tb->ns = xcalloc(x->nhosts + 2, sizeof *tb->ns);
 	tb->nns = 0;
 	links = xcalloc(x->nhosts + 1, sizeof *links);
+	jobs = xcalloc(x->nhosts + 3, sizeof *jobs);
+	buf_init(&b);
 
+	/* the namespaces and the links between them: one ip -batch */
 	for (size_t i = 0; i < x->nhosts; i++) {
-		char *ns = ns_name(tb, x->hosts[i].name);
-		if (tb_ip(err, errlen, "netns add %s", ns) != 0) {
-			free(ns);
-			goto fail;
-		}
-		tb->ns[tb->nns++] = ns;
-		if (ns_configure(ns, no_ipv6, NULL) != 0) {
-			snprintf(err, errlen, "cannot enter network namespace %s", ns);
-			goto fail;
-		}
-		if (tb_ip(err, errlen, "-n %s link set lo up", ns) != 0)
-			goto fail;
+		tb->ns[tb->nns++] = ns_name(tb, x->hosts[i].name);
+		buf_printf(&b, "netns add %s\n", tb->ns[i]);
+		jobs[njobs++] = (struct ns_job){ .ns = tb->ns[i], .no_ipv6 = no_ipv6 };
 		if (!addr_is_loopback(x->hosts[i].addr))
 			links[nlinks++] = &x->hosts[i];
 	}
 	if (nlinks == 2) {
-		const struct host *a = links[0], *b = links[1];
-		if (tb_ip(err, errlen, "link add %s netns %s type veth peer name %s netns %s",
+		const struct host *a = links[0], *h = links[1];
+		buf_printf(&b, "link add %s netns %s type veth peer name %s netns %s\n",
 		    a->iface ? a->iface : "eth0", tb->ns[a - x->hosts],
-		    b->iface ? b->iface : "eth0", tb->ns[b - x->hosts]) != 0)
-			goto fail;
+		    h->iface ? h->iface : "eth0", tb->ns[h - x->hosts]);
 	} else if (nlinks == 1) {
-		const struct host *a = links[0];
 		/* a link to nowhere: a veth pair whose other end stays in the same namespace
 		 * (the dummy driver is not in every kernel) */
-		if (tb_ip(err, errlen, "-n %s link add %s type veth peer name %s-peer", tb->ns[a - x->hosts],
-		    a->iface ? a->iface : "eth0", "v") != 0 ||
-		    tb_ip(err, errlen, "-n %s link set v-peer up", tb->ns[a - x->hosts]) != 0)
-			goto fail;
+		const char *ns = tb->ns[links[0] - x->hosts];
+		buf_printf(&b, "link add %s netns %s type veth peer name v-peer netns %s\n",
+		    links[0]->iface ? links[0]->iface : "eth0", ns, ns);
 	} else if (nlinks > 2) {
-		sw = ns_name(tb, "sw");
-		if (tb_ip(err, errlen, "netns add %s", sw) != 0) {
-			free(sw);
-			goto fail;
-		}
+		char *sw = ns_name(tb, "sw");
 		tb->ns[tb->nns++] = sw;
-		if (ns_configure(sw, 1, NULL) != 0 ||
-		    tb_ip(err, errlen, "-n %s link add br0 type bridge", sw) != 0 ||
-		    tb_ip(err, errlen, "-n %s link set br0 up", sw) != 0)
-			goto fail;
-		for (size_t i = 0; i < nlinks; i++) {
-			const struct host *h = links[i];
-			if (tb_ip(err, errlen, "link add %s netns %s type veth peer name p%zu netns %s",
-			    h->iface ? h->iface : "eth0", tb->ns[h - x->hosts], i, sw) != 0 ||
-			    tb_ip(err, errlen, "-n %s link set p%zu master br0", sw, i) != 0 ||
-			    tb_ip(err, errlen, "-n %s link set p%zu up", sw, i) != 0)
-				goto fail;
-			char pname[32];
-			snprintf(pname, sizeof pname, "p%zu", i);
-			ns_configure(sw, 1, pname);
-		}
+		/*
+		 * br0 before the ports, so no port has its peer's ifindex: the kernel
+		 * takes such a veth for a plain device and delays its carrier (linkwatch,
+		 * up to a second), and the first ARP through the bridge was lost
+		 */
+		buf_printf(&b, "netns add %s\nlink add br0 netns %s type bridge\n", sw, sw);
+		for (size_t i = 0; i < nlinks; i++)
+			buf_printf(&b, "link add %s netns %s type veth peer name p%zu netns %s\n",
+			    links[i]->iface ? links[i]->iface : "eth0", tb->ns[links[i] - x->hosts], i, sw);
+		jobs[njobs++] = (struct ns_job){ .ns = sw, .no_ipv6 = 1, .nports = nlinks };
 	}
 	for (size_t i = 0; i < nlinks; i++) {
+		jobs[links[i] - x->hosts].ifname = links[i]->iface ? links[i]->iface : "eth0";
+		jobs[links[i] - x->hosts].host = links[i];
+	}
+	if (nlinks == 1)	/* its own child: the host's child brings eth0 up in the same namespace */
+		jobs[njobs++] = (struct ns_job){ .ns = tb->ns[links[0] - x->hosts], .ifname = "v-peer" };
+	if (ip_batch(&b, NULL, err, errlen) != 0)
+		goto fail;
+	/* inside every namespace, all at once */
+	if (ns_jobs_run(jobs, njobs, err, errlen) != 0)
+		goto fail;
+	for (size_t i = 0; i < nlinks; i++) {
 		const struct host *h = links[i];
-		const char *ns = tb->ns[h - x->hosts], *ifn = h->iface ? h->iface : "eth0";
-		if (tb_ip(err, errlen, "-n %s addr add %s/%d dev %s%s", ns, h->addr, h->prefix, ifn,
-		    h->family == AF_INET6 ? " nodad" : "") != 0 ||
-		    tb_ip(err, errlen, "-n %s link set %s up", ns, ifn) != 0)
-			goto fail;
-		if (ns_configure(ns, 0, ifn) != 0) {
-			snprintf(err, errlen, "cannot configure %s in %s", ifn, ns);
-			goto fail;
-		}
-		if ((x->link_loss > 0 || x->link_delay_ms > 0) && links_apply(tb, ns, ifn, x, err, errlen) != 0)
+		if ((x->link_loss > 0 || x->link_delay_ms > 0) &&
+		    links_apply(tb, tb->ns[h - x->hosts], h->iface ? h->iface : "eth0", x, err, errlen) != 0)
 			goto fail;
 	}
+	buf_free(&b);
+	free(jobs);
 	free(links);
 	return 0;
 fail:
+	buf_free(&b);
+	free(jobs);
 	free(links);
 	testbed_down(tb);
 	return -1;
 }
 
-/* Kills every process whose network namespace is ns, again until none is left (a fork bomb races one round). */
+/*
+ * Kills every process in any of the namespaces, again until none is left (a
+ * fork bomb races one round): one pass over /proc per round, matching each
+ * process's /proc/PID/ns/net with the namespaces' files, as `ip netns pids`
+ * does for one.
+ */
 static void
-ns_kill_all(const char *ns)
+ns_kill_all(char *const *ns, size_t nns)
 {
-	for (int round = 0; round < 20; round++) {
-		char *out = NULL, *save = NULL;
+	struct stat *want = xcalloc(nns + 1, sizeof *want);
+	size_t nwant = 0;
+
+	for (size_t i = 0; i < nns; i++) {
+		char path[512];
+		snprintf(path, sizeof path, NETNS_DIR "/%s", ns[i]);
+		if (stat(path, &want[nwant]) == 0)
+			nwant++;
+	}
+	for (int round = 0; round < 20 && nwant > 0; round++) {
+		DIR *d = opendir("/proc");
+		struct dirent *e;
 		int n = 0;
-		if (proc_runf(&out, "ip netns pids %s", ns) == 0 && out != NULL)
-			for (char *tok = strtok_r(out, "\n ", &save); tok; tok = strtok_r(NULL, "\n ", &save)) {
-				pid_t pid = (pid_t)atol(tok);
-				if (pid > 1 && pid != getpid()) {
+		while (d != NULL && (e = readdir(d)) != NULL) {
+			char path[64];
+			struct stat st;
+			pid_t pid = (pid_t)atol(e->d_name);
+			if (pid <= 1 || pid == getpid())
+				continue;
+			snprintf(path, sizeof path, "/proc/%d/ns/net", (int)pid);
+			if (stat(path, &st) != 0)
+				continue;
+			for (size_t i = 0; i < nwant; i++)
+				if (st.st_dev == want[i].st_dev && st.st_ino == want[i].st_ino) {
 					kill(pid, SIGKILL);
 					n++;
+					break;
 				}
-			}
-		free(out);
+		}
+		if (d != NULL)
+			closedir(d);
 		if (n == 0)
-			return;
+			break;
 		usleep(5000);
 	}
+	free(want);
+}
+
+/* Deletes the namespaces with one `ip -force -batch`; says which could not be. Returns how many went. */
+static int
+ns_delete(char *const *ns, size_t nns, int verbose)
+{
+	struct buf b;
+	char err[512];
+	int gone = 0;
+
+	buf_init(&b);
+	for (size_t i = nns; i-- > 0;)
+		buf_printf(&b, "netns del %s\n", ns[i]);
+	(void)ip_batch(&b, "-force", err, sizeof err);
+	buf_free(&b);
+	for (size_t i = 0; i < nns; i++) {
+		char path[512];
+		struct stat st;
+		snprintf(path, sizeof path, NETNS_DIR "/%s", ns[i]);
+		if (stat(path, &st) == 0)
+			fprintf(stderr, "verona: cannot delete namespace %s: %s\n", ns[i], err);
+		else {
+			gone++;
+			if (verbose)
+				printf("removed namespace %s\n", ns[i]);
+		}
+	}
+	return gone;
 }
 
 void
@@ -324,14 +499,10 @@ testbed_down(struct testbed *tb)
 {
 	if (tb->exec_uid != 0)
 		testbed_kill_uid(tb->exec_uid);
-	for (size_t i = tb->nns; i-- > 0;) {
-		char *out = NULL;
-		ns_kill_all(tb->ns[i]);
-		if (proc_runf(&out, "ip netns del %s", tb->ns[i]) != 0)
-			fprintf(stderr, "verona: cannot delete namespace %s: %s\n", tb->ns[i], out ? out : "");
-		free(out);
+	ns_kill_all(tb->ns, tb->nns);
+	ns_delete(tb->ns, tb->nns, 0);
+	for (size_t i = 0; i < tb->nns; i++)
 		free(tb->ns[i]);
-	}
 	free(tb->ns);
 	tb->ns = NULL;
 	tb->nns = 0;
@@ -342,26 +513,25 @@ testbed_down_matching(const char *id, int verbose)
 {
 	DIR *d = opendir(NETNS_DIR);
 	struct dirent *e;
-	char prefix[64];
-	int n = 0;
+	char prefix[64], **ns = NULL;
+	size_t nns = 0;
+	int n;
 
 	if (d == NULL)
 		return 0;
 	snprintf(prefix, sizeof prefix, TESTBED_PREFIX "%s%s", id ? id : "", id ? "-" : "");
 	while ((e = readdir(d)) != NULL) {
-		char *out = NULL;
 		if (strncmp(e->d_name, prefix, strlen(prefix)) != 0)
 			continue;
-		ns_kill_all(e->d_name);
-		if (proc_runf(&out, "ip netns del %s", e->d_name) == 0) {
-			n++;
-			if (verbose)
-				printf("removed namespace %s\n", e->d_name);
-		} else
-			fprintf(stderr, "verona: cannot delete namespace %s: %s\n", e->d_name, out ? out : "");
-		free(out);
+		ns = xrealloc(ns, (nns + 1) * sizeof *ns);
+		ns[nns++] = xstrdup(e->d_name);
 	}
 	closedir(d);
+	ns_kill_all(ns, nns);
+	n = ns_delete(ns, nns, verbose);
+	for (size_t i = 0; i < nns; i++)
+		free(ns[i]);
+	free(ns);
 	return n;
 }
 

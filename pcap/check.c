@@ -96,6 +96,13 @@ conn_ends(const struct trace_conn *k, const struct trace_endpoint *a, int na, co
 	    ep_match(b, nb, k->ip_version, k->c.addr, k->c.port);
 }
 
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
 /*
  * The connection CONN names: attempt N of those in the trace, or the last.
  * NULL after say().
@@ -125,8 +132,33 @@ find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const c
 		    (nb = resolve(x, arg_str(conn, "server"), b, v)) <= 0)
 			return NULL;
 	}
-	found = xcalloc(x->conns->ntcp + 1, sizeof *found);
-	for (size_t i = 0; i < x->conns->ntcp; i++) {
+	/*
+	 * Candidates: with a server of known ports, only the connections with
+	 * an end there (the index), in the trace's order; else every one.
+	 */
+	size_t ncand = x->conns->ntcp;
+	uint32_t *cand = NULL;
+	int indexed = np == 0 && nb > 0;
+	for (int j = 0; j < nb && indexed; j++)
+		indexed = b[j].port >= 0;
+	if (indexed) {
+		ncand = 0;
+		for (int j = 0; j < nb; j++) {
+			const uint32_t *l;
+			size_t n = trace_conns_at(x->conns, b[j].ip_version, b[j].addr, (uint16_t)b[j].port, &l);
+			cand = xrealloc(cand, (ncand + n + 1) * sizeof *cand);
+			if (n > 0)
+				memcpy(cand + ncand, l, n * sizeof *l);
+			ncand += n;
+		}
+		if (nb > 1)
+			qsort(cand, ncand, sizeof *cand, cmp_u32);
+	}
+	found = xcalloc(ncand + 1, sizeof *found);
+	for (size_t ci = 0; ci < ncand; ci++) {
+		size_t i = indexed ? cand[ci] : ci;
+		if (indexed && ci > 0 && cand[ci - 1] == i)
+			continue;	/* listed under both ends */
 		struct trace_conn *t = x->conns->tcp[i];
 		int hit = 0;
 		if (np > 0) {
@@ -154,6 +186,7 @@ find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const c
 	else
 		k = found[attempt > 0 ? (size_t)attempt - 1 : nf - 1];
 	free(found);
+	free(cand);
 	return k;
 }
 
@@ -224,7 +257,8 @@ check_refused(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 
 /* The bytes of one direction, or NULL after say() when the trace cannot tell them. */
 static const struct buf *
-stream_bytes(const struct trace_check_ctx *x, struct trace_conn *k, struct trace_half *h, struct verdict *v)
+stream_bytes(const struct trace_check_ctx *x, struct trace_conn *k, struct trace_half *h, size_t need,
+    struct verdict *v)
 {
 	char hn[80];
 	(void)x;
@@ -246,9 +280,9 @@ stream_bytes(const struct trace_check_ctx *x, struct trace_conn *k, struct trace
 		say(v, 2, "the peer acknowledged bytes of %s that the capture never saw: packets were lost", hn);
 		return NULL;
 	}
-	if (h->data.len < h->next) {
-		say(v, 2, "%s sent %llu bytes, more than the %u kept for checks", hn,
-		    (unsigned long long)h->next, TRACE_KEEP_MAX);
+	if (h->data.len < h->next && h->data.len < need) {
+		say(v, 2, "%s sent %llu bytes, more than the %llu kept for checks", hn,
+		    (unsigned long long)h->next, (unsigned long long)h->keep);
 		return NULL;
 	}
 	return &h->data;
@@ -308,8 +342,11 @@ check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 	unsigned char *want = NULL;
 	size_t wn = 0;
 
+	/* a prefix reads only its own length: the rest may not have been kept */
+	size_t need = arg_str(c, "data") == NULL && arg_str(c, "contains") == NULL &&
+	    arg_str(c, "prefix") != NULL ? strlen(arg_str(c, "prefix")) / 4 * 3 : SIZE_MAX;
 	if (k == NULL || (h = find_half(x, k, arg_str(c, "from"), v)) == NULL ||
-	    (got = stream_bytes(x, k, h, v)) == NULL)
+	    (got = stream_bytes(x, k, h, need, v)) == NULL)
 		return;
 	half_name(h, k->ip_version, hn, sizeof hn);
 	if (b64_arg(c, "data", &want, &wn)) {

@@ -27,6 +27,19 @@ struct trace_conn_index {
 	size_t			  n;
 };
 
+/* trace_conns_at's: (version, address, port) to the connections with an end there. */
+struct ep_slot {
+	uint8_t			 key[20];	/* version, address (16), port (2), used */
+	uint32_t		*list;
+	uint32_t		 n, cap;
+};
+
+struct trace_ep_index {
+	struct ep_slot		*slots;
+	size_t			 nslots;	/* a power of two, at least twice the ends */
+	size_t			 built;		/* connections indexed */
+};
+
 int
 trace_addr_eq(int ip_version, const uint8_t *a, const uint8_t *b)
 {
@@ -80,6 +93,12 @@ trace_conns_free(struct trace_conns *t)
 	}
 	free(t->index->buckets);
 	free(t->index);
+	if (t->ep != NULL) {
+		for (size_t i = 0; i < t->ep->nslots; i++)
+			free(t->ep->slots[i].list);
+		free(t->ep->slots);
+		free(t->ep);
+	}
 	free(t);
 }
 
@@ -106,9 +125,13 @@ conn_key(uint8_t *key, const struct trace_pkt *p)
 static size_t
 conn_hash(const uint8_t *key, size_t nbuckets)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (int i = 0; i < 40; i++)
-		h = (h ^ key[i]) * 1099511628211ULL;
+	uint64_t h = 1469598103934665603ULL, w;
+	for (int i = 0; i < 40; i += 8) {	/* a word at a time */
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+		h ^= h >> 29;
+	}
+	h ^= h >> 33;
 	return (size_t)(h & (nbuckets - 1));
 }
 
@@ -154,6 +177,10 @@ conn_new(struct trace_conns *t, const struct trace_pkt *p, const uint8_t *key, s
 	c->first_ns = p->ts_ns;
 	buf_init(&c->c.data);
 	buf_init(&c->s.data);
+	c->c.keep = TRACE_KEEP_MAX;
+	if (t->keep != NULL && (c->c.keep = t->keep(t->keep_arg, c)) > TRACE_KEEP_MAX)
+		c->c.keep = TRACE_KEEP_MAX;
+	c->s.keep = c->c.keep;
 	if (t->ntcp == t->tcp_cap) {
 		t->tcp_cap = t->tcp_cap ? t->tcp_cap * 2 : 64;
 		t->tcp = xrealloc(t->tcp, t->tcp_cap * sizeof *t->tcp);
@@ -201,8 +228,8 @@ unwrap(uint32_t rel, uint64_t last)
 static void
 half_keep(struct trace_half *h, const uint8_t *p, uint32_t n)
 {
-	if (h->data.len < TRACE_KEEP_MAX) {
-		uint32_t room = TRACE_KEEP_MAX - (uint32_t)h->data.len;
+	if (h->data.len < h->keep) {
+		uint64_t room = h->keep - h->data.len;
 		buf_add(&h->data, p, n < room ? n : room);
 	}
 }
@@ -256,7 +283,7 @@ half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t 
 		s = xcalloc(1, sizeof *s);
 		s->rel = rel;
 		s->len = len;
-		if (rel >= TRACE_KEEP_MAX)
+		if (rel >= h->keep)
 			s->beyond = 1;
 		else if (data != NULL) {
 			s->data = xmalloc(len);
@@ -486,6 +513,76 @@ trace_conns_add(struct trace_conns *t, const struct trace_pkt *p)
 		conn_udp(t, p);
 	else if (p->proto == 1 || p->proto == 58)
 		conn_icmp(t, p);
+}
+
+static void
+ep_key(uint8_t *key, int ip_version, const uint8_t *addr, uint16_t port)
+{
+	memset(key, 0, 20);
+	key[0] = (uint8_t)ip_version;
+	memcpy(key + 1, addr, ip_version == 6 ? 16 : 4);
+	key[17] = (uint8_t)(port >> 8);
+	key[18] = (uint8_t)port;
+	key[19] = 1;
+}
+
+static struct ep_slot *
+ep_slot(struct trace_ep_index *ix, const uint8_t *key)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (int i = 0; i < 20; i++)
+		h = (h ^ key[i]) * 1099511628211ULL;
+	for (size_t i = (size_t)h & (ix->nslots - 1);; i = (i + 1) & (ix->nslots - 1))
+		if (ix->slots[i].key[19] == 0 || memcmp(ix->slots[i].key, key, 20) == 0)
+			return &ix->slots[i];
+}
+
+static void
+ep_add(struct trace_ep_index *ix, int ip_version, const uint8_t *addr, uint16_t port, uint32_t conn)
+{
+	uint8_t key[20];
+	struct ep_slot *s;
+
+	ep_key(key, ip_version, addr, port);
+	s = ep_slot(ix, key);
+	if (s->key[19] == 0)
+		memcpy(s->key, key, 20);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 2;
+		s->list = xrealloc(s->list, s->cap * sizeof *s->list);
+	}
+	s->list[s->n++] = conn;
+}
+
+size_t
+trace_conns_at(struct trace_conns *t, int ip_version, const uint8_t *addr, uint16_t port,
+    const uint32_t **list)
+{
+	struct trace_ep_index *ix = t->ep;
+	uint8_t key[20];
+	struct ep_slot *s;
+
+	if (ix == NULL || ix->built != t->ntcp) {
+		if (ix != NULL) {
+			for (size_t i = 0; i < ix->nslots; i++)
+				free(ix->slots[i].list);
+			free(ix->slots);
+		} else
+			ix = t->ep = xcalloc(1, sizeof *ix);
+		for (ix->nslots = 64; ix->nslots < t->ntcp * 4; ix->nslots *= 2)
+			;
+		ix->slots = xcalloc(ix->nslots, sizeof *ix->slots);
+		for (size_t i = 0; i < t->ntcp; i++) {
+			const struct trace_conn *c = t->tcp[i];
+			ep_add(ix, c->ip_version, c->c.addr, c->c.port, (uint32_t)i);
+			ep_add(ix, c->ip_version, c->s.addr, c->s.port, (uint32_t)i);
+		}
+		ix->built = t->ntcp;
+	}
+	ep_key(key, ip_version, addr, port);
+	s = ep_slot(ix, key);
+	*list = s->list;
+	return s->key[19] ? s->n : 0;
 }
 
 const char *

@@ -39,7 +39,8 @@ struct trace_half {			/* one direction of a TCP connection */
 	uint64_t	 last_rel;	/* to unwrap 32-bit sequence numbers */
 	uint64_t	 next;		/* bytes assembled contiguously from the ISN */
 	uint64_t	 high;		/* highest byte end seen (payload) */
-	struct buf	 data;		/* the first TRACE_KEEP_MAX assembled bytes */
+	struct buf	 data;		/* the first keep assembled bytes */
+	uint64_t	 keep;		/* bytes kept for checks (TRACE_KEEP_MAX unless the caller asks fewer) */
 	int		 truncated;	/* payload cut by the snaplen: bytes unknown */
 	int		 overlap_differs;
 	struct trace_seg *pending;
@@ -99,6 +100,16 @@ struct trace_icmp_err {
 	uint16_t	 q_sport, q_dport;
 };
 
+struct trace_conns;
+/*
+ * How many bytes of each direction of a new connection to keep for the
+ * checks (at most TRACE_KEEP_MAX): called once, when its first packet is
+ * added and both ends are known.  Without one, every connection keeps
+ * TRACE_KEEP_MAX.  A tool that knows its checks keeps only what they read,
+ * so memory does not grow with the payload of a long capture.
+ */
+typedef uint64_t (*trace_keep_fn)(void *arg, const struct trace_conn *);
+
 struct trace_conns {
 	struct trace_conn	**tcp;
 	size_t			  ntcp, tcp_cap;
@@ -109,11 +120,22 @@ struct trace_conns {
 	uint64_t		  packets;
 	uint64_t		  truncated, malformed;
 	struct trace_conn_index	 *index;
+	trace_keep_fn		  keep;		/* NULL: keep TRACE_KEEP_MAX */
+	void			 *keep_arg;
+	struct trace_ep_index	 *ep;		/* trace_conns_at's, built on first use */
 };
 
 struct trace_conns *trace_conns_new(void);
 void	trace_conns_free(struct trace_conns *);
 void	trace_conns_add(struct trace_conns *, const struct trace_pkt *);
+/*
+ * The connections with an end at (addr, port), as indexes into tcp[] in
+ * ascending order (a connection with both ends there is listed twice).
+ * Built on the first call after connections were added; *list stays valid
+ * until the next trace_conns_add.  Returns how many.
+ */
+size_t	trace_conns_at(struct trace_conns *, int ip_version, const uint8_t *addr, uint16_t port,
+	    const uint32_t **list);
 /* Zeek's conn_state: S0 S1 SF REJ S2 S3 RSTO RSTR RSTOS0 RSTRH SH SHR OTH. Static. */
 const char *trace_conn_state(const struct trace_conn *);
 /* 1 if the two addresses are equal. */

@@ -51,15 +51,16 @@ struct trace_stats_index {
 	size_t		 flows_cap;
 };
 
-/* FNV-1a over the key, then a final mix so low bits spread. */
+/* The key's five 64-bit words, each mixed in by a multiply, then a final mix so low bits spread. */
 static uint64_t
 stats_hash(const uint8_t *key)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
+	uint64_t h = 0xcbf29ce484222325ull, w;
 
-	for (size_t i = 0; i < STATS_KEYLEN; i++) {
-		h ^= key[i];
-		h *= 0x100000001b3ull;
+	for (size_t i = 0; i < STATS_KEYLEN; i += 8) {
+		memcpy(&w, key + i, 8);
+		h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+		h ^= h >> 29;
 	}
 	h ^= h >> 33;
 	h *= 0xff51afd7ed558ccdull;
