@@ -228,8 +228,10 @@ ns_jobs_run(const struct ns_job *jobs, size_t n, char *err, size_t errlen)
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
-		if ((pids[i] = fork()) == 0)
+		if ((pids[i] = fork()) == 0) {
+			free(pids);	/* the child's own copy (valgrind counts it lost at _exit otherwise) */
 			_exit(ns_job_run(&jobs[i]));
+		}
 	for (size_t i = 0; i < n; i++) {
 		int status = 0;
 		if (pids[i] < 0) {
