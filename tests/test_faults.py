@@ -264,11 +264,13 @@ def our_namespaces(tag):
     return {n for n in names if n.startswith("verona-") and n.endswith(tag)}
 
 
-def ctrl_c(tmp_path, when):
+def ctrl_c(tmp_path, when, repeat=False, state=None):
     """Starts a run and presses Ctrl-C when `when(its namespaces now, all it had)`
     says so; returns the exit status, stdout, stderr, run folder, TMPDIR,
     the namespaces it had, and its tag."""
     tag = f"{os.getpid() % 10000}x{time.time_ns() % 10**6}"
+    if state is not None:
+        state["tag"] = tag
     f = write(tmp_path, "long.yaml", LONG % {"tag": tag})
     out, tmp = tmp_path / "out", tmp_path / "tmp"
     tmp.mkdir()
@@ -284,6 +286,13 @@ def ctrl_c(tmp_path, when):
             seen |= now
             if fire:
                 os.killpg(proc.pid, signal.SIGINT)   # as a terminal's Ctrl-C: the whole group
+                # repeat: a user pressing it again and again, until verona is gone
+                while repeat and proc.poll() is None:
+                    time.sleep(0.002)
+                    try:
+                        os.killpg(proc.pid, signal.SIGINT)
+                    except ProcessLookupError:
+                        break
                 break
             time.sleep(0.005)
         else:
@@ -337,8 +346,21 @@ def test_ctrl_c_during_a_step(tmp_path):
 
 @needs_root
 def test_ctrl_c_during_teardown(tmp_path):
-    # the run is over when its namespaces start to go
-    rc, stdout, stderr, out, tmp, seen, tag = ctrl_c(tmp_path, lambda now, seen: seen and len(now) < len(seen))
+    # the steps are over when the agents are gone (they stop at the run's bye) or the
+    # namespaces start to go; teardown takes milliseconds, so Ctrl-C is pressed
+    # again and again from then until verona has exited
+    state = {}
+
+    def when(now, seen):
+        if not seen:
+            return False
+        agents = subprocess.run(["pgrep", "-f", f"verona-agent --stdio --name (ro|ju){state['tag']}"],
+                                capture_output=True, text=True).stdout.split()
+        if agents:
+            state["agents"] = True
+        return len(now) < len(seen) or (state.get("agents") and not agents)
+    state["tag"] = None
+    rc, stdout, stderr, out, tmp, seen, tag = ctrl_c(tmp_path, when, repeat=True, state=state)
     assert rc in (0, 3), stderr
     assert_nothing_left(out, tmp, seen, tag)
     res = json.loads((out / "results.json").read_text())
