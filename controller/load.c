@@ -48,6 +48,8 @@ struct loader {
 	json_t			*socks;		/* host -> {socket: 1} */
 	json_t			*ids;		/* id -> {host, background, line, col, collected} */
 	yaml_node_t		*hosts;		/* the hosts map, for messages */
+	json_t			*hostnames;	/* every name in hosts, right or wrong */
+	int			 checks_skipped;	/* checks: items left out of doc, read by checks_stream() */
 	size_t			 nexpanded;	/* step items expanded so far, valid or not */
 	int			 too_many;
 };
@@ -482,7 +484,7 @@ aref_free(struct aref *a)
 static int
 host_reported(struct loader *L, const char *name)
 {
-	return L->x->nhosts == 0 || map_get(L, L->hosts, name) != NULL;
+	return L->x->nhosts == 0 || (L->hostnames != NULL && json_object_get(L->hostnames, name) != NULL);
 }
 
 static int
@@ -1367,6 +1369,10 @@ parse_hosts(struct loader *L, yaml_node_t *n)
 		return;
 	}
 	L->hosts = n;
+	L->hostnames = json_object();
+	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++)
+		if (is_scalar(node(L, p->key)))
+			json_object_set_new(L->hostnames, raw(node(L, p->key)), json_true());
 	x->hosts = xcalloc(map_len(n) + 1, sizeof *x->hosts);
 	for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = node(L, p->key), *v = node(L, p->value), *a = v, *iface = NULL;
@@ -1600,9 +1606,12 @@ check_conn(struct loader *L, json_t *o, yaml_node_t *v, const char *check)
 			check_conn(L, o, c, check);
 	} else if ((cl = map_get(L, v, "client")) != NULL && (sv = map_get(L, v, "server")) != NULL) {
 		char *a = check_endpoint(L, cl, what), *b = check_endpoint(L, sv, what);
-		if (a != NULL && b != NULL)
-			json_object_set_new(o, "conn", json_pack("{s:s, s:s, s:s++}", "client", a, "server", b,
-			    "text", a, " to ", b));
+		/* flat, not an object of its own: a class's checks file has thousands */
+		if (a != NULL && b != NULL) {
+			json_object_set_new(o, "conn", json_sprintf("%s to %s", a, b));
+			json_object_set_new(o, "client", json_string(a));
+			json_object_set_new(o, "server", json_string(b));
+		}
 		free(a);
 		free(b);
 	} else
@@ -1614,8 +1623,261 @@ check_conn(struct loader *L, json_t *o, yaml_node_t *v, const char *check)
 	}
 }
 
+/*
+ * ---- building documents from events ----
+ *
+ * What yaml_parser_load() does, with one difference: the items of the top
+ * level's checks: list can be left out of the document, and read later one
+ * at a time (checks_stream()), each into a small document of its own that
+ * is freed before the next.  A file of 27,000 checks then never holds all
+ * their nodes at once: libyaml's nodes take ~1 KiB per check, as much
+ * again as the checks themselves.
+ */
+struct builder {
+	yaml_document_t	*doc;
+	struct { int id, key; } stack[LOAD_MAX_NESTING + 1];
+	int		 depth;
+	int		 nesting;	/* of every event, left out or not */
+	int		 skip_checks;	/* leave out the items of the root's checks: list */
+	int		 skipping;	/* depth of the events being left out, 0: none */
+	int		 skipped;	/* items were left out */
+	int		 anchors_seen;	/* an anchor or alias anywhere: do not leave anything out */
+	json_t		*anchors;	/* name -> node id */
+	int		 done;
+};
+
+/* The problem of a document nested too deep (which also keeps the builder's stack in bounds). */
+static const char builder_too_deep[] = "nested too deep";
+
 static void
-parse_checks(struct loader *L, yaml_node_t *n)
+builder_init(struct builder *b, yaml_document_t *doc, int skip_checks)
+{
+	memset(b, 0, sizeof *b);
+	b->doc = doc;
+	b->skip_checks = skip_checks;
+	b->anchors = json_object();
+	yaml_document_initialize(doc, NULL, NULL, NULL, 1, 1);
+}
+
+static void
+builder_free(struct builder *b)
+{
+	json_decref(b->anchors);
+}
+
+static void
+builder_attach(struct builder *b, int id)
+{
+	int top;
+	if (b->depth == 0) {
+		b->done = 1;	/* the root (always node 1: it is added first) */
+		return;
+	}
+	top = b->stack[b->depth - 1].id;
+	if (yaml_document_get_node(b->doc, top)->type == YAML_SEQUENCE_NODE)
+		yaml_document_append_sequence_item(b->doc, top, id);
+	else if (b->stack[b->depth - 1].key == 0)
+		b->stack[b->depth - 1].key = id;
+	else {
+		yaml_document_append_mapping_pair(b->doc, top, b->stack[b->depth - 1].key, id);
+		b->stack[b->depth - 1].key = 0;
+	}
+}
+
+static void
+builder_mark(struct builder *b, int id, const yaml_event_t *e, int start)
+{
+	yaml_node_t *n = yaml_document_get_node(b->doc, id);
+	if (start)
+		n->start_mark = e->start_mark;
+	n->end_mark = e->end_mark;
+}
+
+/* Is the next item the root mapping's checks: value? */
+static int
+builder_at_checks(struct builder *b)
+{
+	yaml_node_t *k;
+	if (!b->skip_checks || b->depth != 1 || b->stack[0].key == 0)
+		return 0;
+	k = yaml_document_get_node(b->doc, b->stack[0].key);
+	return k->type == YAML_SCALAR_NODE && strcmp((char *)k->data.scalar.value, "checks") == 0 &&
+	    yaml_document_get_node(b->doc, b->stack[0].id)->type == YAML_MAPPING_NODE;
+}
+
+static const char *
+event_anchor(const yaml_event_t *e)
+{
+	switch (e->type) {
+	case YAML_SCALAR_EVENT: return (const char *)e->data.scalar.anchor;
+	case YAML_SEQUENCE_START_EVENT: return (const char *)e->data.sequence_start.anchor;
+	case YAML_MAPPING_START_EVENT: return (const char *)e->data.mapping_start.anchor;
+	default: return NULL;
+	}
+}
+
+static const yaml_char_t *
+event_tag(const yaml_char_t *tag)
+{
+	return tag != NULL && strcmp((const char *)tag, "!") != 0 ? tag : NULL;
+}
+
+/*
+ * One event into the document.  0, or -1 with the problem in the parser's
+ * fields, as yaml_parser_load() would leave them.
+ */
+static int
+builder_event(struct builder *b, yaml_parser_t *p, const yaml_event_t *e)
+{
+	const char *anchor = event_anchor(e);
+	int id = 0;
+
+	if (e->type == YAML_SEQUENCE_START_EVENT || e->type == YAML_MAPPING_START_EVENT) {
+		if (++b->nesting > LOAD_MAX_NESTING) {
+			p->error = YAML_COMPOSER_ERROR;
+			p->problem = builder_too_deep;
+			p->problem_mark = e->start_mark;
+			p->context = NULL;
+			return -1;
+		}
+	} else if (e->type == YAML_SEQUENCE_END_EVENT || e->type == YAML_MAPPING_END_EVENT)
+		b->nesting--;
+	if (b->skipping > 0) {
+		if (e->type == YAML_SEQUENCE_START_EVENT || e->type == YAML_MAPPING_START_EVENT)
+			b->skipping++;
+		else if (e->type == YAML_SEQUENCE_END_EVENT || e->type == YAML_MAPPING_END_EVENT)
+			b->skipping--;
+		if (anchor != NULL || e->type == YAML_ALIAS_EVENT)
+			b->anchors_seen = 1;
+		if (b->skipping > 0)
+			return 0;
+		/* the end of the checks list */
+		builder_mark(b, b->stack[--b->depth].id, e, 0);
+		return 0;
+	}
+	if (anchor != NULL)
+		b->anchors_seen = 1;
+	switch (e->type) {
+	case YAML_SCALAR_EVENT:
+		id = yaml_document_add_scalar(b->doc, (yaml_char_t *)event_tag(e->data.scalar.tag), e->data.scalar.value,
+		    (int)e->data.scalar.length, e->data.scalar.style);
+		builder_mark(b, id, e, 1);
+		break;
+	case YAML_SEQUENCE_START_EVENT:
+	case YAML_MAPPING_START_EVENT:
+		if (e->type == YAML_SEQUENCE_START_EVENT) {
+			int at_checks = builder_at_checks(b);
+			id = yaml_document_add_sequence(b->doc, (yaml_char_t *)event_tag(e->data.sequence_start.tag),
+			    e->data.sequence_start.style);
+			builder_mark(b, id, e, 1);
+			if (anchor == NULL && at_checks) {
+				builder_attach(b, id);
+				b->stack[b->depth].id = id;
+				b->stack[b->depth++].key = 0;
+				b->skipping = 1;
+				b->skipped = 1;
+				return 0;
+			}
+		} else {
+			id = yaml_document_add_mapping(b->doc, (yaml_char_t *)event_tag(e->data.mapping_start.tag),
+			    e->data.mapping_start.style);
+			builder_mark(b, id, e, 1);
+		}
+		if (anchor != NULL) {
+			if (json_object_get(b->anchors, anchor) != NULL)
+				goto dup;
+			json_object_set_new(b->anchors, anchor, json_integer(id));
+		}
+		builder_attach(b, id);
+		b->done = 0;
+		b->stack[b->depth].id = id;
+		b->stack[b->depth++].key = 0;
+		return 0;
+	case YAML_SEQUENCE_END_EVENT:
+	case YAML_MAPPING_END_EVENT:
+		builder_mark(b, b->stack[--b->depth].id, e, 0);
+		if (b->depth == 0)
+			b->done = 1;
+		return 0;
+	case YAML_ALIAS_EVENT: {
+		json_t *v = json_object_get(b->anchors, (const char *)e->data.alias.anchor);
+		b->anchors_seen = 1;
+		if (v == NULL) {
+			p->error = YAML_COMPOSER_ERROR;
+			p->problem = "found undefined alias";
+			p->problem_mark = e->start_mark;
+			p->context = NULL;
+			return -1;
+		}
+		builder_attach(b, (int)json_integer_value(v));
+		return 0;
+	}
+	default:
+		return 0;
+	}
+	if (anchor != NULL) {
+		if (json_object_get(b->anchors, anchor) != NULL)
+			goto dup;
+		json_object_set_new(b->anchors, anchor, json_integer(id));
+	}
+	builder_attach(b, id);
+	return 0;
+dup:
+	p->error = YAML_COMPOSER_ERROR;
+	p->problem = "found duplicate anchor";
+	p->problem_mark = e->start_mark;
+	p->context = NULL;
+	return -1;
+}
+
+/*
+ * The first document of the stream, like yaml_parser_load(); with
+ * skip_checks, without the items of its checks: list (*skipped says whether
+ * any were left out).  1, or 0 with the problem in the parser's fields.
+ */
+static int
+doc_load(yaml_parser_t *p, yaml_document_t *doc, int skip_checks, int *skipped)
+{
+	struct builder b;
+	int in_doc = 0;
+
+	builder_init(&b, doc, skip_checks);
+	for (;;) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(p, &e))
+			goto fail;
+		if (e.type == YAML_STREAM_END_EVENT || e.type == YAML_DOCUMENT_END_EVENT) {
+			yaml_event_delete(&e);
+			break;
+		}
+		if (e.type == YAML_DOCUMENT_START_EVENT)
+			in_doc = 1;
+		else if (in_doc && builder_event(&b, p, &e) != 0) {
+			yaml_event_delete(&e);
+			goto fail;
+		}
+		yaml_event_delete(&e);
+	}
+	*skipped = b.skipped && !b.anchors_seen;
+	if (b.skipped && b.anchors_seen) {
+		/* anchors may reach into the checks: keep everything, as libyaml would */
+		builder_free(&b);
+		yaml_document_delete(doc);
+		return -2;
+	}
+	builder_free(&b);
+	return 1;
+fail:
+	builder_free(&b);
+	yaml_document_delete(doc);
+	memset(doc, 0, sizeof *doc);
+	return 0;
+}
+
+
+/* One item of checks:, appended to the experiment's checks when it is right. */
+static void
+parse_check_item(struct loader *L, yaml_node_t *c)
 {
 	static const char *const k_conn[] = { "conn", "client", "server", "attempt", NULL };
 	static const char *const k_stream[] = { "conn", "client", "server", "attempt", "from", "data",
@@ -1637,198 +1899,268 @@ parse_checks(struct loader *L, yaml_node_t *n)
 		"icmp_unreachable", "quiet", "state", "concurrent", "retransmissions", "intervals", NULL,
 	};
 
+	yaml_node_t *k, *v, *a;
+	const char *name;
+	json_t *o;
+
+	if (c->type != YAML_MAPPING_NODE || map_len(c) == 0) {
+		lerr(L, c, "a check must be a map like {handshake: romeo.sock}");
+		return;
+	}
+	k = node(L, c->data.mapping.pairs.start->key);
+	v = node(L, c->data.mapping.pairs.start->value);
+	if (get_enum(L, k, "check", names, &name) != 0)
+		return;
+	o = json_pack("{s:s, s:i, s:i}", "check", name, "line", npos(k).line, "col", npos(k).col);
+	for (yaml_node_pair_t *p = c->data.mapping.pairs.start + 1; p < c->data.mapping.pairs.top; p++) {
+		yaml_node_t *pk = node(L, p->key);
+		if (!is_scalar(pk) || (strcmp(raw(pk), "name") != 0 && strcmp(raw(pk), "points") != 0))
+			lerr(L, pk, "check %s: unknown key '%s' beside it (name, points)", name,
+			    is_scalar(pk) ? raw(pk) : "?");
+		else if (strcmp(raw(pk), "points") == 0) {
+			double pts;
+			if (get_num(L, node(L, p->value), "points", 0, 1e6, &pts) == 0)
+				json_object_set_new(o, "points", json_real(pts));
+		} else {
+			char *t = subst(L, node(L, p->value));
+			if (t != NULL)
+				json_object_set_new(o, "name", json_string(t));
+			free(t);
+		}
+	}
+	if (strcmp(name, "quiet") == 0) {
+		yaml_node_t *steps = v->type == YAML_MAPPING_NODE ? map_get(L, v, "steps") : v;
+		json_t *ids = json_array();
+		if (v->type == YAML_MAPPING_NODE)
+			check_keys(L, v, k_quiet, name);
+		if (steps != NULL && is_scalar(steps)) {
+			char *id = subst(L, steps);
+			if (id != NULL)
+				json_array_append_new(ids, json_string(id));
+			free(id);
+		} else if (steps != NULL && steps->type == YAML_SEQUENCE_NODE) {
+			for (yaml_node_item_t *i = steps->data.sequence.items.start; i < steps->data.sequence.items.top; i++) {
+				char *id = subst(L, node(L, *i));
+				if (id != NULL)
+					json_array_append_new(ids, json_string(id));
+				free(id);
+			}
+		} else
+			lerr(L, v, "quiet needs step ids: quiet: [id, ...]");
+		for (size_t i = 0; i < json_array_size(ids); i++)
+			if (L->ids != NULL && json_object_get(L->ids, json_string_value(json_array_get(ids, i))) == NULL)
+				lerr(L, v, "quiet: no step has id '%s'", json_string_value(json_array_get(ids, i)));
+		json_object_set_new(o, "steps", ids);
+		json_array_append_new(L->x->checks, o);
+		return;
+	}
+	if (v->type != YAML_MAPPING_NODE && strcmp(name, "handshake") != 0 && strcmp(name, "refused") != 0 &&
+	    strcmp(name, "closed") != 0 && strcmp(name, "reset") != 0) {
+		lerr(L, v, "check %s takes a map of its arguments", name);
+		json_decref(o);
+		return;
+	}
+	if (strcmp(name, "handshake") == 0 || strcmp(name, "refused") == 0) {
+		if (v->type == YAML_MAPPING_NODE)
+			check_keys(L, v, k_conn, name);
+		check_conn(L, o, v, name);
+	} else if (strcmp(name, "stream") == 0 || strcmp(name, "acked") == 0) {
+		check_keys(L, v, strcmp(name, "stream") == 0 ? k_stream : k_from, name);
+		check_conn(L, o, v, name);
+		check_set_endpoint(L, o, v, "from", 1, name);
+		if (strcmp(name, "stream") == 0) {
+			int forms = 0;
+			static const char *const dk[] = { "data", "contains", "prefix", NULL };
+			for (const char *const *d = dk; *d; d++)
+				if ((a = map_get(L, v, *d)) != NULL) {
+					struct bytes b = { NULL, 0, 0 };
+					forms++;
+					if (parse_data(L, a, *d, &b) == 0) {
+						char *e = b64_encode(b.p, b.len);
+						json_object_set_new(o, *d, json_string(e));
+						free(e);
+					}
+					free(b.p);
+				}
+			if ((a = map_get(L, v, "lines")) != NULL) {
+				json_t *lines = json_array();
+				forms++;
+				if (a->type != YAML_SEQUENCE_NODE)
+					lerr(L, a, "stream lines must be a list of strings");
+				else
+					for (yaml_node_item_t *i = a->data.sequence.items.start; i < a->data.sequence.items.top; i++) {
+						char *t = subst(L, node(L, *i));
+						if (t != NULL)
+							json_array_append_new(lines, json_string(t));
+						free(t);
+					}
+				json_object_set_new(o, "lines", lines);
+			}
+			if (forms != 1)
+				lerr(L, v, "stream needs exactly one of data, contains, prefix, lines");
+		}
+	} else if (strcmp(name, "closed") == 0 || strcmp(name, "reset") == 0) {
+		int is_closed = strcmp(name, "closed") == 0;
+		if (v->type == YAML_MAPPING_NODE) {
+			check_keys(L, v, is_closed ? k_closed : k_reset, name);
+			check_set_endpoint(L, o, v, is_closed ? "first" : "by", 0, name);
+		}
+		check_conn(L, o, v, name);
+	} else if (strcmp(name, "datagrams") == 0 || strcmp(name, "icmp_unreachable") == 0 ||
+	    strcmp(name, "intervals") == 0) {
+		check_keys(L, v, strcmp(name, "datagrams") == 0 ? k_dgram :
+		    strcmp(name, "intervals") == 0 ? k_intv : k_icmp, name);
+		check_set_endpoint(L, o, v, "from", 1, name);
+		check_set_endpoint(L, o, v, "to", 1, name);
+		if (strcmp(name, "datagrams") == 0) {
+			yaml_node_t *d = map_get(L, v, "data"), *cnt = map_get(L, v, "count");
+			if ((d != NULL) == (cnt != NULL))
+				lerr(L, v, "datagrams needs data: [...] or count: N");
+			if (cnt != NULL) {
+				long long nn;
+				if (get_int(L, cnt, "count", 0, 1000000, &nn) == 0)
+					json_object_set_new(o, "count", json_integer(nn));
+			} else if (d != NULL && d->type != YAML_SEQUENCE_NODE)
+				lerr(L, d, "datagrams data must be a list, one item per datagram");
+			else if (d != NULL) {
+				json_t *list = json_array();
+				for (yaml_node_item_t *i = d->data.sequence.items.start; i < d->data.sequence.items.top; i++) {
+					struct bytes b = { NULL, 0, 0 };
+					if (parse_data(L, node(L, *i), "datagram", &b) == 0) {
+						char *e = b64_encode(b.p, b.len);
+						json_array_append_new(list, json_string(e));
+						free(e);
+					}
+					free(b.p);
+				}
+				json_object_set_new(o, "data", list);
+			}
+		} else if (strcmp(name, "icmp_unreachable") == 0) {
+			yaml_node_t *cnt = map_get(L, v, "count");
+			long long nn;
+			if (cnt != NULL && get_int(L, cnt, "count", 0, 1000000, &nn) == 0)
+				json_object_set_new(o, "count", json_integer(nn));
+		} else if (strcmp(name, "intervals") == 0) {
+			yaml_node_t *e = map_get(L, v, "expect"), *t = map_get(L, v, "tolerance");
+			double tol = 0.05;
+			json_t *list = json_array();
+			if (e == NULL || e->type != YAML_SEQUENCE_NODE)
+				lerr(L, v, "intervals needs expect: a list of gaps in seconds");
+			else
+				for (yaml_node_item_t *i = e->data.sequence.items.start; i < e->data.sequence.items.top; i++) {
+					double g;
+					if (get_num(L, node(L, *i), "interval", 0, 86400, &g) == 0)
+						json_array_append_new(list, json_real(g));
+				}
+			if (t != NULL)
+				get_num(L, t, "tolerance", 0, 3600, &tol);
+			json_object_set_new(o, "expect", list);
+			json_object_set_new(o, "tolerance", json_real(tol));
+		}
+	} else if (strcmp(name, "state") == 0) {
+		const char *stv;
+		check_keys(L, v, k_state, name);
+		check_conn(L, o, v, name);
+		if ((a = map_get(L, v, "state")) == NULL)
+			lerr(L, v, "state needs state: (S0, S1, SF, REJ, RSTO, RSTR, ...)");
+		else if (get_enum(L, a, "state", states, &stv) == 0)
+			json_object_set_new(o, "state", json_string(stv));
+	} else if (strcmp(name, "concurrent") == 0) {
+		long long cnt;
+		check_keys(L, v, k_conc, name);
+		check_set_endpoint(L, o, v, "server", 1, name);
+		if ((a = map_get(L, v, "count")) == NULL)
+			lerr(L, v, "concurrent needs count");
+		else if (get_int(L, a, "count", 1, 100000, &cnt) == 0)
+			json_object_set_new(o, "count", json_integer(cnt));
+	} else if (strcmp(name, "retransmissions") == 0) {
+		long long m;
+		check_keys(L, v, k_retr, name);
+		check_conn(L, o, v, name);
+		if ((a = map_get(L, v, "max")) != NULL && get_int(L, a, "max", 0, 1000000000, &m) == 0)
+			json_object_set_new(o, "max", json_integer(m));
+		if ((a = map_get(L, v, "min")) != NULL && get_int(L, a, "min", 0, 1000000000, &m) == 0)
+			json_object_set_new(o, "min", json_integer(m));
+		if (map_get(L, v, "max") == NULL && map_get(L, v, "min") == NULL)
+			lerr(L, v, "retransmissions needs max or min");
+	}
+	json_array_append_new(L->x->checks, o);
+}
+
+static void checks_stream(struct loader *, yaml_node_t *);
+
+static void
+parse_checks(struct loader *L, yaml_node_t *n)
+{
 	if (n->type != YAML_SEQUENCE_NODE) {
 		lerr(L, n, "checks must be a list");
 		return;
 	}
 	L->x->checks = json_array();
-	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++) {
-		yaml_node_t *c = node(L, *it), *k, *v, *a;
-		const char *name;
-		json_t *o;
-		if (c->type != YAML_MAPPING_NODE || map_len(c) == 0) {
-			lerr(L, c, "a check must be a map like {handshake: romeo.sock}");
-			continue;
-		}
-		k = node(L, c->data.mapping.pairs.start->key);
-		v = node(L, c->data.mapping.pairs.start->value);
-		if (get_enum(L, k, "check", names, &name) != 0)
-			continue;
-		o = json_pack("{s:s, s:i, s:i}", "check", name, "line", npos(k).line, "col", npos(k).col);
-		for (yaml_node_pair_t *p = c->data.mapping.pairs.start + 1; p < c->data.mapping.pairs.top; p++) {
-			yaml_node_t *pk = node(L, p->key);
-			if (!is_scalar(pk) || (strcmp(raw(pk), "name") != 0 && strcmp(raw(pk), "points") != 0))
-				lerr(L, pk, "check %s: unknown key '%s' beside it (name, points)", name,
-				    is_scalar(pk) ? raw(pk) : "?");
-			else if (strcmp(raw(pk), "points") == 0) {
-				double pts;
-				if (get_num(L, node(L, p->value), "points", 0, 1e6, &pts) == 0)
-					json_object_set_new(o, "points", json_real(pts));
-			} else {
-				char *t = subst(L, node(L, p->value));
-				if (t != NULL)
-					json_object_set_new(o, "name", json_string(t));
-				free(t);
-			}
-		}
-		if (strcmp(name, "quiet") == 0) {
-			yaml_node_t *steps = v->type == YAML_MAPPING_NODE ? map_get(L, v, "steps") : v;
-			json_t *ids = json_array();
-			if (v->type == YAML_MAPPING_NODE)
-				check_keys(L, v, k_quiet, name);
-			if (steps != NULL && is_scalar(steps)) {
-				char *id = subst(L, steps);
-				if (id != NULL)
-					json_array_append_new(ids, json_string(id));
-				free(id);
-			} else if (steps != NULL && steps->type == YAML_SEQUENCE_NODE) {
-				for (yaml_node_item_t *i = steps->data.sequence.items.start; i < steps->data.sequence.items.top; i++) {
-					char *id = subst(L, node(L, *i));
-					if (id != NULL)
-						json_array_append_new(ids, json_string(id));
-					free(id);
-				}
-			} else
-				lerr(L, v, "quiet needs step ids: quiet: [id, ...]");
-			for (size_t i = 0; i < json_array_size(ids); i++)
-				if (L->ids != NULL && json_object_get(L->ids, json_string_value(json_array_get(ids, i))) == NULL)
-					lerr(L, v, "quiet: no step has id '%s'", json_string_value(json_array_get(ids, i)));
-			json_object_set_new(o, "steps", ids);
-			json_array_append_new(L->x->checks, o);
-			continue;
-		}
-		if (v->type != YAML_MAPPING_NODE && strcmp(name, "handshake") != 0 && strcmp(name, "refused") != 0 &&
-		    strcmp(name, "closed") != 0 && strcmp(name, "reset") != 0) {
-			lerr(L, v, "check %s takes a map of its arguments", name);
-			json_decref(o);
-			continue;
-		}
-		if (strcmp(name, "handshake") == 0 || strcmp(name, "refused") == 0) {
-			if (v->type == YAML_MAPPING_NODE)
-				check_keys(L, v, k_conn, name);
-			check_conn(L, o, v, name);
-		} else if (strcmp(name, "stream") == 0 || strcmp(name, "acked") == 0) {
-			check_keys(L, v, strcmp(name, "stream") == 0 ? k_stream : k_from, name);
-			check_conn(L, o, v, name);
-			check_set_endpoint(L, o, v, "from", 1, name);
-			if (strcmp(name, "stream") == 0) {
-				int forms = 0;
-				static const char *const dk[] = { "data", "contains", "prefix", NULL };
-				for (const char *const *d = dk; *d; d++)
-					if ((a = map_get(L, v, *d)) != NULL) {
-						struct bytes b = { NULL, 0, 0 };
-						forms++;
-						if (parse_data(L, a, *d, &b) == 0) {
-							char *e = b64_encode(b.p, b.len);
-							json_object_set_new(o, *d, json_string(e));
-							free(e);
-						}
-						free(b.p);
-					}
-				if ((a = map_get(L, v, "lines")) != NULL) {
-					json_t *lines = json_array();
-					forms++;
-					if (a->type != YAML_SEQUENCE_NODE)
-						lerr(L, a, "stream lines must be a list of strings");
-					else
-						for (yaml_node_item_t *i = a->data.sequence.items.start; i < a->data.sequence.items.top; i++) {
-							char *t = subst(L, node(L, *i));
-							if (t != NULL)
-								json_array_append_new(lines, json_string(t));
-							free(t);
-						}
-					json_object_set_new(o, "lines", lines);
-				}
-				if (forms != 1)
-					lerr(L, v, "stream needs exactly one of data, contains, prefix, lines");
-			}
-		} else if (strcmp(name, "closed") == 0 || strcmp(name, "reset") == 0) {
-			int is_closed = strcmp(name, "closed") == 0;
-			if (v->type == YAML_MAPPING_NODE) {
-				check_keys(L, v, is_closed ? k_closed : k_reset, name);
-				check_set_endpoint(L, o, v, is_closed ? "first" : "by", 0, name);
-			}
-			check_conn(L, o, v, name);
-		} else if (strcmp(name, "datagrams") == 0 || strcmp(name, "icmp_unreachable") == 0 ||
-		    strcmp(name, "intervals") == 0) {
-			check_keys(L, v, strcmp(name, "datagrams") == 0 ? k_dgram :
-			    strcmp(name, "intervals") == 0 ? k_intv : k_icmp, name);
-			check_set_endpoint(L, o, v, "from", 1, name);
-			check_set_endpoint(L, o, v, "to", 1, name);
-			if (strcmp(name, "datagrams") == 0) {
-				yaml_node_t *d = map_get(L, v, "data"), *cnt = map_get(L, v, "count");
-				if ((d != NULL) == (cnt != NULL))
-					lerr(L, v, "datagrams needs data: [...] or count: N");
-				if (cnt != NULL) {
-					long long nn;
-					if (get_int(L, cnt, "count", 0, 1000000, &nn) == 0)
-						json_object_set_new(o, "count", json_integer(nn));
-				} else if (d != NULL && d->type != YAML_SEQUENCE_NODE)
-					lerr(L, d, "datagrams data must be a list, one item per datagram");
-				else if (d != NULL) {
-					json_t *list = json_array();
-					for (yaml_node_item_t *i = d->data.sequence.items.start; i < d->data.sequence.items.top; i++) {
-						struct bytes b = { NULL, 0, 0 };
-						if (parse_data(L, node(L, *i), "datagram", &b) == 0) {
-							char *e = b64_encode(b.p, b.len);
-							json_array_append_new(list, json_string(e));
-							free(e);
-						}
-						free(b.p);
-					}
-					json_object_set_new(o, "data", list);
-				}
-			} else if (strcmp(name, "icmp_unreachable") == 0) {
-				yaml_node_t *cnt = map_get(L, v, "count");
-				long long nn;
-				if (cnt != NULL && get_int(L, cnt, "count", 0, 1000000, &nn) == 0)
-					json_object_set_new(o, "count", json_integer(nn));
-			} else if (strcmp(name, "intervals") == 0) {
-				yaml_node_t *e = map_get(L, v, "expect"), *t = map_get(L, v, "tolerance");
-				double tol = 0.05;
-				json_t *list = json_array();
-				if (e == NULL || e->type != YAML_SEQUENCE_NODE)
-					lerr(L, v, "intervals needs expect: a list of gaps in seconds");
-				else
-					for (yaml_node_item_t *i = e->data.sequence.items.start; i < e->data.sequence.items.top; i++) {
-						double g;
-						if (get_num(L, node(L, *i), "interval", 0, 86400, &g) == 0)
-							json_array_append_new(list, json_real(g));
-					}
-				if (t != NULL)
-					get_num(L, t, "tolerance", 0, 3600, &tol);
-				json_object_set_new(o, "expect", list);
-				json_object_set_new(o, "tolerance", json_real(tol));
-			}
-		} else if (strcmp(name, "state") == 0) {
-			const char *stv;
-			check_keys(L, v, k_state, name);
-			check_conn(L, o, v, name);
-			if ((a = map_get(L, v, "state")) == NULL)
-				lerr(L, v, "state needs state: (S0, S1, SF, REJ, RSTO, RSTR, ...)");
-			else if (get_enum(L, a, "state", states, &stv) == 0)
-				json_object_set_new(o, "state", json_string(stv));
-		} else if (strcmp(name, "concurrent") == 0) {
-			long long cnt;
-			check_keys(L, v, k_conc, name);
-			check_set_endpoint(L, o, v, "server", 1, name);
-			if ((a = map_get(L, v, "count")) == NULL)
-				lerr(L, v, "concurrent needs count");
-			else if (get_int(L, a, "count", 1, 100000, &cnt) == 0)
-				json_object_set_new(o, "count", json_integer(cnt));
-		} else if (strcmp(name, "retransmissions") == 0) {
-			long long m;
-			check_keys(L, v, k_retr, name);
-			check_conn(L, o, v, name);
-			if ((a = map_get(L, v, "max")) != NULL && get_int(L, a, "max", 0, 1000000000, &m) == 0)
-				json_object_set_new(o, "max", json_integer(m));
-			if ((a = map_get(L, v, "min")) != NULL && get_int(L, a, "min", 0, 1000000000, &m) == 0)
-				json_object_set_new(o, "min", json_integer(m));
-			if (map_get(L, v, "max") == NULL && map_get(L, v, "min") == NULL)
-				lerr(L, v, "retransmissions needs max or min");
-		}
-		json_array_append_new(L->x->checks, o);
+	if (L->checks_skipped) {
+		checks_stream(L, n);
+		return;
 	}
+	for (yaml_node_item_t *it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+		parse_check_item(L, node(L, *it));
+}
+
+/*
+ * The items of checks: that doc_load() left out, read again from the text
+ * one at a time, each into a document of its own for parse_check_item().
+ */
+static void
+checks_stream(struct loader *L, yaml_node_t *seq)
+{
+	yaml_parser_t p;
+	yaml_document_t main_doc = L->doc, item;
+	struct builder b;
+	int depth = 0, in_seq = 0, in_item = 0, done = 0;
+
+	yaml_parser_initialize(&p);
+	yaml_parser_set_input_string(&p, (unsigned char *)L->x->text, L->x->text_len);
+	while (!done) {
+		yaml_event_t e;
+		if (!yaml_parser_parse(&p, &e))
+			break;	/* cannot happen: doc_load() read the same text */
+		if (in_seq && !in_item && e.type == YAML_SEQUENCE_END_EVENT) {
+			done = 1;
+		} else if (in_seq) {
+			if (!in_item) {
+				builder_init(&b, &item, 0);
+				in_item = 1;
+			}
+			if (builder_event(&b, &p, &e) != 0) {
+				struct pos pos = { (int)p.problem_mark.line + 1, (int)p.problem_mark.column + 1 };
+				errlist_add(L->errs, L->file, pos, "YAML syntax error: %s", p.problem);
+				done = 1;
+			} else if (b.done) {
+				L->doc = item;
+				parse_check_item(L, yaml_document_get_root_node(&item));
+				L->doc = main_doc;
+			}
+			if (done || b.done) {
+				builder_free(&b);
+				yaml_document_delete(&item);
+				in_item = 0;
+			}
+		} else if (e.type == YAML_SEQUENCE_START_EVENT && depth == 1 &&
+		    e.start_mark.index == seq->start_mark.index) {
+			in_seq = 1;
+		} else if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
+			depth++;
+		} else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (e.type == YAML_STREAM_END_EVENT || e.type == YAML_DOCUMENT_END_EVENT)
+			done = 1;
+		yaml_event_delete(&e);
+	}
+	if (in_item) {
+		builder_free(&b);
+		yaml_document_delete(&item);
+	}
+	L->doc = main_doc;
+	yaml_parser_delete(&p);
 }
 
 /* grading: {total: N, visibility: V, hidden: [names], after_due_date: [names], visible: [names]} */
@@ -1887,41 +2219,6 @@ dir_of(const char *path)
 	if (slash == path)
 		return xstrdup("/");
 	return xstrndup(path, (size_t)(slash - path));
-}
-
-/*
- * libyaml's loader slows down with the square of the nesting depth, so a
- * small file of brackets could stall it: a pass over the events first
- * refuses more than LOAD_MAX_NESTING levels.  0, or -1 with the error
- * added.  A syntax error is left for the loader to report.
- */
-static int
-nesting_ok(struct experiment *x, struct errlist *errs)
-{
-	yaml_parser_t p;
-	int depth = 0, rc = 0, done = 0;
-
-	yaml_parser_initialize(&p);
-	yaml_parser_set_input_string(&p, (unsigned char *)x->text, x->text_len);
-	while (!done) {
-		yaml_event_t e;
-		if (!yaml_parser_parse(&p, &e))
-			break;
-		if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) {
-			if (++depth > LOAD_MAX_NESTING) {
-				struct pos pos = { (int)e.start_mark.line + 1, (int)e.start_mark.column + 1 };
-				errlist_add(errs, x->file, pos, "nested more than %d levels deep", LOAD_MAX_NESTING);
-				rc = -1;
-				done = 1;
-			}
-		} else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT)
-			depth--;
-		else if (e.type == YAML_STREAM_END_EVENT)
-			done = 1;
-		yaml_event_delete(&e);
-	}
-	yaml_parser_delete(&p);
-	return rc;
 }
 
 static struct experiment *expt_load_mode(const char *, json_t *, struct errlist *, int);
@@ -1999,17 +2296,23 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 		return NULL;
 	}
 
-	if (nesting_ok(x, errs) != 0) {
-		expt_free(x);
-		return NULL;
-	}
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (unsigned char *)x->text, x->text_len);
-	if (!yaml_parser_load(&parser, &L.doc)) {
+	int loaded = doc_load(&parser, &L.doc, 1, &L.checks_skipped);
+	if (loaded == -2) {	/* anchors: the whole document after all */
+		yaml_parser_delete(&parser);
+		yaml_parser_initialize(&parser);
+		yaml_parser_set_input_string(&parser, (unsigned char *)x->text, x->text_len);
+		loaded = doc_load(&parser, &L.doc, 0, &L.checks_skipped);
+	}
+	if (loaded != 1) {
 		struct pos p = { (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1 };
 		struct buf b;
 		buf_init(&b);
-		buf_printf(&b, "YAML syntax error: %s", parser.problem ? parser.problem : "?");
+		if (parser.problem == builder_too_deep)
+			buf_printf(&b, "nested more than %d levels deep", LOAD_MAX_NESTING);
+		else
+			buf_printf(&b, "YAML syntax error: %s", parser.problem ? parser.problem : "?");
 		/* where the construct began, when that is not where it went wrong */
 		if (parser.context != NULL && parser.context_mark.index != parser.problem_mark.index)
 			buf_printf(&b, " %s that starts at line %d, column %d", parser.context,
@@ -2086,6 +2389,7 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 			}
 out:
 	yaml_document_delete(&L.doc);
+	json_decref(L.hostnames);
 	json_decref(L.vars);
 	json_decref(L.socks);
 	json_decref(L.ids);
