@@ -88,12 +88,12 @@ keep_rules_of(json_t *checks, struct names *nm, struct keep_rules *kr)
 		memset(&r, 0, sizeof r);
 		r.need = pre != NULL && json_object_get(c, "data") == NULL && json_object_get(c, "contains") == NULL ?
 		    strlen(pre) / 4 * 3 + 1 : TRACE_KEEP_MAX;
-		if (json_is_string(conn)) {
+		if (json_object_get(c, "client") == NULL) {
 			r.na = names_resolve(nm, json_string_value(conn), r.a, 8, err, sizeof err);
 			r.nb = -1;
 		} else {
-			r.na = names_resolve(nm, json_string_value(json_object_get(conn, "client")), r.a, 8, err, sizeof err);
-			r.nb = names_resolve(nm, json_string_value(json_object_get(conn, "server")), r.b, 8, err, sizeof err);
+			r.na = names_resolve(nm, json_string_value(json_object_get(c, "client")), r.a, 8, err, sizeof err);
+			r.nb = names_resolve(nm, json_string_value(json_object_get(c, "server")), r.b, 8, err, sizeof err);
 			if (r.nb <= 0)
 				r.na = 0;
 		}

@@ -1939,7 +1939,6 @@ grade(struct runner *r)
 			conn = json_object_get(c, "conn");
 			name = xasprintf("%s %s (line %lld)", json_string_value(json_object_get(c, "check")),
 			    json_is_string(conn) ? json_string_value(conn) :
-			    json_is_object(conn) ? json_string_value(json_object_get(conn, "text")) :
 			    json_string_value(json_object_get(c, "from")) ?: "",
 			    (long long)json_integer_value(json_object_get(c, "line")));
 		}

@@ -117,7 +117,7 @@ find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const c
 	size_t nf = 0;
 	char err[256];
 
-	if (json_is_string(conn)) {
+	if (json_is_string(conn) && json_object_get(c, "client") == NULL) {	/* a socket: romeo.sock */
 		*label = json_string_value(conn);
 		if (x->resolve_conn != NULL &&
 		    (np = x->resolve_conn(x->arg, *label, pa, pb, MAX_EP, err, sizeof err)) < 0) {
@@ -127,9 +127,13 @@ find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const c
 		if (np == 0 && (na = resolve(x, *label, a, v)) <= 0)
 			return NULL;
 	} else {
-		*label = arg_str(conn, "text");
-		if ((na = resolve(x, arg_str(conn, "client"), a, v)) <= 0 ||
-		    (nb = resolve(x, arg_str(conn, "server"), b, v)) <= 0)
+		*label = arg_str(c, "conn");	/* "A to B", with client: A and server: B beside it */
+		if (arg_str(c, "client") == NULL || arg_str(c, "server") == NULL || *label == NULL) {
+			say(v, 2, "the check names no connection (conn, or client and server)");
+			return NULL;
+		}
+		if ((na = resolve(x, arg_str(c, "client"), a, v)) <= 0 ||
+		    (nb = resolve(x, arg_str(c, "server"), b, v)) <= 0)
 			return NULL;
 	}
 	/*

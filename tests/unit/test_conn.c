@@ -248,10 +248,8 @@ UNIT_TEST(test_normal)
 	CHECK_MSG("accepted the connection");
 	CHECK_STR(run_check(t, "{\"check\": \"retransmissions\", \"conn\": \"a\", \"max\": 0}"), "pass");
 	/* a check named by endpoints, and one naming a port nobody used */
-	CHECK_STR(run_check(t, "{\"check\": \"handshake\", \"conn\": {\"client\": \"a\", \"server\": \"b:4000\", "
-	    "\"text\": \"a to b:4000\"}}"), "pass");
-	CHECK_STR(run_check(t, "{\"check\": \"handshake\", \"conn\": {\"client\": \"a\", \"server\": \"b:4001\", "
-	    "\"text\": \"a to b:4001\"}}"), "fail");
+	CHECK_STR(run_check(t, "{\"check\": \"handshake\", \"conn\": \"a to b:4000\", \"client\": \"a\", \"server\": \"b:4000\"}"), "pass");
+	CHECK_STR(run_check(t, "{\"check\": \"handshake\", \"conn\": \"a to b:4001\", \"client\": \"a\", \"server\": \"b:4001\"}"), "fail");
 	CHECK_MSG("no TCP connection of a to b:4001 is in the trace");
 	/* points: earned on a pass only */
 	CHECK_STR(run_check(t, "{\"check\": \"handshake\", \"conn\": \"a\", \"points\": 2.5, \"name\": \"hs\", "
@@ -949,8 +947,7 @@ UNIT_TEST(test_holes_keepalive_midstream)
 	seg(t, B, 5000, 7000, PA, "220 hello");
 	seg(t, A, 7000, 5009, AK, NULL);
 	CHECK_INT(t->ntcp, 1);
-	CHECK_STR(run_check(t, "{\"check\": \"stream\", \"conn\": {\"client\": \"a\", \"server\": \"b\", "
-	    "\"text\": \"a to b\"}, \"from\": \"b\", \"prefix\": \"MjIw\"}"), "pass");
+	CHECK_STR(run_check(t, "{\"check\": \"stream\", \"conn\": \"a to b\", \"client\": \"a\", \"server\": \"b\", \"from\": \"b\", \"prefix\": \"MjIw\"}"), "pass");
 	trace_conns_free(t);
 }
 
