@@ -7,6 +7,7 @@
  * steps are collected by wait steps, or at the end.  The testbed is always
  * torn down; results.json and transcript.txt are always written.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -1593,7 +1594,13 @@ live_print(struct runner *r, int64_t before)
 	}
 }
 
-static void
+/*
+ * One packet of the merge.  Returns 1 for the packet as its sender captured
+ * it (or as whoever captured it, when the sender is no captured host): the
+ * copy the checks judge and trace.pcapng keeps; 0 for the other copies,
+ * which stay in the hosts' own HOST.pcap.
+ */
+static int
 attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, const uint8_t *data,
     uint32_t caplen, uint32_t wirelen)
 {
@@ -1606,8 +1613,16 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	trace_dissect(linktype, data, caplen, wirelen, ts_ns, &p);
 	uint32_t rseq = 0, rack = 0;
 	char src[64], dst[64], flags[16] = "";
+	if (p.ip_version == 0) {
+		/* ARP: the copy of the host that sent it (its sender address); other non-IP kept as captured */
+		struct in_addr me;
+		if (linktype == 1 && caplen >= 42 && data[12] == 0x08 && data[13] == 0x06 &&
+		    inet_pton(AF_INET, at->addr[input], &me) == 1)
+			return memcmp(data + 28, &me, 4) == 0;
+		return 1;
+	}
 	if (!pktview_line(&at->view, at->addr[input], &p, line, sizeof line, &rseq, &rack))
-		return;
+		return 0;
 	trace_addr_text(p.ip_version, p.src, src, sizeof src);
 	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
 	if (p.proto == 6)
@@ -1646,6 +1661,7 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 			json_object_set_new(pk, "ack", json_integer(rack));
 	}
 	json_array_append_new(list, pk);
+	return 1;
 }
 
 static int

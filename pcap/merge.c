@@ -171,9 +171,9 @@ trace_merge(const struct trace_merge_input *in, size_t n, const struct trace_mer
 		int64_t ts = src_ts(m);
 		while (step < nsteps && steps[step].start_ns <= ts)
 			cur = (int)step++;
-		if (visit != NULL)
-			visit(arg, best, cur, ts, pcap_datalink(m->pcap), m->data, m->hdr->caplen, m->hdr->len);
-		if (f != NULL) {
+		int keep = visit == NULL ||
+		    visit(arg, best, cur, ts, pcap_datalink(m->pcap), m->data, m->hdr->caplen, m->hdr->len);
+		if (f != NULL && keep) {
 			size_t s = block_begin(&b, 6);
 			put32(&b, (uint32_t)best);
 			put32(&b, (uint32_t)((uint64_t)ts >> 32));

@@ -113,6 +113,31 @@ def test_define_overrides_the_port(run):
     assert r.results["manifest"]["defines"] == {"port": "5000"}
 
 
+def test_trace_pcapng_holds_what_the_checks_judged(run):
+    """trace.pcapng keeps each packet once, as its sender captured it (both
+    copies stay in romeo.pcap and juliet.pcap), so `verona check` on it
+    decides as the run did: no SYN counted twice as a retransmission."""
+    import json
+    from conftest import VERONA
+    r = run(EXPERIMENTS / "sockets-tcp.yaml")
+    assert r.exit == 0, r.proc.stderr
+    shown = sum(len(s.get("packets", [])) for s in r.results["steps"]) + len(r.results.get("trace_packets", []))
+    p = subprocess.run([VERONA, "check", "--json", r.out / "trace.pcapng", EXPERIMENTS / "sockets-tcp.checks.yaml"],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stdout + p.stderr
+    doc = json.loads(p.stdout)
+    assert all(c["status"] == "pass" for c in doc["checks"])
+    assert not any("retransmit" in c["message"] for c in doc["checks"]), doc["checks"]
+    both = sum(r.results["manifest"]["hosts"][h]["capture"]["packets"] for h in ("romeo", "juliet"))
+    assert doc["summary"]["packets"] < both
+    if shutil.which("tshark"):
+        def count(path, flt):
+            out = subprocess.run(["tshark", "-r", str(path), "-Y", flt], capture_output=True, text=True).stdout
+            return len(out.splitlines())
+        assert count(r.out / "trace.pcapng", "ip") == shown
+        assert count(r.out / "trace.pcapng", "arp") == count(r.out / "romeo.pcap", "arp")
+
+
 def test_sockets_udp(run):
     r = run(EXPERIMENTS / "sockets-udp.yaml")
     assert r.exit == 0, r.proc.stderr
