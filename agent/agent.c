@@ -885,15 +885,15 @@ main(int argc, char **argv)
 		case 'k': key_path = optarg; break;
 		case 'H':
 			agent_heartbeat_s = strtod(optarg, &end);
-			if (*end != '\0' || !(agent_heartbeat_s > 0)) {
-				log_warn("--heartbeat %s: give a number of seconds", optarg);
+			if (*end != '\0' || !(agent_heartbeat_s > 0) || agent_heartbeat_s > 86400) {
+				log_warn("--heartbeat %s: give a number of seconds, up to 86400", optarg);
 				return 2;
 			}
 			break;
 		case 'S': {
 			double shift = strtod(optarg, &end);
-			if (*end != '\0' || shift != shift) {
-				log_warn("--clock-shift %s: give a number of seconds", optarg);
+			if (*end != '\0' || !(shift >= -1e6 && shift <= 1e6)) {
+				log_warn("--clock-shift %s: give a number of seconds, within +-1000000", optarg);
 				return 2;
 			}
 			time_shift_ns = (int64_t)(shift * 1e9);

@@ -213,7 +213,10 @@ agent_to_our_clock(struct agentconn *a, json_t *f)
 
 static int agent_send(struct agentconn *, json_t *);
 
-/* A heartbeat to every agent we have not sent anything for PING_S. */
+/*
+ * A heartbeat to every TCP agent we have not sent anything for PING_S (only
+ * those end a silent session; a pipe or ssh closes when we go).
+ */
 static void
 agents_ping(struct runner *r)
 {
@@ -222,7 +225,7 @@ agents_ping(struct runner *r)
 
 	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
-		if (!a->alive || now - a->last_tx < (int64_t)(PING_S * 1e9))
+		if (!a->alive || a->seal == NULL || now - a->last_tx < (int64_t)(PING_S * 1e9))
 			continue;
 		if (m == NULL)
 			m = json_pack("{s:s}", "type", "ping");
