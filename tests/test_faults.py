@@ -294,7 +294,7 @@ def ctrl_c(tmp_path, when, repeat=False, state=None):
                     except ProcessLookupError:
                         break
                 break
-            time.sleep(0.005)
+            time.sleep(0.0005 if repeat else 0.005)
         else:
             raise AssertionError("the moment never came")
         stdout, stderr = proc.communicate(timeout=20)
@@ -351,14 +351,23 @@ def test_ctrl_c_during_teardown(tmp_path):
     # again and again from then until verona has exited
     state = {}
 
+    def alive(pid):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+        except OSError:
+            return False
+
     def when(now, seen):
         if not seen:
             return False
-        agents = subprocess.run(["pgrep", "-f", f"verona-agent --stdio --name (ro|ju){state['tag']}"],
-                                capture_output=True, text=True).stdout.split()
-        if agents:
-            state["agents"] = True
-        return len(now) < len(seen) or (state.get("agents") and not agents)
+        if "pids" not in state:      # found once; then watched cheaply, every half millisecond
+            pids = subprocess.run(["pgrep", "-f", f"verona-agent --stdio --name (ro|ju){state['tag']}"],
+                                  capture_output=True, text=True).stdout.split()
+            if len(pids) == 2:
+                state["pids"] = [int(x) for x in pids]
+            return len(now) < len(seen)
+        return len(now) < len(seen) or not any(alive(x) for x in state["pids"])
     state["tag"] = None
     rc, stdout, stderr, out, tmp, seen, tag = ctrl_c(tmp_path, when, repeat=True, state=state)
     assert rc in (0, 3), stderr
