@@ -173,13 +173,21 @@ int64_t time_realtime_ns(void) { return clock_ns(CLOCK_REALTIME) + time_shift_ns
 int64_t time_mono_ns(void) { return clock_ns(CLOCK_MONOTONIC); }
 
 int
-file_write_atomic(const char *path, const void *p, size_t n)
+file_create_at(int dirfd, const char *name)
 {
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	return openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+}
+
+int
+file_write_atomic_at(int dirfd, const char *name, const void *p, size_t n)
+{
+	char *tmp = xasprintf("%s.tmp.%ld", name, (long)getpid());
+	int fd = file_create_at(dirfd, tmp);
 	const unsigned char *c = p;
 	int saved;
 
+	if (fd < 0 && errno == EEXIST && unlinkat(dirfd, tmp, 0) == 0)
+		fd = file_create_at(dirfd, tmp);	/* a crashed process of the same pid left it */
 	if (fd < 0) {
 		saved = errno;
 		free(tmp);
@@ -203,7 +211,8 @@ file_write_atomic(const char *path, const void *p, size_t n)
 		goto fail;
 	}
 	fd = -1;
-	if (rename(tmp, path) < 0)
+	/* rename replaces a symlink or file planted at name, never writes through it */
+	if (renameat(dirfd, tmp, dirfd, name) < 0)
 		goto fail;
 	free(tmp);
 	return 0;
@@ -211,10 +220,16 @@ fail:
 	saved = errno;
 	if (fd >= 0)
 		close(fd);
-	unlink(tmp);
+	unlinkat(dirfd, tmp, 0);
 	free(tmp);
 	errno = saved;
 	return -1;
+}
+
+int
+file_write_atomic(const char *path, const void *p, size_t n)
+{
+	return file_write_atomic_at(AT_FDCWD, path, p, n);
 }
 
 char *

@@ -41,10 +41,21 @@ extern int64_t time_shift_ns;
 int64_t	 time_mono_ns(void);
 
 /*
- * Writes len bytes to path through path.tmp.PID and rename(2), so that a
- * crash leaves either the old file or the new one.  Returns 0 or -1 (errno).
+ * Writes len bytes to name below the directory dirfd (AT_FDCWD: the current
+ * one) through name.tmp.PID, created anew with mode 0600 and never through a
+ * symlink (O_CREAT|O_EXCL|O_NOFOLLOW), and renameat(2), so that a crash
+ * leaves either the old file or the new one and a symlink planted at name
+ * is replaced, not written through.  Returns 0 or -1 (errno).
  */
+int	 file_write_atomic_at(int dirfd, const char *name, const void *, size_t);
+/* The same with a path (relative to the current directory). */
 int	 file_write_atomic(const char *path, const void *, size_t);
+/*
+ * Creates name below dirfd for writing: a new file (O_EXCL), mode 0600, never
+ * through a symlink (O_NOFOLLOW), close-on-exec.  Returns the fd (the caller
+ * closes it) or -1 (errno; EEXIST when anything, a symlink too, is there).
+ */
+int	 file_create_at(int dirfd, const char *name);
 /* Reads a whole file; returns NULL and sets errno on failure. Caller frees. */
 char	*file_read_all(const char *path, size_t *lenp, size_t max);
 

@@ -22,32 +22,41 @@
 
 #include "cmd.h"
 #include "expt.h"
+#include "outdir.h"
 #include "report-grade.h"
 #include "run.h"
 #include "tbfile.h"
 #include "util.h"
 
 static const struct tbfile *grade_testbed;	/* --testbed: real hosts */
+static int grade_force;				/* --force: the out folder may be one verona wrote before */
 
+/* out_fd: a student's folder outdir_fresh made in the class folder (closed here), or 0: open out. */
 static int
-grade_one(const char *experiment, json_t *defines, const char *submission, const char *out, int quiet)
+grade_one(const char *experiment, json_t *defines, const char *submission, const char *out, int out_fd, int quiet)
 {
 	char abs[PATH_MAX];
 	json_t *d = json_deep_copy(defines);
 	struct experiment *x;
-	struct run_opts o = { .out = out, .quiet = quiet, .color = !quiet && isatty(1) };
+	struct run_opts o = { .out = out, .out_fd = out_fd, .force = grade_force, .quiet = quiet,
+	    .color = !quiet && isatty(1) };
 	int rc;
 
 	if (realpath(submission, abs) == NULL) {
 		fprintf(stderr, "verona: %s: %s\n", submission, strerror(errno));
 		json_decref(d);
+		if (out_fd > 2)
+			close(out_fd);
 		return 2;
 	}
 	json_object_set_new(d, "submission", json_string(abs));
 	x = cmd_load(experiment, d);
 	json_decref(d);
-	if (x == NULL)
+	if (x == NULL) {
+		if (out_fd > 2)
+			close(out_fd);
 		return 2;
+	}
 	o.submission = abs;
 	o.testbed = grade_testbed;
 	rc = run_experiment(x, &o);
@@ -72,7 +81,7 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 	size_t n = 0, next = 0, running = 0;
 	json_t *rows = json_array();
 	char err[512], *path;
-	int status = 0;
+	int status = 0, classfd;
 
 	if (d == NULL) {
 		fprintf(stderr, "verona: %s: %s\n", dir, strerror(errno));
@@ -99,9 +108,14 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 		return 2;
 	}
 	qsort(students, n, sizeof *students, name_cmp);
-	if (mkdir(out, 0755) != 0 && errno != EEXIST) {
-		fprintf(stderr, "verona: %s: %s\n", out, strerror(errno));
-		return 2;
+	/* the class folder is ours and private; each student's folder is made fresh in it */
+	if ((classfd = outdir_open(out, grade_force ? OUTDIR_FORCE : 0, err, sizeof err)) < 0) {
+		fprintf(stderr, "verona: %s\n", err);
+		for (size_t i = 0; i < n; i++)
+			free(students[i]);
+		free(students);
+		json_decref(rows);
+		return classfd == OUTDIR_REFUSED ? 2 : 3;
 	}
 	pids = xcalloc(n, sizeof *pids);
 	printf("verona: grading %zu submissions of %s, %d at a time, into %s\n", n, experiment, jobs, out);
@@ -109,18 +123,23 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 	while (next < n || running > 0) {
 		while (next < n && running < (size_t)jobs) {
 			char *sub = xasprintf("%s/%s", dir, students[next]), *o = xasprintf("%s/%s", out, students[next]);
-			pid_t pid = fork();
+			int sfd = outdir_fresh(classfd, students[next], o, err, sizeof err);
+			pid_t pid = sfd < 0 ? -1 : fork();
+			if (sfd < 0)
+				fprintf(stderr, "verona: %s\n", err);
 			if (pid == 0) {
 				int logfd;
-				char *log = xasprintf("%s.log", o);
+				char *log = xasprintf("%s.log", students[next]);
 				/* a child's own output goes to OUT/STUDENT.log */
-				if ((logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644)) >= 0) {
+				if ((logfd = file_create_at(classfd, log)) >= 0) {
 					dup2(logfd, 1);
 					dup2(logfd, 2);
 				}
-				_exit(grade_one(experiment, defines, sub, o, 0));
+				_exit(grade_one(experiment, defines, sub, o, sfd, 0));
 			}
 			pids[next] = pid;
+			if (sfd >= 0)
+				close(sfd);
 			free(sub);
 			free(o);
 			next++;
@@ -136,8 +155,11 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 		running--;
 		for (size_t i = 0; i < n; i++)
 			if (pids[i] == done) {
-				char *rp = xasprintf("%s/%s/results.json", out, students[i]);
-				json_t *res = json_load_file(rp, 0, NULL);
+				char *rp = xasprintf("%s/results.json", students[i]);
+				int rfd = openat(classfd, rp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+				json_t *res = rfd < 0 ? NULL : json_loadfd(rfd, 0, NULL);
+				if (rfd >= 0)
+					close(rfd);
 				int code = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
 				json_t *g = res ? json_object_get(res, "grading") : NULL;
 				if (g != NULL)
@@ -165,8 +187,8 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 			if (strcmp(json_string_value(json_object_get(json_array_get(rows, k), "student")), students[i]) == 0)
 				json_array_append(sorted, json_array_get(rows, k));
 	path = xasprintf("%s/summary.csv", out);
-	if (report_summary_csv(sorted, path, err, sizeof err) != 0) {
-		fprintf(stderr, "verona: %s\n", err);
+	if (report_summary_csv(sorted, classfd, "summary.csv", err, sizeof err) != 0) {
+		fprintf(stderr, "verona: %s (in the class folder %s)\n", err, out);
 		status = 3;
 	} else
 		printf("verona: %s\n", path);
@@ -177,6 +199,7 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 		free(students[i]);
 	free(students);
 	free(pids);
+	close(classfd);
 	return status;
 }
 
@@ -192,6 +215,7 @@ cmd_grade_exec(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "testbed", required_argument, NULL, 't' },
+		{ "force", no_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
@@ -218,6 +242,7 @@ cmd_grade_exec(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
 		case 't': tbpath = optarg; break;
+		case 'f': grade_force = 1; break;
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64) {
@@ -261,7 +286,7 @@ cmd_grade_exec(int argc, char **argv)
 		out = defout;
 	}
 	signal(SIGPIPE, SIG_IGN);
-	rc = one ? grade_one(argv[optind], defines, one, out, quiet) :
+	rc = one ? grade_one(argv[optind], defines, one, out, 0, quiet) :
 	    grade_class(argv[optind], defines, class, out, jobs);
 	free(defout);
 	json_decref(defines);
@@ -271,14 +296,17 @@ cmd_grade_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_grade_entry = {
 	.name = "grade",
-	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--out DIR] EXPERIMENT",
+	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--out DIR [--force]] EXPERIMENT",
 	.summary = "grade students' programs: run a graded experiment with each submission",
 	.help =
 	"  -s, --submission DIR      one student's folder (the experiment's ${submission})\n"
 	"  -S, --submissions DIR     a class: every sub-folder of DIR is one student\n"
 	"  -j, --jobs N              grade N students at once (each in its own testbed)\n"
 	"  -o, --out DIR             where the results go (default grades-NAME); for a class,\n"
-	"                            DIR/STUDENT/ per student and DIR/summary.csv\n"
+	"                            DIR/STUDENT/ per student and DIR/summary.csv; DIR must\n"
+	"                            be new, or an empty folder of yours (never a symlink)\n"
+	"      --force               DIR may be a folder verona wrote before (a regrade):\n"
+	"                            its contents are replaced\n"
 	"  -D, --define name=value   adjust the contract (program name, port, ...)\n"
 	"  -q, --quiet               only what failed\n"
 	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"

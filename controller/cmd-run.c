@@ -17,6 +17,7 @@ cmd_run_exec(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "define", required_argument, NULL, 'D' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "force", no_argument, NULL, 'f' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "color", no_argument, NULL, 'c' },
@@ -46,6 +47,7 @@ cmd_run_exec(int argc, char **argv)
 			}
 			break;
 		case 'o': o.out = optarg; break;
+		case 'f': o.force = 1; break;
 		case 'q': o.quiet = 1; break;
 		case 'j': o.json = 1; break;
 		case 'c': o.color = 1; break;
@@ -85,11 +87,14 @@ cmd_run_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--out DIR] [--quiet] [--json] FILE",
+	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--out DIR [--force]] [--quiet] [--json] FILE",
 	.summary = "run an experiment on the local testbed (needs root) or real hosts",
 	.help =
 	"  -D, --define name=value   set a variable (overrides the file's vars)\n"
-	"  -o, --out DIR             the run folder (default runs/NAME-UTCTIME)\n"
+	"  -o, --out DIR             the run folder (default runs/NAME-UTCTIME): a new path,\n"
+	"                            or an empty folder of yours (never a symlink)\n"
+	"      --force               --out may be a run folder verona wrote before: its\n"
+	"                            contents are replaced\n"
 	"  -q, --quiet               no line per step\n"
 	"  -j, --json                print results.json on stdout at the end\n"
 	"      --color, --no-color   colour the verdicts (default: on a terminal)\n"
@@ -100,7 +105,7 @@ const struct cmd_entry cmd_run_entry = {
 	"each, runs the steps in order and tears everything down, also on Ctrl-C.\n"
 	"With --testbed, uses the agents of real hosts instead; each agent's clock\n"
 	"offset is estimated so that steps and packets share one time line.\n"
-	"The run folder gets experiment.yaml, transcript.txt, results.json and the\n"
-	"agents' logs.  Exit 0 all passed, 1 a step failed, 2 bad input, 3 testbed.\n",
+	"The run folder (mode 0700, its files 0600) gets experiment.yaml, transcript.txt,\n"
+	"results.json and the agents' logs.  Exit 0 all passed, 1 a step failed, 2 bad input, 3 testbed.\n",
 	.exec = cmd_run_exec,
 };

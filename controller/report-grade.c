@@ -75,9 +75,9 @@ fmt_num(char *out, size_t len, double v)
 }
 
 static int
-write_out(const char *path, const void *p, size_t n, char *err, size_t errlen)
+write_out(int dirfd, const char *path, const void *p, size_t n, char *err, size_t errlen)
 {
-	if (file_write_atomic(path, p, n) != 0) {
+	if (file_write_atomic_at(dirfd, path, p, n) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 		return -1;
 	}
@@ -190,7 +190,7 @@ gs_failed_steps(struct buf *b, json_t *results)
 }
 
 int
-report_gradescope(json_t *results, const char *path, char *err, size_t errlen)
+report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_t errlen)
 {
 	json_t *grade, *items, *tests, *doc, *sum, *extra;
 	struct buf out;
@@ -271,7 +271,7 @@ report_gradescope(json_t *results, const char *path, char *err, size_t errlen)
 	buf_adds(&out, s);
 	buf_addc(&out, '\n');
 	free(s);
-	rc = write_out(path, out.data, out.len, err, errlen);
+	rc = write_out(dirfd, path, out.data, out.len, err, errlen);
 	buf_free(&out);
 	return rc;
 }
@@ -567,7 +567,7 @@ property(struct buf *b, const char *name, const char *value)
 }
 
 int
-report_junit(json_t *results, const char *path, char *err, size_t errlen)
+report_junit(json_t *results, int dirfd, const char *path, char *err, size_t errlen)
 {
 	json_t *sum, *exp, *g;
 	struct junit j;
@@ -626,7 +626,7 @@ report_junit(json_t *results, const char *path, char *err, size_t errlen)
 	text_elem(&b, "    ", "system-out", (char *)log.data);
 	buf_adds(&b, "  </testsuite>\n</testsuites>\n");
 
-	rc = write_out(path, b.data, b.len, err, errlen);
+	rc = write_out(dirfd, path, b.data, b.len, err, errlen);
 	buf_free(&b);
 	buf_free(&log);
 	buf_free(&j.cases);
@@ -637,7 +637,7 @@ report_junit(json_t *results, const char *path, char *err, size_t errlen)
 /* ---- summary.csv ---- */
 
 int
-report_summary_csv(json_t *rows, const char *path, char *err, size_t errlen)
+report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t errlen)
 {
 	json_t *names, *seen, *grades;
 	struct buf b;
@@ -722,7 +722,7 @@ report_summary_csv(json_t *rows, const char *path, char *err, size_t errlen)
 		report_csv_field(&b, e);
 		buf_adds(&b, "\r\n");
 	}
-	rc = write_out(path, b.data, b.len, err, errlen);
+	rc = write_out(dirfd, path, b.data, b.len, err, errlen);
 	buf_free(&b);
 	json_decref(names);
 	json_decref(seen);

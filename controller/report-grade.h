@@ -4,8 +4,9 @@
  * junit.xml, and a class's summary.csv.
  *
  * Each writer reads the results document and nothing else, writes its file
- * atomically (file_write_atomic), and returns 0, or -1 with a message in
- * err.  The results are only read: a field that is missing or of the wrong
+ * path below the folder dirfd (AT_FDCWD: the current one) atomically, mode
+ * 0600 and never through a symlink (file_write_atomic_at), and returns 0, or
+ * -1 with a message in err.  The results are only read: a field that is missing or of the wrong
  * type is taken as absent, never a crash.
  *
  * Scores: the grading section of the results when there is one; without
@@ -23,14 +24,14 @@
  * is a test of 0/0 points with no status whose output begins "Not graded:
  * harness error", and the top-level output asks for a regrade.
  */
-int	report_gradescope(json_t *results, const char *path, char *err, size_t errlen);
+int	report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_t errlen);
 
 /*
  * JUnit XML: one testsuite named after the experiment, a testcase per step
  * and per check; a failed one has a <failure>, a harness error an <error>,
  * a step never run (without a harness error) <skipped/>.
  */
-int	report_junit(json_t *results, const char *path, char *err, size_t errlen);
+int	report_junit(json_t *results, int dirfd, const char *path, char *err, size_t errlen);
 
 /*
  * summary.csv of a class.  rows: an array of {student, results, error},
@@ -41,7 +42,7 @@ int	report_junit(json_t *results, const char *path, char *err, size_t errlen);
  * harness error), and last "error" (the row's error, else the run's).
  * RFC 4180: CRLF line ends, fields with , " CR or LF quoted.
  */
-int	report_summary_csv(json_t *rows, const char *path, char *err, size_t errlen);
+int	report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t errlen);
 
 /*
  * The grade of a results document as report_gradescope sees it: the

@@ -1200,7 +1200,7 @@ output_section(struct buf *b, json_t *doc)
 }
 
 int
-report_html(json_t *doc, const char *path, char *err, size_t errlen)
+report_html(json_t *doc, int dirfd, const char *path, char *err, size_t errlen)
 {
 	struct buf b;
 	json_t *x = json_object_get(json_object_get(doc, "manifest"), "experiment");
@@ -1229,7 +1229,7 @@ report_html(json_t *doc, const char *path, char *err, size_t errlen)
 	buf_adds(&b, "<footer>verona ");
 	esc(&b, jstr(json_object_get(doc, "manifest"), "verona_version"));
 	buf_adds(&b, " — this page is made from results.json in the same folder.</footer>\n</body>\n</html>\n");
-	if (file_write_atomic(path, b.data, b.len) != 0) {
+	if (file_write_atomic_at(dirfd, path, b.data, b.len) != 0) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		rc = -1;
 	}

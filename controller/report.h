@@ -12,9 +12,10 @@
 #include <jansson.h>
 
 /*
- * Writes the page for results (the object results.json holds) to path,
- * through a temporary file and rename(2).  Returns 0, or -1 with the reason
- * in err.
+ * Writes the page for results (the object results.json holds) to path below
+ * the folder dirfd (AT_FDCWD: the current one), mode 0600, through a new
+ * temporary file (never a symlink) and renameat(2).  Returns 0, or -1 with
+ * the reason in err.
  */
-int	report_html(json_t *results, const char *path, char *err, size_t errlen);
+int	report_html(json_t *results, int dirfd, const char *path, char *err, size_t errlen);
 #endif

@@ -28,6 +28,7 @@
 #include "frame.h"
 #include "merge.h"
 #include "names.h"
+#include "outdir.h"
 #include "proto.h"
 #include "pyfmt.h"
 #include "report-grade.h"
@@ -94,7 +95,9 @@ struct runner {
 	int			 tb_up;
 	struct agentconn	*ac;
 	size_t			 nac;
-	char			*dir;
+	char			*dir;		/* the run folder's name, for messages */
+	int			 dirfd;		/* the run folder: everything in it is made relative to this */
+	char			*dirat;		/* "/proc/self/fd/N": reads the run folder's files by path, through dirfd */
 	json_t			*steps;		/* results.json steps[] */
 	json_t			*sockaddr;	/* host -> sock -> {ip, port} */
 	json_t			*sockfam;	/* host -> sock -> "inet" | "inet6" */
@@ -398,8 +401,8 @@ agents_start(struct runner *r)
 	r->ac = xcalloc(x->nhosts, sizeof *r->ac);
 	for (size_t i = 0; i < x->nhosts; i++) {
 		struct agentconn *a = &r->ac[i];
-		char *log = xasprintf("%s/agent-%s.log", r->dir, x->hosts[i].name);
-		int logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		char *log = xasprintf("agent-%s.log", x->hosts[i].name);
+		int logfd = file_create_at(r->dirfd, log);
 		free(log);
 		a->host = &x->hosts[i];
 		a->pending = json_array();
@@ -1340,16 +1343,19 @@ captures_start(struct runner *r)
 static int
 capture_fetch(struct runner *r, struct agentconn *a)
 {
-	char *path = xasprintf("%s/%s.pcap", r->dir, a->host->name);
-	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
+	char *path = xasprintf("%s/%s.pcap", r->dirat, a->host->name);
+	char *name = xasprintf("%s.pcap", a->host->name), *tmp = xasprintf("%s.tmp.%ld", name, (long)getpid());
 	char what[128];
-	FILE *f = fopen(tmp, "we");
+	int tfd = file_create_at(r->dirfd, tmp);
+	FILE *f = tfd < 0 ? NULL : fdopen(tfd, "w");
 	json_int_t off = 0;
 	int eof = 0;
 
 	snprintf(what, sizeof what, "fetching the capture of %s", a->host->name);
 	if (f == NULL) {
-		runner_fail(r, 3, "cannot write %s: %s", tmp, strerror(errno));
+		runner_fail(r, 3, "cannot write %s/%s: %s", r->dir, tmp, strerror(errno));
+		if (tfd >= 0)
+			close(tfd);
 		goto fail;
 	}
 	while (!eof) {
@@ -1376,7 +1382,7 @@ capture_fetch(struct runner *r, struct agentconn *a)
 		json_decref(c);
 		if (n > 0 && fwrite(data, 1, n, f) != n) {
 			free(data);
-			runner_fail(r, 3, "cannot write %s: %s", tmp, strerror(errno));
+			runner_fail(r, 3, "cannot write %s/%s: %s", r->dir, tmp, strerror(errno));
 			goto fail;
 		}
 		free(data);
@@ -1384,23 +1390,25 @@ capture_fetch(struct runner *r, struct agentconn *a)
 	}
 	if (fflush(f) != 0 || fsync(fileno(f)) != 0 || fclose(f) != 0) {
 		f = NULL;
-		runner_fail(r, 3, "cannot write %s: %s", tmp, strerror(errno));
+		runner_fail(r, 3, "cannot write %s/%s: %s", r->dir, tmp, strerror(errno));
 		goto fail;
 	}
 	f = NULL;
-	if (rename(tmp, path) != 0) {
-		runner_fail(r, 3, "cannot write %s: %s", path, strerror(errno));
+	if (renameat(r->dirfd, tmp, r->dirfd, name) != 0) {
+		runner_fail(r, 3, "cannot write %s/%s: %s", r->dir, name, strerror(errno));
 		goto fail;
 	}
 	free(tmp);
+	free(name);
 	json_object_set_new(a->capture, "file", json_sprintf("%s.pcap", a->host->name));
 	a->pcap = path;
 	return 0;
 fail:
 	if (f != NULL)
 		fclose(f);
-	unlink(tmp);
+	unlinkat(r->dirfd, tmp, 0);
 	free(tmp);
+	free(name);
 	free(path);
 	return -1;
 }
@@ -1769,8 +1777,8 @@ attribute_packets(struct runner *r)
 		    json_string_value(json_object_get(sorted[i], "host")) ?: "-",
 		    json_string_value(json_object_get(sorted[i], "python")));
 	}
-	out = xasprintf("%s/trace.pcapng", r->dir);
-	if (trace_merge(in, n, steps, k, out, attrib_visit, &at, err, sizeof err) != 0)
+	out = xstrdup("trace.pcapng");
+	if (trace_merge(in, n, steps, k, r->dirfd, out, attrib_visit, &at, err, sizeof err) != 0)
 		runner_fail(r, 3, "cannot merge the captures: %s", err);
 	free(out);
 	for (size_t i = 0; i < k; i++)
@@ -2026,32 +2034,41 @@ utc_stamp(int64_t ns, int compact)
 	return xstrdup(s);
 }
 
+/*
+ * Opens the run folder (outdir.h): --out, or a new runs/NAME-TIME[-N].
+ * Returns 0, OUTDIR_REFUSED or OUTDIR_FAILED with a message in err.
+ */
 static int
-make_run_dir(struct runner *r)
+make_run_dir(struct runner *r, char *err, size_t errlen)
 {
-	if (r->o->out != NULL) {
+	int parent;
+
+	if (r->o->out_fd > 2) {
 		r->dir = xstrdup(r->o->out);
-		if (mkdir(r->dir, 0755) != 0 && errno != EEXIST)
-			return -1;
-		return 0;
-	}
-	if (mkdir("runs", 0755) != 0 && errno != EEXIST)
-		return -1;
-	char *stamp = utc_stamp(r->started_ns, 1);
-	for (int n = 1; n < 1000; n++) {
-		r->dir = n == 1 ? xasprintf("runs/%s-%s", r->x->name, stamp)
-		    : xasprintf("runs/%s-%s-%d", r->x->name, stamp, n);
-		if (mkdir(r->dir, 0755) == 0) {
-			free(stamp);
-			return 0;
+		r->dirfd = r->o->out_fd;
+	} else if (r->o->out != NULL) {
+		r->dir = xstrdup(r->o->out);
+		r->dirfd = outdir_open(r->dir, r->o->force ? OUTDIR_FORCE : 0, err, errlen);
+	} else if ((parent = outdir_parent("runs", err, errlen)) < 0)
+		return parent;
+	else {
+		char *stamp = utc_stamp(r->started_ns, 1);
+		for (int n = 1; n < 1000 && r->dirfd < 0; n++) {
+			char *name = n == 1 ? xasprintf("%s-%s", r->x->name, stamp) : xasprintf("%s-%s-%d", r->x->name, stamp, n);
+			free(r->dir);
+			r->dir = xasprintf("runs/%s", name);
+			r->dirfd = outdir_fresh(parent, name, r->dir, err, errlen);
+			free(name);
+			if (r->dirfd == OUTDIR_REFUSED || (r->dirfd == OUTDIR_FAILED && errno != EEXIST))
+				break;
 		}
-		if (errno != EEXIST)
-			break;
-		free(r->dir);
-		r->dir = NULL;
+		free(stamp);
+		close(parent);
 	}
-	free(stamp);
-	return -1;
+	if (r->dirfd < 0)
+		return r->dirfd == OUTDIR_REFUSED ? OUTDIR_REFUSED : OUTDIR_FAILED;
+	r->dirat = xasprintf("/proc/self/fd/%d", r->dirfd);
+	return 0;
 }
 
 static json_t *
@@ -2106,19 +2123,17 @@ write_outputs(struct runner *r)
 		json_object_set_new(doc, "stats", stats_json(r->stats));
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	path = xasprintf("%s/results.json", r->dir);
-	if (file_write_atomic(path, s, strlen(s)) != 0) {
+	if (file_write_atomic_at(r->dirfd, "results.json", s, strlen(s)) != 0) {
 		fprintf(stderr, "verona: cannot write %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
 	{
 		char gerr[512];
-		char *gs = xasprintf("%s/gradescope.json", r->dir), *ju = xasprintf("%s/junit.xml", r->dir);
-		if (report_gradescope(doc, gs, gerr, sizeof gerr) != 0 || report_junit(doc, ju, gerr, sizeof gerr) != 0) {
-			fprintf(stderr, "verona: %s\n", gerr);
+		if (report_gradescope(doc, r->dirfd, "gradescope.json", gerr, sizeof gerr) != 0 ||
+		    report_junit(doc, r->dirfd, "junit.xml", gerr, sizeof gerr) != 0) {
+			fprintf(stderr, "verona: %s (in the run folder %s)\n", gerr, r->dir);
 			rc = -1;
 		}
-		free(gs);
-		free(ju);
 	}
 	if (r->o->json) {
 		fputs(s, stdout);
@@ -2129,7 +2144,7 @@ write_outputs(struct runner *r)
 	{
 		char rerr[256];
 		path = xasprintf("%s/report.html", r->dir);
-		if (report_html(doc, path, rerr, sizeof rerr) != 0) {
+		if (report_html(doc, r->dirfd, "report.html", rerr, sizeof rerr) != 0) {
 			fprintf(stderr, "verona: cannot write %s: %s\n", path, rerr);
 			rc = -1;
 		}
@@ -2166,7 +2181,7 @@ write_outputs(struct runner *r)
 	buf_printf(&t, "# %d passed, %d failed, status %s%s%s\n", r->passed, r->failed, status,
 	    r->error ? ": " : "", r->error ? r->error : "");
 	path = xasprintf("%s/transcript.txt", r->dir);
-	if (file_write_atomic(path, t.data, t.len) != 0) {
+	if (file_write_atomic_at(r->dirfd, "transcript.txt", t.data, t.len) != 0) {
 		fprintf(stderr, "verona: cannot write %s: %s\n", path, strerror(errno));
 		rc = -1;
 	}
@@ -2181,8 +2196,10 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	struct runner r;
 	char err[600];
 	char *path;
+	int rc;
 
 	memset(&r, 0, sizeof r);
+	r.dirfd = -1;
 	r.x = x;
 	r.o = o;
 	r.steps = json_array();
@@ -2215,14 +2232,13 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 		r.status = 2;
 		goto free;
 	}
-	if (make_run_dir(&r) != 0) {
-		fprintf(stderr, "verona: cannot create the run folder %s: %s\n",
-		    r.dir ? r.dir : "runs/", strerror(errno));
-		r.status = 3;
+	if ((rc = make_run_dir(&r, err, sizeof err)) != 0) {
+		fprintf(stderr, "verona: %s\n", err);
+		r.status = rc == OUTDIR_REFUSED ? 2 : 3;
 		goto free;
 	}
 	path = xasprintf("%s/experiment.yaml", r.dir);
-	if (file_write_atomic(path, x->text, x->text_len) != 0) {
+	if (file_write_atomic_at(r.dirfd, "experiment.yaml", x->text, x->text_len) != 0) {
 		fprintf(stderr, "verona: cannot write %s: %s\n", path, strerror(errno));
 		free(path);
 		r.status = 3;
@@ -2292,5 +2308,10 @@ free:
 	}
 	free(r.error);
 	free(r.dir);
+	free(r.dirat);
+	if (r.dirfd >= 0)
+		close(r.dirfd);
+	else if (o->out_fd > 2)
+		close(o->out_fd);
 	return r.status;
 }

@@ -9,6 +9,8 @@
 
 struct run_opts {
 	const char	*out;		/* the run folder; NULL: runs/<name>-<UTC time> */
+	int		 force;		/* --force: out may be a run folder verona wrote before (outdir.h) */
+	int		 out_fd;	/* > 2: out already made by outdir_fresh (run_experiment closes it); 0: none */
 	int		 quiet;		/* no per-step lines */
 	int		 json;		/* results.json on stdout at the end */
 	int		 color;		/* colour the verdicts */

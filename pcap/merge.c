@@ -10,6 +10,7 @@
  *                                     data (padded to 4)  opt_comment(1)  opt_end  len
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ src_ts(const struct merge_src *s)
 
 int
 trace_merge(const struct trace_merge_input *in, size_t n, const struct trace_merge_step *steps,
-    size_t nsteps, const char *out_path, trace_merge_visit visit, void *arg, char *err, size_t errlen)
+    size_t nsteps, int out_dirfd, const char *out_path, trace_merge_visit visit, void *arg, char *err, size_t errlen)
 {
 	struct merge_src *src = xcalloc(n ? n : 1, sizeof *src);
 	struct buf b;
@@ -134,8 +135,13 @@ trace_merge(const struct trace_merge_input *in, size_t n, const struct trace_mer
 	}
 	if (out_path != NULL) {
 		tmp = xasprintf("%s.tmp.%ld", out_path, (long)getpid());
-		if ((f = fopen(tmp, "we")) == NULL) {
+		int fd = file_create_at(out_dirfd, tmp);
+		if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
 			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
+			if (fd >= 0) {
+				close(fd);
+				unlinkat(out_dirfd, tmp, 0);
+			}
 			goto out;
 		}
 		size_t s = block_begin(&b, 0x0A0D0D0A);
@@ -201,7 +207,7 @@ trace_merge(const struct trace_merge_input *in, size_t n, const struct trace_mer
 		}
 		fclose(f);
 		f = NULL;
-		if (rename(tmp, out_path) != 0) {
+		if (renameat(out_dirfd, tmp, out_dirfd, out_path) != 0) {
 			snprintf(err, errlen, "%s: %s", out_path, strerror(errno));
 			goto out;
 		}
@@ -210,7 +216,7 @@ trace_merge(const struct trace_merge_input *in, size_t n, const struct trace_mer
 out:
 	if (f != NULL) {
 		fclose(f);
-		unlink(tmp);
+		unlinkat(out_dirfd, tmp, 0);
 	}
 	free(tmp);
 	for (size_t i = 0; i < n; i++)

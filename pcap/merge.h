@@ -23,11 +23,13 @@ struct trace_merge_step {
  * Calls visit for every packet of every input in time order (ties: input
  * order) with the index of the step it belongs to (-1: before the first),
  * and writes those it returns nonzero for (all, without a visit) to
- * out_path (if not NULL) as pcapng, atomically.  0, or -1 with err set.
+ * out_path (if not NULL) below the folder out_dirfd (AT_FDCWD: the current
+ * one) as pcapng, atomically, mode 0600, never through a symlink
+ * (file_create_at, renameat).  0, or -1 with err set.
  */
 typedef int (*trace_merge_visit)(void *arg, size_t input, int step, int64_t ts_ns,
 		    int linktype, const uint8_t *data, uint32_t caplen, uint32_t wirelen);
 int	trace_merge(const struct trace_merge_input *, size_t ninputs,
-	    const struct trace_merge_step *, size_t nsteps, const char *out_path,
+	    const struct trace_merge_step *, size_t nsteps, int out_dirfd, const char *out_path,
 	    trace_merge_visit visit, void *arg, char *err, size_t errlen);
 #endif

@@ -5,6 +5,7 @@
  * Results documents are built by hand, files written to a temporary
  * directory and read back.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,7 +173,7 @@ UNIT_TEST(test_gradescope_graded)
 	const char *out;
 
 	CHECK(r != NULL);
-	CHECK_INT(report_gradescope(r, path, err, sizeof err), 0);
+	CHECK_INT(report_gradescope(r, AT_FDCWD, path, err, sizeof err), 0);
 	doc = json_load_file(path, 0, &je);
 	CHECK(doc != NULL);
 	CHECK(keys_only(doc, top_keys));
@@ -243,7 +244,7 @@ UNIT_TEST(test_gradescope_ungraded)
 	json_error_t je;
 	const char *out;
 
-	CHECK_INT(report_gradescope(r, path, err, sizeof err), 0);
+	CHECK_INT(report_gradescope(r, AT_FDCWD, path, err, sizeof err), 0);
 	doc = json_load_file(path, 0, &je);
 	CHECK(doc != NULL);
 	CHECK(keys_only(doc, top_keys));
@@ -274,16 +275,16 @@ UNIT_TEST(test_gradescope_bad)
 	char err[256] = "";
 	json_t *r = json_pack("{s:{}}", "summary");
 
-	CHECK_INT(report_gradescope(json_null(), "/nonexistent/x.json", err, sizeof err), -1);
+	CHECK_INT(report_gradescope(json_null(), AT_FDCWD, "/nonexistent/x.json", err, sizeof err), -1);
 	CHECK(contains(err, "not a JSON object"));
 	err[0] = '\0';
-	CHECK_INT(report_gradescope(r, "/nonexistent/dir/gradescope.json", err, sizeof err), -1);
+	CHECK_INT(report_gradescope(r, AT_FDCWD, "/nonexistent/dir/gradescope.json", err, sizeof err), -1);
 	CHECK(contains(err, "cannot write /nonexistent/dir/gradescope.json"));
 	err[0] = '\0';
-	CHECK_INT(report_junit(json_null(), "/nonexistent/x.xml", err, sizeof err), -1);
+	CHECK_INT(report_junit(json_null(), AT_FDCWD, "/nonexistent/x.xml", err, sizeof err), -1);
 	CHECK(err[0] != '\0');
 	err[0] = '\0';
-	CHECK_INT(report_summary_csv(r, "/nonexistent/x.csv", err, sizeof err), -1);
+	CHECK_INT(report_summary_csv(r, AT_FDCWD, "/nonexistent/x.csv", err, sizeof err), -1);
 	CHECK(contains(err, "not a JSON array"));
 	json_decref(r);
 }
@@ -296,7 +297,7 @@ UNIT_TEST(test_junit)
 	/* a forbidden control character in a failure message, and a step that never ran */
 	json_array_set_new(json_object_get(json_array_get(json_object_get(r, "steps"), 0), "failures"), 0,
 	    json_string("want 'b\x01' <2>"));
-	CHECK_INT(report_junit(r, path, err, sizeof err), 0);
+	CHECK_INT(report_junit(r, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
 	CHECK(strncmp(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 50) == 0);
 	/* 2 steps (one not run) + 3 checks: 1 step failure, 1 check failure; 2 errors */
@@ -320,7 +321,7 @@ UNIT_TEST(test_junit)
 	/* without a harness error, a step never reached is skipped */
 	json_object_set_new(json_object_get(r, "summary"), "error", json_null());
 	json_object_set_new(json_object_get(r, "summary"), "status", json_string("fail"));
-	CHECK_INT(report_junit(r, path, err, sizeof err), 0);
+	CHECK_INT(report_junit(r, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
 	CHECK(contains(x, "name=\"step 2\" time=\"0.000000\">\n      <skipped message=\"not run\"/>"));
 	CHECK(contains(x, "tests=\"5\" failures=\"2\" errors=\"1\" skipped=\"1\""));
@@ -340,7 +341,7 @@ UNIT_TEST(test_junit_ungraded)
 	    "summary", "steps", 2, "status", "fail", "error");
 	char err[256] = "", *path = tmp_path("junit2.xml"), *x;
 
-	CHECK_INT(report_junit(r, path, err, sizeof err), 0);
+	CHECK_INT(report_junit(r, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
 	CHECK(contains(x, "<testsuite name=\"experiment\" tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"0\""));
 	CHECK(contains(x, "<error message=\"the step did not finish (running)\" type=\"harness\">"));
@@ -373,7 +374,7 @@ UNIT_TEST(test_summary_csv)
 	    "student", "bob, \"the builder\"", "results", b, "error",
 	    "student", "carol", "results", "error", "submission has no balcony_tcp.py");
 	CHECK(rows != NULL);
-	CHECK_INT(report_summary_csv(rows, path, err, sizeof err), 0);
+	CHECK_INT(report_summary_csv(rows, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
 	CHECK_STR(x,
 	    "student,score,max_score,status,three-way handshake,orderly close,acked,server prints,"
@@ -386,7 +387,7 @@ UNIT_TEST(test_summary_csv)
 	/* an empty class: the header only */
 	json_decref(rows);
 	rows = json_array();
-	CHECK_INT(report_summary_csv(rows, path, err, sizeof err), 0);
+	CHECK_INT(report_summary_csv(rows, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
 	CHECK_STR(x, "student,score,max_score,status,error\r\n");
 	free(x);
