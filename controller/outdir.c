@@ -123,9 +123,9 @@ outdir_mark(int fd, const char *shown, char *err, size_t errlen)
 	return 0;
 }
 
-/* Checks an opened folder is ours, makes it 0700. OUTDIR_REFUSED, OUTDIR_FAILED or 0. */
+/* Checks an opened folder is ours; with private, makes it 0700. OUTDIR_REFUSED, OUTDIR_FAILED or 0. */
 static int
-outdir_take(int fd, const char *shown, char *err, size_t errlen)
+outdir_take(int fd, const char *shown, int private, char *err, size_t errlen)
 {
 	struct stat st;
 	char who[128], me[128];
@@ -142,7 +142,7 @@ outdir_take(int fd, const char *shown, char *err, size_t errlen)
 		return OUTDIR_REFUSED;
 	}
 	/* from here on nobody else can create anything in it */
-	if ((st.st_mode & 07777) != 0700 && fchmod(fd, 0700) != 0) {
+	if (private && (st.st_mode & 07777) != 0700 && fchmod(fd, 0700) != 0) {
 		snprintf(err, errlen, "cannot make %s private (mode 0700): %s", shown, strerror(errno));
 		return OUTDIR_FAILED;
 	}
@@ -165,7 +165,7 @@ outdir_fresh(int parentfd, const char *name, const char *shown, char *err, size_
 		    strerror(errno));
 		return OUTDIR_REFUSED;
 	}
-	if ((rc = outdir_take(fd, shown, err, errlen)) != 0) {
+	if ((rc = outdir_take(fd, shown, 1, err, errlen)) != 0) {
 		close(fd);
 		return rc;
 	}
@@ -238,7 +238,7 @@ outdir_open(const char *path, int flags, char *err, size_t errlen)
 		return rc;
 	if ((fd = outdir_reopen(path, &st, err, errlen)) < 0)
 		return fd;
-	if ((rc = outdir_take(fd, path, err, errlen)) != 0) {
+	if ((rc = outdir_take(fd, path, 0, err, errlen)) != 0) {
 		close(fd);
 		return rc;
 	}
@@ -246,6 +246,14 @@ outdir_open(const char *path, int flags, char *err, size_t errlen)
 		snprintf(err, errlen, "cannot read the folder %s: %s", path, strerror(errno));
 		close(fd);
 		return OUTDIR_FAILED;
+	}
+	if (empty && ((rc = outdir_take(fd, path, 1, err, errlen)) != 0 || (empty = outdir_is_empty(fd)) != 1)) {
+		/* made private, it must still be empty: nothing slipped in before */
+		if (rc == 0)
+			snprintf(err, errlen, "%s was written to by someone else while verona took it; give a path "
+			    "that does not exist yet", path);
+		close(fd);
+		return rc != 0 ? rc : OUTDIR_REFUSED;
 	}
 	if (!empty && !(flags & OUTDIR_FORCE)) {
 		snprintf(err, errlen, "%s is not empty: verona writes only into a new or empty folder; give a path that "
@@ -261,6 +269,10 @@ outdir_open(const char *path, int flags, char *err, size_t errlen)
 			    OUTDIR_MARKER);
 			close(fd);
 			return OUTDIR_REFUSED;
+		}
+		if ((rc = outdir_take(fd, path, 1, err, errlen)) != 0) {
+			close(fd);
+			return rc;
 		}
 		if (outdir_empty(fd, 0) != 0) {
 			snprintf(err, errlen, "cannot empty %s for --force: %s", path, strerror(errno));
