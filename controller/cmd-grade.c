@@ -125,8 +125,15 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 			char *sub = xasprintf("%s/%s", dir, students[next]), *o = xasprintf("%s/%s", out, students[next]);
 			int sfd = outdir_fresh(classfd, students[next], o, err, sizeof err);
 			pid_t pid = sfd < 0 ? -1 : fork();
-			if (sfd < 0)
+			if (sfd >= 0 && pid < 0)
+				snprintf(err, sizeof err, "cannot start grading %s: %s", students[next], strerror(errno));
+			if (pid < 0) {
+				/* the class goes on; this student is a harness error in summary.csv */
 				fprintf(stderr, "verona: %s\n", err);
+				json_array_append_new(rows, json_pack("{s:s, s:n, s:s}", "student", students[next],
+				    "results", "error", err));
+				status = 3;
+			}
 			if (pid == 0) {
 				int logfd;
 				char *log = xasprintf("%s.log", students[next]);
@@ -146,6 +153,8 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 			running += pid > 0;
 		}
 		int st;
+		if (running == 0)
+			continue;	/* every student so far failed to start */
 		pid_t done = wait(&st);
 		if (done < 0) {
 			if (errno == EINTR)
