@@ -123,7 +123,7 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 	while (next < n || running > 0) {
 		while (next < n && running < (size_t)jobs) {
 			char *sub = xasprintf("%s/%s", dir, students[next]), *o = xasprintf("%s/%s", out, students[next]);
-			int sfd = outdir_fresh(classfd, students[next], o, err, sizeof err);
+			int sfd = outdir_fresh(classfd, students[next], OUTDIR_REPLACE, o, err, sizeof err);
 			pid_t pid = sfd < 0 ? -1 : fork();
 			if (sfd >= 0 && pid < 0)
 				snprintf(err, sizeof err, "cannot start grading %s: %s", students[next], strerror(errno));
@@ -138,7 +138,7 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 				int logfd;
 				char *log = xasprintf("%s.log", students[next]);
 				/* a child's own output goes to OUT/STUDENT.log */
-				if ((logfd = file_create_at(classfd, log)) >= 0) {
+				if ((logfd = outdir_file(classfd, log)) >= 0) {
 					dup2(logfd, 1);
 					dup2(logfd, 2);
 				}

@@ -149,12 +149,43 @@ outdir_take(int fd, const char *shown, int private, char *err, size_t errlen)
 	return 0;
 }
 
-int
-outdir_fresh(int parentfd, const char *name, const char *shown, char *err, size_t errlen)
+/* Removes whatever is at name below dirfd (a symlink itself, a folder with everything in it). 0 or -1. */
+static int
+outdir_remove(int dirfd, const char *name)
 {
-	int fd, rc, empty;
+	struct stat st;
+	int sub, rc;
 
-	if (mkdirat(parentfd, name, 0700) != 0) {
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dirfd, name, 0) == 0 || errno == ENOENT ? 0 : -1;
+	if ((sub = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return -1;
+	rc = outdir_empty(sub, 1);
+	close(sub);
+	return rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) == 0 ? 0 : -1;
+}
+
+int
+outdir_file(int dirfd, const char *name)
+{
+	int fd = -1;
+	for (int tries = 0; tries < 3 && fd < 0; tries++)
+		if ((fd = file_create_at(dirfd, name)) < 0 && (errno != EEXIST || outdir_remove(dirfd, name) != 0))
+			break;
+	return fd;
+}
+
+int
+outdir_fresh(int parentfd, const char *name, int flags, const char *shown, char *err, size_t errlen)
+{
+	int fd, rc, empty, made;
+
+	made = mkdirat(parentfd, name, 0700) == 0;
+	for (int tries = 0; !made && (flags & OUTDIR_REPLACE) && errno == EEXIST && tries < 3; tries++)
+		made = outdir_remove(parentfd, name) == 0 && mkdirat(parentfd, name, 0700) == 0;
+	if (!made) {
 		int saved = errno;
 		snprintf(err, errlen, "cannot create the folder %s: %s", shown, strerror(errno));
 		errno = saved;
@@ -233,7 +264,7 @@ outdir_open(const char *path, int flags, char *err, size_t errlen)
 	int fd, rc, empty;
 
 	if ((rc = outdir_lstat(path, &st, err, errlen)) == 1)
-		return outdir_fresh(AT_FDCWD, path, path, err, errlen);
+		return outdir_fresh(AT_FDCWD, path, 0, path, err, errlen);
 	if (rc != 0)
 		return rc;
 	if ((fd = outdir_reopen(path, &st, err, errlen)) < 0)

@@ -26,6 +26,7 @@
 
 enum outdir_flags {
 	OUTDIR_FORCE	= 1,	/* a non-empty folder with verona's marker: empty it and reuse it */
+	OUTDIR_REPLACE	= 2,	/* outdir_fresh: remove whatever was planted at the name (never following it) */
 };
 
 /*
@@ -47,7 +48,17 @@ int	outdir_parent(const char *path, char *err, size_t errlen);
 /*
  * A new folder name below parentfd, made here and now (mkdirat) mode 0700
  * with its marker; shown names it in messages.  When name exists already,
- * returns OUTDIR_FAILED with errno EEXIST (the caller may try another name).
+ * returns OUTDIR_FAILED with errno EEXIST (the caller may try another name),
+ * or with OUTDIR_REPLACE (parentfd being a folder of verona's, where nothing
+ * else belongs) removes it first: a symlink itself, a folder with all it
+ * holds, never what a link points to.
  */
-int	outdir_fresh(int parentfd, const char *name, const char *shown, char *err, size_t errlen);
+int	outdir_fresh(int parentfd, const char *name, int flags, const char *shown, char *err, size_t errlen);
+
+/*
+ * A new file name below dirfd, a folder of verona's: file_create_at, and
+ * whatever was planted at name is removed first (as OUTDIR_REPLACE does).
+ * Returns the fd (caller closes) or -1 (errno).
+ */
+int	outdir_file(int dirfd, const char *name);
 #endif

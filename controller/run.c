@@ -402,7 +402,7 @@ agents_start(struct runner *r)
 	for (size_t i = 0; i < x->nhosts; i++) {
 		struct agentconn *a = &r->ac[i];
 		char *log = xasprintf("agent-%s.log", x->hosts[i].name);
-		int logfd = file_create_at(r->dirfd, log);
+		int logfd = outdir_file(r->dirfd, log);
 		free(log);
 		a->host = &x->hosts[i];
 		a->pending = json_array();
@@ -1346,7 +1346,7 @@ capture_fetch(struct runner *r, struct agentconn *a)
 	char *path = xasprintf("%s/%s.pcap", r->dirat, a->host->name);
 	char *name = xasprintf("%s.pcap", a->host->name), *tmp = xasprintf("%s.tmp.%ld", name, (long)getpid());
 	char what[128];
-	int tfd = file_create_at(r->dirfd, tmp);
+	int tfd = outdir_file(r->dirfd, tmp);
 	FILE *f = tfd < 0 ? NULL : fdopen(tfd, "w");
 	json_int_t off = 0;
 	int eof = 0;
@@ -2057,7 +2057,7 @@ make_run_dir(struct runner *r, char *err, size_t errlen)
 			char *name = n == 1 ? xasprintf("%s-%s", r->x->name, stamp) : xasprintf("%s-%s-%d", r->x->name, stamp, n);
 			free(r->dir);
 			r->dir = xasprintf("runs/%s", name);
-			r->dirfd = outdir_fresh(parent, name, r->dir, err, errlen);
+			r->dirfd = outdir_fresh(parent, name, 0, r->dir, err, errlen);
 			free(name);
 			if (r->dirfd == OUTDIR_REFUSED || (r->dirfd == OUTDIR_FAILED && errno != EEXIST))
 				break;

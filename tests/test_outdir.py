@@ -14,6 +14,7 @@ import pathlib
 import pwd
 import shutil
 import stat
+import uuid
 
 import pytest
 
@@ -285,3 +286,51 @@ def test_grade_class_into_a_planted_shared_path_is_refused(tmp_path):
     assert p.returncode == 2 and "belongs to uid" in p.stderr, p.stdout + p.stderr
     assert victims.untouched()
     assert list((shared / "grades2").iterdir()) == []
+
+
+
+@pytest.fixture
+def world_writable_tmp():
+    """A folder in /tmp that every local user (a student's program too) may write to, as /tmp itself."""
+    d = pathlib.Path("/tmp") / f"verona-test-outdir-{uuid.uuid4().hex[:12]}"
+    d.mkdir(mode=0o755)
+    d.chmod(0o1777)
+    try:
+        yield d
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+def test_hostile_program_planting_the_next_out_is_refused(world_writable_tmp):
+    """tests/hostile/planted-out: while `verona grade --submission class/alice --out SHARED/grade-alice`
+    runs, alice's program reads that command line in /proc and plants SHARED/grade-bob, a folder of its
+    own full of links to a victim of root's.  Grading bob into it is refused and writes nothing
+    through; bob graded into a new folder keeps full marks."""
+    shared = world_writable_tmp
+    victim = shared / "victim"
+    victim.write_text("a file of root's, untouched\n")
+    before = (victim.read_bytes(), os.stat(victim).st_mtime_ns)
+    cls = shared / "class"
+    cls.mkdir(mode=0o755)
+    shutil.copytree(ROOT / "tests" / "hostile" / "planted-out", cls / "alice")
+    shutil.copytree(SUBMISSIONS / "reference", cls / "bob")
+    p = verona("grade", "-D", "timeout=3", "--submission", cls / "alice", "--out", shared / "grade-alice",
+               BALCONY, timeout=60)
+    assert p.returncode == 1, p.stdout + p.stderr       # alice loses points; no harness error
+    planted = shared / "grade-bob"
+    p = verona("grade", "-D", "timeout=3", "--submission", cls / "bob", "--out", planted, BALCONY, timeout=60)
+    if planted.exists() and os.lstat(planted).st_uid != os.geteuid():
+        # the attack got as far as planting (programs see the host's /proc and /tmp): refused
+        assert p.returncode == 2 and "belongs to uid" in p.stderr, p.stdout + p.stderr
+        p = verona("grade", "-D", "timeout=3", "--force", "--submission", cls / "bob", "--out", planted,
+                   BALCONY, timeout=60)
+        assert p.returncode == 2 and "belongs to uid" in p.stderr, p.stdout + p.stderr
+        assert all((planted / name).is_symlink() for name in ["results.json", "agent-romeo.log"])
+        fresh = shared / "grade-bob-new"
+        p = verona("grade", "-D", "timeout=3", "--submission", cls / "bob", "--out", fresh, BALCONY, timeout=60)
+    else:
+        fresh = planted                                 # contained: nothing was planted
+    assert (victim.read_bytes(), os.stat(victim).st_mtime_ns) == before
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert json.loads((fresh / "results.json").read_text())["grading"]["score"] == 10
+    assert_private(fresh, ["results.json", "agent-romeo.log"])
