@@ -14,11 +14,13 @@ import pathlib
 import pwd
 import shutil
 import stat
+import subprocess
+import time
 import uuid
 
 import pytest
 
-from conftest import EXPERIMENTS, ROOT, needs_root, verona
+from conftest import EXPERIMENTS, ROOT, VERONA, needs_root, verona
 
 pytestmark = needs_root
 
@@ -334,3 +336,34 @@ def test_hostile_program_planting_the_next_out_is_refused(world_writable_tmp):
     assert p.returncode == 0, p.stdout + p.stderr
     assert json.loads((fresh / "results.json").read_text())["grading"]["score"] == 10
     assert_private(fresh, ["results.json", "agent-romeo.log"])
+
+
+def test_names_planted_in_the_class_folder_during_grading_are_replaced_not_followed(tmp_path):
+    """While the first student (a program that hangs until the timeout) is graded, someone who can write
+    in the class folder (root here) plants the next student's folder and log as links to victims.
+    verona removes the links themselves and makes its own: the victims are untouched, bob has full marks."""
+    victims = Victims(tmp_path, n=1)
+    cls = tmp_path / "class"
+    cls.mkdir()
+    shutil.copytree(SUBMISSIONS / "hangs", cls / "alice")
+    shutil.copytree(SUBMISSIONS / "reference", cls / "bob")
+    out = tmp_path / "grades"
+    proc = subprocess.Popen([VERONA, "grade", "-D", "timeout=3", "--submissions", str(cls), "-j", "1",
+                             "--out", str(out), str(BALCONY)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    try:
+        deadline = time.time() + 20
+        while not (out / "alice.log").exists() and time.time() < deadline:
+            time.sleep(0.01)
+        assert not (out / "bob").exists(), "alice was graded too fast to plant anything before bob"
+        (out / "bob").symlink_to(victims.dir, target_is_directory=True)
+        (out / "bob.log").symlink_to(victims.files[0])
+        stdout, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 1, stdout + stderr
+    assert victims.untouched()
+    assert_private(out, ["bob/results.json", "bob.log", "summary.csv"])
+    assert json.loads((out / "bob" / "results.json").read_text())["grading"]["score"] == 10
