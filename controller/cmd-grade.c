@@ -292,6 +292,7 @@ const struct cmd_entry cmd_grade_entry = {
 	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"
 	"  -h, --help                this help\n"
 	"Writes results.json, gradescope.json, junit.xml, report.html and the traces per\n"
-	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error.\n",
+	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error or a submission\n"
+	"that needs review (an item verona could not decide: it scores 0 until reviewed).\n",
 	.exec = cmd_grade_exec,
 };

@@ -1927,8 +1927,10 @@ grade_trace_doubt(const struct runner *r)
 /*
  * The grade: steps whose expect has points, and every check (1 point unless
  * it says otherwise), when the experiment has a grading section or any
- * points.  An item scores only when it was observed to pass.  An item the
- * trace or the testbed could not decide (status "error") scores 0, keeps
+ * points.  An item scores only when it was observed to pass on a whole
+ * trace: a check decided on what a cut capture left (headers cut by the
+ * snaplen), or passed on a capture that dropped packets, is undecided too.
+ * An item the trace or the testbed could not decide (status "error") scores 0, keeps
  * its points in the maximum, says why, and marks the submission for review
  * (needs_review, and one entry in review per such item): damaging or
  * flooding the trace can never raise a score.
@@ -2017,8 +2019,20 @@ grade(struct runner *r)
 			status = "error";
 		if (v == NULL)
 			why = xasprintf("the check was not decided: %s", r->error ? r->error : "the run stopped before the checks");
+		else if (strcmp(status, "error") != 0 && r->conns != NULL && r->conns->truncated > 0) {
+			/* decided on what the snaplen left of the packets: neither verdict can be trusted */
+			why = xasprintf("the capture cut %llu packets short inside their headers (snaplen too small): "
+			    "this check cannot be decided (on what was left: %s)", (unsigned long long)r->conns->truncated,
+			    json_string_value(json_object_get(v, "message")) ?: "?");
+			status = "error";
+		} else if (strcmp(status, "pass") == 0 && r->drops > 0) {
+			/* a pass on a trace with holes is no evidence */
+			why = xasprintf("the capture dropped %llu packets: this check cannot be decided (on what was "
+			    "left: %s)", (unsigned long long)r->drops, json_string_value(json_object_get(v, "message")) ?: "?");
+			status = "error";
+		}
 		json_array_append_new(items, grade_item(x, name, "check", pts, status,
-		    v ? json_string_value(json_object_get(v, "message")) : why));
+		    why ? why : json_string_value(json_object_get(v, "message"))));
 		free(why);
 		free(name);
 	}
