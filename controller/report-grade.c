@@ -196,6 +196,17 @@ size_key(const char *k)
 	return 0;
 }
 
+/* Keys kept in results.json but not worth a report's line (a cgroup's file system paths). */
+static int
+unshown_key(const char *k)
+{
+	static const char *const keys[] = { "paths", "path" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(k, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 fields_text(struct buf *b, json_t *obj, const char *skip, const char *prefix, int depth, int *n)
 {
@@ -205,7 +216,7 @@ fields_text(struct buf *b, json_t *obj, const char *skip, const char *prefix, in
 
 	json_object_foreach(obj, k, v) {
 		char num[32];
-		if (skip != NULL && depth == 0 && strcmp(k, skip) == 0)
+		if ((skip != NULL && depth == 0 && strcmp(k, skip) == 0) || unshown_key(k))
 			continue;
 		if (json_is_object(v) && depth < 3) {
 			char *p = xasprintf("%s%s.", prefix, k);

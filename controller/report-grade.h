@@ -80,8 +80,9 @@ char	*report_unsandboxed_hosts(json_t *results);
 /*
  * Appends an object of the manifest (a host's limits, or its sandbox's
  * details) as "key value, key value": nested objects as key.sub, null as
- * "none", sizes (keys naming memory, disk, bytes or size) in KiB/MiB/GiB.
- * skip: a key left out, or NULL.  Nothing for a non-object.
+ * "none", sizes (keys naming memory, disk, bytes or size) in KiB/MiB/GiB;
+ * file system paths ("path", "paths") left out.  skip: another key left
+ * out, or NULL.  Nothing for a non-object.  At most about 400 bytes.
  */
 void	report_fields_text(struct buf *, json_t *obj, const char *skip);
 

@@ -202,7 +202,8 @@ def test_flood_until_the_capture_drops_scores_zero_and_needs_review(work):
     g = o["results"]["grading"]
     und = undecided(o["results"])
     assert {i["name"] for i in und} == set(CHECK_ITEMS)
-    assert all("dropped" in i["output"] for i in und)
+    # why: the drops (or, where the agent has one, the capture's size budget the flood reached)
+    assert all("cannot be decided" in i["output"] for i in und), [i["output"] for i in und]
     assert g["score"] == pytest.approx(PRINTS_ONLY)       # the printing items only, over the full 10
     assert_review_everywhere(o)
     assert "needs review" in p.stdout

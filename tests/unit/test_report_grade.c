@@ -444,9 +444,10 @@ UNIT_TEST(test_sandbox_shown)
 	struct buf b;
 	const char *out;
 
-	hosts = json_pack("{s:{s:{s:s, s:i}, s:{s:I, s:i, s:n, s:s}}, s:{s:{s:s}}, s:{}}",
+	hosts = json_pack("{s:{s:{s:s, s:i}, s:{s:I, s:i, s:n, s:s, s:{s:s}}}, s:{s:{s:s}}, s:{}}",
 	    "romeo", "sandbox", "level", "full", "uid", 812345,
 	    "limits", "memory", (json_int_t)1 << 30, "processes", 256, "cgroup", "why", "v1 memory, pids, cpu",
+	    "paths", "memory", "/sys/fs/cgroup/memory/verona-run-1",
 	    "juliet", "sandbox", "level", "none",
 	    "old");
 	json_object_set_new(json_object_get(r, "manifest"), "hosts", hosts);
