@@ -853,7 +853,8 @@ header(struct buf *b, json_t *doc)
 	buf_printf(b, "<header class=\"%s\">\n<h1>", status);
 	esc_or(b, jstr(x, "name"), "(unnamed experiment)");
 	buf_printf(b, " <span class=\"verdict %s\">%s</span></h1>\n", status,
-	    strcmp(status, "pass") == 0 ? "PASS" : strcmp(status, "fail") == 0 ? "FAIL" : "ERROR");
+	    strcmp(status, "pass") == 0 ? "PASS" : strcmp(status, "fail") == 0 ? "FAIL" :
+	    json_is_object(g) && report_needs_review(doc) ? "NEEDS REVIEW" : "ERROR");
 	if (jstr(x, "summary") != NULL) {
 		buf_adds(b, "<p class=\"summary\">");
 		esc(b, jstr(x, "summary"));

@@ -82,6 +82,7 @@ UNIT_TEST(test_needs_review_banner)
 
 	banner = strstr(s, "<div class=\"review\" id=\"needs-review\"");
 	CHECK(banner != NULL);
+	CHECK(contains(s, "<span class=\"verdict error\">NEEDS REVIEW</span></h1>"));
 	/* in the header, before the hosts table: the first thing read */
 	CHECK(banner != NULL && strstr(s, "<table class=\"hosts\">") > banner);
 	CHECK(contains(s, "<b>Needs review:</b> 1 graded item could not be decided and scores 0 for now; "
