@@ -1970,10 +1970,10 @@ grade(struct runner *r)
 		    json_string_value(json_object_get(rec, "shown")) ?: "(not run)");
 		for (size_t k = 0; k < json_array_size(f); k++)
 			buf_printf(&out, "\n%s", json_string_value(json_array_get(f, k)));
+		/* a step marked undecidable says why in its failures; another did not finish */
 		if (strcmp(status, "error") == 0 && !json_is_true(json_object_get(rec, "undecidable")))
 			buf_printf(&out, "\nthe step did not finish: %s",
 			    r->error ? r->error : json_string_value(json_object_get(rec, "state")) ?: "no result");
-		/* (a step marked undecidable says why in its failures) */
 		else if (st->expect.packets != NULL && doubt != NULL) {
 			/* its packets were part of the expectation, and the trace cannot tell them */
 			status = "error";
