@@ -81,7 +81,7 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 	size_t n = 0, next = 0, running = 0;
 	json_t *rows = json_array();
 	char err[512], *path;
-	int status = 0, classfd;
+	int status = 0, classfd, review = 0;
 
 	if (d == NULL) {
 		fprintf(stderr, "verona: %s: %s\n", dir, strerror(errno));
@@ -171,13 +171,18 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 					close(rfd);
 				int code = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
 				json_t *g = res ? json_object_get(res, "grading") : NULL;
+				char *bare = res ? report_unsandboxed_hosts(res) : NULL;
 				if (g != NULL)
-					printf("  %-20s %6.2f / %-6.2f %s\n", students[i],
+					printf("  %-20s %6.2f / %-6.2f %s%s%s\n", students[i],
 					    json_number_value(json_object_get(g, "score")),
 					    json_number_value(json_object_get(g, "max_score")),
-					    code == 0 ? "" : code == 1 ? "(points lost)" : "(harness error: regrade)");
+					    report_needs_review(res) ? "needs review (undecided items score 0)" :
+					    code == 0 ? "" : code == 1 ? "(points lost)" : "(harness error: regrade)",
+					    bare ? " WARNING: not sandboxed on " : "", bare ? bare : "");
 				else
 					printf("  %-20s not graded (exit %d): see %s/%s.log\n", students[i], code, out, students[i]);
+				free(bare);
+				review += res == NULL || report_needs_review(res);
 				fflush(stdout);
 				if (code >= 2 && status < 3)
 					status = 3;
@@ -201,6 +206,9 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 		status = 3;
 	} else
 		printf("verona: %s\n", path);
+	if (review > 0)
+		printf("verona: %d of %zu submissions need review (the needs_review column of summary.csv)\n",
+		    review, n);
 	free(path);
 	json_decref(sorted);
 	json_decref(rows);
@@ -321,6 +329,7 @@ const struct cmd_entry cmd_grade_entry = {
 	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"
 	"  -h, --help                this help\n"
 	"Writes results.json, gradescope.json, junit.xml, report.html and the traces per\n"
-	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error.\n",
+	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error or a submission\n"
+	"that needs review (an item verona could not decide: it scores 0 until reviewed).\n",
 	.exec = cmd_grade_exec,
 };

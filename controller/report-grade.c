@@ -15,7 +15,9 @@
 #include "report-grade.h"
 #include "util.h"
 
-#define NOT_GRADED	"Not graded: harness error \xe2\x80\x94 "
+#define NEEDS_REVIEW	"Needs review: "
+#define REVIEW_NOTE	"verona could not decide this item, so it scores 0 for now; " \
+			"your instructor will review it."
 
 /* ---- reading results leniently ---- */
 
@@ -87,44 +89,192 @@ write_out(int dirfd, const char *path, const void *p, size_t n, char *err, size_
 json_t *
 report_grade_of(json_t *results)
 {
-	json_t *g = json_object_get(results, "grading"), *checks, *items;
+	json_t *g = json_object_get(results, "grading"), *checks, *items, *review;
 	double score = 0, max = 0;
 	int errors = 0;
 
 	if (json_is_object(g) && json_is_array(json_object_get(g, "items")))
 		return json_incref(g);
-	/* no rubric: every check is worth a point */
+	/* no rubric: every check is worth a point, and only a pass scores it */
 	checks = json_object_get(results, "checks");
 	items = json_array();
+	review = json_array();
 	for (size_t i = 0; i < json_array_size(checks); i++) {
 		json_t *c = json_array_get(checks, i);
 		const char *status = item_status(c), *name = jstr(c, "name");
+		const char *msg = jstr(c, "message") ? jstr(c, "message") : "";
 		char *n = name && *name ? xstrdup(name) : xasprintf("%s (line %lld)",
 		    jstr(c, "check") ? jstr(c, "check") : "check",
 		    (long long)json_integer_value(json_object_get(c, "line")));
 		double pts = streq(status, "pass") ? 1 : 0;
 		json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:f, s:s, s:s, s:s}",
 		    "name", n, "kind", "check", "score", pts, "max_score", 1.0, "status", status,
-		    "output", jstr(c, "message") ? jstr(c, "message") : "", "visibility", "visible"));
-		free(n);
-		if (streq(status, "error"))
+		    "output", msg, "visibility", "visible"));
+		if (streq(status, "error")) {
 			errors++;
-		else {
-			score += pts;
-			max += 1;
+			json_array_append_new(review, json_pack("{s:s, s:s}", "item", n, "reason", msg));
 		}
+		free(n);
+		score += pts;
+		max += 1;
 	}
-	return json_pack("{s:f, s:f, s:i, s:o}", "score", score, "max_score", max, "errors", errors,
-	    "items", items);
+	return json_pack("{s:f, s:f, s:i, s:b, s:o, s:o}", "score", score, "max_score", max, "errors", errors,
+	    "needs_review", errors > 0, "review", review, "items", items);
 }
 
-/* True if the run, or any item of its grade, had a harness error. */
+/* An undecided item in the grade (needs_review, or any item of status error). */
 static int
-harness_errors(json_t *results, json_t *grade)
+grade_needs_review(json_t *grade)
+{
+	json_t *items = json_object_get(grade, "items");
+
+	if (json_is_true(json_object_get(grade, "needs_review")))
+		return 1;
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (streq(item_status(json_array_get(items, i)), "error"))
+			return 1;
+	return 0;
+}
+
+int
+report_needs_review(json_t *results)
+{
+	json_t *g;
+	int r;
+
+	if (!json_is_object(results))
+		return 1;
+	g = report_grade_of(results);
+	r = grade_needs_review(g);
+	json_decref(g);
+	return r;
+}
+
+/* True if the run had a harness error (the testbed failed). */
+static int
+harness_errors(json_t *results)
 {
 	json_t *sum = json_object_get(results, "summary");
-	return jnum(grade, "errors", 0) > 0 || streq(jstr(sum, "status"), "error") ||
-	    jstr(sum, "error") != NULL;
+	return streq(jstr(sum, "status"), "error") || jstr(sum, "error") != NULL;
+}
+
+/* ---- the sandbox a host reported ---- */
+
+const char *
+report_sandbox_level(json_t *host)
+{
+	const char *level = jstr(json_object_get(host, "sandbox"), "level");
+	return level && *level ? level : "unknown";
+}
+
+char *
+report_unsandboxed_hosts(json_t *results)
+{
+	json_t *hosts = json_object_get(json_object_get(results, "manifest"), "hosts"), *h;
+	const char *name;
+	struct buf b;
+
+	buf_init(&b);
+	json_object_foreach(hosts, name, h)
+		if (streq(report_sandbox_level(h), "none"))
+			buf_printf(&b, "%s%s", b.len ? ", " : "", name);
+	if (b.len == 0) {
+		buf_free(&b);
+		return NULL;
+	}
+	return buf_steal(&b, NULL);
+}
+
+/* A key whose integer value is a number of bytes. */
+static int
+size_key(const char *k)
+{
+	static const char *const words[] = { "memory", "disk", "bytes", "size", "tmp", "shm" };
+	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+		if (strstr(k, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+/* Keys kept in results.json but not worth a report's line (a cgroup's file system paths). */
+static int
+unshown_key(const char *k)
+{
+	static const char *const keys[] = { "paths", "path" };
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		if (strcmp(k, keys[i]) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+fields_text(struct buf *b, json_t *obj, const char *skip, const char *prefix, int depth, int *n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	const char *k;
+	json_t *v;
+
+	json_object_foreach(obj, k, v) {
+		char num[32];
+		if ((skip != NULL && depth == 0 && strcmp(k, skip) == 0) || unshown_key(k))
+			continue;
+		if (json_is_object(v) && depth < 3) {
+			char *p = xasprintf("%s%s.", prefix, k);
+			fields_text(b, v, NULL, p, depth + 1, n);
+			free(p);
+			continue;
+		}
+		buf_printf(b, "%s%s%s ", (*n)++ ? ", " : "", prefix, k);
+		if (json_is_null(v))
+			buf_adds(b, "none");
+		else if (json_is_true(v) || json_is_false(v))
+			buf_adds(b, json_is_true(v) ? "yes" : "no");
+		else if (json_is_integer(v) && size_key(k) && json_integer_value(v) >= 1024) {
+			double x = (double)json_integer_value(v);
+			size_t u = 0;
+			while (x >= 1024 && u + 1 < sizeof units / sizeof units[0]) {
+				x /= 1024;
+				u++;
+			}
+			fmt_num(num, sizeof num, x);
+			buf_printf(b, "%s %s", num, units[u]);
+		} else if (json_is_number(v)) {
+			fmt_num(num, sizeof num, json_number_value(v));
+			buf_adds(b, num);
+		} else if (json_is_string(v))
+			buf_adds(b, json_string_value(v));
+		else if (json_is_array(v)) {
+			for (size_t i = 0; i < json_array_size(v); i++) {
+				json_t *e = json_array_get(v, i);
+				char *t = json_is_string(e) ? xstrdup(json_string_value(e)) : json_dumps(e, JSON_ENCODE_ANY | JSON_COMPACT);
+				buf_printf(b, "%s%s", i ? "/" : "", t ? t : "?");
+				free(t);
+			}
+		} else
+			buf_adds(b, "...");
+	}
+}
+
+void
+report_fields_text(struct buf *b, json_t *obj, const char *skip)
+{
+	struct buf t;
+	int n = 0;
+
+	if (!json_is_object(obj))
+		return;
+	buf_init(&t);
+	fields_text(&t, obj, skip, "", 0, &n);
+	/* a limits object may be anything an agent says: keep it to a line */
+	if (t.len > 400) {
+		t.len = 397;
+		while (t.len > 0 && (t.data[t.len] & 0xc0) == 0x80)
+			t.len--;
+		buf_adds(&t, "...");
+	}
+	if (t.len > 0)
+		buf_add(b, t.data, t.len);
+	buf_free(&t);
 }
 
 /* ---- gradescope.json ---- */
@@ -146,19 +296,17 @@ gs_test(json_t *it)
 	json_t *t = json_object();
 
 	json_object_set_new(t, "name", json_string(name ? name : "(unnamed)"));
+	/* only an observed pass scores; every item keeps its full points in the maximum */
+	json_object_set_new(t, "score", json_real(streq(status, "pass") ? jnum(it, "score", 0) : 0));
+	json_object_set_new(t, "max_score", json_real(jnum(it, "max_score", 0)));
+	json_object_set_new(t, "status", json_string(streq(status, "pass") ? "passed" : "failed"));
 	if (streq(status, "error")) {
-		/* neither for nor against the student: 0 of 0, no status */
-		char *o = xasprintf(NOT_GRADED "%s", out && *out ? out : "the harness could not decide this item");
-		json_object_set_new(t, "score", json_real(0));
-		json_object_set_new(t, "max_score", json_real(0));
+		char *o = xasprintf(NEEDS_REVIEW "%s\n\n" REVIEW_NOTE, out && *out ? out :
+		    "verona could not decide this item");
 		json_object_set_new(t, "output", json_string(o));
 		free(o);
-	} else {
-		json_object_set_new(t, "score", json_real(jnum(it, "score", 0)));
-		json_object_set_new(t, "max_score", json_real(jnum(it, "max_score", 0)));
-		json_object_set_new(t, "status", json_string(streq(status, "pass") ? "passed" : "failed"));
+	} else
 		json_object_set_new(t, "output", json_string(out ? out : ""));
-	}
 	json_object_set_new(t, "visibility", json_string(gs_visibility(jstr(it, "visibility"))));
 	if (kind != NULL)
 		json_object_set_new(t, "tags", json_pack("[s]", kind));
@@ -196,8 +344,9 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	struct buf out;
 	char a[32], m[32];
 	char *s;
+	char *unsandboxed;
 	double seconds;
-	int rc, nerr;
+	int rc, nerr, review;
 
 	if (!json_is_object(results)) {
 		snprintf(err, errlen, "gradescope: the results are not a JSON object");
@@ -213,8 +362,17 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 		nerr += streq(item_status(it), "error");
 		json_array_append_new(tests, gs_test(it));
 	}
+	review = nerr > 0 || grade_needs_review(grade);
+	unsandboxed = report_unsandboxed_hosts(results);
 
 	buf_init(&out);
+	if (review)
+		buf_printf(&out, "NEEDS REVIEW: %d item%s could not be decided and score%s 0 for now; your "
+		    "instructor will review %s, so this score is not final.\n\n", nerr, nerr == 1 ? "" : "s",
+		    nerr == 1 ? "s" : "", nerr == 1 ? "it" : "them");
+	if (unsandboxed != NULL)
+		buf_printf(&out, "WARNING: not sandboxed: the programs on %s ran without a sandbox "
+		    "(sandbox level none).\n\n", unsandboxed);
 	fmt_num(a, sizeof a, jnum(grade, "score", 0));
 	fmt_num(m, sizeof m, jnum(grade, "max_score", 0));
 	buf_printf(&out, "%s: %s of %s points", experiment_name(results), a, m);
@@ -225,30 +383,52 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	}
 	buf_addc(&out, '.');
 	if (json_is_object(sum))
-		buf_printf(&out, "\nSteps: %lld of %lld passed. Checks: %lld, %lld failed.",
+		buf_printf(&out, "\nSteps: %lld of %lld passed. Checks: %lld, %lld failed, %lld undecidable.",
 		    (long long)json_integer_value(json_object_get(sum, "passed")),
 		    (long long)json_integer_value(json_object_get(sum, "steps")),
 		    (long long)json_integer_value(json_object_get(sum, "checks")),
-		    (long long)json_integer_value(json_object_get(sum, "checks_failed")));
-	if (harness_errors(results, grade)) {
+		    (long long)json_integer_value(json_object_get(sum, "checks_failed")),
+		    (long long)json_integer_value(json_object_get(sum, "checks_errors")));
+	if (review) {
+		buf_adds(&out, "\n\nTo be reviewed:");
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *it = json_array_get(items, i);
+			const char *n = jstr(it, "name");
+			if (!streq(item_status(it), "error"))
+				continue;
+			/* a hidden item's name is not shown before its time */
+			if (streq(gs_visibility(jstr(it, "visibility")), "visible"))
+				buf_printf(&out, "\n  - %s", n ? n : "(unnamed)");
+			else
+				buf_adds(&out, "\n  - (an item not shown yet)");
+		}
+	}
+	if (harness_errors(results)) {
 		const char *e = jstr(sum, "error");
-		buf_printf(&out, "\n\nThe run had harness errors%s%s. ", e ? ": " : "", e ? e : "");
-		if (nerr > 0)
-			buf_printf(&out, "%d item%s could not be graded and count%s neither for nor against "
-			    "this submission. ", nerr, nerr == 1 ? "" : "s", nerr == 1 ? "s" : "");
-		buf_adds(&out, "This is not the submission's fault: it should be regraded.");
+		if (e != NULL)
+			buf_printf(&out, "\n\nThe run failed: %s.", e);
+		if (!review)
+			buf_adds(&out, "\n\nThe run had a harness error: it should be regraded.");
 	}
 	if (!json_is_object(json_object_get(results, "grading")))
 		gs_failed_steps(&out, results);
 
 	seconds = jnum(sum, "seconds", 0);
-	extra = json_pack("{s:s, s:s?, s:I, s:i, s:f}", "experiment", experiment_name(results),
+	extra = json_pack("{s:s, s:s?, s:I, s:i, s:b, s:f}", "experiment", experiment_name(results),
 	    "status", jstr(sum, "status"), "exit", (json_int_t)json_integer_value(json_object_get(sum, "exit")),
-	    "harness_errors", nerr, "max_score", jnum(grade, "max_score", 0));
+	    "undecided", nerr, "needs_review", review, "max_score", jnum(grade, "max_score", 0));
 	if (json_is_number(json_object_get(grade, "raw_score"))) {
 		json_object_set_new(extra, "raw_score", json_real(jnum(grade, "raw_score", 0)));
 		json_object_set_new(extra, "raw_max_score", json_real(jnum(grade, "raw_max_score", 0)));
 	}
+	{
+		json_t *hosts = json_object_get(json_object_get(results, "manifest"), "hosts"), *h, *sb = json_object();
+		const char *hn;
+		json_object_foreach(hosts, hn, h)
+			json_object_set_new(sb, hn, json_string(report_sandbox_level(h)));
+		json_object_set_new(extra, "sandbox", sb);
+	}
+	free(unsandboxed);
 	doc = json_pack("{s:f, s:I, s:s, s:s, s:s, s:s, s:o, s:o}",
 	    "score", jnum(grade, "score", 0),
 	    "execution_time", (json_int_t)(isfinite(seconds) && seconds > 0 ? ceil(seconds) : 0),
@@ -440,6 +620,21 @@ junit_case(struct junit *j, const char *name, double seconds, const char *verdic
 	buf_adds(b, "    </testcase>\n");
 }
 
+/* The grading item of step num when the grade could not decide it, else NULL. */
+static json_t *
+junit_undecided_step(json_t *results, long long num)
+{
+	json_t *items = json_object_get(json_object_get(results, "grading"), "items");
+
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (streq(jstr(it, "kind"), "step") && json_integer_value(json_object_get(it, "step")) == num &&
+		    streq(item_status(it), "error"))
+			return it;
+	}
+	return NULL;
+}
+
 static void
 junit_steps(struct junit *j, json_t *results, struct buf *log)
 {
@@ -454,6 +649,7 @@ junit_steps(struct junit *j, json_t *results, struct buf *log)
 		json_t *res = json_object_get(s, "result"), *pass = json_object_get(s, "pass");
 		const char *py = jstr(s, "python"), *shown = jstr(s, "shown"), *host = jstr(s, "host");
 		const char *state = jstr(s, "state"), *first;
+		json_t *undecided;
 		long long num = json_is_integer(json_object_get(s, "number")) ?
 		    json_integer_value(json_object_get(s, "number")) : (long long)i + 1;
 		double secs = 0;
@@ -476,7 +672,12 @@ junit_steps(struct junit *j, json_t *results, struct buf *log)
 			buf_printf(&body, "\n%s", json_string_value(json_array_get(f, k)) ?: "");
 			buf_printf(log, "             !! %s\n", json_string_value(json_array_get(f, k)) ?: "");
 		}
-		if (json_is_true(pass))
+		undecided = junit_undecided_step(results, num);
+		if (undecided != NULL && !json_is_null(pass) && pass != NULL)
+			/* its graded expectation could not be decided (its packets, in a damaged trace) */
+			junit_case(j, name, secs, "error", "undecidable", "needs review: this step's expectation "
+			    "could not be decided", jstr(undecided, "output"), out);
+		else if (json_is_true(pass))
 			junit_case(j, name, secs, "pass", NULL, NULL, NULL, out);
 		else if (json_is_false(pass)) {
 			first = json_string_value(json_array_get(f, 0));
@@ -522,8 +723,11 @@ junit_check(struct junit *j, const char *name, const char *status, const char *m
 		junit_case(j, name, 0, "pass", NULL, NULL, NULL, body);
 	else if (streq(status, "fail"))
 		junit_case(j, name, 0, "fail", "check", msg, body, NULL);
-	else
-		junit_case(j, name, 0, "error", "harness", msg, body, NULL);
+	else {
+		char *m = xasprintf("needs review: %s", msg);
+		junit_case(j, name, 0, "error", "undecidable", m, body, NULL);
+		free(m);
+	}
 	free(body);
 }
 
@@ -621,6 +825,7 @@ report_junit(json_t *results, int dirfd, const char *path, char *err, size_t err
 		fmt_num(num, sizeof num, jnum(g, "max_score", 0));
 		property(&b, "max_score", num);
 	}
+	property(&b, "needs_review", report_needs_review(results) ? "true" : "false");
 	buf_adds(&b, "    </properties>\n");
 	buf_add(&b, j.cases.data, j.cases.len);
 	text_elem(&b, "    ", "system-out", (char *)log.data);
@@ -677,7 +882,7 @@ report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t 
 	}
 
 	buf_init(&b);
-	buf_adds(&b, "student,score,max_score,status");
+	buf_adds(&b, "student,score,max_score,status,needs_review");
 	for (size_t k = 0; k < json_array_size(names); k++) {
 		buf_addc(&b, ',');
 		report_csv_field(&b, json_string_value(json_array_get(names, k)));
@@ -702,6 +907,8 @@ report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t 
 		}
 		buf_addc(&b, ',');
 		report_csv_field(&b, g == NULL || status == NULL ? "error" : status);
+		/* a run that did not start needs the instructor as much as an undecided item */
+		buf_adds(&b, g == NULL || grade_needs_review(g) ? ",yes" : ",no");
 		for (size_t k = 0; k < json_array_size(names); k++) {
 			json_t *it = json_object_get(byname, json_string_value(json_array_get(names, k)));
 			buf_addc(&b, ',');

@@ -10,26 +10,34 @@
  * type is taken as absent, never a crash.
  *
  * Scores: the grading section of the results when there is one; without
- * it every check counts 1 point.  An item the harness could not decide
- * (status "error") counts neither for nor against the student.
+ * it every check counts 1 point.  Only an item observed to pass scores.
+ * An item the trace or the testbed could not decide (status "error") scores
+ * 0, keeps its points in the maximum, and marks the submission "needs
+ * review": every writer says so where the student and the instructor look.
  */
 #ifndef VERONA_REPORT_GRADE_H
 #define VERONA_REPORT_GRADE_H
 #include <stddef.h>
 #include <jansson.h>
 
+struct buf;
+
 /*
  * Gradescope's results.json: top-level score, execution_time, output,
- * output formats, extra_data, and a test per grading item.  A harness error
- * is a test of 0/0 points with no status whose output begins "Not graded:
- * harness error", and the top-level output asks for a regrade.
+ * output formats, extra_data, and a test per grading item.  An undecided
+ * item is a failed test of 0 out of its full points whose output begins
+ * "Needs review:" and says the instructor will review it; the top-level
+ * output begins with the same note.  A host whose programs ran without a
+ * sandbox (level "none") is named in a warning in the top-level output.
  */
 int	report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_t errlen);
 
 /*
  * JUnit XML: one testsuite named after the experiment, a testcase per step
  * and per check; a failed one has a <failure>, a harness error an <error>,
- * a step never run (without a harness error) <skipped/>.
+ * a step never run (without a harness error) <skipped/>.  An undecided
+ * item (a check, or a step whose graded expectation could not be decided)
+ * is an <error type="undecidable">; the properties say needs_review.
  */
 int	report_junit(json_t *results, int dirfd, const char *path, char *err, size_t errlen);
 
@@ -37,9 +45,11 @@ int	report_junit(json_t *results, int dirfd, const char *path, char *err, size_t
  * summary.csv of a class.  rows: an array of {student, results, error},
  * results being the student's results object or null when the run could
  * not start, error a string or null.  Columns: student, score, max_score,
- * status, each item's score (the union of item names in order of first
- * appearance; empty when the student has no such item, "error" for a
- * harness error), and last "error" (the row's error, else the run's).
+ * status, needs_review ("yes" or "no"; "yes" when the run did not start),
+ * each item's score (the union of item names in order of first
+ * appearance; empty when the student has no such item, "error" for an
+ * undecided item, which scored 0), and last "error" (the row's error, else
+ * the run's).
  * RFC 4180: CRLF line ends, fields with , " CR or LF quoted.
  */
 int	report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t errlen);
@@ -51,8 +61,33 @@ int	report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, siz
  */
 json_t	*report_grade_of(json_t *results);
 
+/* True when the results' grade has an undecided item (or the run did not grade at all). */
+int	report_needs_review(json_t *results);
+
+/*
+ * The sandbox level a host's agent reported in its hello, as the manifest
+ * keeps it (manifest.hosts.HOST.sandbox.level): "full", "uid", "none",
+ * another string as given, or "unknown" when absent (an older agent).
+ * Points into host.
+ */
+const char *report_sandbox_level(json_t *host);
+
+/*
+ * The hosts of the results whose programs ran with sandbox level "none",
+ * as "romeo, juliet" (a new string, caller frees), or NULL when none did.
+ */
+char	*report_unsandboxed_hosts(json_t *results);
+
+/*
+ * Appends an object of the manifest (a host's limits, or its sandbox's
+ * details) as "key value, key value": nested objects as key.sub, null as
+ * "none", sizes (keys naming memory, disk, bytes or size) in KiB/MiB/GiB;
+ * file system paths ("path", "paths") left out.  skip: another key left
+ * out, or NULL.  Nothing for a non-object.  At most about 400 bytes.
+ */
+void	report_fields_text(struct buf *, json_t *obj, const char *skip);
+
 /* Appends text escaped for XML 1.0 (attr: also tab, CR, LF as references). */
-struct buf;
 void	report_xml_escape(struct buf *, const char *, int attr);
 /* Appends one CSV field, quoted when RFC 4180 needs it. */
 void	report_csv_field(struct buf *, const char *);

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "report-grade.h"
 #include "report.h"
 #include "util.h"
 
@@ -722,6 +723,9 @@ static const char css[] =
 ".meta{display:grid;grid-template-columns:max-content auto;gap:2px 14px;margin:8px 0;font-size:13px}"
 ".meta dt{color:#607d8b}.meta dd{margin:0}"
 ".errbox{background:#fff3e0;border:1px solid #ef6c00;padding:6px 10px;margin:8px 0}"
+".review{background:#fff3e0;border:2px solid #ef6c00;border-left-width:8px;padding:8px 12px;margin:8px 0;"
+"font-size:15px}.review ul{margin:4px 0 0;padding-left:20px;font-size:13px}"
+".unsandboxed{color:#fff;background:#c62828;font-weight:bold;padding:1px 6px;border-radius:3px}"
 "table{border-collapse:collapse;background:#fff;font-size:13px;margin:4px 0}"
 "th,td{border:1px solid #e0e0e0;padding:4px 8px;text-align:left;vertical-align:top}"
 "th{background:#eceff1}"
@@ -759,6 +763,82 @@ legend_item(struct buf *b, const char *color, const char *dash, const char *text
 	    dash, color, text);
 }
 
+/* The sandbox level a host's agent reported: none in red, unknown (an older agent) muted. */
+static void
+host_sandbox(struct buf *b, json_t *h)
+{
+	const char *level = report_sandbox_level(h);
+	struct buf t;
+
+	if (strcmp(level, "none") == 0)
+		buf_adds(b, "<span class=\"unsandboxed\">none — not sandboxed</span>");
+	else if (strcmp(level, "unknown") == 0)
+		buf_adds(b, "<span class=\"muted\">unknown</span>");
+	else if (strcmp(level, "full") == 0)
+		buf_adds(b, "<span class=\"ok\">full</span>");
+	else {
+		buf_adds(b, "<b>");
+		esc(b, level);
+		buf_adds(b, "</b>");
+	}
+	buf_init(&t);
+	report_fields_text(&t, json_object_get(h, "sandbox"), "level");
+	if (t.len > 0) {
+		buf_addc(&t, '\0');
+		buf_adds(b, " <span class=\"muted\">");
+		esc(b, (char *)t.data);
+		buf_adds(b, "</span>");
+	}
+	buf_free(&t);
+}
+
+static void
+host_limits(struct buf *b, json_t *h)
+{
+	json_t *lim = json_object_get(h, "limits");
+	struct buf t;
+
+	buf_init(&t);
+	report_fields_text(&t, lim, NULL);
+	if (t.len > 0) {
+		buf_addc(&t, '\0');
+		esc(b, (char *)t.data);
+	} else
+		buf_adds(b, "<span class=\"muted\">unknown</span>");
+	buf_free(&t);
+}
+
+/* What the instructor must review, at the top of the page, for the student to see too. */
+static void
+review_banner(struct buf *b, json_t *g)
+{
+	json_t *items = json_object_get(g, "items"), *it;
+	long long n = 0;
+	size_t i;
+
+	json_array_foreach(items, i, it)
+		n += jstr(it, "status") == NULL || strcmp(jstr(it, "status"), "error") == 0;
+	buf_printf(b, "<div class=\"review\" id=\"needs-review\" role=\"alert\"><b>Needs review:</b> %lld graded "
+	    "item%s could not be decided and score%s 0 for now; the instructor will review %s, so this score is not "
+	    "final.<ul>", n, n == 1 ? "" : "s", n == 1 ? "s" : "", n == 1 ? "it" : "them");
+	json_array_foreach(items, i, it) {
+		const char *out = jstr(it, "output"), *nl;
+		if (jstr(it, "status") != NULL && strcmp(jstr(it, "status"), "error") != 0)
+			continue;
+		buf_adds(b, "<li><a href=\"#item-");
+		buf_printf(b, "%zu\">", i + 1);
+		esc_or(b, jstr(it, "name"), "(unnamed)");
+		buf_adds(b, "</a>");
+		if (out != NULL && *out != '\0') {
+			nl = strrchr(out, '\n');
+			buf_adds(b, " — ");
+			esc(b, nl ? nl + 1 : out);
+		}
+		buf_adds(b, "</li>");
+	}
+	buf_adds(b, "</ul></div>\n");
+}
+
 static void
 header(struct buf *b, json_t *doc)
 {
@@ -766,13 +846,15 @@ header(struct buf *b, json_t *doc)
 	json_t *sum = json_object_get(doc, "summary"), *g = json_object_get(doc, "grading");
 	json_t *hosts = json_object_get(man, "hosts"), *h;
 	const char *status = jstr(sum, "status"), *name;
+	char *unsandboxed;
 
 	if (status == NULL || (strcmp(status, "pass") != 0 && strcmp(status, "fail") != 0))
 		status = "error";
 	buf_printf(b, "<header class=\"%s\">\n<h1>", status);
 	esc_or(b, jstr(x, "name"), "(unnamed experiment)");
 	buf_printf(b, " <span class=\"verdict %s\">%s</span></h1>\n", status,
-	    strcmp(status, "pass") == 0 ? "PASS" : strcmp(status, "fail") == 0 ? "FAIL" : "ERROR");
+	    strcmp(status, "pass") == 0 ? "PASS" : strcmp(status, "fail") == 0 ? "FAIL" :
+	    json_is_object(g) && report_needs_review(doc) ? "NEEDS REVIEW" : "ERROR");
 	if (jstr(x, "summary") != NULL) {
 		buf_adds(b, "<p class=\"summary\">");
 		esc(b, jstr(x, "summary"));
@@ -784,9 +866,18 @@ header(struct buf *b, json_t *doc)
 		buf_adds(b, " / ");
 		points(b, json_object_get(g, "max_score"));
 		if (jint(g, "errors") > 0)
-			buf_printf(b, " <span class=\"err\">(%lld item%s the harness could not decide, left out)</span>",
+			buf_printf(b, " <span class=\"err\">(%lld item%s could not be decided: 0 until reviewed)</span>",
 			    (long long)jint(g, "errors"), jint(g, "errors") == 1 ? "" : "s");
 		buf_adds(b, "</div>\n");
+	}
+	if (json_is_object(g) && report_needs_review(doc))
+		review_banner(b, g);
+	unsandboxed = report_unsandboxed_hosts(doc);
+	if (unsandboxed != NULL) {
+		buf_adds(b, "<div class=\"errbox\"><span class=\"unsandboxed\">not sandboxed</span> the programs on ");
+		esc(b, unsandboxed);
+		buf_adds(b, " ran without a sandbox (sandbox level none).</div>\n");
+		free(unsandboxed);
 	}
 	if (jstr(sum, "error") != NULL) {
 		buf_adds(b, "<div class=\"errbox\">");
@@ -834,7 +925,7 @@ header(struct buf *b, json_t *doc)
 	buf_adds(b, "</dd></dl>\n");
 
 	buf_adds(b, "<table class=\"hosts\"><tr><th>host</th><th>address</th><th>interface</th><th>kernel</th>"
-	    "<th>captured</th><th>clock</th></tr>\n");
+	    "<th>captured</th><th>clock</th><th>sandbox</th><th>limits</th></tr>\n");
 	json_object_foreach(hosts, name, h) {
 		json_t *cap = json_object_get(h, "capture"), *clk = json_object_get(h, "clock");
 		buf_adds(b, "<tr><td><b>");
@@ -864,6 +955,10 @@ header(struct buf *b, json_t *doc)
 			    (double)jint(clk, "uncertainty_ns") / 1e9);
 		else
 			buf_adds(b, "—");
+		buf_adds(b, "</td><td class=\"sandbox\">");
+		host_sandbox(b, h);
+		buf_adds(b, "</td><td class=\"limits\">");
+		host_limits(b, h);
 		buf_adds(b, "</td></tr>\n");
 	}
 	buf_adds(b, "</table>\n</header>\n");
@@ -1049,7 +1144,8 @@ grading_section(struct buf *b, json_t *doc)
 	json_array_foreach(json_object_get(g, "items"), i, it) {
 		const char *st = jstr(it, "status");
 		int pass = st && strcmp(st, "pass") == 0, fail = st && strcmp(st, "fail") == 0;
-		buf_printf(b, "<tr class=\"item%s\"><td>", pass ? "" : fail ? " failrow" : " errrow");
+		buf_printf(b, "<tr class=\"item%s\" id=\"item-%zu\"><td>", pass ? "" : fail ? " failrow" : " errrow review-item",
+		    i + 1);
 		esc(b, jstr(it, "name"));
 		buf_adds(b, "</td><td>");
 		esc(b, jstr(it, "kind"));
@@ -1058,10 +1154,15 @@ grading_section(struct buf *b, json_t *doc)
 		buf_adds(b, " / ");
 		points(b, json_object_get(it, "max_score"));
 		buf_printf(b, "</td><td>%s", pass ? "<span class=\"ok\">" : fail ? "<span class=\"bad\">" : "<span class=\"err\">");
-		esc_or(b, st, "—");
+		if (pass || fail)
+			esc(b, st);
+		else
+			buf_adds(b, "needs review");
 		buf_adds(b, "</span></td><td>");
 		esc(b, jstr(it, "visibility"));
 		buf_adds(b, "</td><td>");
+		if (!pass && !fail)
+			buf_adds(b, "<b class=\"err\">Could not be decided: 0 until the instructor reviews it.</b>");
 		if (jstr(it, "output") != NULL && *jstr(it, "output") != '\0') {
 			buf_adds(b, "<pre>");
 			esc(b, jstr(it, "output"));

@@ -1902,18 +1902,55 @@ grade_item(const struct experiment *x, const char *name, const char *kind, doubl
 }
 
 /*
+ * Why the packets under the steps cannot be trusted to decide an
+ * `expect: {packets}` (a new string, caller frees), or NULL when they can:
+ * the run failed before they were compared, a capturing host brought no
+ * capture, the captures dropped packets, or the snaplen cut headers.
+ */
+static char *
+grade_trace_doubt(const struct runner *r)
+{
+	int captured = 0;
+
+	if (r->error != NULL)
+		return xasprintf("the packets were never compared: %s", r->error);
+	for (size_t i = 0; i < r->nac; i++) {
+		if (!r->ac[i].host->capture)
+			continue;
+		if (r->ac[i].pcap == NULL)
+			return xasprintf("no capture came from %s", r->ac[i].host->name);
+		captured = 1;
+	}
+	if (!captured)
+		return xstrdup("no host captured: the packets cannot be compared");
+	if (r->drops > 0)
+		return xasprintf("the capture dropped %llu packets: what was on the wire cannot be told",
+		    (unsigned long long)r->drops);
+	if (r->conns != NULL && r->conns->truncated > 0)
+		return xasprintf("the capture cut %llu packets short inside their headers (snaplen too small)",
+		    (unsigned long long)r->conns->truncated);
+	return NULL;
+}
+
+/*
  * The grade: steps whose expect has points, and every check (1 point unless
  * it says otherwise), when the experiment has a grading section or any
- * points.  Items the harness could not decide count neither for nor
- * against the student: they are left out of score and max, and named.
+ * points.  An item scores only when it was observed to pass on a whole
+ * trace: a check decided on what a cut capture left (headers cut by the
+ * snaplen), or passed on a capture that dropped packets, is undecided too.
+ * An item the trace or the testbed could not decide (status "error") scores 0, keeps
+ * its points in the maximum, says why, and marks the submission for review
+ * (needs_review, and one entry in review per such item): damaging or
+ * flooding the trace can never raise a score.
  */
 static json_t *
 grade(struct runner *r)
 {
 	const struct experiment *x = r->x;
-	json_t *items = json_array(), *g;
+	json_t *items = json_array(), *review, *g;
 	double score = 0, max = 0;
 	int graded = x->grading != NULL, errors = 0;
+	char *doubt;
 
 	for (size_t i = 0; i < x->nsteps; i++)
 		graded |= x->steps[i].expect.has_points;
@@ -1923,8 +1960,9 @@ grade(struct runner *r)
 		json_decref(items);
 		return NULL;
 	}
+	doubt = grade_trace_doubt(r);
 	for (size_t i = 0; i < json_array_size(r->steps); i++) {
-		json_t *rec = json_array_get(r->steps, i), *f = json_object_get(rec, "failures");
+		json_t *rec = json_array_get(r->steps, i), *f = json_object_get(rec, "failures"), *it;
 		const struct step *st = &x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
 		struct buf out;
 		char *name;
@@ -1940,26 +1978,42 @@ grade(struct runner *r)
 		    json_string_value(json_object_get(rec, "shown")) ?: "(not run)");
 		for (size_t k = 0; k < json_array_size(f); k++)
 			buf_printf(&out, "\n%s", json_string_value(json_array_get(f, k)));
-		json_array_append_new(items, grade_item(x, name, "step", st->expect.points, status, (char *)out.data));
+		/* a step marked undecidable says why in its failures; another did not finish */
+		if (strcmp(status, "error") == 0 && !json_is_true(json_object_get(rec, "undecidable")))
+			buf_printf(&out, "\nthe step did not finish: %s",
+			    r->error ? r->error : json_string_value(json_object_get(rec, "state")) ?: "no result");
+		else if (st->expect.packets != NULL && doubt != NULL) {
+			/* its packets were part of the expectation, and the trace cannot tell them */
+			status = "error";
+			buf_printf(&out, "\nthe packets of this step cannot be decided: %s", doubt);
+		}
+		it = grade_item(x, name, "step", st->expect.points, status, (char *)out.data);
+		json_object_set_new(it, "step", json_integer(st->number));
+		json_array_append_new(items, it);
 		buf_free(&out);
 		free(name);
 	}
-	/* steps that never ran because the testbed failed are errors too */
+	/* steps that never ran because the testbed failed are undecided too */
 	for (size_t i = json_array_size(r->steps); i < x->nsteps; i++) {
 		const struct step *st = &x->steps[i];
-		char *name;
+		json_t *it;
+		char *name, *why;
 		if (!st->expect.has_points)
 			continue;
 		name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d", st->number);
-		json_array_append_new(items, grade_item(x, name, "step", st->expect.points, "error",
-		    r->error ? r->error : "not run"));
+		why = xasprintf("the step was not run: %s", r->error ? r->error : "the run stopped before it");
+		it = grade_item(x, name, "step", st->expect.points, "error", why);
+		json_object_set_new(it, "step", json_integer(st->number));
+		json_array_append_new(items, it);
+		free(why);
 		free(name);
 	}
+	free(doubt);
 	for (size_t i = 0; i < json_array_size(x->checks); i++) {
 		json_t *c = json_array_get(x->checks, i), *v = json_array_get(r->checks, i), *conn;
 		double pts = json_is_number(json_object_get(c, "points")) ? json_number_value(json_object_get(c, "points")) : 1;
 		const char *status = v ? json_string_value(json_object_get(v, "status")) : "error";
-		char *name;
+		char *name, *why = NULL;
 		if (json_is_string(json_object_get(c, "name")))
 			name = xstrdup(json_string_value(json_object_get(c, "name")));
 		else {
@@ -1969,20 +2023,45 @@ grade(struct runner *r)
 			    json_string_value(json_object_get(c, "from")) ?: "",
 			    (long long)json_integer_value(json_object_get(c, "line")));
 		}
+		/* anything but an observed pass or fail is undecided */
+		if (status == NULL || (strcmp(status, "pass") != 0 && strcmp(status, "fail") != 0))
+			status = "error";
+		if (v == NULL)
+			why = xasprintf("the check was not decided: %s", r->error ? r->error : "the run stopped before the checks");
+		else if (strcmp(status, "error") != 0 && r->conns != NULL && r->conns->truncated > 0) {
+			/* decided on what the snaplen left of the packets: neither verdict can be trusted */
+			why = xasprintf("the capture cut %llu packets short inside their headers (snaplen too small): "
+			    "this check cannot be decided (on what was left: %s)", (unsigned long long)r->conns->truncated,
+			    json_string_value(json_object_get(v, "message")) ?: "?");
+			status = "error";
+		} else if (strcmp(status, "pass") == 0 && r->drops > 0) {
+			/* a pass on a trace with holes is no evidence */
+			why = xasprintf("the capture dropped %llu packets: this check cannot be decided (on what was "
+			    "left: %s)", (unsigned long long)r->drops, json_string_value(json_object_get(v, "message")) ?: "?");
+			status = "error";
+		}
 		json_array_append_new(items, grade_item(x, name, "check", pts, status,
-		    v ? json_string_value(json_object_get(v, "message")) : r->error ? r->error : "not decided"));
+		    why ? why : json_string_value(json_object_get(v, "message"))));
+		free(why);
 		free(name);
 	}
+	review = json_array();
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
+		/* only an observed pass scores; the maximum always counts every item */
+		if (strcmp(json_string_value(json_object_get(it, "status")), "pass") == 0)
+			score += json_number_value(json_object_get(it, "score"));
+		else
+			json_object_set_new(it, "score", json_real(0));
+		max += json_number_value(json_object_get(it, "max_score"));
 		if (strcmp(json_string_value(json_object_get(it, "status")), "error") == 0) {
 			errors++;
-			continue;
+			json_array_append_new(review, json_pack("{s:O, s:O}", "item", json_object_get(it, "name"),
+			    "reason", json_object_get(it, "output")));
 		}
-		score += json_number_value(json_object_get(it, "score"));
-		max += json_number_value(json_object_get(it, "max_score"));
 	}
-	g = json_pack("{s:f, s:f, s:i, s:o}", "score", score, "max_score", max, "errors", errors, "items", items);
+	g = json_pack("{s:f, s:f, s:i, s:b, s:o, s:o}", "score", score, "max_score", max, "errors", errors,
+	    "needs_review", errors > 0, "review", review, "items", items);
 	if (json_is_number(json_object_get(x->grading, "total")) && max > 0) {
 		double total = json_number_value(json_object_get(x->grading, "total"));
 		json_object_set_new(g, "score", json_real(score * total / max));
@@ -2021,6 +2100,66 @@ transcript_steps(struct runner *r, struct buf *t)
 			    json_string_value(json_object_get(p, "line")));
 		}
 	}
+}
+
+/* A host's sandbox level and limits, as its agent said in hello: "unknown" from an older agent. */
+static void
+transcript_sandbox(struct buf *t, json_t *hello)
+{
+	const char *level = report_sandbox_level(hello);
+	json_t *sb = json_object_get(hello, "sandbox"), *lim = json_object_get(hello, "limits");
+	size_t mark;
+
+	buf_printf(t, ", sandbox %s%s", level, strcmp(level, "none") == 0 ? " (NOT SANDBOXED)" : "");
+	mark = t->len;
+	buf_adds(t, " (");
+	report_fields_text(t, sb, "level");
+	if (t->len == mark + 2)
+		t->len = mark;
+	else
+		buf_addc(t, ')');
+	buf_adds(t, ", limits ");
+	if (json_is_object(lim) && json_object_size(lim) > 0)
+		report_fields_text(t, lim, NULL);
+	else
+		buf_adds(t, "unknown");
+}
+
+/* The grade, item by item, and what needs the instructor's review. */
+static void
+transcript_grade(struct buf *t, json_t *g)
+{
+	json_t *items = json_object_get(g, "items");
+
+	if (g == NULL)
+		return;
+	buf_printf(t, "# grade %.4g / %.4g", json_number_value(json_object_get(g, "score")),
+	    json_number_value(json_object_get(g, "max_score")));
+	if (json_is_number(json_object_get(g, "raw_score")))
+		buf_printf(t, " (%.4g of %.4g rubric points)", json_number_value(json_object_get(g, "raw_score")),
+		    json_number_value(json_object_get(g, "raw_max_score")));
+	buf_printf(t, "%s\n", json_is_true(json_object_get(g, "needs_review")) ? ", NEEDS REVIEW" : "");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		const char *st = json_string_value(json_object_get(it, "status"));
+		const char *out = json_string_value(json_object_get(it, "output")), *nl;
+		int err = st == NULL || strcmp(st, "error") == 0;
+		buf_printf(t, "#   %-6s %g/%g  %s", err ? "REVIEW" : strcmp(st, "pass") == 0 ? "pass" : "FAIL",
+		    json_number_value(json_object_get(it, "score")), json_number_value(json_object_get(it, "max_score")),
+		    json_string_value(json_object_get(it, "name")));
+		if (err && out != NULL) {
+			/* the reason: the last line says why it could not be decided */
+			nl = strrchr(out, '\n');
+			buf_printf(t, " — undecided: %s", nl ? nl + 1 : out);
+		}
+		buf_addc(t, '\n');
+	}
+	if (json_is_true(json_object_get(g, "needs_review")))
+		buf_printf(t, "# needs review: %lld item%s could not be decided; %s 0 until the instructor reviews %s\n",
+		    (long long)json_integer_value(json_object_get(g, "errors")),
+		    json_integer_value(json_object_get(g, "errors")) == 1 ? "" : "s",
+		    json_integer_value(json_object_get(g, "errors")) == 1 ? "it scores" : "they score",
+		    json_integer_value(json_object_get(g, "errors")) == 1 ? "it" : "them");
 }
 
 static char *
@@ -2102,14 +2241,13 @@ manifest(struct runner *r)
 }
 
 static int
-write_outputs(struct runner *r)
+write_outputs(struct runner *r, json_t *g)
 {
 	json_t *doc;
 	char *s, *path;
 	int rc = 0;
 	const char *status = r->status == 0 ? "pass" : r->status == 1 ? "fail" : "error";
 
-	json_t *g = grade(r);
 	doc = json_pack("{s:o, s:O, s:O, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:s?, s:f}}",
 	    "manifest", manifest(r), "steps", r->steps, "checks", r->checks,
 	    "summary", "steps", (int)r->x->nsteps, "passed", r->passed, "failed", r->failed,
@@ -2118,7 +2256,7 @@ write_outputs(struct runner *r)
 	    "status", status, "exit", r->status, "error", r->error,
 	    "seconds", (double)(time_realtime_ns() - r->started_ns) / 1e9);
 	if (g != NULL)
-		json_object_set_new(doc, "grading", g);
+		json_object_set(doc, "grading", g);
 	if (r->stats != NULL && r->stats->nflows > 0)
 		json_object_set_new(doc, "stats", stats_json(r->stats));
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
@@ -2167,6 +2305,7 @@ write_outputs(struct runner *r)
 		if (clk != NULL && !json_is_null(json_object_get(clk, "rtt_ns")))
 			buf_printf(&t, ", clock %+.6f s +- %.6f s", (double)json_integer_value(json_object_get(clk, "offset_ns")) / 1e9,
 			    (double)json_integer_value(json_object_get(clk, "uncertainty_ns")) / 1e9);
+		transcript_sandbox(&t, i < r->nac ? r->ac[i].hello : NULL);
 		buf_addc(&t, '\n');
 	}
 	transcript_steps(r, &t);
@@ -2178,6 +2317,7 @@ write_outputs(struct runner *r)
 		    json_string_value(json_object_get(v, "check")), json_string_value(json_object_get(v, "status")),
 		    json_string_value(json_object_get(v, "message")));
 	}
+	transcript_grade(&t, g);
 	buf_printf(&t, "# %d passed, %d failed, status %s%s%s\n", r->passed, r->failed, status,
 	    r->error ? ": " : "", r->error ? r->error : "");
 	path = xasprintf("%s/transcript.txt", r->dir);
@@ -2194,6 +2334,7 @@ int
 run_experiment(struct experiment *x, const struct run_opts *o)
 {
 	struct runner r;
+	json_t *grading = NULL;
 	char err[600];
 	char *path;
 	int rc;
@@ -2275,7 +2416,11 @@ out:
 		testbed_down(&r.tb);
 	if (r.error == NULL)
 		r.status = r.checks_errors > 0 ? 3 : r.failed > 0 || r.checks_failed > 0 ? 1 : 0;
-	if (write_outputs(&r) != 0 && r.status < 3)
+	/* an item nobody could decide: the submission needs review, like a harness error */
+	grading = grade(&r);
+	if (grading != NULL && json_is_true(json_object_get(grading, "needs_review")) && r.status < 3)
+		r.status = 3;
+	if (write_outputs(&r, grading) != 0 && r.status < 3)
 		r.status = 3;
 	if (r.error != NULL)
 		fprintf(stderr, "verona: %s\n", r.error);
@@ -2283,6 +2428,12 @@ out:
 		printf("verona: %d passed, %d failed; checks: %zu, %d failed, %d undecidable%s — %s\n", r.passed,
 		    r.failed, json_array_size(r.checks), r.checks_failed, r.checks_errors,
 		    run_signal ? " (interrupted)" : r.error ? " (testbed failure)" : "", r.dir);
+	if (!o->json && grading != NULL && json_is_true(json_object_get(grading, "needs_review")))
+		printf("verona: needs review: %lld graded item%s could not be decided and score%s 0 until the "
+		    "instructor reviews %s — %s/report.html\n", (long long)json_integer_value(json_object_get(grading, "errors")),
+		    json_integer_value(json_object_get(grading, "errors")) == 1 ? "" : "s",
+		    json_integer_value(json_object_get(grading, "errors")) == 1 ? "s" : "",
+		    json_integer_value(json_object_get(grading, "errors")) == 1 ? "it" : "them", r.dir);
 	for (size_t i = 0; i < r.nac; i++) {
 		json_decref(r.ac[i].hello);
 		json_decref(r.ac[i].clock);
@@ -2291,6 +2442,7 @@ out:
 	}
 	free(r.ac);
 free:
+	json_decref(grading);
 	json_decref(r.steps);
 	json_decref(r.sockaddr);
 	json_decref(r.sockfam);

@@ -190,11 +190,11 @@ def test_summary_csv(run, tmp_path):
     with open(out / "summary.csv", newline="") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
-    assert header[:4] == ["student", "score", "max_score", "status"]
+    assert header[:5] == ["student", "score", "max_score", "status", "needs_review"]
     items = [i["name"] for i in r.results["grading"]["items"]]
-    assert header[4:4 + len(items)] == items
+    assert header[5:5 + len(items)] == items
     assert sorted(row[0] for row in body) == ["alice", "bob, jr"]
     for row in body:
         assert len(row) == len(header)
         assert float(row[1]) == pytest.approx(20) and float(row[2]) == pytest.approx(20)
-        assert row[3] == "pass"
+        assert row[3] == "pass" and row[4] == "no"

@@ -1,7 +1,9 @@
 /*
  * test_report_grade.c — unit tests for controller/report-grade.c: XML and
- * CSV escaping, gradescope.json with and without a rubric (harness errors
- * never cost points), junit.xml counts and escaping, summary.csv quoting.
+ * CSV escaping, gradescope.json with and without a rubric (an undecided
+ * item scores 0 out of its full points and marks the submission "needs
+ * review"), junit.xml counts and escaping, summary.csv quoting and its
+ * needs_review column, the sandbox level and limits as the reports show them.
  * Results documents are built by hand, files written to a temporary
  * directory and read back.
  */
@@ -63,7 +65,7 @@ graded_results(void)
 {
 	return json_pack("{s:{s:s, s:{s:s, s:s}}, s:[{s:i, s:s, s:s, s:s, s:i, s:s, s:[s], s:b, s:{s:I, s:I}}],"
 	    " s:[], s:{s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:s, s:f},"
-	    " s:{s:f, s:f, s:i, s:[{s:s, s:s, s:f, s:f, s:s, s:s, s:s},"
+	    " s:{s:f, s:f, s:i, s:b, s:[{s:s, s:s, s:f, s:f, s:s, s:s, s:s},"
 	    "   {s:s, s:s, s:f, s:f, s:s, s:s, s:s}, {s:s, s:s, s:f, s:f, s:s, s:s, s:s},"
 	    "   {s:s, s:s, s:f, s:f, s:s, s:s, s:s}], s:f, s:f}}",
 	    "manifest", "started", "2026-01-02T03:04:05Z", "experiment", "name", "balcony<&>", "file", "b.yaml",
@@ -73,7 +75,7 @@ graded_results(void)
 	    "checks",
 	    "summary", "steps", 2, "passed", 0, "failed", 1, "checks", 3, "checks_failed", 1, "exit", 3,
 	    "status", "error", "checks_errors", 1, "error", "the agent on juliet was lost", "seconds", 1.2,
-	    "grading", "score", 5.0, "max_score", 10.0, "errors", 2, "items",
+	    "grading", "score", 2.5, "max_score", 10.0, "errors", 2, "needs_review", 1, "items",
 	    "name", "three-way handshake", "kind", "check", "score", 2.0, "max_score", 2.0, "status", "pass",
 	    "output", "SYN, SYN-ACK, ACK", "visibility", "hidden",
 	    "name", "orderly close", "kind", "check", "score", 0.0, "max_score", 2.0, "status", "fail",
@@ -82,7 +84,7 @@ graded_results(void)
 	    "output", "no capture: the checks cannot be decided", "visibility", "after_due_date",
 	    "name", "server prints", "kind", "step", "score", 0.0, "max_score", 3.0, "status", "error",
 	    "output", "not run", "visibility", "visible",
-	    "raw_score", 2.0, "raw_max_score", 4.0);
+	    "raw_score", 2.0, "raw_max_score", 8.0);
 }
 
 /* Gradescope's published field lists. */
@@ -178,14 +180,19 @@ UNIT_TEST(test_gradescope_graded)
 	CHECK(doc != NULL);
 	CHECK(keys_only(doc, top_keys));
 	CHECK(json_is_number(json_object_get(doc, "score")));
-	CHECK(json_number_value(json_object_get(doc, "score")) == 5.0);
+	CHECK(json_number_value(json_object_get(doc, "score")) == 2.5);
 	CHECK(json_is_integer(json_object_get(doc, "execution_time")));
 	CHECK_INT(json_integer_value(json_object_get(doc, "execution_time")), 2);
 	out = json_string_value(json_object_get(doc, "output"));
-	CHECK(contains(out, "balcony<&>: 5 of 10 points (2 of 4 rubric points, scaled to the total)."));
-		CHECK(contains(out, "harness errors: the agent on juliet was lost"));
-	CHECK(contains(out, "2 items could not be graded"));
-	CHECK(contains(out, "regraded"));
+	/* the note comes first, where the student reads */
+	CHECK(strncmp(out ? out : "", "NEEDS REVIEW: 2 items could not be decided and score 0 for now; your "
+	    "instructor will review them", 95) == 0);
+	CHECK(contains(out, "balcony<&>: 2.5 of 10 points (2 of 8 rubric points, scaled to the total)."));
+	CHECK(contains(out, "The run failed: the agent on juliet was lost"));
+	/* a hidden item is listed without its name */
+	CHECK(contains(out, "To be reviewed:\n  - (an item not shown yet)\n  - server prints"));
+	CHECK(!contains(out, "not sandboxed"));
+	CHECK(json_is_true(json_object_get(json_object_get(doc, "extra_data"), "needs_review")));
 	tests = json_object_get(doc, "tests");
 	CHECK_INT(json_array_size(tests), 4);
 	for (size_t i = 0; i < json_array_size(tests); i++)
@@ -205,14 +212,14 @@ UNIT_TEST(test_gradescope_graded)
 	CHECK(json_number_value(json_object_get(t, "score")) == 0.0);
 	CHECK(json_number_value(json_object_get(t, "max_score")) == 2.0);
 
-	/* harness errors: 0 of 0, no status, "Not graded" */
+	/* undecided: failed, 0 of the full points, "Needs review", the instructor will review it */
 	for (size_t i = 2; i < 4; i++) {
 		t = json_array_get(tests, i);
-		CHECK(json_object_get(t, "status") == NULL);
+		CHECK_STR(json_string_value(json_object_get(t, "status")), "failed");
 		CHECK(json_number_value(json_object_get(t, "score")) == 0.0);
-		CHECK(json_number_value(json_object_get(t, "max_score")) == 0.0);
-		CHECK(strncmp(json_string_value(json_object_get(t, "output")) ?: "",
-		    "Not graded: harness error \xe2\x80\x94 ", 29) == 0);
+		CHECK(json_number_value(json_object_get(t, "max_score")) == (i == 2 ? 1.0 : 3.0));
+		CHECK(strncmp(json_string_value(json_object_get(t, "output")) ?: "", "Needs review: ", 14) == 0);
+		CHECK(contains(json_string_value(json_object_get(t, "output")), "your instructor will review it"));
 	}
 	CHECK(contains(json_string_value(json_object_get(json_array_get(tests, 2), "output")), "no capture"));
 	CHECK_STR(json_string_value(json_object_get(json_array_get(tests, 2), "visibility")), "after_due_date");
@@ -250,20 +257,23 @@ UNIT_TEST(test_gradescope_ungraded)
 	CHECK(keys_only(doc, top_keys));
 	CHECK(json_number_value(json_object_get(doc, "score")) == 1.0);
 	CHECK_INT(json_integer_value(json_object_get(doc, "execution_time")), 1);
+	/* the undecided check stays in the maximum: 1 of 3, not 1 of 2 */
+	CHECK(json_number_value(json_object_get(json_object_get(doc, "extra_data"), "max_score")) == 3.0);
 	tests = json_object_get(doc, "tests");
 	CHECK_INT(json_array_size(tests), 3);
 	CHECK_STR(json_string_value(json_object_get(json_array_get(tests, 0), "name")), "handshake (line 40)");
 	CHECK_STR(json_string_value(json_object_get(json_array_get(tests, 1), "name")), "orderly close");
 	CHECK_STR(json_string_value(json_object_get(json_array_get(tests, 1), "status")), "failed");
 	t = json_array_get(tests, 2);
-	CHECK(json_object_get(t, "status") == NULL);
-	CHECK(json_number_value(json_object_get(t, "max_score")) == 0.0);
+	CHECK_STR(json_string_value(json_object_get(t, "status")), "failed");
+	CHECK(json_number_value(json_object_get(t, "score")) == 0.0);
+	CHECK(json_number_value(json_object_get(t, "max_score")) == 1.0);
 	out = json_string_value(json_object_get(doc, "output"));
-	CHECK(contains(out, "experiment: 1 of 2 points."));
+	CHECK(contains(out, "experiment: 1 of 3 points."));
 	CHECK(contains(out, "Failed steps:\n  step 4 (line 20): sock2.bind(('10.10.0.101', 4000)) -> None\n"
 	    "    expected EADDRINUSE\n    no packets"));
 	CHECK(!contains(out, "step 5"));
-	CHECK(contains(out, "1 item could not be graded and counts"));
+	CHECK(contains(out, "NEEDS REVIEW: 1 item could not be decided and scores 0 for now"));
 	json_decref(doc);
 	json_decref(r);
 	unlink(path);
@@ -311,8 +321,10 @@ UNIT_TEST(test_junit)
 	CHECK(contains(x, "name=\"three-way handshake\""));
 	CHECK(contains(x, "<failure message=\"romeo sent RST &quot;early&quot;\" type=\"check\">"
 	    "romeo sent RST &quot;early&quot;\n(0 of 2 points)</failure>"));
-	CHECK(contains(x, "<error message=\"no capture: the checks cannot be decided\" type=\"harness\">"));
-	CHECK(contains(x, "<property name=\"score\" value=\"5\"/>"));
+	CHECK(contains(x, "<error message=\"needs review: no capture: the checks cannot be decided\" "
+	    "type=\"undecidable\">"));
+	CHECK(contains(x, "<property name=\"score\" value=\"2.5\"/>"));
+	CHECK(contains(x, "<property name=\"needs_review\" value=\"true\"/>"));
 	CHECK(!contains(x, "\x01"));
 	/* the rubric's step items are not checks: "server prints" is not a testcase */
 	CHECK(!contains(x, "server prints"));
@@ -355,7 +367,7 @@ UNIT_TEST(test_junit_ungraded)
 
 UNIT_TEST(test_summary_csv)
 {
-	json_t *a = graded_results(), *b = graded_results(), *rows;
+	json_t *a = graded_results(), *b = graded_results(), *d = graded_results(), *rows, *items;
 	char err[256] = "", *path = tmp_path("summary.csv"), *x;
 
 	/* student b: everything decided, one more item whose name needs quoting */
@@ -369,19 +381,32 @@ UNIT_TEST(test_summary_csv)
 	    json_pack("{s:s, s:s, s:f, s:f, s:s}", "name", "rate, \"fast\"", "kind", "check", "score", 0.5,
 	    "max_score", 1.0, "status", "fail"));
 	json_object_set_new(json_object_get(b, "grading"), "score", json_real(20.0 / 3));
-	rows = json_pack("[{s:s, s:o, s:n}, {s:s, s:o, s:n}, {s:s, s:n, s:s}]",
+	/* student d: every item observed to pass, nothing to review */
+	json_object_set_new(json_object_get(d, "summary"), "status", json_string("pass"));
+	json_object_set_new(json_object_get(d, "summary"), "error", json_null());
+	json_object_set_new(json_object_get(d, "grading"), "needs_review", json_false());
+	json_object_set_new(json_object_get(d, "grading"), "score", json_real(10));
+	items = json_object_get(json_object_get(d, "grading"), "items");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		json_object_set_new(it, "status", json_string("pass"));
+		json_object_set(it, "score", json_object_get(it, "max_score"));
+	}
+	rows = json_pack("[{s:s, s:o, s:n}, {s:s, s:o, s:n}, {s:s, s:o, s:n}, {s:s, s:n, s:s}]",
 	    "student", "alice", "results", a, "error",
 	    "student", "bob, \"the builder\"", "results", b, "error",
+	    "student", "dave", "results", d, "error",
 	    "student", "carol", "results", "error", "submission has no balcony_tcp.py");
 	CHECK(rows != NULL);
 	CHECK_INT(report_summary_csv(rows, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
 	CHECK_STR(x,
-	    "student,score,max_score,status,three-way handshake,orderly close,acked,server prints,"
+	    "student,score,max_score,status,needs_review,three-way handshake,orderly close,acked,server prints,"
 	    "\"rate, \"\"fast\"\"\",error\r\n"
-	    "alice,5,10,error,2,0,error,error,,the agent on juliet was lost\r\n"
-	    "\"bob, \"\"the builder\"\"\",6.6667,10,fail,2,0,1,error,0.5,\r\n"
-	    "carol,,,error,,,,,,submission has no balcony_tcp.py\r\n");
+	    "alice,2.5,10,error,yes,2,0,error,error,,the agent on juliet was lost\r\n"
+	    "\"bob, \"\"the builder\"\"\",6.6667,10,fail,yes,2,0,1,error,0.5,\r\n"
+	    "dave,10,10,pass,no,2,2,1,3,,\r\n"
+	    "carol,,,error,yes,,,,,,submission has no balcony_tcp.py\r\n");
 	free(x);
 
 	/* an empty class: the header only */
@@ -389,7 +414,7 @@ UNIT_TEST(test_summary_csv)
 	rows = json_array();
 	CHECK_INT(report_summary_csv(rows, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
-	CHECK_STR(x, "student,score,max_score,status,error\r\n");
+	CHECK_STR(x, "student,score,max_score,status,needs_review,error\r\n");
 	free(x);
 	json_decref(rows);
 	unlink(path);
@@ -412,6 +437,50 @@ UNIT_TEST(test_grade_of)
 	json_decref(r);
 }
 
+UNIT_TEST(test_sandbox_shown)
+{
+	/* romeo: full with limits; juliet: none; an older agent: nothing said */
+	json_t *r = graded_results(), *hosts, *doc;
+	char err[256] = "", *path = tmp_path("gradescope-sandbox.json"), *s;
+	struct buf b;
+	const char *out;
+
+	hosts = json_pack("{s:{s:{s:s, s:i}, s:{s:I, s:i, s:n, s:s, s:{s:s}}}, s:{s:{s:s}}, s:{}}",
+	    "romeo", "sandbox", "level", "full", "uid", 812345,
+	    "limits", "memory", (json_int_t)1 << 30, "processes", 256, "cgroup", "why", "v1 memory, pids, cpu",
+	    "paths", "memory", "/sys/fs/cgroup/memory/verona-run-1",
+	    "juliet", "sandbox", "level", "none",
+	    "old");
+	json_object_set_new(json_object_get(r, "manifest"), "hosts", hosts);
+	CHECK_STR(report_sandbox_level(json_object_get(hosts, "romeo")), "full");
+	CHECK_STR(report_sandbox_level(json_object_get(hosts, "juliet")), "none");
+	CHECK_STR(report_sandbox_level(json_object_get(hosts, "old")), "unknown");
+	CHECK_STR(report_sandbox_level(NULL), "unknown");
+	s = report_unsandboxed_hosts(r);
+	CHECK_STR(s, "juliet");
+	free(s);
+	buf_init(&b);
+	report_fields_text(&b, json_object_get(json_object_get(hosts, "romeo"), "limits"), NULL);
+	buf_addc(&b, '\0');
+	CHECK_STR((char *)b.data, "memory 1 GiB, processes 256, cgroup none, why v1 memory, pids, cpu");
+	b.len = 0;
+	report_fields_text(&b, json_object_get(json_object_get(hosts, "romeo"), "sandbox"), "level");
+	buf_addc(&b, '\0');
+	CHECK_STR((char *)b.data, "uid 812345");
+	buf_free(&b);
+
+	CHECK_INT(report_gradescope(r, path, err, sizeof err), 0);
+	doc = json_load_file(path, 0, NULL);
+	out = json_string_value(json_object_get(doc, "output"));
+	CHECK(contains(out, "WARNING: not sandboxed: the programs on juliet ran without a sandbox"));
+	CHECK_STR(json_string_value(json_object_get(json_object_get(json_object_get(doc, "extra_data"), "sandbox"),
+	    "old")), "unknown");
+	json_decref(doc);
+	json_decref(r);
+	unlink(path);
+	free(path);
+}
+
 int
 main(void)
 {
@@ -428,6 +497,7 @@ main(void)
 	UNIT_RUN(test_junit_ungraded);
 	UNIT_RUN(test_summary_csv);
 	UNIT_RUN(test_grade_of);
+	UNIT_RUN(test_sandbox_shown);
 	rmdir(tmpdir);
 	return UNIT_END();
 }
