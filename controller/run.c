@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <poll.h>
-#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +32,7 @@
 #include "report-grade.h"
 #include "report.h"
 #include "run.h"
+#include "rx.h"
 #include "tbfile.h"
 #include "testbed.h"
 #include "trace.h"
@@ -662,6 +662,33 @@ shown_regex(const char *re)
 	return buf_steal(&b, NULL);
 }
 
+/*
+ * what (stdout, stderr, data b'...') against a pattern, with a bounded cost
+ * (rx.h): a miss, and a match stopped because the pattern costs too much on
+ * this subject, are both failures, each saying which.
+ */
+static void
+expect_regex(json_t *failures, const char *what, const char *re, const void *subject, size_t len)
+{
+	char err[300];
+	struct rx *rx = rx_compile(re, RX_TEXT, err, sizeof err, NULL);
+	char *sr = shown_regex(re);
+	int rc;
+
+	if (rx == NULL) {	/* the loader checked it: only a pattern it never saw */
+		expect_fail(failures, "/%s/ is not a regular expression: %s", sr, err);
+		free(sr);
+		return;
+	}
+	rc = rx_match(rx, subject, len, err, sizeof err);
+	if (rc == 0)
+		expect_fail(failures, "%s does not match /%s/", what, sr);
+	else if (rc < 0)
+		expect_fail(failures, "%s was not matched against /%s/: %s", what, sr, err);
+	rx_free(rx);
+	free(sr);
+}
+
 /* The text of a program's output stream (base64 in the result); caller frees. */
 static char *
 exec_text(json_t *res, const char *key, size_t *lenp)
@@ -700,9 +727,8 @@ evaluate_exec(struct runner *r, const struct step *st, json_t *res, json_t *fail
 {
 	const struct expect *e = &st->expect;
 	json_t *ex = json_object_get(res, "exit");
-	size_t olen;
-	char *out = exec_text(res, "stdout", &olen), *err = exec_text(res, "stderr", NULL), *hint = last_line(err);
-	regex_t re;
+	size_t olen, elen;
+	char *out = exec_text(res, "stdout", &olen), *err = exec_text(res, "stderr", &elen), *hint = last_line(err);
 	(void)r;
 
 	if (json_is_false(json_object_get(res, "ready")))
@@ -730,22 +756,10 @@ evaluate_exec(struct runner *r, const struct step *st, json_t *res, json_t *fail
 		free(g);
 		free(w);
 	}
-	if (e->stdout_regex != NULL && regcomp(&re, e->stdout_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-		if (regexec(&re, out, 0, NULL, 0) != 0) {
-			char *sr = shown_regex(e->stdout_regex);
-			expect_fail(failures, "stdout does not match /%s/", sr);
-			free(sr);
-		}
-		regfree(&re);
-	}
-	if (e->stderr_regex != NULL && regcomp(&re, e->stderr_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-		if (regexec(&re, err, 0, NULL, 0) != 0) {
-			char *sr = shown_regex(e->stderr_regex);
-			expect_fail(failures, "stderr does not match /%s/", sr);
-			free(sr);
-		}
-		regfree(&re);
-	}
+	if (e->stdout_regex != NULL)
+		expect_regex(failures, "stdout", e->stdout_regex, out, olen);
+	if (e->stderr_regex != NULL)
+		expect_regex(failures, "stderr", e->stderr_regex, err, elen);
 	if (e->within >= 0) {
 		double took = json_number_value(json_object_get(res, "seconds"));
 		if (took > e->within)
@@ -813,19 +827,11 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 		if (e->data_prefix.set)
 			expect_data(failures, "data_prefix", &e->data_prefix, got ? got : (unsigned char *)"", gotlen, 1);
 		if (e->data_regex != NULL) {
-			regex_t re;
-			char *s = xstrndup(got ? (char *)got : "", gotlen);
-			if (regcomp(&re, e->data_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-				if (regexec(&re, s, 0, NULL, 0) != 0) {
-					char *g = py_bytes_repr(got ? got : (unsigned char *)"", gotlen, 48);
-					char *sr = shown_regex(e->data_regex);
-					expect_fail(failures, "data %s does not match /%s/", g, sr);
-					free(g);
-					free(sr);
-				}
-				regfree(&re);
-			}
-			free(s);
+			char *g = py_bytes_repr(got ? got : (unsigned char *)"", gotlen, 48);
+			char *what = xasprintf("data %s", g);
+			expect_regex(failures, what, e->data_regex, got, gotlen);
+			free(what);
+			free(g);
 		}
 		free(got);
 	}
