@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "capture.h"
 #include "errnames.h"
 #include "frame.h"
 #include "merge.h"
@@ -80,11 +81,22 @@ struct pktview {
 /* The capture buffers of a run share this much kernel memory (each 2..16 MiB): the
  * kernel zeroes a ring when it is made, and 64 hosts at 16 MiB took a second. */
 #define RUN_CAPTURE_BUDGET	(64 << 20)
+/* The hosts' capture files of a run share this many bytes (each at most 16 MiB): past
+ * its share, an agent only counts packets, and what the capture decides is undecidable.
+ * It bounds what the controller reads, so its memory, whatever a program sends. */
+#define RUN_CAPTURE_FILES	(32ULL << 20)
+#define RUN_CAPTURE_FILE_MAX	(16ULL << 20)
+#define RUN_CAPTURE_FILE_MIN	(256ULL << 10)
+/* Packet records a run keeps (under its steps in results.json and the transcript,
+ * and in the live view); beyond, packets are counted and a note says so. */
+#define RUN_PACKETS_MAX		10000
 
 struct pktview_live {
 	struct pktview	 view;
 	char		 addr[RUN_CAPTURES_MAX][64];	/* by agent */
 	json_t		*pending;	/* [ts, host, line] not yet printed, in time order */
+	size_t		 listed;	/* lines pended so far (at most RUN_PACKETS_MAX) */
+	uint64_t	 unlisted;	/* packets past that, not shown */
 };
 
 struct runner {
@@ -106,6 +118,8 @@ struct runner {
 	json_t			*checks;	/* the checks' verdicts */
 	int			 checks_failed, checks_errors;
 	uint64_t		 drops;
+	char			*undecidable;	/* why the captures cannot decide anything (a budget passed) */
+	uint64_t		 unlisted;	/* packets not listed under their steps (RUN_PACKETS_MAX) */
 	int			 live;		/* packets under each step as the run goes */
 	struct pktview_live	*lv;
 	int			 passed, failed;
@@ -1286,11 +1300,15 @@ captures_start(struct runner *r)
 {
 	struct experiment *x = r->x;
 	int ncap = 0, buffer;
+	uint64_t budget;
 
 	for (size_t i = 0; i < r->nac; i++)
 		ncap += r->ac[i].host->capture != 0;
 	buffer = ncap > 0 ? RUN_CAPTURE_BUDGET / ncap : 0;
 	buffer = buffer > (16 << 20) ? (16 << 20) : buffer < (2 << 20) ? (2 << 20) : buffer;
+	budget = ncap > 0 ? RUN_CAPTURE_FILES / (unsigned)ncap : 0;
+	budget = budget > RUN_CAPTURE_FILE_MAX ? RUN_CAPTURE_FILE_MAX : budget < RUN_CAPTURE_FILE_MIN ?
+	    RUN_CAPTURE_FILE_MIN : budget;
 	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
 		json_t *m;
@@ -1299,6 +1317,7 @@ captures_start(struct runner *r)
 		m = json_pack("{s:s, s:i, s:s?}", "type", "capture_start",
 		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144, "filter", x->capture_filter);
 		json_object_set_new(m, "buffer", json_integer(x->capture_buffer > 0 ? x->capture_buffer : buffer));
+		json_object_set_new(m, "budget", json_integer((json_int_t)budget));
 		if (agent_send(a, m) != 0) {
 			json_decref(m);
 			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
@@ -1342,13 +1361,25 @@ captures_start(struct runner *r)
 	return 0;
 }
 
-/* Fetches a stopped capture chunk by chunk into the run folder as HOST.pcap. */
+/*
+ * Fetches a stopped capture chunk by chunk into the run folder as HOST.pcap,
+ * if it is exactly what the agent said it wrote (a->capture: packets, bytes,
+ * sha256); otherwise it is kept as HOST.pcap.refused, never read, and the
+ * run fails (a harness error).
+ */
 static int
 capture_fetch(struct runner *r, struct agentconn *a)
 {
 	char *path = xasprintf("%s/%s.pcap", r->dir, a->host->name);
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
-	char what[128];
+	char what[128], verr[400];
+	struct trace_capture_claim claim = {
+		.packets = (uint64_t)json_integer_value(json_object_get(a->capture, "packets")),
+		.bytes = (uint64_t)json_integer_value(json_object_get(a->capture, "bytes")),
+		.sha256 = json_string_value(json_object_get(a->capture, "sha256")),
+		.linktype = (int)json_integer_value(json_object_get(a->capture, "linktype")),
+		.snaplen = (int)json_integer_value(json_object_get(a->capture, "snaplen")),
+	};
 	FILE *f = fopen(tmp, "we");
 	json_int_t off = 0;
 	int eof = 0;
@@ -1394,6 +1425,16 @@ capture_fetch(struct runner *r, struct agentconn *a)
 		goto fail;
 	}
 	f = NULL;
+	if (trace_capture_verify(tmp, &claim, verr, sizeof verr) != 0) {
+		char *kept = xasprintf("%s.refused", path);
+		(void)rename(tmp, kept);
+		free(kept);
+		json_object_set_new(a->capture, "refused", json_string(verr));
+		runner_fail(r, 3, "the capture of %s is refused: the file fetched from its agent is not what the "
+		    "agent wrote (%s); no check is decided from it (kept as %s.pcap.refused)", a->host->name, verr,
+		    a->host->name);
+		goto fail;
+	}
 	if (rename(tmp, path) != 0) {
 		runner_fail(r, 3, "cannot write %s: %s", path, strerror(errno));
 		goto fail;
@@ -1449,6 +1490,21 @@ captures_stop(struct runner *r)
 		r->drops += (uint64_t)json_integer_value(json_object_get(f, "drops"));
 		json_object_update(a->capture, f);
 		json_decref(f);
+		if (json_is_string(json_object_get(a->capture, "error"))) {
+			runner_fail(r, 3, "the capture on %s is incomplete: %s", a->host->name,
+			    json_string_value(json_object_get(a->capture, "error")));
+			return;
+		}
+		if (!json_is_string(json_object_get(a->capture, "sha256"))) {
+			runner_fail(r, 3, "the agent on %s did not say what its capture holds (no SHA-256): "
+			    "it is older than this verona", a->host->name);
+			return;
+		}
+		if (json_integer_value(json_object_get(a->capture, "unwritten")) > 0 && r->undecidable == NULL)
+			r->undecidable = xasprintf("the capture on %s reached its size budget of %lld bytes "
+			    "(%lld more packets were counted, not written)", a->host->name,
+			    (long long)json_integer_value(json_object_get(a->capture, "budget")),
+			    (long long)json_integer_value(json_object_get(a->capture, "unwritten")));
 		if (capture_fetch(r, a) != 0)
 			return;
 	}
@@ -1463,6 +1519,7 @@ struct attrib {
 	char		 addr[RUN_CAPTURES_MAX][64];	/* inputs' host addresses, as inet_ntop writes them */
 	int		 host_of_input[RUN_CAPTURES_MAX];
 	json_t		*trace_steps;	/* packets before the first step */
+	size_t		 listed;	/* packet records made (at most RUN_PACKETS_MAX) */
 };
 
 static const char *
@@ -1574,14 +1631,25 @@ live_peek(struct runner *r)
 		size_t len;
 		struct trace_pkt p;
 		char line[512];
+		if (lv->listed >= RUN_PACKETS_MAX) {	/* counted, not shown; one note says so */
+			if (lv->unlisted++ == 0) {
+				char *note = xasprintf("... more packets, not shown: the live view shows at most %d",
+				    RUN_PACKETS_MAX);
+				json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0), "", note));
+				free(note);
+			}
+			continue;
+		}
 		if (b64_decode(json_string_value(json_array_get(e, 4)) ?: "", &data, &len) != 0)
 			continue;
 		memset(&p, 0, sizeof p);
 		trace_dissect((int)json_integer_value(json_array_get(e, 2)), data, (uint32_t)len,
 		    (uint32_t)json_integer_value(json_array_get(e, 3)), json_integer_value(json_array_get(e, 0)), &p);
-		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line, NULL, NULL))
+		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line, NULL, NULL)) {
+			lv->listed++;
 			json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0),
 			    r->ac[i].host->name, line));
+		}
 		free(data);
 	}
 	free(v);
@@ -1636,10 +1704,20 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
 	if (p.proto == 6)
 		trace_flags_text(p.flags, flags, sizeof flags);
-	trace_conns_add(at->r->conns, &p);
-	if (at->r->stats != NULL)
-		(void)trace_stats_add(at->r->stats, &p);
+	if (at->r->undecidable == NULL) {	/* else nothing is decided from the trace: nothing kept for it */
+		trace_conns_add(at->r->conns, &p);
+		if (at->r->stats != NULL)
+			(void)trace_stats_add(at->r->stats, &p);
+	}
 	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
+	if (at->listed >= RUN_PACKETS_MAX) {	/* counted under its step, not listed */
+		at->r->unlisted++;
+		if (rec != NULL)
+			json_object_set_new(rec, "packets_unlisted", json_integer(
+			    json_integer_value(json_object_get(rec, "packets_unlisted")) + 1));
+		return 1;
+	}
+	at->listed++;
 	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
 	if (list == NULL) {
 		list = json_array();
@@ -1693,6 +1771,26 @@ check_step_packets(struct runner *r, json_t *rec)
 
 	if (want == NULL)
 		return;
+	if (r->undecidable != NULL || r->error != NULL) {
+		/* the packets cannot be told: never a pass, never the student's failure */
+		json_t *failures = json_object_get(rec, "failures");
+		char *msg = xasprintf("the packets on the wire cannot be told: %s", r->undecidable ? r->undecidable :
+		    "the run failed before its captures were checked");
+		if (failures == NULL) {
+			failures = json_array();
+			json_object_set_new(rec, "failures", failures);
+		}
+		json_array_append_new(failures, json_string(msg));
+		free(msg);
+		if (json_is_true(json_object_get(rec, "pass")))
+			r->passed--;
+		else if (json_is_false(json_object_get(rec, "pass")))
+			r->failed--;
+		json_object_del(rec, "pass");	/* neither: undecidable */
+		json_object_set_new(rec, "undecidable", json_true());
+		r->checks_errors++;
+		return;
+	}
 	buf_init(&w);
 	buf_init(&g);
 	if (json_is_array(want))
@@ -1783,8 +1881,11 @@ attribute_packets(struct runner *r)
 		free((char *)steps[i].comment);
 	free(steps);
 	json_decref(at.recs);
-	for (size_t i = 0; i < ns && r->error == NULL; i++)
+	for (size_t i = 0; i < ns; i++)
 		check_step_packets(r, json_array_get(r->steps, i));
+	if (r->unlisted > 0 && !r->o->json)
+		printf("verona: %llu packets are not listed under their steps (a run lists at most %d)\n",
+		    (unsigned long long)r->unlisted, RUN_PACKETS_MAX);
 out:
 	for (size_t i = 0; i < n; i++)
 		free((char *)in[i].name);
@@ -1803,7 +1904,7 @@ run_checks(struct runner *r)
 	struct trace_check_ctx ctx = {
 		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
 		.step_packets = names_step_packets,
-		.arg = &nm, .t0 = r->started_ns, .drops = r->drops,
+		.arg = &nm, .t0 = r->started_ns, .drops = r->drops, .undecidable = r->undecidable,
 	};
 	int captured = 0;
 
@@ -2018,6 +2119,9 @@ transcript_steps(struct runner *r, struct buf *t)
 			buf_printf(t, "               %-7s %s\n", json_string_value(json_object_get(p, "host")),
 			    json_string_value(json_object_get(p, "line")));
 		}
+		if (json_integer_value(json_object_get(rec, "packets_unlisted")) > 0)
+			buf_printf(t, "               ... and %lld more packets, not listed: a run lists at most %d\n",
+			    (long long)json_integer_value(json_object_get(rec, "packets_unlisted")), RUN_PACKETS_MAX);
 	}
 }
 
@@ -2297,6 +2401,7 @@ free:
 		free(r.lv);
 	}
 	free(r.error);
+	free(r.undecidable);
 	free(r.dir);
 	return r.status;
 }
