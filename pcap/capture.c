@@ -156,6 +156,11 @@ trace_capture_open(const char *iface, const char *filter, int snaplen, int bufsi
 		return NULL;
 	}
 	c->fd = fd;
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium cannot start: the capture cannot be hashed");
+		capture_free(c);	/* closes fd */
+		return NULL;
+	}
 	c->budget = budget;
 	c->snaplen = snaplen;
 	crypto_hash_sha256_init(&c->hash);
@@ -320,9 +325,13 @@ trace_capture_verify(const char *path, const struct trace_capture_claim *cl, cha
 	const char *bad = NULL;
 	char badbuf[160];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd;
 
-	if (fd < 0) {
+	if (sodium_init() < 0) {
+		snprintf(err, errlen, "libsodium cannot start: the capture cannot be hashed");
+		return -1;
+	}
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
