@@ -1600,7 +1600,8 @@ static void
 live_peek(struct runner *r)
 {
 	struct pktview_live *lv = r->lv;
-	json_t *m = json_pack("{s:s}", "type", "capture_peek"), *raw = json_array();
+	json_t *m = json_pack("{s:s}", "type", "capture_peek"), *raw = json_array(), *lost = json_array();
+	json_int_t last_ts = 0;
 
 	for (size_t i = 0; i < r->nac && i < RUN_CAPTURES_MAX && r->error == NULL; i++) {
 		struct agentconn *a = &r->ac[i];
@@ -1609,6 +1610,9 @@ live_peek(struct runner *r)
 			continue;
 		if ((f = await_frame(r, a, "capture_packets|capture_failed", -1, HELLO_S, "a look at the capture")) == NULL)
 			break;
+		/* the agent hands at most TRACE_PEEK_MAX packets a look; it counts the others */
+		if (json_integer_value(json_object_get(f, "lost")) > 0)
+			json_array_append_new(lost, json_pack("[s, O]", a->host->name, json_object_get(f, "lost")));
 		list = json_object_get(f, "packets");
 		for (size_t k = 0; k < json_array_size(list); k++) {
 			json_t *e = json_array_get(list, k);
@@ -1645,6 +1649,7 @@ live_peek(struct runner *r)
 		memset(&p, 0, sizeof p);
 		trace_dissect((int)json_integer_value(json_array_get(e, 2)), data, (uint32_t)len,
 		    (uint32_t)json_integer_value(json_array_get(e, 3)), json_integer_value(json_array_get(e, 0)), &p);
+		last_ts = json_integer_value(json_array_get(e, 0));
 		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line, NULL, NULL)) {
 			lv->listed++;
 			json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0),
@@ -1654,6 +1659,15 @@ live_peek(struct runner *r)
 	}
 	free(v);
 	json_decref(raw);
+	for (size_t k = 0; k < json_array_size(lost); k++) {
+		json_t *e = json_array_get(lost, k);
+		char *note = xasprintf("... %lld more packets, not shown: the live view shows at most %d per host and step",
+		    (long long)json_integer_value(json_array_get(e, 1)), TRACE_PEEK_MAX);
+		lv->unlisted += (uint64_t)json_integer_value(json_array_get(e, 1));
+		json_array_append_new(lv->pending, json_pack("[I, O, s]", last_ts, json_array_get(e, 0), note));
+		free(note);
+	}
+	json_decref(lost);
 }
 
 /* Prints the pending packets captured before `before` (all of them when before < 0). */
