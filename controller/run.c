@@ -1774,37 +1774,56 @@ rec_start_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* expect: packets, now that the packets of each step are known. */
+/* Marks a step's expect: packets undecidable (never a pass, never the student's failure), saying why. */
 static void
-check_step_packets(struct runner *r, json_t *rec)
+step_packets_undecidable(struct runner *r, json_t *rec, const char *why)
+{
+	json_t *failures = json_object_get(rec, "failures");
+	char *msg = xasprintf("the packets on the wire cannot be told: %s", why);
+
+	if (failures == NULL) {
+		failures = json_array();
+		json_object_set_new(rec, "failures", failures);
+	}
+	json_array_append_new(failures, json_string(msg));
+	free(msg);
+	if (json_is_true(json_object_get(rec, "pass")))
+		r->passed--;
+	else if (json_is_false(json_object_get(rec, "pass")))
+		r->failed--;
+	json_object_del(rec, "pass");	/* neither: undecidable */
+	json_object_set_new(rec, "undecidable", json_true());
+	r->checks_errors++;
+}
+
+/*
+ * expect: packets, now that the packets of each step are known.  why: the
+ * captures cannot tell (a budget passed, a capture refused or lost), or NULL.
+ */
+static void
+check_step_packets(struct runner *r, json_t *rec, const char *why)
 {
 	const struct step *st = &r->x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
 	json_t *want = st->expect.packets, *got = json_object_get(rec, "packets");
+	json_int_t unlisted = json_integer_value(json_object_get(rec, "packets_unlisted"));
 	struct buf w, g;
 	int same;
 
 	if (want == NULL)
 		return;
-	if (r->undecidable != NULL || r->error != NULL) {
-		/* the packets cannot be told: never a pass, never the student's failure */
-		json_t *failures = json_object_get(rec, "failures");
-		char *msg = xasprintf("the packets on the wire cannot be told: %s", r->undecidable ? r->undecidable :
-		    "the run failed before its captures were checked");
-		if (failures == NULL) {
-			failures = json_array();
-			json_object_set_new(rec, "failures", failures);
-		}
-		json_array_append_new(failures, json_string(msg));
-		free(msg);
-		if (json_is_true(json_object_get(rec, "pass")))
-			r->passed--;
-		else if (json_is_false(json_object_get(rec, "pass")))
-			r->failed--;
-		json_object_del(rec, "pass");	/* neither: undecidable */
-		json_object_set_new(rec, "undecidable", json_true());
-		r->checks_errors++;
+	if (why != NULL) {
+		step_packets_undecidable(r, rec, why);
 		return;
 	}
+	if (unlisted > 0 && json_array_size(got) + (size_t)unlisted <= json_array_size(want)) {
+		/* as many packets as expected, or fewer, but not all of them listed */
+		step_packets_undecidable(r, rec, "the step's packets were past the run's listing cap");
+		return;
+	}
+	if (unlisted > 0)	/* more packets than expected: a failure however the unlisted ones looked */
+		json_array_append_new(got = got ? json_deep_copy(got) : json_array(), json_pack("{s:s}", "pattern", "..."));
+	else
+		json_incref(got);
 	buf_init(&w);
 	buf_init(&g);
 	if (json_is_array(want))
@@ -1833,6 +1852,7 @@ check_step_packets(struct runner *r, json_t *rec)
 			    color(r, "\033[31m"), r->x->file, st->pos.line, st->pos.col, msg, color(r, "\033[0m"));
 		free(msg);
 	}
+	json_decref(got);
 	buf_free(&w);
 	buf_free(&g);
 }
@@ -1846,7 +1866,7 @@ attribute_packets(struct runner *r)
 	struct attrib at;
 	size_t n = 0, ns = json_array_size(r->steps);
 	json_t **sorted = xcalloc(ns + 1, sizeof *sorted);
-	char err[512], *out;
+	char err[512], *out, *why;
 
 	memset(&at, 0, sizeof at);
 	at.r = r;
@@ -1895,12 +1915,21 @@ attribute_packets(struct runner *r)
 		free((char *)steps[i].comment);
 	free(steps);
 	json_decref(at.recs);
-	for (size_t i = 0; i < ns; i++)
-		check_step_packets(r, json_array_get(r->steps, i));
 	if (r->unlisted > 0 && !r->o->json)
 		printf("verona: %llu packets are not listed under their steps (a run lists at most %d)\n",
 		    (unsigned long long)r->unlisted, RUN_PACKETS_MAX);
 out:
+	/* what the captures cannot tell: past a budget, or a host's capture refused or never fetched */
+	why = r->undecidable ? xstrdup(r->undecidable) : NULL;
+	for (size_t i = 0; i < r->nac && why == NULL; i++)
+		if (r->ac[i].host->capture && r->ac[i].pcap == NULL)
+			why = xasprintf("the capture of %s was not kept (%s)", r->ac[i].host->name,
+			    r->error ? r->error : "not fetched");
+	if (why == NULL && n == 0)
+		why = xstrdup("no host captured");
+	for (size_t i = 0; i < ns && (why != NULL || r->error == NULL); i++)
+		check_step_packets(r, json_array_get(r->steps, i), why);
+	free(why);
 	for (size_t i = 0; i < n; i++)
 		free((char *)in[i].name);
 	free(sorted);

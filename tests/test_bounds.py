@@ -180,7 +180,7 @@ steps:
   - juliet: {socket: u, type: udp}
   - juliet: {bind: u, addr: "juliet:5000"}
   - romeo:  {socket: u, type: udp}
-  - romeo:  {sendto: u, data: "hello", to: "juliet:5000"}
+  - romeo:  {sendto: u, data: "hello", to: "juliet:5000", expect: {packets: [UDP], points: 1, name: one datagram}}
   - juliet: {recvfrom: u, size: 100, expect: {data: "hello"}}
 checks:
   - datagrams: {from: romeo.u, to: "juliet:5000", data: ["hello"]}
@@ -209,6 +209,11 @@ def test_controller_refuses_a_capture_that_is_not_what_the_agent_wrote(tmp_path,
     assert not any(c.get("status") == "pass" for c in res["checks"])
     items = res["grading"]["items"]
     assert [i["status"] for i in items if i["kind"] == "check"] == ["error"], items
+    # the step's expect: packets is undecidable too: neither passed nor failed
+    send = res["steps"][3]
+    assert "pass" not in send and send["undecidable"] is True
+    assert send["failures"][-1].startswith("the packets on the wire cannot be told: the capture of romeo was not kept")
+    assert [i["status"] for i in items if i["kind"] == "step"] == ["error"], items
 
 
 # ---- a packet flood: the controller stays small, and the capture past its budget decides nothing ----
