@@ -301,6 +301,34 @@ def test_flood_live_view_is_capped(tmp_path):
     assert len(lines) <= 10000 and len(text) < 3 * MiB
 
 
+def test_packet_expectations_are_decided_past_the_listing_cap(tmp_path):
+    # 12,000 datagrams fill the run's list of 10,000 packets; the steps after them still have theirs
+    burst = write(tmp_path, "burst.py", "import socket\n"
+                  "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                  "for i in range(12000):\n"
+                  "    s.sendto(b'x', ('10.10.0.101', 5000))\n")
+    f = write(tmp_path, "cap.yaml", f"""
+hosts: {{romeo: 10.10.0.100, juliet: 10.10.0.101}}
+steps:
+  - juliet: {{socket: u, type: udp}}
+  - juliet: {{bind: u, addr: "juliet:5000"}}
+  - romeo:  {{put: "{burst}"}}
+  - romeo:  {{exec: "python3 burst.py", timeout: 20}}
+  - romeo:  {{socket: s, type: udp}}
+  - romeo:  {{sendto: s, data: "last", to: "juliet:5000", expect: {{packets: [UDP]}}}}
+  - romeo:  {{sendto: s, data: "again", to: "juliet:5000", expect: {{packets: [UDP, UDP]}}}}
+""")
+    out = tmp_path / "run"
+    p = subprocess.run([VERONA, "run", "--quiet", "--out", out, f], capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stdout + p.stderr
+    res = json.loads((out / "results.json").read_text())
+    assert res["steps"][3].get("packets_unlisted", 0) > 0
+    assert sum(len(s.get("packets", [])) for s in res["steps"]) <= 10000 + 3
+    assert res["steps"][5]["pass"] is True, res["steps"][5]
+    assert res["steps"][6]["pass"] is False
+    assert res["steps"][6]["failures"] == ["expected UDP, UDP on the wire, saw UDP"]
+
+
 # ---- regular expressions with a bounded cost ----
 
 def test_regex_bomb_in_stdout_regex_is_stopped_quickly(tmp_path):
