@@ -51,6 +51,7 @@ struct proc {
 	int		 ready_udp;
 	struct rx	*ready_re;
 	int		 has_re;
+	size_t		 ready_len;	/* output already matched against ready_re: matched again only when it grew */
 	int64_t		 ready_deadline;
 };
 
@@ -406,9 +407,11 @@ exec_check_ready(struct agent *a, struct task *t)
 		return;
 	if (p->ready_port > 0 && exec_port_open(p->ready_port, p->ready_udp))
 		ok = 1;
-	if (!ok && p->has_re && p->out.len > 0 && (rc = rx_match(p->ready_re, p->out.data, p->out.len,
-	    rxerr, sizeof rxerr)) == 1)
-		ok = 1;
+	if (!ok && p->has_re && p->out.len > p->ready_len) {
+		p->ready_len = p->out.len;
+		if ((rc = rx_match(p->ready_re, p->out.data, p->out.len, rxerr, sizeof rxerr)) == 1)
+			ok = 1;
+	}
 	if (rc < 0) {	/* the pattern costs too much on this output: never looked at again */
 		char *why = xasprintf("ready stdout: %s", rxerr);
 		exec_ready(a, t, 0, why);
