@@ -356,6 +356,28 @@ steps:
     assert seconds - progs < 3 * 1.0, f"{seconds - progs:.2f} s beyond the programs"
 
 
+def test_ready_stdout_matches_line_by_line(tmp_path):
+    # the pattern as regcomp's REG_NEWLINE read it: ^ and $ at each line's ends, . within a line
+    prog = write(tmp_path, "serve.py", "import sys, time\n"
+                 "print('starting'); print('listening on 5000'); sys.stdout.flush(); time.sleep(2)\n")
+    f = write(tmp_path, "ready.yaml", f"""
+hosts: {{romeo: 10.10.0.100}}
+steps:
+  - romeo: {{put: "{prog}"}}
+  - romeo: {{exec: "python3 serve.py", background: true, id: a, ready: {{stdout: "^listening on [0-9]+$", timeout: 5}}}}
+  - romeo: {{exec: "python3 serve.py", background: true, id: b, ready: {{stdout: "starting.*listening", timeout: 3}}}}
+  - romeo: {{wait: a}}
+  - romeo: {{wait: b}}
+""")
+    out = tmp_path / "run"
+    p = subprocess.run([VERONA, "run", "--quiet", "--out", out, f], capture_output=True, text=True, timeout=120)
+    res = json.loads((out / "results.json").read_text())
+    a, b = res["steps"][1]["result"], res["steps"][2]["result"]
+    assert a["ready"] is True and "ready_reason" not in a, a
+    assert b["ready"] is False, b     # . does not cross the newline
+    assert p.returncode == 1, p.stdout + p.stderr
+
+
 @pytest.mark.parametrize("size", [256 * 1024, 1024 * 1024])
 def test_regex_bomb_in_the_agents_ready_is_stopped_quickly(tmp_path, size):
     bomb = HOSTILE / "regex-bomb" / "bomb.py"
