@@ -42,6 +42,13 @@ def pcap_records(data):
     return n
 
 
+def assert_no_sanitizer_reports(out):
+    """The agents' logs of a run folder (or a class's) hold no ASan/UBSan report."""
+    for log in out.rglob("agent-*.log"):
+        text = log.read_text()
+        assert "Sanitizer" not in text and "runtime error" not in text, f"{log}:\n{text}"
+
+
 @pytest.fixture
 def netns():
     """A network namespace of the test's own, its loopback up; removed afterwards."""
@@ -122,6 +129,8 @@ def stdio_agent(netns, tmp_path):
     yield start
     for a in agents:
         a.close()
+    text = (tmp_path / "agent.log").read_text() if agents else ""
+    assert "Sanitizer" not in text and "runtime error" not in text, text
 
 
 def send_datagrams(ns, count, size):
@@ -205,6 +214,7 @@ def test_controller_refuses_a_capture_that_is_not_what_the_agent_wrote(tmp_path,
                      r"agent wrote \(" + differs + r"\); no check is decided from it", p.stderr), p.stderr
     assert (out / "romeo.pcap.refused").exists() and not (out / "romeo.pcap").exists()
     res = json.loads((out / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
     assert res["manifest"]["hosts"]["romeo"]["capture"]["refused"]
     assert not any(c.get("status") == "pass" for c in res["checks"])
     items = res["grading"]["items"]
@@ -265,6 +275,7 @@ def test_flood_keeps_the_controller_small_and_decides_nothing(tmp_path):
     print(f"flood: results.json {size / MiB:.2f} MiB")
     assert size < 5 * MiB
     res = json.loads((fl / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
     caps = {h: v["capture"] for h, v in res["manifest"]["hosts"].items()}
     assert any(c["unwritten"] > 0 for c in caps.values()), caps
     for h, c in caps.items():
@@ -322,6 +333,7 @@ steps:
     p = subprocess.run([VERONA, "run", "--quiet", "--out", out, f], capture_output=True, text=True, timeout=120)
     assert p.returncode == 1, p.stdout + p.stderr
     res = json.loads((out / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
     assert res["steps"][3].get("packets_unlisted", 0) > 0
     assert sum(len(s.get("packets", [])) for s in res["steps"]) <= 10000 + 3
     assert res["steps"][5]["pass"] is True, res["steps"][5]
@@ -347,6 +359,7 @@ steps:
     seconds = time.monotonic() - t0
     assert p.returncode == 1, p.stdout + p.stderr
     res = json.loads((out / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
     progs = sum((s["result"]["end_ns"] - s["result"]["start_ns"]) / 1e9 for s in res["steps"])
     print(f"regex bomb (controller): run {seconds:.2f} s, of which the programs {progs:.2f} s")
     for n, pattern in ((1, "(a+)+$"), (2, "(a+)+$"), (3, "(a|aa)*(b|c)")):
@@ -372,6 +385,7 @@ steps:
     out = tmp_path / "run"
     p = subprocess.run([VERONA, "run", "--quiet", "--out", out, f], capture_output=True, text=True, timeout=120)
     res = json.loads((out / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
     a, b = res["steps"][1]["result"], res["steps"][2]["result"]
     assert a["ready"] is True and "ready_reason" not in a, a
     assert b["ready"] is False, b     # . does not cross the newline
@@ -394,6 +408,7 @@ steps:
     p = subprocess.run([VERONA, "run", "--quiet", "--out", out, f], capture_output=True, text=True, timeout=120)
     assert p.returncode == 1, p.stdout + p.stderr
     res = json.loads((out / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
     r = res["steps"][1]["result"]
     assert r["ready"] is False
     assert r["ready_reason"].startswith(f"ready stdout: the pattern costs too much on these {size} bytes"), \
@@ -411,6 +426,7 @@ def test_regex_bomb_submission_is_graded_quickly_and_earns_nothing_from_it(tmp_p
     out = tmp_path / "grades"
     code, stdout, stderr, seconds, peak = grade_class(tmp_path, cls, out)
     res = json.loads((out / "bomb" / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
     progs = max((s["result"]["end_ns"] - s["result"]["start_ns"]) / 1e9 for s in res["steps"])
     print(f"regex bomb (grade): {seconds:.1f} s for the class, the longest program {progs:.2f} s")
     items = {i["name"]: i for i in res["grading"]["items"]}
