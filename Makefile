@@ -13,9 +13,9 @@
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 CC       ?= cc
-PKGS     := yaml-0.1 jansson libsodium
+PKGS     := yaml-0.1 jansson libsodium libpcre2-8 libcrypto
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev iproute2 python3 python3-pytest python3-nacl procps tshark tcpdump nftables \
+            libpcap-dev libpcre2-dev libssl-dev iproute2 python3 python3-pytest python3-nacl procps tshark tcpdump nftables \
             chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool \
             clang valgrind
 # libFuzzer's runtime: libclang-rt-N-dev for clang N (Debian 12: 14), where the release splits it out
@@ -32,7 +32,7 @@ endif
 
 BUILD    := build/$(VARIANT)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson -lsodium) -lpcap
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson -lsodium -lpcre2-8 -lcrypto) -lpcap
 CFLAGS   ?= $(OPT) -g
 ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(SANFLAGS) -Wall -Wextra -Werror -D_GNU_SOURCE \
               -DVERONA_VERSION='"$(VERSION)"' -Icommon -Ipcap -Iagent -Icontroller $(PKG_CFLAGS) -MMD -MP

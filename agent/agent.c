@@ -54,6 +54,7 @@ static gid_t	agent_exec_gid;
 
 #define CAPTURE_CHUNK	(1024 * 1024)
 #define CAPTURE_BUFFER	(16 * 1024 * 1024)
+#define CAPTURE_BUDGET	(4ULL << 30)	/* the capture file's size when the controller names none */
 #define AUTH_S		5.0	/* for the handshake of a TCP session */
 
 static void
@@ -271,7 +272,11 @@ capture_filter(struct session *s, const char *filter)
 	return full;
 }
 
-/* capture_start {filter, snaplen}: capture on the experiment interface into a file. */
+/*
+ * capture_start {filter, snaplen, buffer, budget}: capture on the experiment
+ * interface into a file of at most budget bytes (beyond, packets are only
+ * counted).
+ */
 static void
 capture_start(struct session *s, json_t *msg)
 {
@@ -280,6 +285,9 @@ capture_start(struct session *s, json_t *msg)
 	int snaplen = json_is_integer(v) ? (int)json_integer_value(v) : 262144;
 	json_t *bv = json_object_get(msg, "buffer");
 	int bufsize = json_is_integer(bv) && json_integer_value(bv) > 0 ? (int)json_integer_value(bv) : CAPTURE_BUFFER;
+	json_t *gv = json_object_get(msg, "budget");
+	uint64_t budget = json_is_integer(gv) && json_integer_value(gv) > 0 &&
+	    (uint64_t)json_integer_value(gv) < CAPTURE_BUDGET ? (uint64_t)json_integer_value(gv) : CAPTURE_BUDGET;
 	const char *tmp = getenv("TMPDIR");
 	char err[512];
 	int fd;
@@ -295,16 +303,15 @@ capture_start(struct session *s, json_t *msg)
 		return;
 	}
 	s->cap_path = xasprintf("%s/verona-agent-%ld-XXXXXX.pcap", tmp && *tmp ? tmp : "/tmp", (long)getpid());
-	if ((fd = mkstemps(s->cap_path, 5)) < 0) {
+	if ((fd = mkostemps(s->cap_path, 5, O_CLOEXEC)) < 0) {
 		snprintf(err, sizeof err, "capture file %s: %s", s->cap_path, strerror(errno));
 		free(s->cap_path);
 		s->cap_path = NULL;
 		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", err));
 		return;
 	}
-	close(fd);
 	char *full = capture_filter(s, filter);
-	s->cap = trace_capture_open(s->iface, full, snaplen, bufsize, s->cap_path, err, sizeof err);
+	s->cap = trace_capture_open(s->iface, full, snaplen, bufsize, budget, fd, err, sizeof err);
 	free(full);
 	if (s->cap == NULL) {
 		log_warn("%s", err);
@@ -319,7 +326,7 @@ static void
 capture_stop(struct session *s)
 {
 	struct trace_capture_stats st;
-	struct stat sb;
+	json_t *m;
 
 	if (s->cap == NULL) {
 		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", "no capture is running"));
@@ -327,10 +334,17 @@ capture_stop(struct session *s)
 	}
 	trace_capture_close(s->cap, &st);
 	s->cap = NULL;
-	session_reply(s, json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:I}", "type", "capture_stopped",
+	/* what was written, as it was written: records, bytes and their SHA-256, never read back */
+	m = json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:I, s:s, s:I, s:I}", "type", "capture_stopped",
 	    "packets", (json_int_t)st.packets, "drops", (json_int_t)st.drops,
 	    "ifdrops", (json_int_t)st.ifdrops, "linktype", st.linktype, "snaplen", st.snaplen,
-	    "bytes", (json_int_t)(stat(s->cap_path, &sb) == 0 ? sb.st_size : 0)));
+	    "bytes", (json_int_t)st.bytes, "sha256", st.sha256,
+	    "unwritten", (json_int_t)st.unwritten, "budget", (json_int_t)st.budget);
+	if (st.error[0] != '\0') {
+		log_warn("%s", st.error);
+		json_object_set_new(m, "error", json_string(st.error));
+	}
+	session_reply(s, m);
 }
 
 /* capture_peek: the first bytes of the packets captured since the last peek, for the live view. */

@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
-#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "rx.h"
 #include "errnames.h"
 #include "uidproc.h"
 
@@ -49,8 +49,9 @@ struct proc {
 	int		 ready_done;
 	int		 ready_port;
 	int		 ready_udp;
-	regex_t		 ready_re;
+	struct rx	*ready_re;
 	int		 has_re;
+	size_t		 ready_len;	/* output already matched against ready_re: matched again only when it grew */
 	int64_t		 ready_deadline;
 };
 
@@ -71,7 +72,7 @@ proc_free(struct proc *p)
 	if (p->err_fd >= 0)
 		close(p->err_fd);
 	if (p->has_re)
-		regfree(&p->ready_re);
+		rx_free(p->ready_re);
 	buf_free(&p->out);
 	buf_free(&p->err);
 	free(p);
@@ -232,7 +233,8 @@ exec_spawn(struct agent *a, struct task *t)
 		p->ready_port = (int)json_integer_value(json_object_get(ready, "port"));
 		p->ready_udp = json_string_value(json_object_get(ready, "proto")) != NULL &&
 		    strcmp(json_string_value(json_object_get(ready, "proto")), "udp") == 0;
-		if (re != NULL && regcomp(&p->ready_re, re, REG_EXTENDED | REG_NOSUB | REG_NEWLINE) == 0)
+		char rxerr[300];
+		if (re != NULL && (p->ready_re = rx_compile(re, RX_LINES, rxerr, sizeof rxerr, NULL)) != NULL)
 			p->has_re = 1;
 		p->ready_deadline = time_mono_ns() + (int64_t)(rt * 1e9);
 	}
@@ -399,14 +401,22 @@ static void
 exec_check_ready(struct agent *a, struct task *t)
 {
 	struct proc *p = t->proc;
-	int ok = 0;
+	int ok = 0, rc = 0;
+	char rxerr[300];
 	if (!p->want_ready || p->ready_done || !t->background)
 		return;
 	if (p->ready_port > 0 && exec_port_open(p->ready_port, p->ready_udp))
 		ok = 1;
-	if (p->has_re && p->out.len > 0 && regexec(&p->ready_re, (char *)p->out.data, 0, NULL, 0) == 0)
-		ok = 1;
-	if (ok)
+	if (!ok && p->has_re && p->out.len > p->ready_len) {
+		p->ready_len = p->out.len;
+		if ((rc = rx_match(p->ready_re, p->out.data, p->out.len, rxerr, sizeof rxerr)) == 1)
+			ok = 1;
+	}
+	if (rc < 0) {	/* the pattern costs too much on this output: never looked at again */
+		char *why = xasprintf("ready stdout: %s", rxerr);
+		exec_ready(a, t, 0, why);
+		free(why);
+	} else if (ok)
 		exec_ready(a, t, 1, NULL);
 	else if (p->exited)
 		exec_ready(a, t, 0, "the program ended before it was ready");

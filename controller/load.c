@@ -13,7 +13,6 @@
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
-#include <regex.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "expt.h"
 #include "ops.h"
 #include "pack.h"
+#include "rx.h"
 #include "util.h"
 
 #define LOAD_MAX_STEPS		100000
@@ -147,6 +147,24 @@ lerr(struct loader *L, const yaml_node_t *n, const char *fmt, ...)
 	va_end(ap);
 	errlist_add(L->errs, L->file, npos(n), "%s", msg);
 	free(msg);
+}
+
+/*
+ * A pattern read the way the run matches it (rx.h): 0 if it compiles, else
+ * -1 and an error at its node naming what PCRE2 found wrong and where.
+ */
+static int
+load_check_regex(struct loader *L, const yaml_node_t *n, const char *what, const char *re, enum rx_mode mode)
+{
+	char err[300];
+	struct rx *rx = rx_compile(re, mode, err, sizeof err, NULL);
+
+	if (rx == NULL) {
+		lerr(L, n, "%s: bad regular expression '%s': %s", what, re, err);
+		return -1;
+	}
+	rx_free(rx);
+	return 0;
 }
 
 /* ---- nodes ---- */
@@ -785,16 +803,8 @@ parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
 		parse_data(L, v, "expect data", &e->data);
 	if ((v = map_get(L, n, "data_prefix")) != NULL)
 		parse_data(L, v, "expect data_prefix", &e->data_prefix);
-	if ((v = map_get(L, n, "data_regex")) != NULL && (e->data_regex = subst(L, v)) != NULL) {
-		regex_t re;
-		int rc = regcomp(&re, e->data_regex, REG_EXTENDED | REG_NOSUB);
-		if (rc != 0) {
-			char msg[128];
-			regerror(rc, &re, msg, sizeof msg);
-			lerr(L, v, "expect data_regex: %s", msg);
-		} else
-			regfree(&re);
-	}
+	if ((v = map_get(L, n, "data_regex")) != NULL && (e->data_regex = subst(L, v)) != NULL)
+		load_check_regex(L, v, "expect data_regex", e->data_regex, RX_TEXT);
 	if ((v = map_get(L, n, "from")) != NULL)
 		e->from = parse_addr(L, v, "expect from", 0);
 	if ((v = map_get(L, n, "peer")) != NULL)
@@ -812,14 +822,10 @@ parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
 		e->stdout_regex = subst(L, v);
 	if ((v = map_get(L, n, "stderr_regex")) != NULL)
 		e->stderr_regex = subst(L, v);
-	for (int k = 0; k < 3; k++) {
-		char *re = k == 0 ? e->data_regex : k == 1 ? e->stdout_regex : e->stderr_regex;
-		regex_t rx;
-		if (k > 0 && re != NULL && regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
-			lerr(L, map_get(L, n, k == 1 ? "stdout_regex" : "stderr_regex"), "expect: bad regular expression '%s'", re);
-		else if (k > 0 && re != NULL)
-			regfree(&rx);
-	}
+	if (e->stdout_regex != NULL)
+		load_check_regex(L, map_get(L, n, "stdout_regex"), "expect stdout_regex", e->stdout_regex, RX_TEXT);
+	if (e->stderr_regex != NULL)
+		load_check_regex(L, map_get(L, n, "stderr_regex"), "expect stderr_regex", e->stderr_regex, RX_TEXT);
 	if ((v = map_get(L, n, "points")) != NULL && get_num(L, v, "points", 0, 1e6, &e->points) == 0)
 		e->has_points = 1;
 	if ((v = map_get(L, n, "name")) != NULL)
@@ -1173,13 +1179,8 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 				}
 				if ((w = map_get(L, v, "stdout")) != NULL) {
 					char *re = subst(L, w);
-					regex_t rx;
-					if (re != NULL && regcomp(&rx, re, REG_EXTENDED | REG_NOSUB) != 0)
-						lerr(L, w, "ready stdout: bad regular expression '%s'", re);
-					else if (re != NULL) {
-						regfree(&rx);
+					if (re != NULL && load_check_regex(L, w, "ready stdout", re, RX_LINES) == 0)
 						json_object_set_new(r, "stdout", json_string(re));
-					}
 					free(re);
 				}
 				if ((w = map_get(L, v, "timeout")) != NULL) {

@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <stdarg.h>
 #include <poll.h>
-#include <regex.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "capture.h"
 #include "errnames.h"
 #include "frame.h"
 #include "merge.h"
@@ -34,6 +34,7 @@
 #include "report-grade.h"
 #include "report.h"
 #include "run.h"
+#include "rx.h"
 #include "tbfile.h"
 #include "testbed.h"
 #include "trace.h"
@@ -81,11 +82,22 @@ struct pktview {
 /* The capture buffers of a run share this much kernel memory (each 2..16 MiB): the
  * kernel zeroes a ring when it is made, and 64 hosts at 16 MiB took a second. */
 #define RUN_CAPTURE_BUDGET	(64 << 20)
+/* The hosts' capture files of a run share this many bytes (each at most 16 MiB): past
+ * its share, an agent only counts packets, and what the capture decides is undecidable.
+ * It bounds what the controller reads, so its memory, whatever a program sends. */
+#define RUN_CAPTURE_FILES	(32ULL << 20)
+#define RUN_CAPTURE_FILE_MAX	(16ULL << 20)
+#define RUN_CAPTURE_FILE_MIN	(256ULL << 10)
+/* Packet records a run keeps (under its steps in results.json and the transcript,
+ * and in the live view); beyond, packets are counted and a note says so. */
+#define RUN_PACKETS_MAX		10000
 
 struct pktview_live {
 	struct pktview	 view;
 	char		 addr[RUN_CAPTURES_MAX][64];	/* by agent */
 	json_t		*pending;	/* [ts, host, line] not yet printed, in time order */
+	size_t		 listed;	/* lines pended so far (at most RUN_PACKETS_MAX) */
+	uint64_t	 unlisted;	/* packets past that, not shown */
 };
 
 struct runner {
@@ -109,6 +121,8 @@ struct runner {
 	json_t			*checks;	/* the checks' verdicts */
 	int			 checks_failed, checks_errors;
 	uint64_t		 drops;
+	char			*undecidable;	/* why the captures cannot decide anything (a budget passed) */
+	uint64_t		 unlisted;	/* packets not listed under their steps (RUN_PACKETS_MAX) */
 	int			 live;		/* packets under each step as the run goes */
 	struct pktview_live	*lv;
 	int			 passed, failed;
@@ -665,6 +679,33 @@ shown_regex(const char *re)
 	return buf_steal(&b, NULL);
 }
 
+/*
+ * what (stdout, stderr, data b'...') against a pattern, with a bounded cost
+ * (rx.h): a miss, and a match stopped because the pattern costs too much on
+ * this subject, are both failures, each saying which.
+ */
+static void
+expect_regex(json_t *failures, const char *what, const char *re, const void *subject, size_t len)
+{
+	char err[300];
+	struct rx *rx = rx_compile(re, RX_TEXT, err, sizeof err, NULL);
+	char *sr = shown_regex(re);
+	int rc;
+
+	if (rx == NULL) {	/* the loader checked it: only a pattern it never saw */
+		expect_fail(failures, "/%s/ is not a regular expression: %s", sr, err);
+		free(sr);
+		return;
+	}
+	rc = rx_match(rx, subject, len, err, sizeof err);
+	if (rc == 0)
+		expect_fail(failures, "%s does not match /%s/", what, sr);
+	else if (rc < 0)
+		expect_fail(failures, "%s was not matched against /%s/: %s", what, sr, err);
+	rx_free(rx);
+	free(sr);
+}
+
 /* The text of a program's output stream (base64 in the result); caller frees. */
 static char *
 exec_text(json_t *res, const char *key, size_t *lenp)
@@ -703,9 +744,8 @@ evaluate_exec(struct runner *r, const struct step *st, json_t *res, json_t *fail
 {
 	const struct expect *e = &st->expect;
 	json_t *ex = json_object_get(res, "exit");
-	size_t olen;
-	char *out = exec_text(res, "stdout", &olen), *err = exec_text(res, "stderr", NULL), *hint = last_line(err);
-	regex_t re;
+	size_t olen, elen;
+	char *out = exec_text(res, "stdout", &olen), *err = exec_text(res, "stderr", &elen), *hint = last_line(err);
 	(void)r;
 
 	if (json_is_false(json_object_get(res, "ready")))
@@ -733,22 +773,10 @@ evaluate_exec(struct runner *r, const struct step *st, json_t *res, json_t *fail
 		free(g);
 		free(w);
 	}
-	if (e->stdout_regex != NULL && regcomp(&re, e->stdout_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-		if (regexec(&re, out, 0, NULL, 0) != 0) {
-			char *sr = shown_regex(e->stdout_regex);
-			expect_fail(failures, "stdout does not match /%s/", sr);
-			free(sr);
-		}
-		regfree(&re);
-	}
-	if (e->stderr_regex != NULL && regcomp(&re, e->stderr_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-		if (regexec(&re, err, 0, NULL, 0) != 0) {
-			char *sr = shown_regex(e->stderr_regex);
-			expect_fail(failures, "stderr does not match /%s/", sr);
-			free(sr);
-		}
-		regfree(&re);
-	}
+	if (e->stdout_regex != NULL)
+		expect_regex(failures, "stdout", e->stdout_regex, out, olen);
+	if (e->stderr_regex != NULL)
+		expect_regex(failures, "stderr", e->stderr_regex, err, elen);
 	if (e->within >= 0) {
 		double took = json_number_value(json_object_get(res, "seconds"));
 		if (took > e->within)
@@ -816,19 +844,11 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 		if (e->data_prefix.set)
 			expect_data(failures, "data_prefix", &e->data_prefix, got ? got : (unsigned char *)"", gotlen, 1);
 		if (e->data_regex != NULL) {
-			regex_t re;
-			char *s = xstrndup(got ? (char *)got : "", gotlen);
-			if (regcomp(&re, e->data_regex, REG_EXTENDED | REG_NOSUB) == 0) {
-				if (regexec(&re, s, 0, NULL, 0) != 0) {
-					char *g = py_bytes_repr(got ? got : (unsigned char *)"", gotlen, 48);
-					char *sr = shown_regex(e->data_regex);
-					expect_fail(failures, "data %s does not match /%s/", g, sr);
-					free(g);
-					free(sr);
-				}
-				regfree(&re);
-			}
-			free(s);
+			char *g = py_bytes_repr(got ? got : (unsigned char *)"", gotlen, 48);
+			char *what = xasprintf("data %s", g);
+			expect_regex(failures, what, e->data_regex, got, gotlen);
+			free(what);
+			free(g);
 		}
 		free(got);
 	}
@@ -1283,11 +1303,15 @@ captures_start(struct runner *r)
 {
 	struct experiment *x = r->x;
 	int ncap = 0, buffer;
+	uint64_t budget;
 
 	for (size_t i = 0; i < r->nac; i++)
 		ncap += r->ac[i].host->capture != 0;
 	buffer = ncap > 0 ? RUN_CAPTURE_BUDGET / ncap : 0;
 	buffer = buffer > (16 << 20) ? (16 << 20) : buffer < (2 << 20) ? (2 << 20) : buffer;
+	budget = ncap > 0 ? RUN_CAPTURE_FILES / (unsigned)ncap : 0;
+	budget = budget > RUN_CAPTURE_FILE_MAX ? RUN_CAPTURE_FILE_MAX : budget < RUN_CAPTURE_FILE_MIN ?
+	    RUN_CAPTURE_FILE_MIN : budget;
 	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
 		json_t *m;
@@ -1296,6 +1320,7 @@ captures_start(struct runner *r)
 		m = json_pack("{s:s, s:i, s:s?}", "type", "capture_start",
 		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144, "filter", x->capture_filter);
 		json_object_set_new(m, "buffer", json_integer(x->capture_buffer > 0 ? x->capture_buffer : buffer));
+		json_object_set_new(m, "budget", json_integer((json_int_t)budget));
 		if (agent_send(a, m) != 0) {
 			json_decref(m);
 			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
@@ -1339,13 +1364,26 @@ captures_start(struct runner *r)
 	return 0;
 }
 
-/* Fetches a stopped capture chunk by chunk into the run folder as HOST.pcap. */
+/*
+ * Fetches a stopped capture chunk by chunk into the run folder as HOST.pcap,
+ * if it is exactly what the agent said it wrote (a->capture: packets, bytes,
+ * sha256); otherwise it is kept as HOST.pcap.refused, never read, and the
+ * run fails (a harness error).
+ */
 static int
 capture_fetch(struct runner *r, struct agentconn *a)
 {
 	char *path = xasprintf("%s/%s.pcap", r->dirat, a->host->name);
 	char *name = xasprintf("%s.pcap", a->host->name), *tmp = xasprintf("%s.tmp.%ld", name, (long)getpid());
-	char what[128];
+	char *tmpat = xasprintf("%s/%s", r->dirat, tmp);
+	char what[128], verr[400];
+	struct trace_capture_claim claim = {
+		.packets = (uint64_t)json_integer_value(json_object_get(a->capture, "packets")),
+		.bytes = (uint64_t)json_integer_value(json_object_get(a->capture, "bytes")),
+		.sha256 = json_string_value(json_object_get(a->capture, "sha256")),
+		.linktype = (int)json_integer_value(json_object_get(a->capture, "linktype")),
+		.snaplen = (int)json_integer_value(json_object_get(a->capture, "snaplen")),
+	};
 	int tfd = outdir_file(r->dirfd, tmp);
 	FILE *f = tfd < 0 ? NULL : fdopen(tfd, "w");
 	json_int_t off = 0;
@@ -1394,11 +1432,22 @@ capture_fetch(struct runner *r, struct agentconn *a)
 		goto fail;
 	}
 	f = NULL;
+	if (trace_capture_verify(tmpat, &claim, verr, sizeof verr) != 0) {
+		char *kept = xasprintf("%s.refused", name);
+		(void)renameat(r->dirfd, tmp, r->dirfd, kept);
+		free(kept);
+		json_object_set_new(a->capture, "refused", json_string(verr));
+		runner_fail(r, 3, "the capture of %s is refused: the file fetched from its agent is not what the "
+		    "agent wrote (%s); no check is decided from it (kept as %s.pcap.refused)", a->host->name, verr,
+		    a->host->name);
+		goto fail;
+	}
 	if (renameat(r->dirfd, tmp, r->dirfd, name) != 0) {
 		runner_fail(r, 3, "cannot write %s/%s: %s", r->dir, name, strerror(errno));
 		goto fail;
 	}
 	free(tmp);
+	free(tmpat);
 	free(name);
 	json_object_set_new(a->capture, "file", json_sprintf("%s.pcap", a->host->name));
 	a->pcap = path;
@@ -1408,6 +1457,7 @@ fail:
 		fclose(f);
 	unlinkat(r->dirfd, tmp, 0);
 	free(tmp);
+	free(tmpat);
 	free(name);
 	free(path);
 	return -1;
@@ -1451,6 +1501,21 @@ captures_stop(struct runner *r)
 		r->drops += (uint64_t)json_integer_value(json_object_get(f, "drops"));
 		json_object_update(a->capture, f);
 		json_decref(f);
+		if (json_is_string(json_object_get(a->capture, "error"))) {
+			runner_fail(r, 3, "the capture on %s is incomplete: %s", a->host->name,
+			    json_string_value(json_object_get(a->capture, "error")));
+			return;
+		}
+		if (!json_is_string(json_object_get(a->capture, "sha256"))) {
+			runner_fail(r, 3, "the agent on %s did not say what its capture holds (no SHA-256): "
+			    "it is older than this verona", a->host->name);
+			return;
+		}
+		if (json_integer_value(json_object_get(a->capture, "unwritten")) > 0 && r->undecidable == NULL)
+			r->undecidable = xasprintf("the capture on %s reached its size budget of %lld bytes "
+			    "(%lld more packets were counted, not written)", a->host->name,
+			    (long long)json_integer_value(json_object_get(a->capture, "budget")),
+			    (long long)json_integer_value(json_object_get(a->capture, "unwritten")));
 		if (capture_fetch(r, a) != 0)
 			return;
 	}
@@ -1465,6 +1530,7 @@ struct attrib {
 	char		 addr[RUN_CAPTURES_MAX][64];	/* inputs' host addresses, as inet_ntop writes them */
 	int		 host_of_input[RUN_CAPTURES_MAX];
 	json_t		*trace_steps;	/* packets before the first step */
+	size_t		 listed;	/* packet records made (at most RUN_PACKETS_MAX) */
 };
 
 static const char *
@@ -1545,7 +1611,8 @@ static void
 live_peek(struct runner *r)
 {
 	struct pktview_live *lv = r->lv;
-	json_t *m = json_pack("{s:s}", "type", "capture_peek"), *raw = json_array();
+	json_t *m = json_pack("{s:s}", "type", "capture_peek"), *raw = json_array(), *lost = json_array();
+	json_int_t last_ts = 0;
 
 	for (size_t i = 0; i < r->nac && i < RUN_CAPTURES_MAX && r->error == NULL; i++) {
 		struct agentconn *a = &r->ac[i];
@@ -1554,6 +1621,9 @@ live_peek(struct runner *r)
 			continue;
 		if ((f = await_frame(r, a, "capture_packets|capture_failed", -1, HELLO_S, "a look at the capture")) == NULL)
 			break;
+		/* the agent hands at most TRACE_PEEK_MAX packets a look; it counts the others */
+		if (json_integer_value(json_object_get(f, "lost")) > 0)
+			json_array_append_new(lost, json_pack("[s, O]", a->host->name, json_object_get(f, "lost")));
 		list = json_object_get(f, "packets");
 		for (size_t k = 0; k < json_array_size(list); k++) {
 			json_t *e = json_array_get(list, k);
@@ -1576,18 +1646,39 @@ live_peek(struct runner *r)
 		size_t len;
 		struct trace_pkt p;
 		char line[512];
+		if (lv->listed >= RUN_PACKETS_MAX) {	/* counted, not shown; one note says so */
+			if (lv->unlisted++ == 0) {
+				char *note = xasprintf("... more packets, not shown: the live view shows at most %d",
+				    RUN_PACKETS_MAX);
+				json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0), "", note));
+				free(note);
+			}
+			continue;
+		}
 		if (b64_decode(json_string_value(json_array_get(e, 4)) ?: "", &data, &len) != 0)
 			continue;
 		memset(&p, 0, sizeof p);
 		trace_dissect((int)json_integer_value(json_array_get(e, 2)), data, (uint32_t)len,
 		    (uint32_t)json_integer_value(json_array_get(e, 3)), json_integer_value(json_array_get(e, 0)), &p);
-		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line, NULL, NULL))
+		last_ts = json_integer_value(json_array_get(e, 0));
+		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line, NULL, NULL)) {
+			lv->listed++;
 			json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0),
 			    r->ac[i].host->name, line));
+		}
 		free(data);
 	}
 	free(v);
 	json_decref(raw);
+	for (size_t k = 0; k < json_array_size(lost); k++) {
+		json_t *e = json_array_get(lost, k);
+		char *note = xasprintf("... %lld more packets, not shown: the live view shows at most %d per host and step",
+		    (long long)json_integer_value(json_array_get(e, 1)), TRACE_PEEK_MAX);
+		lv->unlisted += (uint64_t)json_integer_value(json_array_get(e, 1));
+		json_array_append_new(lv->pending, json_pack("[I, O, s]", last_ts, json_array_get(e, 0), note));
+		free(note);
+	}
+	json_decref(lost);
 }
 
 /* Prints the pending packets captured before `before` (all of them when before < 0). */
@@ -1603,6 +1694,24 @@ live_print(struct runner *r, int64_t before)
 		    json_string_value(json_array_get(e, 2)), color(r, "\033[0m"));
 		json_array_remove(pend, 0);
 	}
+}
+
+/*
+ * 1 while a step with expect: packets has no more packets listed than it
+ * expects: those are listed past the run's cap (a few per such step), so
+ * that the expectation is always decided on what the step caused.
+ */
+static int
+step_wants_packets(struct runner *r, json_t *rec)
+{
+	const struct step *st;
+	json_int_t num = json_integer_value(json_object_get(rec, "number"));
+
+	if (rec == NULL || num < 1 || (size_t)num > r->x->nsteps)
+		return 0;
+	st = &r->x->steps[num - 1];
+	return st->expect.packets != NULL &&
+	    json_array_size(json_object_get(rec, "packets")) <= json_array_size(st->expect.packets);
 }
 
 /*
@@ -1638,10 +1747,20 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
 	if (p.proto == 6)
 		trace_flags_text(p.flags, flags, sizeof flags);
-	trace_conns_add(at->r->conns, &p);
-	if (at->r->stats != NULL)
-		(void)trace_stats_add(at->r->stats, &p);
+	if (at->r->undecidable == NULL) {	/* else nothing is decided from the trace: nothing kept for it */
+		trace_conns_add(at->r->conns, &p);
+		if (at->r->stats != NULL)
+			(void)trace_stats_add(at->r->stats, &p);
+	}
 	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
+	if (at->listed >= RUN_PACKETS_MAX && !step_wants_packets(at->r, rec)) {	/* counted under its step, not listed */
+		at->r->unlisted++;
+		if (rec != NULL)
+			json_object_set_new(rec, "packets_unlisted", json_integer(
+			    json_integer_value(json_object_get(rec, "packets_unlisted")) + 1));
+		return 1;
+	}
+	at->listed++;
 	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
 	if (list == NULL) {
 		list = json_array();
@@ -1684,17 +1803,56 @@ rec_start_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* expect: packets, now that the packets of each step are known. */
+/* Marks a step's expect: packets undecidable (never a pass, never the student's failure), saying why. */
 static void
-check_step_packets(struct runner *r, json_t *rec)
+step_packets_undecidable(struct runner *r, json_t *rec, const char *why)
+{
+	json_t *failures = json_object_get(rec, "failures");
+	char *msg = xasprintf("the packets on the wire cannot be told: %s", why);
+
+	if (failures == NULL) {
+		failures = json_array();
+		json_object_set_new(rec, "failures", failures);
+	}
+	json_array_append_new(failures, json_string(msg));
+	free(msg);
+	if (json_is_true(json_object_get(rec, "pass")))
+		r->passed--;
+	else if (json_is_false(json_object_get(rec, "pass")))
+		r->failed--;
+	json_object_del(rec, "pass");	/* neither: undecidable */
+	json_object_set_new(rec, "undecidable", json_true());
+	r->checks_errors++;
+}
+
+/*
+ * expect: packets, now that the packets of each step are known.  why: the
+ * captures cannot tell (a budget passed, a capture refused or lost), or NULL.
+ */
+static void
+check_step_packets(struct runner *r, json_t *rec, const char *why)
 {
 	const struct step *st = &r->x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
 	json_t *want = st->expect.packets, *got = json_object_get(rec, "packets");
+	json_int_t unlisted = json_integer_value(json_object_get(rec, "packets_unlisted"));
 	struct buf w, g;
 	int same;
 
 	if (want == NULL)
 		return;
+	if (why != NULL) {
+		step_packets_undecidable(r, rec, why);
+		return;
+	}
+	if (unlisted > 0 && json_array_size(got) + (size_t)unlisted <= json_array_size(want)) {
+		/* as many packets as expected, or fewer, but not all of them listed */
+		step_packets_undecidable(r, rec, "the step's packets were past the run's listing cap");
+		return;
+	}
+	if (unlisted > 0)	/* more packets than expected: a failure however the unlisted ones looked */
+		json_array_append_new(got = got ? json_deep_copy(got) : json_array(), json_pack("{s:s}", "pattern", "..."));
+	else
+		json_incref(got);
 	buf_init(&w);
 	buf_init(&g);
 	if (json_is_array(want))
@@ -1723,6 +1881,7 @@ check_step_packets(struct runner *r, json_t *rec)
 			    color(r, "\033[31m"), r->x->file, st->pos.line, st->pos.col, msg, color(r, "\033[0m"));
 		free(msg);
 	}
+	json_decref(got);
 	buf_free(&w);
 	buf_free(&g);
 }
@@ -1736,7 +1895,7 @@ attribute_packets(struct runner *r)
 	struct attrib at;
 	size_t n = 0, ns = json_array_size(r->steps);
 	json_t **sorted = xcalloc(ns + 1, sizeof *sorted);
-	char err[512], *out;
+	char err[512], *out, *why;
 
 	memset(&at, 0, sizeof at);
 	at.r = r;
@@ -1785,9 +1944,21 @@ attribute_packets(struct runner *r)
 		free((char *)steps[i].comment);
 	free(steps);
 	json_decref(at.recs);
-	for (size_t i = 0; i < ns && r->error == NULL; i++)
-		check_step_packets(r, json_array_get(r->steps, i));
+	if (r->unlisted > 0 && !r->o->json)
+		printf("verona: %llu packets are not listed under their steps (a run lists at most %d)\n",
+		    (unsigned long long)r->unlisted, RUN_PACKETS_MAX);
 out:
+	/* what the captures cannot tell: past a budget, or a host's capture refused or never fetched */
+	why = r->undecidable ? xstrdup(r->undecidable) : NULL;
+	for (size_t i = 0; i < r->nac && why == NULL; i++)
+		if (r->ac[i].host->capture && r->ac[i].pcap == NULL)
+			why = xasprintf("the capture of %s was not kept (%s)", r->ac[i].host->name,
+			    r->error ? r->error : "not fetched");
+	if (why == NULL && n == 0)
+		why = xstrdup("no host captured");
+	for (size_t i = 0; i < ns && (why != NULL || r->error == NULL); i++)
+		check_step_packets(r, json_array_get(r->steps, i), why);
+	free(why);
 	for (size_t i = 0; i < n; i++)
 		free((char *)in[i].name);
 	free(sorted);
@@ -1805,7 +1976,7 @@ run_checks(struct runner *r)
 	struct trace_check_ctx ctx = {
 		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
 		.step_packets = names_step_packets,
-		.arg = &nm, .t0 = r->started_ns, .drops = r->drops,
+		.arg = &nm, .t0 = r->started_ns, .drops = r->drops, .undecidable = r->undecidable,
 	};
 	int captured = 0;
 
@@ -2099,6 +2270,9 @@ transcript_steps(struct runner *r, struct buf *t)
 			buf_printf(t, "               %-7s %s\n", json_string_value(json_object_get(p, "host")),
 			    json_string_value(json_object_get(p, "line")));
 		}
+		if (json_integer_value(json_object_get(rec, "packets_unlisted")) > 0)
+			buf_printf(t, "               ... and %lld more packets, not listed: a run lists at most %d\n",
+			    (long long)json_integer_value(json_object_get(rec, "packets_unlisted")), RUN_PACKETS_MAX);
 	}
 }
 
@@ -2459,6 +2633,7 @@ free:
 		free(r.lv);
 	}
 	free(r.error);
+	free(r.undecidable);
 	free(r.dir);
 	free(r.dirat);
 	if (r.dirfd >= 0)
