@@ -268,8 +268,9 @@ cgroup_v2_enable(const char *ctrl, char *why, size_t whylen)
 	return 0;
 }
 
+/* prepare: enable the controller for children on v2 (moving the agent to a leaf if need be); 0 only looks. */
 static void
-cgroup_place(enum cgroup_ctrl c, struct cgroup_place *p)
+cgroup_place(enum cgroup_ctrl c, struct cgroup_place *p, int prepare)
 {
 	const char *ctrl = cgroup_ctrl_names[c];
 	char why2[256] = "", *avail;
@@ -284,7 +285,7 @@ cgroup_place(enum cgroup_ctrl c, struct cgroup_place *p)
 			char *on = cgroup_read(cgroup_v2_base, "cgroup.subtree_control");
 			int enabled = on != NULL && cgroup_has_word(on, ctrl, " \n");
 			free(on);
-			if (enabled || cgroup_v2_enable(ctrl, p->why, sizeof p->why) == 0) {
+			if (enabled || !prepare || cgroup_v2_enable(ctrl, p->why, sizeof p->why) == 0) {
 				p->base = xstrdup(cgroup_v2_base);
 				p->v2 = 1;
 				return;
@@ -406,7 +407,7 @@ cgroup_create(const struct cgroup_limits *l, json_t **infop)
 		char err[512] = "";
 		cg->dir_of[c] = -1;
 		json_object_set_new(info, cgroup_info_key[c], json_null());
-		cgroup_place(c, &p);
+		cgroup_place(c, &p, 1);
 		if (p.base == NULL)
 			snprintf(err, sizeof err, "%s", p.why);
 		else {
@@ -605,7 +606,7 @@ cgroup_sweep_stale(void)
 	int n = 0;
 	for (int c = 0; c < CG_NCTRL; c++) {
 		struct cgroup_place p;
-		cgroup_place(c, &p);
+		cgroup_place(c, &p, 0);
 		if (p.base != NULL)
 			n += cgroup_sweep_dir(p.base, p.v2);
 		free(p.base);

@@ -353,6 +353,93 @@ def test_a_crashed_runs_cgroup_is_removed_by_the_next_run(tmp_path, watched):
             kill_cgroup(p)
 
 
+def test_down_all_removes_a_crashed_runs_cgroups(tmp_path):
+    """verona down --all also removes the verona-run-* cgroups whose agent
+    is gone, killing what is still in them.  (Run in a mount namespace of
+    its own whose /run/netns is empty, so that it removes no other run's
+    namespaces on this shared machine; the cgroups are the host's.)"""
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    stale = []
+    sleeper = subprocess.Popen(["sleep", "60"])
+    try:
+        for base in cgroup_bases():
+            path = os.path.join(base, f"verona-run-{gone.pid}-7")
+            os.mkdir(path)
+            stale.append(path)
+            pathlib.Path(path, "cgroup.procs").write_text(str(sleeper.pid))
+        p = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                            f"mount -t tmpfs verona-test /run/netns && exec {VERONA} down --all"],
+                           capture_output=True, text=True, timeout=30)
+        assert p.returncode == 0, p.stdout + p.stderr
+        assert "0 namespaces removed" in p.stdout, p.stdout
+        assert re.search(r"\d+ cgroups? of crashed runs removed", p.stdout), p.stdout
+        assert sleeper.wait(timeout=5) == -signal.SIGKILL
+        assert not [x for x in stale if os.path.exists(x)]
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+        for x in stale:
+            kill_cgroup(x)
+
+
+def test_a_program_cannot_leave_its_runs_cgroup(tmp_path, watched):
+    """A program is in its run's cgroup in every limited hierarchy (read on
+    the host side, /proc/PID/cgroup while it runs), and cannot move itself
+    out: writing its pid to any other cgroup.procs (the agent's own, the
+    hierarchy's root) is refused."""
+    marker = f"verona-escape-{os.getpid()}-{time.monotonic_ns()}"
+    # the program writes its pid to every cgroup.procs outside its run's cgroup
+    script = f"""# {marker}
+moved=0
+for f in $(find /sys/fs/cgroup -maxdepth 3 -name cgroup.procs 2>/dev/null); do
+  case "$f" in */verona-run-*) continue;; esac
+  if echo $$ > "$f" 2>/dev/null; then moved=$((moved+1)); echo "moved into $f"; fi
+done
+echo "moves: $moved"
+sleep 1.5
+"""
+    exp = tmp_path / "escape.yaml"
+    exp.write_text("name: escape\nhosts:\n  romeo: 10.10.0.100\n  juliet: 10.10.0.101\nsteps:\n"
+                   "  - romeo: {exec: %s, timeout: 10, expect: {exit: 0}}\n" % json.dumps(script))
+    out = tmp_path / "run"
+    seen_in = {}
+    stop = threading.Event()
+
+    def look():
+        # the host's view: the program's /proc/PID/cgroup, after its escape attempts
+        while not stop.is_set():
+            for pid in os.listdir("/proc"):
+                if pid.isdigit() and pid not in seen_in:
+                    try:
+                        if marker.encode() in pathlib.Path(f"/proc/{pid}/cmdline").read_bytes():
+                            time.sleep(0.7)
+                            seen_in[pid] = pathlib.Path(f"/proc/{pid}/cgroup").read_text()
+                    except OSError:
+                        pass
+            time.sleep(0.05)
+
+    looker = threading.Thread(target=look, daemon=True)
+    looker.start()
+    try:
+        rc, log, w = watched(["run", "--quiet", "--out", out, exp])
+    finally:
+        stop.set()
+        looker.join(5)
+    res = json.loads((out / "results.json").read_text())
+    import base64
+    text = base64.b64decode(res["steps"][-1]["result"]["stdout_b64"]).decode()
+    assert rc == 0, log + text
+    assert "moves: 0" in text, text
+    assert seen_in, "the program was not seen from the host"
+    for cg in seen_in.values():
+        for ctrl in CONTROLLERS:
+            line = [l for l in cg.splitlines() if ctrl in l.split(":")[1].split(",")] or \
+                [l for l in cg.splitlines() if l.startswith("0::")]     # v2
+            assert line and "/verona-run-" in line[0], (ctrl, cg)
+    assert res["manifest"]["hosts"]["romeo"]["limits"]["cgroup"] is not None
+
+
 def test_an_agent_that_cannot_make_a_cgroup_says_so_and_programs_still_run(tmp_path):
     """A non-root agent (no permission in the host's cgroup hierarchies):
     hello's limits say cgroup null with why, and a program still runs under
