@@ -22,7 +22,7 @@
 
 #include "cmd.h"
 #include "expt.h"
-#include "limits.h"
+#include "limitspec.h"
 #include "report-grade.h"
 #include "run.h"
 #include "tbfile.h"
@@ -261,7 +261,7 @@ cmd_grade_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
-	if ((grade_limits = limits_parse(limits, err, sizeof err)) == NULL) {
+	if ((grade_limits = limitspec_parse(limits, err, sizeof err)) == NULL) {
 		fprintf(stderr, "verona: %s\n", err);
 		json_decref(defines);
 		tbfile_free(tb);

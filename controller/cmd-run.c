@@ -7,7 +7,7 @@
 
 #include "cmd.h"
 #include "expt.h"
-#include "limits.h"
+#include "limitspec.h"
 #include "run.h"
 #include "tbfile.h"
 
@@ -66,7 +66,7 @@ cmd_run_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
-	if ((o.limits = limits_parse(limits, err, sizeof err)) == NULL) {
+	if ((o.limits = limitspec_parse(limits, err, sizeof err)) == NULL) {
 		fprintf(stderr, "verona: %s\n", err);
 		json_decref(defines);
 		return 2;

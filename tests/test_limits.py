@@ -192,7 +192,9 @@ def score(out, student):
 
 
 def agent_log(out, student):
-    return "".join(p.read_text() for p in sorted((out / student).glob("agent-*.log")))
+    text = "".join(p.read_text() for p in sorted((out / student).glob("agent-*.log")))
+    assert "Sanitizer" not in text and "runtime error" not in text, text
+    return text
 
 
 def cgroup_stats(log, pattern):
@@ -306,6 +308,7 @@ def test_results_name_the_limits_and_the_cgroups_are_gone_after_the_run(tmp_path
     assert rc == 0, log
     res = json.loads((out / "results.json").read_text())
     assert_limits(res, 512 << 20, 100, 0.5, 64 << 20)
+    agent_log(tmp_path, "one")
     assert w.seen and not any(os.path.exists(p) for p in w.seen)
 
 
