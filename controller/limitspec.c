@@ -35,13 +35,20 @@ static const struct {
 	{ "G", 1073741824.0 }, { "GiB", 1073741824.0 }, { "T", 1099511627776.0 }, { "TiB", 1099511627776.0 },
 };
 
+/* A bound as a user would write it: bytes in the largest unit that divides them (16M, 1024T). */
 static void
 limitspec_show(char *out, size_t len, const struct limitspec_entry *e, double v)
 {
-	if (e->kind == LIMITSPEC_BYTES && v >= 1048576 && fmod(v, 1048576) == 0)
-		snprintf(out, len, "%.0fM", v / 1048576);
-	else
-		snprintf(out, len, "%g", v);
+	static const char units[] = "TGMK";
+	if (e->kind == LIMITSPEC_BYTES)
+		for (int i = 0; units[i]; i++) {
+			double f = 1099511627776.0 / (double)(1LL << (10 * i));
+			if (v >= f && fmod(v, f) == 0) {
+				snprintf(out, len, "%.0f%c", v / f, units[i]);
+				return;
+			}
+		}
+	snprintf(out, len, e->kind == LIMITSPEC_CPUS ? "%g" : "%.0f", v);
 }
 
 /* One name=value item; 0, or -1 with err. */
