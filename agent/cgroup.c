@@ -37,7 +37,8 @@ static const char *const cgroup_ctrl_names[CG_NCTRL] = { "memory", "pids", "cpu"
 #define CGROUP_CPU_SHARES	1024	/* v1: the same for every run, so equal shares */
 #define CGROUP_CPU_WEIGHT	100	/* v2: the same */
 #define CGROUP_KILL_ROUNDS	1000	/* x 2 ms */
-#define CGROUP_V2_LEAF		"verona-agent"
+#define CGROUP_V2_LEAF		"verona-agent"	/* v2: the agent's own leaf, when it was alone in its cgroup */
+#define CGROUP_V2_SHARED	"verona"	/* v2: <root>/verona, when it was not */
 
 /* One directory of the session: a v2 cgroup (all v2 controllers) or one v1 hierarchy's. */
 struct cgroup_dir {
@@ -56,7 +57,7 @@ struct cgroup {
 struct cgroup_place {
 	char	*base;		/* NULL: nowhere, see why */
 	int	 v2;
-	char	 why[256];
+	char	 why[2048];
 };
 
 static unsigned cgroup_serial;
@@ -226,79 +227,157 @@ cgroup_own_dir(const char *ctrl, char *why, size_t whylen)
 }
 
 /*
- * v2: the directory under which runs' cgroups go, with the controller
- * enabled for its children.  Remembered: after the agent moved itself into
- * the leaf, /proc/self/cgroup names the leaf.  NULL with why.
+ * v2: where the runs' cgroups go, decided once per agent (it may move the
+ * agent): below the agent's own cgroup when the controllers can be enabled
+ * for its children there (the agent alone in it, moved to a leaf if need be:
+ * systemd Delegate=yes); else below <v2 root>/verona, made for this (root's
+ * agents on a host where the agent shares its cgroup, as the local testbed
+ * does with the controller and the user's shell).
  */
-static char *cgroup_v2_base;
+static struct {
+	int	 decided;
+	char	*base;		/* NULL: v2 is not used */
+	char	 why[1400];	/* why not */
+} cgroup_v2;
+
+/* The controllers of ours that dir's children may have (cgroup.controllers), a bit each. */
+static unsigned
+cgroup_v2_offered(const char *dir)
+{
+	char *avail = cgroup_read(dir, "cgroup.controllers");
+	unsigned m = 0;
+	for (int c = 0; c < CG_NCTRL; c++)
+		if (avail != NULL && cgroup_has_word(avail, cgroup_ctrl_names[c], " \n"))
+			m |= 1u << c;
+	free(avail);
+	return m;
+}
+
+/* Enables the controllers of mask for dir's children; 0, or -1 with errno. */
+static int
+cgroup_v2_enable(const char *dir, unsigned mask)
+{
+	char *on = cgroup_read(dir, "cgroup.subtree_control");
+	for (int c = 0; c < CG_NCTRL; c++) {
+		char add[32];
+		if (!(mask & (1u << c)) || (on != NULL && cgroup_has_word(on, cgroup_ctrl_names[c], " \n")))
+			continue;
+		snprintf(add, sizeof add, "+%s", cgroup_ctrl_names[c]);
+		if (cgroup_write(dir, "cgroup.subtree_control", add) != 0) {
+			int saved = errno;
+			free(on);
+			errno = saved;
+			return -1;
+		}
+	}
+	free(on);
+	return 0;
+}
+
+/* 1 if the agent is the only process in dir. */
+static int
+cgroup_alone_in(const char *dir)
+{
+	char *procs = cgroup_read(dir, "cgroup.procs"), *nl;
+	int alone = procs != NULL && strtol(procs, NULL, 10) == (long)getpid() &&
+	    (nl = strchr(procs, '\n')) != NULL && nl[1] == '\0';
+	free(procs);
+	return alone;
+}
 
 static int
-cgroup_v2_enable(const char *ctrl, char *why, size_t whylen)
+cgroup_v2_try_own(const char *own, unsigned want, char *why, size_t whylen)
 {
-	char add[32], *procs;
-	snprintf(add, sizeof add, "+%s", ctrl);
-	if (cgroup_write(cgroup_v2_base, "cgroup.subtree_control", add) == 0)
+	char *leaf;
+	if (cgroup_v2_enable(own, want) == 0)
 		return 0;
 	if (errno != EBUSY) {
-		snprintf(why, whylen, "cannot enable %s in %s/cgroup.subtree_control: %s", ctrl, cgroup_v2_base,
+		snprintf(why, whylen, "cannot enable the controllers in %.200s/cgroup.subtree_control: %s", own,
 		    strerror(errno));
 		return -1;
 	}
-	/* no internal processes: move to a leaf, if the agent is alone here */
-	procs = cgroup_read(cgroup_v2_base, "cgroup.procs");
-	if (procs == NULL || strtol(procs, NULL, 10) != (long)getpid() || strchr(procs, '\n') == NULL ||
-	    strchr(procs, '\n')[1] != '\0') {
-		snprintf(why, whylen, "cannot enable %s for the runs' cgroups below %s: it has other processes "
-		    "than the agent (cgroup v2 allows no processes in a cgroup whose children have controllers; "
-		    "give the agent a cgroup of its own, e.g. systemd Delegate=yes)", ctrl, cgroup_v2_base);
-		free(procs);
+	if (!cgroup_alone_in(own)) {
+		snprintf(why, whylen, "the agent's cgroup %.200s has other processes (cgroup v2 allows none in a "
+		    "cgroup whose children have controllers; give the agent one of its own: systemd Delegate=yes)", own);
 		return -1;
 	}
-	free(procs);
-	char *leaf = xasprintf("%s/" CGROUP_V2_LEAF, cgroup_v2_base);
+	leaf = xasprintf("%s/" CGROUP_V2_LEAF, own);
 	if ((mkdir(leaf, 0755) != 0 && errno != EEXIST) || cgroup_writef(leaf, "cgroup.procs", "%ld", (long)getpid()) != 0 ||
-	    cgroup_write(cgroup_v2_base, "cgroup.subtree_control", add) != 0) {
-		snprintf(why, whylen, "cannot move the agent to %s and enable %s below %s: %s", leaf, ctrl,
-		    cgroup_v2_base, strerror(errno));
+	    cgroup_v2_enable(own, want) != 0) {
+		snprintf(why, whylen, "cannot move the agent to %.200s to enable the controllers below %.200s: %s",
+		    leaf, own, strerror(errno));
 		free(leaf);
 		return -1;
 	}
-	log_info("moved to %s to enable %s for the runs' cgroups", leaf, ctrl);
+	log_info("moved to %s to enable the controllers for the runs' cgroups", leaf);
 	free(leaf);
 	return 0;
 }
 
-/* prepare: enable the controller for children on v2 (moving the agent to a leaf if need be); 0 only looks. */
+static int
+cgroup_v2_try_shared(const char *root, unsigned want, char *why, size_t whylen)
+{
+	char *dir = xasprintf("%s/" CGROUP_V2_SHARED, root);
+	if (cgroup_v2_enable(root, want) != 0 || (mkdir(dir, 0755) != 0 && errno != EEXIST) ||
+	    cgroup_v2_enable(dir, want) != 0) {
+		snprintf(why, whylen, "cannot use %.200s for the runs' cgroups either: %s", dir, strerror(errno));
+		free(dir);
+		return -1;
+	}
+	cgroup_v2.base = dir;
+	return 0;
+}
+
 static void
-cgroup_place(enum cgroup_ctrl c, struct cgroup_place *p, int prepare)
+cgroup_v2_decide(void)
+{
+	char mnt[1024], root[1024], why_own[600] = "", why_shared[600] = "", *own;
+	unsigned want_own, want_root;
+
+	cgroup_v2.decided = 1;
+	if ((own = cgroup_own_dir("", cgroup_v2.why, sizeof cgroup_v2.why)) == NULL)
+		return;
+	(void)cgroup_mount("", mnt, sizeof mnt, root, sizeof root);
+	want_own = cgroup_v2_offered(own);
+	want_root = cgroup_v2_offered(mnt) | want_own;
+	if (want_root == 0)
+		snprintf(cgroup_v2.why, sizeof cgroup_v2.why, "cgroup v2 (%.200s) has none of memory, pids, cpu", mnt);
+	else if (want_own == want_root && cgroup_v2_try_own(own, want_own, why_own, sizeof why_own) == 0)
+		cgroup_v2.base = xstrdup(own);
+	else if (cgroup_v2_try_shared(mnt, want_root, why_shared, sizeof why_shared) == 0)
+		log_info("the runs' cgroups go below %s: %s", cgroup_v2.base, why_own[0] ? why_own : "the agent's "
+		    "cgroup lacks some controllers");
+	else if (want_own != 0 && want_own != want_root && cgroup_v2_try_own(own, want_own, why_own, sizeof why_own) == 0)
+		cgroup_v2.base = xstrdup(own);
+	else
+		snprintf(cgroup_v2.why, sizeof cgroup_v2.why, "%s%s%s", why_own, why_own[0] ? "; " : "", why_shared);
+	free(own);
+}
+
+/* Where controller c can be used (p->base NULL: nowhere, p->why says why). */
+static void
+cgroup_place(enum cgroup_ctrl c, struct cgroup_place *p)
 {
 	const char *ctrl = cgroup_ctrl_names[c];
-	char why2[256] = "", *avail;
+	char *on;
 
 	memset(p, 0, sizeof *p);
-	if (cgroup_v2_base == NULL)
-		cgroup_v2_base = cgroup_own_dir("", why2, sizeof why2);
-	if (cgroup_v2_base != NULL && (avail = cgroup_read(cgroup_v2_base, "cgroup.controllers")) != NULL) {
-		int has = cgroup_has_word(avail, ctrl, " \n");
-		free(avail);
-		if (has) {
-			char *on = cgroup_read(cgroup_v2_base, "cgroup.subtree_control");
-			int enabled = on != NULL && cgroup_has_word(on, ctrl, " \n");
-			free(on);
-			if (enabled || !prepare || cgroup_v2_enable(ctrl, p->why, sizeof p->why) == 0) {
-				p->base = xstrdup(cgroup_v2_base);
-				p->v2 = 1;
-				return;
-			}
-			return;		/* the controller is bound to v2: v1 cannot have it */
+	if (!cgroup_v2.decided)
+		cgroup_v2_decide();
+	if (cgroup_v2.base != NULL && (on = cgroup_read(cgroup_v2.base, "cgroup.subtree_control")) != NULL) {
+		int enabled = cgroup_has_word(on, ctrl, " \n");
+		free(on);
+		if (enabled) {
+			p->base = xstrdup(cgroup_v2.base);
+			p->v2 = 1;
+			return;
 		}
-		snprintf(why2, sizeof why2, "cgroup v2 (%s) does not offer %s", cgroup_v2_base, ctrl);
 	}
 	if ((p->base = cgroup_own_dir(ctrl, p->why, sizeof p->why)) != NULL)
 		return;
-	if (why2[0] != '\0') {
+	if (cgroup_v2.why[0] != '\0') {
 		size_t l = strlen(p->why);
-		snprintf(p->why + l, sizeof p->why - l, "; %s", why2);
+		snprintf(p->why + l, sizeof p->why - l, "; %.300s", cgroup_v2.why);
 	}
 }
 
@@ -404,10 +483,10 @@ cgroup_create(const struct cgroup_limits *l, json_t **infop)
 	buf_init(&why);
 	for (int c = 0; c < CG_NCTRL; c++) {
 		struct cgroup_place p;
-		char err[512] = "";
+		char err[2100] = "";
 		cg->dir_of[c] = -1;
 		json_object_set_new(info, cgroup_info_key[c], json_null());
-		cgroup_place(c, &p, 1);
+		cgroup_place(c, &p);
 		if (p.base == NULL)
 			snprintf(err, sizeof err, "%s", p.why);
 		else {
@@ -603,13 +682,29 @@ cgroup_sweep_dir(const char *dir, int v2)
 int
 cgroup_sweep_stale(void)
 {
+	char mnt[1024], root[1024], why[256], *own;
 	int n = 0;
-	for (int c = 0; c < CG_NCTRL; c++) {
-		struct cgroup_place p;
-		cgroup_place(c, &p, 0);
-		if (p.base != NULL)
-			n += cgroup_sweep_dir(p.base, p.v2);
-		free(p.base);
+
+	/* v1: the own cgroup in each hierarchy */
+	for (int c = 0; c < CG_NCTRL; c++)
+		if ((own = cgroup_own_dir(cgroup_ctrl_names[c], why, sizeof why)) != NULL) {
+			n += cgroup_sweep_dir(own, 0);
+			free(own);
+		}
+	/* v2: the own cgroup, its parent when it is the agent's leaf, and <root>/verona */
+	if ((own = cgroup_own_dir("", why, sizeof why)) != NULL) {
+		char *slash = strrchr(own, '/');
+		n += cgroup_sweep_dir(own, 1);
+		if (slash != NULL && strcmp(slash + 1, CGROUP_V2_LEAF) == 0) {
+			*slash = '\0';
+			n += cgroup_sweep_dir(own, 1);
+		}
+		free(own);
+	}
+	if (cgroup_mount("", mnt, sizeof mnt, root, sizeof root) == 0) {
+		char *shared = xasprintf("%s/" CGROUP_V2_SHARED, mnt);
+		n += cgroup_sweep_dir(shared, 1);
+		free(shared);
 	}
 	return n;
 }

@@ -488,6 +488,7 @@ def test_an_agent_that_cannot_make_a_cgroup_says_so_and_programs_still_run(tmp_p
             send({"type": "hello", "version": 1, "host": "h", "addr": "127.0.0.1",
                   "limits": {"memory": 256 << 20, "processes": 64, "cpus": 1, "disk": 8 << 20}})
             lim = recv()["limits"]
+            print("hello limits of a non-root agent:", json.dumps(lim))
             assert lim["cgroup"] is None, lim
             assert lim["memory"] is None and lim["processes"] is None and lim["cpus"] is None, lim
             assert "Permission denied" in lim["why"] and "memory" in lim["why"], lim
