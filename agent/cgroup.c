@@ -4,12 +4,15 @@
  * Where each controller lives is read from /proc/self/mountinfo (cgroup2
  * mounts, and cgroup v1 mounts with the controller among their options) and
  * the agent's own place in each from /proc/self/cgroup.  A controller is
- * used on v2 when the agent's own v2 cgroup lists it in cgroup.controllers,
- * else on v1 when a v1 hierarchy carries it, else not at all.  On v2 the run's
- * cgroup is a child of the agent's own one, so the controllers must be
- * enabled in the own one's cgroup.subtree_control; a cgroup with processes
- * cannot do that ("no internal processes"), so an agent alone in its cgroup
- * (systemd, Delegate=yes) first moves itself to a leaf <own>/verona-agent.
+ * used on v2 when it could be enabled for the runs' cgroups there, else on
+ * v1 when a v1 hierarchy carries it, else not at all (the hello reply says
+ * why).  v1: the run's cgroup is a child of the agent's own one in each
+ * hierarchy.  v2 (one cgroup for every controller): a child of the agent's
+ * own cgroup when the controllers can be enabled in its subtree_control; a
+ * cgroup with processes cannot have that ("no internal processes"), so an
+ * agent alone in its cgroup (systemd, Delegate=yes) first moves itself to a
+ * leaf <own>/verona-agent, and an agent sharing its cgroup (the local
+ * testbed: with the controller and the user's shell) uses <v2 root>/verona.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -53,7 +56,7 @@ struct cgroup {
 	int			 dir_of[CG_NCTRL];	/* index into dirs, -1: not limited */
 };
 
-/* Where a controller can be used: the agent's own cgroup directory in its hierarchy. */
+/* Where a controller can be used: the directory below which the run's cgroup goes. */
 struct cgroup_place {
 	char	*base;		/* NULL: nowhere, see why */
 	int	 v2;
@@ -418,7 +421,7 @@ cgroup_limits_from_json(json_t *o, struct cgroup_limits *l, char *err, size_t er
 	return 0;
 }
 
-/* Writes one controller's limits in dir; 0, or -1 with why.  *note: what was set beyond the limit itself. */
+/* Writes one controller's limits in dir and says in info what applied; 0, or -1 with why. */
 static int
 cgroup_apply(enum cgroup_ctrl c, const char *dir, int v2, const struct cgroup_limits *l, json_t *info,
     char *why, size_t whylen)
