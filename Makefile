@@ -45,7 +45,8 @@ UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
 COMMON_OBJ := $(COMMON_SRC:%.c=$(BUILD)/%.o)
 AGENT_OBJ  := $(AGENT_SRC:%.c=$(BUILD)/%.o)
-CTRL_OBJ   := $(CTRL_SRC:%.c=$(BUILD)/%.o)
+# and agent/cgroup.c: verona down --all sweeps the cgroups of crashed runs
+CTRL_OBJ   := $(CTRL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/agent/cgroup.o
 # the controller's objects minus its main(), for unit tests
 CTRL_LIB_OBJ := $(filter-out $(BUILD)/controller/verona.o $(BUILD)/controller/cmd-%.o,$(CTRL_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)

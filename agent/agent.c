@@ -26,6 +26,7 @@
 
 #include "agent.h"
 #include "capture.h"
+#include "cgroup.h"
 #include "errnames.h"
 #include "frame.h"
 #include "log.h"
@@ -405,6 +406,35 @@ capture_fetch(struct session *s, json_t *msg)
 	free(b64);
 }
 
+/*
+ * hello's limits: the session's cgroup, made for an agent that runs
+ * programs; what applied goes into the hello reply.  0, or -1 after
+ * dropping the session.
+ */
+static int
+session_limits(struct session *s, json_t *req, json_t *reply)
+{
+	struct cgroup_limits l;
+	char err[256];
+	json_t *info;
+
+	if (cgroup_limits_from_json(req, &l, err, sizeof err) != 0) {
+		session_drop(s, err);
+		return -1;
+	}
+	s->agent.disk_limit = l.disk;
+	cgroup_destroy(s->agent.cgroup);
+	s->agent.cgroup = NULL;
+	if (!s->agent.allow_exec) {
+		json_object_set_new(reply, "limits", json_pack("{s:n, s:s}", "cgroup", "why",
+		    "this agent runs no programs (no --allow-exec)"));
+		return 0;
+	}
+	s->agent.cgroup = cgroup_create(&l, &info);
+	json_object_set_new(reply, "limits", info);
+	return 0;
+}
+
 static void
 session_frame(struct session *s, json_t *msg)
 {
@@ -432,6 +462,10 @@ session_frame(struct session *s, json_t *msg)
 		free(s->iface);
 		s->iface = json_is_string(json_object_get(reply, "iface")) ?
 		    xstrdup(json_string_value(json_object_get(reply, "iface"))) : NULL;
+		if (session_limits(s, json_object_get(msg, "limits"), reply) != 0) {
+			json_decref(reply);
+			return;
+		}
 		session_send(s, reply);
 		json_decref(reply);
 		s->hello = 1;
@@ -535,6 +569,8 @@ session_end(struct session *s)
 		task_free(t);
 	}
 	s->agent.tasks = NULL;
+	cgroup_destroy(s->agent.cgroup);
+	s->agent.cgroup = NULL;
 	agent_sock_close_all(&s->agent);
 	frame_reader_free(&s->rd);
 	if (s->cap != NULL) {

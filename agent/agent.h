@@ -89,6 +89,8 @@ struct agent {
 	/* sends a frame to the controller from an operation ("started" after ready:) */
 	void		(*notify)(struct agent *, json_t *msg);
 	void		*session;
+	struct cgroup	*cgroup;	/* the session's resource limits (cgroup.h); NULL: none */
+	long long	 disk_limit;	/* bytes of a program's writable tmpfs (hello limits.disk) */
 };
 
 /* op-exec.c: stop every program of the session (its whole process group). */

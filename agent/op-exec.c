@@ -29,6 +29,7 @@
 
 #include "agent.h"
 #include "rx.h"
+#include "cgroup.h"
 #include "errnames.h"
 #include "uidproc.h"
 
@@ -143,6 +144,10 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err)
 	char **envp, **args;
 	size_t n = 0;
 
+	if (cgroup_enter(a->cgroup) != 0) {
+		dprintf(err, "verona: cannot enter the run's cgroup: %s\n", strerror(errno));
+		_exit(126);
+	}
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cgroup.h"
 #include "cmd.h"
 #include "testbed.h"
 
@@ -54,6 +55,8 @@ cmd_down_exec(int argc, char **argv)
 	}
 	n = testbed_down_matching(all ? NULL : argv[optind], 1);
 	printf("%d namespace%s removed\n", n, n == 1 ? "" : "s");
+	if (all && (n = cgroup_sweep_stale()) > 0)	/* the cgroups of runs whose agent is gone */
+		printf("%d cgroup%s of crashed runs removed\n", n, n == 1 ? "" : "s");
 	return 0;
 }
 
@@ -62,7 +65,8 @@ const struct cmd_entry cmd_down_entry = {
 	.usage = "ID | --all",
 	.summary = "remove a local testbed (or --all: every verona namespace left behind)",
 	.help =
-	"  -a, --all    remove every namespace named verona-*, and what runs in it\n"
+	"  -a, --all    remove every namespace named verona-*, and what runs in it,\n"
+	"               and every verona-run-* cgroup whose agent is gone\n"
 	"  -h, --help   this help\n",
 	.exec = cmd_down_exec,
 };

@@ -23,6 +23,7 @@
 #include "cmd.h"
 #include "expt.h"
 #include "outdir.h"
+#include "limitspec.h"
 #include "report-grade.h"
 #include "run.h"
 #include "tbfile.h"
@@ -30,6 +31,7 @@
 
 static const struct tbfile *grade_testbed;	/* --testbed: real hosts */
 static int grade_force;				/* --force: the out folder may be one verona wrote before */
+static json_t *grade_limits;			/* --limits, parsed */
 
 /* out_fd: a student's folder outdir_fresh made in the class folder (closed here), or 0: open out. */
 static int
@@ -59,6 +61,7 @@ grade_one(const char *experiment, json_t *defines, const char *submission, const
 	}
 	o.submission = abs;
 	o.testbed = grade_testbed;
+	o.limits = grade_limits;
 	rc = run_experiment(x, &o);
 	expt_free(x);
 	return rc;
@@ -233,10 +236,12 @@ cmd_grade_exec(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "testbed", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "limits", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
-	const char *one = NULL, *class = NULL, *out = NULL, *tbpath = NULL;
+	const char *one = NULL, *class = NULL, *out = NULL, *tbpath = NULL, *limits = NULL;
+	char err[256];
 	struct tbfile *tb = NULL;
 	int c, jobs = 1, quiet = 0, rc;
 	char *defout = NULL;
@@ -260,6 +265,7 @@ cmd_grade_exec(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 't': tbpath = optarg; break;
 		case 'f': grade_force = 1; break;
+		case 'L': limits = optarg; break;
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64) {
@@ -297,6 +303,12 @@ cmd_grade_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
+	if ((grade_limits = limitspec_parse(limits, err, sizeof err)) == NULL) {
+		fprintf(stderr, "verona: %s\n", err);
+		json_decref(defines);
+		tbfile_free(tb);
+		return 2;
+	}
 	if (out == NULL) {
 		const char *base = strrchr(one ? one : class, '/');
 		defout = xasprintf("grades-%s", base && base[1] ? base + 1 : one ? one : class);
@@ -307,13 +319,15 @@ cmd_grade_exec(int argc, char **argv)
 	    grade_class(argv[optind], defines, class, out, jobs);
 	free(defout);
 	json_decref(defines);
+	json_decref(grade_limits);
+	grade_limits = NULL;
 	tbfile_free(tb);
 	return rc;
 }
 
 const struct cmd_entry cmd_grade_entry = {
 	.name = "grade",
-	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--out DIR [--force]] EXPERIMENT",
+	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--limits LIST] [--out DIR [--force]] EXPERIMENT",
 	.summary = "grade students' programs: run a graded experiment with each submission",
 	.help =
 	"  -s, --submission DIR      one student's folder (the experiment's ${submission})\n"
@@ -327,6 +341,9 @@ const struct cmd_entry cmd_grade_entry = {
 	"  -D, --define name=value   adjust the contract (program name, port, ...)\n"
 	"  -q, --quiet               only what failed\n"
 	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"
+	"      --limits LIST         per student and host, for everything the programs start\n"
+	"                            (a cgroup): memory=1G,processes=256,cpus=1,disk=256M\n"
+	"                            (the defaults; each run gets an equal CPU share)\n"
 	"  -h, --help                this help\n"
 	"Writes results.json, gradescope.json, junit.xml, report.html and the traces per\n"
 	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error or a submission\n"

@@ -7,6 +7,7 @@
 
 #include "cmd.h"
 #include "expt.h"
+#include "limitspec.h"
 #include "run.h"
 #include "tbfile.h"
 
@@ -23,14 +24,16 @@ cmd_run_exec(int argc, char **argv)
 		{ "color", no_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "testbed", required_argument, NULL, 't' },
+		{ "limits", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .color = isatty(1) };
 	json_t *defines = json_object();
 	struct experiment *x;
 	struct tbfile *tb = NULL;
-	const char *tbpath = NULL;
+	const char *tbpath = NULL, *limits = NULL;
 	struct sigaction sa;
+	char err[256];
 	int c, status;
 
 	optind = 1;
@@ -53,6 +56,7 @@ cmd_run_exec(int argc, char **argv)
 		case 'c': o.color = 1; break;
 		case 'C': o.color = 0; break;
 		case 't': tbpath = optarg; break;
+		case 'L': limits = optarg; break;
 		default:
 			cmd_usage(&cmd_run_entry, stderr, 0);
 			json_decref(defines);
@@ -64,12 +68,20 @@ cmd_run_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
+	if ((o.limits = limitspec_parse(limits, err, sizeof err)) == NULL) {
+		fprintf(stderr, "verona: %s\n", err);
+		json_decref(defines);
+		return 2;
+	}
 	x = cmd_load(argv[optind], defines);
 	json_decref(defines);
-	if (x == NULL)
+	if (x == NULL) {
+		json_decref(o.limits);
 		return 2;
+	}
 	if (tbpath != NULL && (tb = cmd_load_testbed(tbpath)) == NULL) {
 		expt_free(x);
+		json_decref(o.limits);
 		return 2;
 	}
 	o.testbed = tb;
@@ -82,12 +94,13 @@ cmd_run_exec(int argc, char **argv)
 	status = run_experiment(x, &o);
 	expt_free(x);
 	tbfile_free(tb);
+	json_decref(o.limits);
 	return status;
 }
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--out DIR [--force]] [--quiet] [--json] FILE",
+	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--limits LIST] [--out DIR [--force]] [--quiet] [--json] FILE",
 	.summary = "run an experiment on the local testbed (needs root) or real hosts",
 	.help =
 	"  -D, --define name=value   set a variable (overrides the file's vars)\n"
@@ -100,6 +113,8 @@ const struct cmd_entry cmd_run_entry = {
 	"      --color, --no-color   colour the verdicts (default: on a terminal)\n"
 	"  -t, --testbed HOSTS.yaml  run on the hosts of a testbed file (agents reached\n"
 	"                            over tcp with a key, ssh, or unix), not the local one\n"
+	"      --limits LIST         per host, for everything its programs start (a cgroup):\n"
+	"                            memory=1G,processes=256,cpus=1,disk=256M (the defaults)\n"
 	"  -h, --help                this help\n"
 	"Creates a network namespace per host with veth links, starts verona-agent in\n"
 	"each, runs the steps in order and tears everything down, also on Ctrl-C.\n"

@@ -466,6 +466,8 @@ agents_start(struct runner *r)
 			json_object_set_new(m, "iface", json_string(a->tbh->iface));
 		else if (a->host->iface != NULL)
 			json_object_set_new(m, "iface", json_string(a->host->iface));
+		if (r->o->limits != NULL)
+			json_object_set(m, "limits", r->o->limits);
 		if (agent_send(a, m) != 0) {
 			json_decref(m);
 			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
