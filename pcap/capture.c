@@ -4,6 +4,7 @@
  * kernel has, and the agent's loop calls it whenever the fd is readable.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,14 @@ trace_capture_open(const char *iface, const char *filter, int snaplen, int bufsi
 	}
 	if ((c->dump = pcap_dump_open(c->pcap, path)) == NULL) {
 		snprintf(err, errlen, "capture file %s: %s", path, pcap_geterr(c->pcap));
+		goto fail;
+	}
+	/* libpcap opens its socket and file without close-on-exec: no program may inherit them */
+	if (fcntl(pcap_get_selectable_fd(c->pcap), F_SETFD, FD_CLOEXEC) != 0 ||
+	    fcntl(fileno(pcap_dump_file(c->dump)), F_SETFD, FD_CLOEXEC) != 0) {
+		snprintf(err, errlen, "capture on %s: cannot make its descriptors close-on-exec: %s",
+		    iface, strerror(errno));
+		pcap_dump_close(c->dump);
 		goto fail;
 	}
 	return c;
