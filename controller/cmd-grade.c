@@ -28,6 +28,7 @@
 #include "util.h"
 
 static const struct tbfile *grade_testbed;	/* --testbed: real hosts */
+static const char *grade_sandbox;		/* --sandbox, --unsandboxed */
 
 static int
 grade_one(const char *experiment, json_t *defines, const char *submission, const char *out, int quiet)
@@ -50,6 +51,7 @@ grade_one(const char *experiment, json_t *defines, const char *submission, const
 		return 2;
 	o.submission = abs;
 	o.testbed = grade_testbed;
+	o.sandbox = grade_sandbox;
 	rc = run_experiment(x, &o);
 	expt_free(x);
 	return rc;
@@ -192,6 +194,8 @@ cmd_grade_exec(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "testbed", required_argument, NULL, 't' },
+		{ "sandbox", required_argument, NULL, 'B' },
+		{ "unsandboxed", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
@@ -218,6 +222,13 @@ cmd_grade_exec(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
 		case 't': tbpath = optarg; break;
+		case 'B':
+		case 'N':
+			if ((grade_sandbox = cmd_sandbox_level(c == 'N' ? "none" : optarg)) == NULL) {
+				json_decref(defines);
+				return 2;
+			}
+			break;
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64) {
@@ -282,6 +293,8 @@ const struct cmd_entry cmd_grade_entry = {
 	"  -D, --define name=value   adjust the contract (program name, port, ...)\n"
 	"  -q, --quiet               only what failed\n"
 	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"
+	"  --sandbox full|uid|none   where programs run (default full: namespaces of their own)\n"
+	"  --unsandboxed             the same as --sandbox none\n"
 	"  -h, --help                this help\n"
 	"Writes results.json, gradescope.json, junit.xml, report.html and the traces per\n"
 	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error.\n",

@@ -10,6 +10,18 @@
 #include "run.h"
 #include "tbfile.h"
 
+const char *
+cmd_sandbox_level(const char *name)
+{
+	static const char *const levels[] = { "full", "uid", "none" };
+	for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+		if (strcmp(name, levels[i]) == 0)
+			return levels[i];
+	fprintf(stderr, "verona: --sandbox %s: the levels are full (namespaces of their own), uid (only a "
+	    "user id of their own) and none\n", name);
+	return NULL;
+}
+
 static int
 cmd_run_exec(int argc, char **argv)
 {
@@ -22,6 +34,8 @@ cmd_run_exec(int argc, char **argv)
 		{ "color", no_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "testbed", required_argument, NULL, 't' },
+		{ "sandbox", required_argument, NULL, 'B' },
+		{ "unsandboxed", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .color = isatty(1) };
@@ -51,6 +65,13 @@ cmd_run_exec(int argc, char **argv)
 		case 'c': o.color = 1; break;
 		case 'C': o.color = 0; break;
 		case 't': tbpath = optarg; break;
+		case 'B':
+		case 'N':
+			if ((o.sandbox = cmd_sandbox_level(c == 'N' ? "none" : optarg)) == NULL) {
+				json_decref(defines);
+				return 2;
+			}
+			break;
 		default:
 			cmd_usage(&cmd_run_entry, stderr, 0);
 			json_decref(defines);
@@ -85,7 +106,7 @@ cmd_run_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--out DIR] [--quiet] [--json] FILE",
+	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--out DIR] [--quiet] [--json] [--sandbox full|uid|none] FILE",
 	.summary = "run an experiment on the local testbed (needs root) or real hosts",
 	.help =
 	"  -D, --define name=value   set a variable (overrides the file's vars)\n"
@@ -95,6 +116,9 @@ const struct cmd_entry cmd_run_entry = {
 	"      --color, --no-color   colour the verdicts (default: on a terminal)\n"
 	"  -t, --testbed HOSTS.yaml  run on the hosts of a testbed file (agents reached\n"
 	"                            over tcp with a key, ssh, or unix), not the local one\n"
+	"  --sandbox full|uid|none   where programs run (full: their own mount, PID and IPC\n"
+	"                            namespaces; uid: only a user id of their own; default full)\n"
+	"  --unsandboxed             the same as --sandbox none\n"
 	"  -h, --help                this help\n"
 	"Creates a network namespace per host with veth links, starts verona-agent in\n"
 	"each, runs the steps in order and tears everything down, also on Ctrl-C.\n"

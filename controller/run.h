@@ -14,6 +14,7 @@ struct run_opts {
 	int		 color;		/* colour the verdicts */
 	const char	*submission;	/* verona grade: a student's folder, put on every host that runs programs */
 	const struct tbfile *testbed;	/* --testbed: real hosts; NULL: the local testbed */
+	const char	*sandbox;	/* the agents' sandbox for programs: "full" (NULL), "uid", "none" (--unsandboxed) */
 };
 
 /* Exit status: 0 all passed, 1 a step failed, 2 not runnable, 3 testbed failure. */
