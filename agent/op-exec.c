@@ -185,6 +185,28 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 		dprintf(2, "verona: cannot enter the work directory: %s: %s\n", cwd, strerror(errno));
 		_exit(126);
 	}
+	envp = xcalloc(json_object_size(env) + 8, sizeof *envp);
+	envp[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	envp[n++] = xasprintf("HOME=%s", a->workdir);
+	envp[n++] = xasprintf("TMPDIR=%s", a->workdir);
+	envp[n++] = "LANG=C.UTF-8";
+	envp[n++] = "PYTHONUNBUFFERED=1";
+	envp[n++] = "PYTHONDONTWRITEBYTECODE=1";
+	json_object_foreach(env, k, v)
+		if (json_is_string(v))
+			envp[n++] = xasprintf("%s=%s", k, json_string_value(v));
+	envp[n] = NULL;
+	if (json_is_string(cmd)) {
+		args = xcalloc(4, sizeof *args);
+		args[0] = "sh";
+		args[1] = "-c";
+		args[2] = (char *)json_string_value(cmd);
+	} else {
+		args = xcalloc(json_array_size(argv) + 1, sizeof *args);
+		for (size_t i = 0; i < json_array_size(argv); i++)
+			args[i] = (char *)json_string_value(json_array_get(argv, i));
+	}
+	/* the limits last: nothing of ours allocates after them (a sanitizer's allocator could not) */
 	set_limit(RLIMIT_CPU, (rlim_t)(timeout > 0 ? timeout + 2 : 10));
 	set_limit(RLIMIT_AS, (rlim_t)1 << 30);
 	set_limit(RLIMIT_NPROC, 128);
@@ -219,30 +241,14 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 		_exit(126);
 	}
 	umask(022);
-	envp = xcalloc(json_object_size(env) + 8, sizeof *envp);
-	envp[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
-	envp[n++] = xasprintf("HOME=%s", a->workdir);
-	envp[n++] = xasprintf("TMPDIR=%s", a->workdir);
-	envp[n++] = "LANG=C.UTF-8";
-	envp[n++] = "PYTHONUNBUFFERED=1";
-	envp[n++] = "PYTHONDONTWRITEBYTECODE=1";
-	json_object_foreach(env, k, v)
-		if (json_is_string(v))
-			envp[n++] = xasprintf("%s=%s", k, json_string_value(v));
-	envp[n] = NULL;
 	/* nothing inherited: the program starts with exactly stdin, stdout and stderr */
 	if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
 		for (int fd = 3; fd < 65536; fd++)
 			close(fd);
-	if (json_is_string(cmd)) {
-		char *sh[] = { "sh", "-c", (char *)json_string_value(cmd), NULL };
-		execve("/bin/sh", sh, envp);
-	} else {
-		args = xcalloc(json_array_size(argv) + 1, sizeof *args);
-		for (size_t i = 0; i < json_array_size(argv); i++)
-			args[i] = (char *)json_string_value(json_array_get(argv, i));
+	if (json_is_string(cmd))
+		execve("/bin/sh", args, envp);
+	else
 		execvpe(args[0], args, envp);
-	}
 	dprintf(2, "verona: cannot run the program: %s\n", strerror(errno));
 	_exit(127);
 }
