@@ -298,6 +298,7 @@ exec_spawn(struct agent *a, struct task *t)
 	if (status[1] >= 0) {
 		close(status[1]);
 		p->status_fd = status[0];
+		fcntl(p->status_fd, F_SETFL, O_NONBLOCK);
 	}
 	p->out_fd = out[0];
 	p->err_fd = err[0];

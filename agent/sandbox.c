@@ -367,6 +367,10 @@ sandbox_init_run(int status_fd)
 		return 0;
 	}
 	(void)prctl(PR_SET_NAME, "verona-init", 0, 0, 0);
+	/* the program's stdin, stdout and stderr are its own: their end is its end */
+	close(0);
+	close(1);
+	close(2);
 	for (;;) {
 		pid_t w = waitpid(-1, &st, __WALL);
 		if (w == prog) {
@@ -421,6 +425,8 @@ sandbox_nft(const char *script, char *err, size_t errlen)
 		dup2(out[1], 1);
 		dup2(out[1], 2);
 		execlp("nft", "nft", "-f", "-", (char *)NULL);
+		execl("/usr/sbin/nft", "nft", "-f", "-", (char *)NULL);	/* not on every PATH */
+		execl("/sbin/nft", "nft", "-f", "-", (char *)NULL);
 		dprintf(2, "cannot run nft: %s", strerror(errno));
 		_exit(127);
 	}

@@ -468,3 +468,62 @@ def test_the_sandbox_costs_little_per_exec_step(run, tmp_path):
           f"mean ms: full {mean['full']:.2f}, none {mean['none']:.2f}; "
           f"sandbox cost {med['full'] - med['none']:.2f} ms (median)")
     assert med["full"] - med["none"] < 20, med
+
+
+# ---- nftables: programs' packets leave only through lo and the experiment interface
+
+def test_programs_packets_leave_only_through_lo_and_the_experiment_interface(tmp_path):
+    """A host with a second interface (other0, 192.0.2.1/24): the
+    agent's session puts an nftables rule on the session's uid, so a
+    program's datagram to 192.0.2.50 is refused while one through the
+    experiment interface goes; root's (the agent's) is not affected; hello
+    says the rule is in place, and it is gone when the session ends."""
+    ns = f"vsbx-{tag()}"
+    subprocess.run(["ip", "netns", "add", ns], check=True)
+    p = None
+    try:
+        for cmd in (["link", "set", "lo", "up"], ["link", "add", "exp0", "type", "veth", "peer", "name", "other0"],
+                    ["addr", "add", "10.99.0.1/24", "dev", "exp0"], ["link", "set", "exp0", "up"],
+                    ["addr", "add", "192.0.2.1/24", "dev", "other0"], ["link", "set", "other0", "up"]):
+            subprocess.run(["ip", "-n", ns, *cmd], check=True)
+        p, path = start_unix_agent(tmp_path, "ip", "netns", "exec", ns)
+        send = ("import socket, sys\n"
+                "for dst in sys.argv[1:]:\n"
+                "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                "    try:\n        s.sendto(b'x', (dst, 9)); print(dst, 'sent')\n"
+                "    except OSError as e: print(dst, e.__class__.__name__)\n")
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.connect(str(path))
+        s.sendall(test_agent.frame({"type": "hello", "version": 1, "host": "lab", "addr": "10.99.0.1"}))
+        h = test_agent.read_frame(s)
+        assert h["iface"] == "exp0" and h["sandbox"]["nft"] is True, h
+        uid = h["sandbox"]["uid"]
+        tables = subprocess.run(["ip", "netns", "exec", ns, "nft", "list", "tables"], capture_output=True,
+                                text=True).stdout
+        assert f"verona_{uid}" in tables, tables
+        s.sendall(test_agent.frame({"type": "step", "seq": 1, "op": "exec", "timeout": 10,
+                                    "args": {"argv": [PY, "-c", send, "192.0.2.50", "10.99.0.50", "127.0.0.1"]}}))
+        r = test_agent.read_frame(s, timeout=15)["result"]
+        assert out(r).splitlines() == ["192.0.2.50 PermissionError", "10.99.0.50 sent", "127.0.0.1 sent"], \
+            out(r) + out(r, "stderr")
+        s.sendall(test_agent.frame({"type": "step", "seq": 2, "op": "socket", "args": {"name": "u", "type": "udp", "family": "inet"}}))
+        test_agent.read_frame(s)
+        s.sendall(test_agent.frame({"type": "step", "seq": 3, "op": "sendto",
+                                    "args": {"socket": "u", "data": "eA==", "to": {"ip": "192.0.2.50", "port": 9}}}))
+        res = test_agent.read_frame(s)["result"]
+        assert res["ok"] is True, res                                 # the agent's own packets go
+        s.sendall(test_agent.frame({"type": "bye"}))
+        test_agent.read_frame(s)
+        s.close()
+        deadline = time.time() + 3
+        while time.time() < deadline:
+            tables = subprocess.run(["ip", "netns", "exec", ns, "nft", "list", "tables"], capture_output=True,
+                                    text=True).stdout
+            if f"verona_{uid}" not in tables:
+                break
+            time.sleep(0.05)
+        assert f"verona_{uid}" not in tables, tables
+    finally:
+        if p is not None:
+            stop(p)
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
