@@ -227,6 +227,44 @@ steps:
         subprocess.run(["ipcrm", "-M", str(key)], capture_output=True)
 
 
+def test_grading_a_class_leftovers_and_daemons_are_gone(tmp_path):
+    """`grade --submissions -j 2` of an honest student next to one who
+    leaves files in /tmp, /var/tmp, /dev/shm and a System V segment, and one
+    whose daemon tries to overwrite the other students' programs: the
+    honest one keeps full marks, and afterwards the host has none of the
+    files, no segment, and no daemon."""
+    cls, grades = tmp_path / "class", tmp_path / "grades"
+    for name, src in (("honest", SOLUTION), ("leaver", HOSTILE / "leave-files" / "balcony_tcp.py"),
+                      ("daemon", HOSTILE / "daemon" / "balcony_tcp.py")):
+        (cls / name).mkdir(parents=True)
+        shutil.copy(src, cls / name / "balcony_tcp.py")
+    left = [pathlib.Path(p) for p in ("/tmp/verona-left-balcony", "/var/tmp/verona-left-balcony",
+                                      "/dev/shm/verona-left-balcony")]
+    try:
+        p = verona("grade", "-D", "timeout=6", "--submissions", cls, "-j", "2", "--out", grades,
+                   EXPERIMENTS / "balcony-tcp.yaml", timeout=300)
+        assert p.returncode in (0, 1), p.stdout + p.stderr
+        rows = {r["student"]: r for r in csv.DictReader(open(grades / "summary.csv", newline=""))}
+        assert float(rows["honest"]["score"]) == 10, rows["honest"]
+        errs = {}
+        for name in ("leaver", "daemon"):
+            res = json.loads((grades / name / "results.json").read_text())
+            errs[name] = "".join(out(s["result"], "stderr") for s in res["steps"] if "stderr_b64" in s.get("result", {}))
+        assert errs["leaver"].count("made /") >= 6 and "made shm" in errs["leaver"], errs["leaver"]  # the attack ran
+        assert "daemon started" in errs["daemon"], errs["daemon"]
+        assert not [x for x in left if x.exists()]
+        assert 0x7665726f not in sysv_keys()
+        daemons = subprocess.run(["pgrep", "-f", "verona-daemon-marker$"], capture_output=True, text=True).stdout
+        assert not daemons.split(), daemons
+    finally:
+        for x in left:
+            x.unlink(missing_ok=True)
+        subprocess.run(["ipcrm", "-M", str(0x7665726f)], capture_output=True)
+        for pid in subprocess.run(["pgrep", "-f", "verona-daemon-marker$"], capture_output=True,
+                                  text=True).stdout.split():
+            subprocess.run(["kill", "-9", pid], capture_output=True)
+
+
 # ---- 5. no daemon survives its step
 
 def test_a_daemon_dies_with_its_step_and_cannot_touch_the_next_program(run, tmp_path):
