@@ -252,6 +252,11 @@ def test_grading_a_class_leftovers_and_daemons_are_gone(tmp_path):
             errs[name] = "".join(out(s["result"], "stderr") for s in res["steps"] if "stderr_b64" in s.get("result", {}))
         assert errs["leaver"].count("made /") >= 6 and "made shm" in errs["leaver"], errs["leaver"]  # the attack ran
         assert "daemon started" in errs["daemon"], errs["daemon"]
+        # each student's each host had a uid of its own, as the manifest says
+        uids = [h["sandbox"]["uid"] for name in ("honest", "leaver", "daemon")
+                for h in json.loads((grades / name / "results.json").read_text())["manifest"]["hosts"].values()]
+        assert len(uids) == 6 and len(set(uids)) == 6 and all(h["sandbox"]["level"] == "full" for name in
+            ("honest",) for h in json.loads((grades / name / "results.json").read_text())["manifest"]["hosts"].values()), uids
         assert not [x for x in left if x.exists()]
         assert 0x7665726f not in sysv_keys()
         daemons = subprocess.run(["pgrep", "-f", "verona-daemon-marker$"], capture_output=True, text=True).stdout
@@ -565,3 +570,10 @@ def test_programs_packets_leave_only_through_lo_and_the_experiment_interface(tmp
         if p is not None:
             stop(p)
         subprocess.run(["ip", "netns", "del", ns], capture_output=True)
+
+
+def test_an_unknown_sandbox_level_is_refused(tmp_path):
+    f = write(tmp_path, "t.yaml", "hosts: {lab: 127.0.0.1}\nsteps:\n  - lab: {exec: /bin/true}\n")
+    p = verona("run", "--sandbox", "partial", "--out", tmp_path / "r", f)
+    assert p.returncode == 2 and "--sandbox partial: the levels are full" in p.stderr, p.stderr
+    assert not (tmp_path / "r").exists()
