@@ -20,7 +20,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <ftw.h>
+#include <grp.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -31,6 +31,7 @@
 #include "frame.h"
 #include "log.h"
 #include "proto.h"
+#include "sandbox.h"
 #include "seal.h"
 #include "addr.h"
 
@@ -45,6 +46,8 @@ struct session {
 	char			*cap_path;	/* the capture file, until the session ends */
 	struct seal		*seal;		/* TCP: every frame sealed */
 	int64_t			 last_rx;	/* TCP: when the controller last sent a frame */
+	int			 nft;		/* the session's nftables table is in place */
+	char			*nft_error;	/* why not, or NULL */
 };
 
 static int	agent_allow_exec;
@@ -52,6 +55,7 @@ static volatile sig_atomic_t agent_stop;	/* SIGTERM, SIGINT: end the session cle
 static double	agent_heartbeat_s = HEARTBEAT_S;
 static uid_t	agent_exec_uid;
 static gid_t	agent_exec_gid;
+static int	agent_exec_uid_fixed;	/* --exec-uid, --exec-user: every session the same; else one per session */
 
 #define CAPTURE_CHUNK	(1024 * 1024)
 #define CAPTURE_BUFFER	(16 * 1024 * 1024)
@@ -82,8 +86,9 @@ usage(FILE *f)
 "                   whose clock is wrong would\n"
 "  --name NAME      the host's name in logs\n"
 "  --allow-exec     run programs (exec steps) and accept files (put steps)\n"
-"  --exec-user USER run programs as USER (default when root: a user id of the agent's own)\n"
-"  --exec-uid N     run programs as the numeric user id N\n"
+"  --exec-user USER run programs as USER (default: a user id of each session's own,\n"
+"                   one no account and no process uses)\n"
+"  --exec-uid N     run programs as the numeric user id N (it must belong to no account)\n"
 "  -v, --verbose    log every frame\n"
 "  -V, --version    print the version\n"
 "  -h, --help       this help\n", HEARTBEAT_S);
@@ -423,6 +428,8 @@ session_limits(struct session *s, json_t *req, json_t *reply)
 		return -1;
 	}
 	s->agent.disk_limit = l.disk;
+	if (sandbox_disk_limit(s->agent.workdir, l.disk, err, sizeof err) != 0)
+		log_warn("%s", err);
 	cgroup_destroy(s->agent.cgroup);
 	s->agent.cgroup = NULL;
 	if (!s->agent.allow_exec) {
@@ -433,6 +440,39 @@ session_limits(struct session *s, json_t *req, json_t *reply)
 	s->agent.cgroup = cgroup_create(&l, &info);
 	json_object_set_new(reply, "limits", info);
 	return 0;
+}
+
+/* At hello: the sandbox level the controller asked for, whether it can be made, and the session's nftables rule. */
+static void
+session_sandbox(struct session *s, int level)
+{
+	struct agent *a = &s->agent;
+	char err[512];
+
+	a->sandbox = level;
+	free(a->sandbox_refusal);
+	a->sandbox_refusal = NULL;
+	if (!a->allow_exec)
+		return;
+	if (a->workdir == NULL) {
+		a->sandbox_refusal = xstrdup("the session has no work directory or no user id of its own "
+		    "(the agent's log says why)");
+		return;
+	}
+	if (sandbox_can((enum sandbox_level)level, err, sizeof err) != 0) {
+		log_warn("%s", err);
+		a->sandbox_refusal = xstrdup(err);
+		return;
+	}
+	if (level != SANDBOX_NONE && s->iface != NULL && !s->nft && a->exec_uid != getuid()) {
+		if (sandbox_nft_add(a->exec_uid, s->iface, err, sizeof err) == 0)
+			s->nft = 1;
+		else {
+			free(s->nft_error);
+			s->nft_error = xstrdup(err);
+			log_info("no nftables rule for the programs' packets: %s", err);
+		}
+	}
 }
 
 static void
@@ -454,8 +494,16 @@ session_frame(struct session *s, json_t *msg)
 			return;
 		}
 		const char *host = json_string_value(json_object_get(msg, "host"));
+		const char *lvname = json_string_value(json_object_get(msg, "sandbox"));
+		int level = lvname != NULL ? sandbox_level_parse(lvname) : SANDBOX_FULL;
 		if (host != NULL)
 			log_set_tag(host);
+		if (level < 0) {
+			char why[128];
+			snprintf(why, sizeof why, "unknown sandbox level \"%.40s\" (full, uid or none)", lvname);
+			session_drop(s, why);
+			return;
+		}
 		json_t *reply = hello_info(json_string_value(json_object_get(msg, "addr")),
 		    json_string_value(json_object_get(msg, "iface")),
 		    json_is_true(json_object_get(msg, "probe_capture")));
@@ -466,6 +514,8 @@ session_frame(struct session *s, json_t *msg)
 			json_decref(reply);
 			return;
 		}
+		session_sandbox(s, level);
+		json_object_set_new(reply, "sandbox", hello_sandbox_info(&s->agent, s->nft, s->nft_error));
 		session_send(s, reply);
 		json_decref(reply);
 		s->hello = 1;
@@ -550,15 +600,6 @@ session_reap(struct session *s)
 	}
 }
 
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	return remove(path) == 0 ? 0 : 0;
-}
-
 static void
 session_end(struct session *s)
 {
@@ -585,11 +626,18 @@ session_end(struct session *s)
 	}
 	free(s->iface);
 	s->iface = NULL;
+	if (s->nft)
+		sandbox_nft_remove(s->agent.exec_uid);
+	s->nft = 0;
+	free(s->nft_error);
+	s->nft_error = NULL;
+	free(s->agent.sandbox_refusal);
+	s->agent.sandbox_refusal = NULL;
 	if (s->agent.workdir != NULL) {
-		close(s->agent.workdir_fd);
-		nftw(s->agent.workdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		sandbox_workdir_remove(s->agent.workdir, s->agent.workdir_fd);
 		free(s->agent.workdir);
 		s->agent.workdir = NULL;
+		s->agent.workdir_fd = -1;
 	}
 }
 
@@ -612,20 +660,26 @@ session_serve(int in_fd, int out_fd, struct seal *seal, struct frame_reader *rd)
 	s.agent.allow_exec = agent_allow_exec;
 	s.agent.exec_uid = agent_exec_uid;
 	s.agent.exec_gid = agent_exec_gid;
+	s.agent.sandbox = SANDBOX_FULL;
 	s.agent.notify = session_notify;
 	s.agent.session = &s;
 	s.agent.workdir_fd = -1;
 	if (agent_allow_exec) {
-		const char *tmp = getenv("TMPDIR");
-		char *wd = xasprintf("%s/verona-work-%ld-XXXXXX", tmp && *tmp ? tmp : "/tmp", (long)getpid());
-		if (mkdtemp(wd) == NULL) {
-			log_warn("cannot make a work directory %s: %s", wd, strerror(errno));
-			free(wd);
-		} else {
-			if (getuid() == 0 && chown(wd, agent_exec_uid, agent_exec_gid) != 0)
-				log_warn("chown %s: %s", wd, strerror(errno));
-			s.agent.workdir = wd;
-			s.agent.workdir_fd = open(wd, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		char err[512];
+		if (!agent_exec_uid_fixed) {
+			/* a user id of this session's own: no account, no process */
+			uid_t u = sandbox_uid_pick();
+			if (u == 0)
+				s.agent.sandbox_refusal = xstrdup("no free user id for the session's programs "
+				    "(none of 20 random ones was unused)");
+			s.agent.exec_uid = u;
+			s.agent.exec_gid = (gid_t)u;
+		}
+		if (s.agent.exec_uid != 0) {
+			s.agent.workdir = sandbox_workdir_make(s.agent.exec_uid, s.agent.exec_gid, &s.agent.workdir_fd,
+			    err, sizeof err);
+			if (s.agent.workdir == NULL)
+				log_warn("%s", err);
 		}
 	}
 	if (rd != NULL) {
@@ -802,6 +856,16 @@ serve_unix(const char *path)
 			log_warn("accept: %s", strerror(errno));
 			break;
 		}
+		struct ucred cred;
+		socklen_t cl = sizeof cred;
+		if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cl) != 0 ||
+		    (cred.uid != 0 && cred.uid != getuid())) {
+			log_warn("refused a connection on unix:%s from uid %ld (pid %ld): only root and the "
+			    "agent's own uid may connect", path, cl == sizeof cred ? (long)cred.uid : -1L,
+			    cl == sizeof cred ? (long)cred.pid : -1L);
+			close(fd);
+			continue;
+		}
 		log_info("controller connected");
 		session_serve(fd, fd, NULL, NULL);
 		close(fd);
@@ -884,8 +948,17 @@ serve_tcp(const char *spec, const unsigned char *key)
 				session_serve(fd, fd, &seal, &rd);
 			}
 			sodium_memzero(&seal, sizeof seal);
-		} else
-			session_serve(fd, fd, NULL, NULL);
+		} else {
+			/* no key: only a controller of our own uid or root; never a program of a session */
+			uid_t pu;
+			if (sandbox_tcp_peer_uid(fd, &pu) != 0)
+				log_warn("refused %s: the owner of its socket is unknown (not in /proc/net/tcp*)", who);
+			else if (pu != 0 && pu != getuid())
+				log_warn("refused %s: its socket belongs to uid %u; without --key only root and the "
+				    "agent's own uid may connect", who, (unsigned)pu);
+			else
+				session_serve(fd, fd, NULL, NULL);
+		}
 		close(fd);
 		log_set_tag(NULL);
 		log_info("session with %s ended; ready for the next one", who);
@@ -952,7 +1025,13 @@ main(int argc, char **argv)
 		case 'n': log_set_tag(optarg); break;
 		case 'x': agent_allow_exec = 1; break;
 		case 'U': exec_user = optarg; break;
-		case 'I': exec_uid = atol(optarg); break;
+		case 'I':
+			exec_uid = strtol(optarg, &end, 10);
+			if (*end != '\0' || exec_uid <= 0 || exec_uid >= 0xffffffffL) {
+				log_warn("--exec-uid %s: give a user id number above 0", optarg);
+				return 2;
+			}
+			break;
 		case 'v': log_set_verbose(1); break;
 		case 'V': printf("verona-agent %s (protocol %d)\n", VERONA_VERSION, PROTO_VERSION); return 0;
 		case 'h': usage(stdout); return 0;
@@ -976,24 +1055,40 @@ main(int argc, char **argv)
 	}
 	agent_exec_uid = getuid();
 	agent_exec_gid = getgid();
+	if (agent_allow_exec && !sandbox_can_setuid()) {
+		log_warn("refusing --allow-exec: programs must run under a user id of their own, and this agent "
+		    "cannot switch user ids (uid %u is not root and lacks CAP_SETUID and CAP_SETGID)",
+		    (unsigned)getuid());
+		return 2;
+	}
 	if (exec_user != NULL) {
 		struct passwd *pw = getpwnam(exec_user);
 		if (pw == NULL) {
 			log_warn("no user %s to run programs as", exec_user);
 			return 2;
 		}
+		if (pw->pw_uid == 0 || pw->pw_uid == getuid()) {
+			log_warn("--exec-user %s: programs never run as root or as the agent's own uid", exec_user);
+			return 2;
+		}
 		agent_exec_uid = pw->pw_uid;
 		agent_exec_gid = pw->pw_gid;
-	} else if (getuid() == 0 && exec_uid > 0) {
-		agent_exec_uid = agent_exec_gid = (uid_t)exec_uid;	/* chosen by the controller, which cleans up after it */
-	} else if (getuid() == 0) {
-		/*
-		 * A user id of this agent's own, unused by anyone: the process
-		 * limit counts per user, so one student's fork bomb cannot starve
-		 * the programs of another run on the same machine.
-		 */
-		agent_exec_uid = agent_exec_gid = (uid_t)(800000 + getpid() % 100000);
+		agent_exec_uid_fixed = 1;
+	} else if (exec_uid > 0) {
+		/* chosen by the controller (one per host), which cleans up after it */
+		struct passwd *pw = getpwuid((uid_t)exec_uid);
+		struct group *gr = getgrgid((gid_t)exec_uid);
+		if (pw != NULL || gr != NULL || (uid_t)exec_uid == getuid()) {
+			log_warn("--exec-uid %ld belongs to %s %s: a session's programs need a user id of their own",
+			    exec_uid, pw != NULL ? "the account" : gr != NULL ? "the group" : "the agent",
+			    pw != NULL ? pw->pw_name : gr != NULL ? gr->gr_name : "itself");
+			return 2;
+		}
+		agent_exec_uid = agent_exec_gid = (uid_t)exec_uid;
+		agent_exec_uid_fixed = 1;
 	}
+	if (agent_allow_exec)
+		sandbox_agent_init();	/* a mount namespace of our own; what the full level lacks */
 	if (use_stdio) {
 		int out = dup(1);
 		/* keep stray writes to stdout away from the channel */

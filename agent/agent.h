@@ -84,6 +84,8 @@ struct agent {
 	int		 allow_exec;	/* --allow-exec */
 	uid_t		 exec_uid;	/* programs run as this user (root: nobody) */
 	gid_t		 exec_gid;
+	int		 sandbox;	/* enum sandbox_level: what the session asked for (hello) */
+	char		*sandbox_refusal; /* why exec steps are refused (that level cannot be made), or NULL */
 	char		*workdir;	/* the session's work directory, for exec and put */
 	int		 workdir_fd;
 	/* sends a frame to the controller from an operation ("started" after ready:) */
@@ -130,5 +132,7 @@ void	task_set_data(struct task *, const void *, size_t);
 /* hello.c */
 /* The hello reply; probe_capture: also try whether a capture may be opened on the interface. */
 json_t	*hello_info(const char *addr, const char *iface, int probe_capture);
+/* The "sandbox" object of the hello reply: the level, the programs' uid, the work directory, nftables (new reference). */
+json_t	*hello_sandbox_info(const struct agent *, int nft, const char *nft_error);
 
 #endif

@@ -16,12 +16,15 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "agent.h"
 #include "addr.h"
 #include "capture.h"
 #include "proto.h"
+#include "sandbox.h"
 
 static const char *const hello_sysctls[] = {
 	"net/ipv4/tcp_timestamps", "net/ipv4/tcp_sack", "net/ipv4/tcp_window_scaling",
@@ -156,5 +159,29 @@ hello_info(const char *addr, const char *iface, int probe_capture)
 		json_object_set_new(o, "capture", trace_capture_probe(found, err, sizeof err) == 0 ?
 		    json_string("ok") : json_string(err));
 	}
+	return o;
+}
+
+json_t *
+hello_sandbox_info(const struct agent *a, int nft, const char *nft_error)
+{
+	json_t *o = json_object();
+	struct statfs sf;
+
+	json_object_set_new(o, "exec", json_boolean(a->allow_exec));
+	if (!a->allow_exec)
+		return o;
+	json_object_set_new(o, "level", json_string(sandbox_level_name((enum sandbox_level)a->sandbox)));
+	if (a->sandbox_refusal != NULL)
+		json_object_set_new(o, "error", json_string(a->sandbox_refusal));
+	json_object_set_new(o, "uid", json_integer(a->exec_uid));
+	json_object_set_new(o, "agent_uid", json_integer(getuid()));
+	if (a->workdir_fd >= 0 && fstatfs(a->workdir_fd, &sf) == 0)
+		json_object_set_new(o, "workdir", sf.f_type == TMPFS_MAGIC ?
+		    json_sprintf("tmpfs of %llu MiB", (unsigned long long)sf.f_blocks * sf.f_bsize >> 20) :
+		    json_string("a directory of the host's file system"));
+	json_object_set_new(o, "nft", json_boolean(nft));
+	if (nft_error != NULL)
+		json_object_set_new(o, "nft_error", json_string(nft_error));
 	return o;
 }

@@ -1,8 +1,9 @@
 /*
  * op-exec.c — runs a program (a student's): only when the agent was started
- * with --allow-exec, in the session's work directory, as an unprivileged
- * user, in its own process group, with limits on CPU time, memory,
- * processes, file size and open files; stdout and stderr are kept up to
+ * with --allow-exec, in the session's work directory, in the sandbox the
+ * session asked for (sandbox.h: full, uid or none), under the session's
+ * user id, with exactly fds 0, 1 and 2, in its own process group, with
+ * limits on CPU time, memory, processes, file size and open files; stdout and stderr are kept up to
  * EXEC_OUTPUT_MAX bytes each (the rest is counted and marked truncated).  At
  * the step's timeout, or when it exits, or when the session ends, the whole
  * process group is killed.  In the background, `ready` holds back the
@@ -31,6 +32,7 @@
 #include "rx.h"
 #include "cgroup.h"
 #include "errnames.h"
+#include "sandbox.h"
 #include "uidproc.h"
 
 #define EXEC_OUTPUT_MAX		(1024 * 1024)
@@ -40,6 +42,7 @@ struct proc {
 	pid_t		 pid;
 	int		 pidfd;
 	int		 out_fd, err_fd;
+	int		 status_fd;	/* full sandbox: the init writes the program's wait status here */
 	struct buf	 out, err;
 	uint64_t	 out_total, err_total;
 	int		 exited;
@@ -72,6 +75,8 @@ proc_free(struct proc *p)
 		close(p->out_fd);
 	if (p->err_fd >= 0)
 		close(p->err_fd);
+	if (p->status_fd >= 0)
+		close(p->status_fd);
 	if (p->has_re)
 		rx_free(p->ready_re);
 	buf_free(&p->out);
@@ -113,6 +118,10 @@ op_exec_check(struct agent *a, struct task *t)
 		task_agent_error(t, "this agent does not run programs (start it with --allow-exec)");
 		return -1;
 	}
+	if (a->sandbox_refusal != NULL) {
+		task_agent_error(t, "exec: %s", a->sandbox_refusal);
+		return -1;
+	}
 	if (a->workdir == NULL) {
 		task_agent_error(t, "exec: the session has no work directory");
 		return -1;
@@ -133,15 +142,19 @@ set_limit(int res, rlim_t v)
 	(void)setrlimit(res, &rl);
 }
 
-/* In the child: never returns. */
+/*
+ * In the child: never returns.  With the full sandbox this child is the
+ * init of the program's namespaces: it builds the file system, then forks
+ * the program and stays behind to reap (sandbox_init_run).
+ */
 static void
-exec_child(struct agent *a, struct task *t, int in, int out, int err)
+exec_child(struct agent *a, struct task *t, int in, int out, int err, int status_fd)
 {
 	json_t *cmd = json_object_get(t->args, "command"), *argv = json_object_get(t->args, "argv");
 	json_t *env = json_object_get(t->args, "env"), *v;
 	const char *cwd = json_string_value(json_object_get(t->args, "cwd")), *k;
 	double timeout = (double)(t->step_deadline - time_mono_ns()) / 1e9;
-	char **envp, **args;
+	char **envp, **args, why[512];
 	size_t n = 0;
 
 	if (cgroup_enter(a->cgroup) != 0) {
@@ -152,22 +165,65 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err)
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
+	signal(SIGCHLD, SIG_DFL);
 	dup2(in, 0);
 	dup2(out, 1);
 	dup2(err, 2);
-	if (fchdir(a->workdir_fd) != 0 || (cwd != NULL && cwd[0] != '\0' && chdir(cwd) != 0)) {
+	if (a->sandbox == SANDBOX_FULL) {
+		if (sandbox_enter_fs(a->workdir, a->workdir_fd, why, sizeof why) != 0) {
+			dprintf(2, "verona: cannot make the full sandbox: %s\n", why);
+			_exit(126);
+		}
+		if (sandbox_init_run(status_fd) != 0) {
+			dprintf(2, "verona: cannot start the program: fork: %s\n", strerror(errno));
+			_exit(126);
+		}
+		/* the program, pid 2 of its namespace: the work directory by its path inside */
+		if (chdir(a->workdir) != 0) {
+			dprintf(2, "verona: cannot enter the work directory: %s\n", strerror(errno));
+			_exit(126);
+		}
+	} else if (fchdir(a->workdir_fd) != 0) {
 		dprintf(2, "verona: cannot enter the work directory: %s\n", strerror(errno));
 		_exit(126);
 	}
+	if (cwd != NULL && cwd[0] != '\0' && chdir(cwd) != 0) {
+		dprintf(2, "verona: cannot enter the work directory: %s: %s\n", cwd, strerror(errno));
+		_exit(126);
+	}
+	envp = xcalloc(json_object_size(env) + 8, sizeof *envp);
+	envp[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	envp[n++] = xasprintf("HOME=%s", a->workdir);
+	envp[n++] = xasprintf("TMPDIR=%s", a->workdir);
+	envp[n++] = "LANG=C.UTF-8";
+	envp[n++] = "PYTHONUNBUFFERED=1";
+	envp[n++] = "PYTHONDONTWRITEBYTECODE=1";
+	json_object_foreach(env, k, v)
+		if (json_is_string(v))
+			envp[n++] = xasprintf("%s=%s", k, json_string_value(v));
+	envp[n] = NULL;
+	if (json_is_string(cmd)) {
+		args = xcalloc(4, sizeof *args);
+		args[0] = "sh";
+		args[1] = "-c";
+		args[2] = (char *)json_string_value(cmd);
+	} else {
+		args = xcalloc(json_array_size(argv) + 1, sizeof *args);
+		for (size_t i = 0; i < json_array_size(argv); i++)
+			args[i] = (char *)json_string_value(json_array_get(argv, i));
+	}
+	/* the limits last: nothing of ours allocates after them (a sanitizer's allocator could not) */
 	set_limit(RLIMIT_CPU, (rlim_t)(timeout > 0 ? timeout + 2 : 10));
 	set_limit(RLIMIT_AS, (rlim_t)1 << 30);
 	set_limit(RLIMIT_NPROC, 128);
 	set_limit(RLIMIT_FSIZE, (rlim_t)64 << 20);
 	set_limit(RLIMIT_NOFILE, 256);
 	set_limit(RLIMIT_CORE, 0);
-	if (getuid() == 0) {
-		if (setgroups(0, NULL) != 0 || setgid(a->exec_gid) != 0 || setuid(a->exec_uid) != 0) {
-			dprintf(2, "verona: cannot drop privileges: %s\n", strerror(errno));
+	if (a->exec_uid != getuid() || a->exec_uid != geteuid()) {
+		if (setgroups(0, NULL) != 0 || setresgid(a->exec_gid, a->exec_gid, a->exec_gid) != 0 ||
+		    setresuid(a->exec_uid, a->exec_uid, a->exec_uid) != 0) {
+			dprintf(2, "verona: cannot switch to the session's user id %u: %s\n",
+			    (unsigned)a->exec_uid, strerror(errno));
 			_exit(126);
 		}
 	}
@@ -191,26 +247,14 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err)
 		_exit(126);
 	}
 	umask(022);
-	envp = xcalloc(json_object_size(env) + 8, sizeof *envp);
-	envp[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
-	envp[n++] = xasprintf("HOME=%s", a->workdir);
-	envp[n++] = xasprintf("TMPDIR=%s", a->workdir);
-	envp[n++] = "LANG=C.UTF-8";
-	envp[n++] = "PYTHONUNBUFFERED=1";
-	envp[n++] = "PYTHONDONTWRITEBYTECODE=1";
-	json_object_foreach(env, k, v)
-		if (json_is_string(v))
-			envp[n++] = xasprintf("%s=%s", k, json_string_value(v));
-	envp[n] = NULL;
-	if (json_is_string(cmd)) {
-		char *sh[] = { "sh", "-c", (char *)json_string_value(cmd), NULL };
-		execve("/bin/sh", sh, envp);
-	} else {
-		args = xcalloc(json_array_size(argv) + 1, sizeof *args);
-		for (size_t i = 0; i < json_array_size(argv); i++)
-			args[i] = (char *)json_string_value(json_array_get(argv, i));
+	/* nothing inherited: the program starts with exactly stdin, stdout and stderr */
+	if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
+		for (int fd = 3; fd < 65536; fd++)
+			close(fd);
+	if (json_is_string(cmd))
+		execve("/bin/sh", args, envp);
+	else
 		execvpe(args[0], args, envp);
-	}
 	dprintf(2, "verona: cannot run the program: %s\n", strerror(errno));
 	_exit(127);
 }
@@ -218,15 +262,16 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err)
 static int
 exec_spawn(struct agent *a, struct task *t)
 {
-	int in[2], out[2], err[2];
+	int in[2], out[2], err[2], status[2] = { -1, -1 };
 	struct proc *p = xcalloc(1, sizeof *p);
 	json_t *ready = json_object_get(t->args, "ready");
 
-	p->pidfd = p->out_fd = p->err_fd = -1;
+	p->pidfd = p->out_fd = p->err_fd = p->status_fd = -1;
 	buf_init(&p->out);
 	buf_init(&p->err);
 	t->proc = p;
-	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0) {
+	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 ||
+	    (a->sandbox == SANDBOX_FULL && pipe2(status, O_CLOEXEC) != 0)) {
 		task_errno(t, errno);
 		return -1;
 	}
@@ -246,17 +291,22 @@ exec_spawn(struct agent *a, struct task *t)
 	p->start_mono = time_mono_ns();
 	/* what a program leaves when it dies comes to us, to be reaped (exec_finish) */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
-	p->pid = fork();
+	p->pid = sandbox_spawn((enum sandbox_level)a->sandbox);
 	if (p->pid < 0) {
 		task_errno(t, errno);
 		return -1;
 	}
 	if (p->pid == 0)
-		exec_child(a, t, in[0], out[1], err[1]);
+		exec_child(a, t, in[0], out[1], err[1], status[1]);
 	setpgid(p->pid, p->pid);
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);
+	if (status[1] >= 0) {
+		close(status[1]);
+		p->status_fd = status[0];
+		fcntl(p->status_fd, F_SETFL, O_NONBLOCK);
+	}
 	p->out_fd = out[0];
 	p->err_fd = err[0];
 	fcntl(p->out_fd, F_SETFL, O_NONBLOCK);
@@ -269,6 +319,16 @@ exec_spawn(struct agent *a, struct task *t)
 	}
 	close(in[1]);
 	return 0;
+}
+
+/* The child has been reaped: with the full sandbox, the program's own status is what its init reported. */
+static void
+exec_exited(struct proc *p)
+{
+	int st;
+	p->exited = 1;
+	if (p->status_fd >= 0 && read(p->status_fd, &st, sizeof st) == (ssize_t)sizeof st)
+		p->status = st;
 }
 
 static void
@@ -446,7 +506,7 @@ op_exec_run(struct agent *a, struct task *t)
 	exec_drain(p, &p->out_fd, &p->out, &p->out_total);
 	exec_drain(p, &p->err_fd, &p->err, &p->err_total);
 	if (!p->exited && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
-		p->exited = 1;
+		exec_exited(p);
 	exec_check_ready(a, t);
 	if (p->exited) {
 		exec_finish(t, 0);
@@ -478,7 +538,7 @@ op_exec_expire(struct agent *a, struct task *t)
 	kill(-p->pid, SIGKILL);
 	kill(p->pid, SIGKILL);
 	if (!p->exited && waitpid(p->pid, &p->status, 0) == p->pid)
-		p->exited = 1;
+		exec_exited(p);
 	if (p->want_ready && !p->ready_done && t->background)
 		exec_ready(a, t, 0, "the step's timeout passed before it was ready");
 	exec_finish(t, 1);

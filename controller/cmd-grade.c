@@ -32,6 +32,7 @@
 static const struct tbfile *grade_testbed;	/* --testbed: real hosts */
 static int grade_force;				/* --force: the out folder may be one verona wrote before */
 static json_t *grade_limits;			/* --limits, parsed */
+static const char *grade_sandbox;		/* --sandbox, --unsandboxed */
 
 /* out_fd: a student's folder outdir_fresh made in the class folder (closed here), or 0: open out. */
 static int
@@ -62,6 +63,7 @@ grade_one(const char *experiment, json_t *defines, const char *submission, const
 	o.submission = abs;
 	o.testbed = grade_testbed;
 	o.limits = grade_limits;
+	o.sandbox = grade_sandbox;
 	rc = run_experiment(x, &o);
 	expt_free(x);
 	return rc;
@@ -237,6 +239,8 @@ cmd_grade_exec(int argc, char **argv)
 		{ "testbed", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "limits", required_argument, NULL, 'L' },
+		{ "sandbox", required_argument, NULL, 'B' },
+		{ "unsandboxed", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
@@ -266,6 +270,13 @@ cmd_grade_exec(int argc, char **argv)
 		case 't': tbpath = optarg; break;
 		case 'f': grade_force = 1; break;
 		case 'L': limits = optarg; break;
+		case 'B':
+		case 'N':
+			if ((grade_sandbox = cmd_sandbox_level(c == 'N' ? "none" : optarg)) == NULL) {
+				json_decref(defines);
+				return 2;
+			}
+			break;
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64) {
@@ -327,7 +338,7 @@ cmd_grade_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_grade_entry = {
 	.name = "grade",
-	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--limits LIST] [--out DIR [--force]] EXPERIMENT",
+	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--limits LIST] [--sandbox full|uid|none] [--out DIR [--force]] EXPERIMENT",
 	.summary = "grade students' programs: run a graded experiment with each submission",
 	.help =
 	"  -s, --submission DIR      one student's folder (the experiment's ${submission})\n"
@@ -344,6 +355,8 @@ const struct cmd_entry cmd_grade_entry = {
 	"      --limits LIST         per student and host, for everything the programs start\n"
 	"                            (a cgroup): memory=1G,processes=256,cpus=1,disk=256M\n"
 	"                            (the defaults; each run gets an equal CPU share)\n"
+	"  --sandbox full|uid|none   where programs run (default full: namespaces of their own)\n"
+	"  --unsandboxed             the same as --sandbox none\n"
 	"  -h, --help                this help\n"
 	"Writes results.json, gradescope.json, junit.xml, report.html and the traces per\n"
 	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error or a submission\n"

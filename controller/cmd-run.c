@@ -11,6 +11,18 @@
 #include "run.h"
 #include "tbfile.h"
 
+const char *
+cmd_sandbox_level(const char *name)
+{
+	static const char *const levels[] = { "full", "uid", "none" };
+	for (size_t i = 0; i < sizeof levels / sizeof levels[0]; i++)
+		if (strcmp(name, levels[i]) == 0)
+			return levels[i];
+	fprintf(stderr, "verona: --sandbox %s: the levels are full (namespaces of their own), uid (only a "
+	    "user id of their own) and none\n", name);
+	return NULL;
+}
+
 static int
 cmd_run_exec(int argc, char **argv)
 {
@@ -25,6 +37,8 @@ cmd_run_exec(int argc, char **argv)
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "testbed", required_argument, NULL, 't' },
 		{ "limits", required_argument, NULL, 'L' },
+		{ "sandbox", required_argument, NULL, 'B' },
+		{ "unsandboxed", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct run_opts o = { .color = isatty(1) };
@@ -57,6 +71,13 @@ cmd_run_exec(int argc, char **argv)
 		case 'C': o.color = 0; break;
 		case 't': tbpath = optarg; break;
 		case 'L': limits = optarg; break;
+		case 'B':
+		case 'N':
+			if ((o.sandbox = cmd_sandbox_level(c == 'N' ? "none" : optarg)) == NULL) {
+				json_decref(defines);
+				return 2;
+			}
+			break;
 		default:
 			cmd_usage(&cmd_run_entry, stderr, 0);
 			json_decref(defines);
@@ -100,7 +121,7 @@ cmd_run_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--limits LIST] [--out DIR [--force]] [--quiet] [--json] FILE",
+	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--limits LIST] [--sandbox full|uid|none] [--out DIR [--force]] [--quiet] [--json] FILE",
 	.summary = "run an experiment on the local testbed (needs root) or real hosts",
 	.help =
 	"  -D, --define name=value   set a variable (overrides the file's vars)\n"
@@ -115,6 +136,9 @@ const struct cmd_entry cmd_run_entry = {
 	"                            over tcp with a key, ssh, or unix), not the local one\n"
 	"      --limits LIST         per host, for everything its programs start (a cgroup):\n"
 	"                            memory=1G,processes=256,cpus=1,disk=256M (the defaults)\n"
+	"  --sandbox full|uid|none   where programs run (full: their own mount, PID and IPC\n"
+	"                            namespaces; uid: only a user id of their own; default full)\n"
+	"  --unsandboxed             the same as --sandbox none\n"
 	"  -h, --help                this help\n"
 	"Creates a network namespace per host with veth links, starts verona-agent in\n"
 	"each, runs the steps in order and tears everything down, also on Ctrl-C.\n"

@@ -28,4 +28,6 @@ struct tbfile;
 struct tbfile *cmd_load_testbed(const char *path);
 /* Parses -D name=value into defines; 0, or -1 after a message. */
 int	cmd_define(json_t *defines, const char *arg);
+/* --sandbox NAME: the level's name (static), or NULL after a message naming the levels. */
+const char *cmd_sandbox_level(const char *name);
 #endif

@@ -460,8 +460,9 @@ agents_start(struct runner *r)
 	}
 	for (size_t i = 0; i < r->nac; i++) {
 		struct agentconn *a = &r->ac[i];
-		json_t *m = json_pack("{s:s, s:i, s:s, s:s}", "type", "hello", "version", PROTO_VERSION,
-		    "host", a->host->name, "addr", a->host->addr);
+		json_t *m = json_pack("{s:s, s:i, s:s, s:s, s:s}", "type", "hello", "version", PROTO_VERSION,
+		    "host", a->host->name, "addr", a->host->addr,
+		    "sandbox", r->o->sandbox != NULL ? r->o->sandbox : "full");
 		if (a->tbh != NULL && a->tbh->iface != NULL)
 			json_object_set_new(m, "iface", json_string(a->tbh->iface));
 		else if (a->host->iface != NULL)
@@ -2564,6 +2565,9 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	free(path);
 	if (!o->quiet && !o->json)
 		printf("verona: %s — %zu hosts, %zu steps; run folder %s\n", x->name, x->nhosts, x->nsteps, r.dir);
+	if (o->sandbox != NULL && strcmp(o->sandbox, "none") == 0)
+		fprintf(stderr, "%sverona: UNSANDBOXED: programs run without namespaces (--unsandboxed)%s\n",
+		    o->color || isatty(2) ? "\033[31m" : "", o->color || isatty(2) ? "\033[0m" : "");
 	if (o->testbed != NULL)
 		;	/* real hosts: nothing to set up */
 	else if (testbed_up(&r.tb, x, err, sizeof err) != 0) {

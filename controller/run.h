@@ -17,6 +17,7 @@ struct run_opts {
 	const char	*submission;	/* verona grade: a student's folder, put on every host that runs programs */
 	const struct tbfile *testbed;	/* --testbed: real hosts; NULL: the local testbed */
 	json_t		*limits;	/* --limits (limitspec.h), sent in every hello; NULL: the agents' defaults */
+	const char	*sandbox;	/* the agents' sandbox for programs: "full" (NULL), "uid", "none" (--unsandboxed) */
 };
 
 /* Exit status: 0 all passed, 1 a step failed, 2 not runnable, 3 testbed failure. */

@@ -10,6 +10,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <arpa/inet.h>
 #include <linux/ethtool.h>
 #include <linux/if_addr.h>
@@ -332,6 +334,28 @@ links_apply(struct testbed *tb, const char *ns, const char *ifn, const struct ex
 	return 0;
 }
 
+/* 1 if uid belongs to no account or group and no process runs under it */
+static int
+testbed_uid_free(unsigned uid)
+{
+	return getpwuid((uid_t)uid) == NULL && getgrgid((gid_t)uid) == NULL && !uidproc_alive(uid);
+}
+
+/* n consecutive free user ids from a random base in [800000, 1800000) */
+static void
+testbed_pick_uids(struct testbed *tb, size_t n)
+{
+	tb->nexec_uids = (unsigned)n;
+	for (int tries = 0; tries < 20; tries++) {
+		unsigned base = 800000u + randombytes_uniform(1000000u - 64u), i;
+		for (i = 0; i < n && testbed_uid_free(base + i); i++)
+			;
+		tb->exec_uid = base;
+		if (i == n)
+			return;
+	}
+}
+
 int
 testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t errlen)
 {
@@ -344,8 +368,8 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 
 	randombytes_buf(rnd, sizeof rnd);
 	snprintf(tb->id, sizeof tb->id, "%02x%02x%02x", rnd[0], rnd[1], rnd[2]);
-	/* a user id of this testbed's own for the programs it runs (see testbed_kill_uid) */
-	tb->exec_uid = 800000u + ((unsigned)rnd[0] << 16 | (unsigned)rnd[1] << 8 | rnd[2]) % 1000000u;
+	/* a user id of each host's own for the programs it runs (see testbed_kill_uid) */
+	testbed_pick_uids(tb, x->nhosts);
 	tb->ns = xcalloc(x->nhosts + 2, sizeof *tb->ns);
 	tb->nns = 0;
 	links = xcalloc(x->nhosts + 1, sizeof *links);
@@ -499,8 +523,8 @@ testbed_kill_uid(unsigned uid)
 void
 testbed_down(struct testbed *tb)
 {
-	if (tb->exec_uid != 0)
-		testbed_kill_uid(tb->exec_uid);
+	for (unsigned i = 0; tb->exec_uid != 0 && i < tb->nexec_uids; i++)
+		testbed_kill_uid(tb->exec_uid + i);
 	ns_kill_all(tb->ns, tb->nns);
 	ns_delete(tb->ns, tb->nns, 0);
 	for (size_t i = 0; i < tb->nns; i++)
@@ -573,7 +597,11 @@ testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd, int a
 		if (logfd >= 0)
 			dup2(logfd, 2);
 		char uid[32];
-		snprintf(uid, sizeof uid, "%u", tb->exec_uid);
+		unsigned hi = 0;
+		for (size_t i = 0; i < tb->nns && i < tb->nexec_uids; i++)
+			if (strcmp(tb->ns[i], ns) == 0)
+				hi = (unsigned)i;
+		snprintf(uid, sizeof uid, "%u", tb->exec_uid + hi);
 		if (allow_exec)
 			execl(agent, "verona-agent", "--stdio", "--name", host, "--allow-exec", "--exec-uid", uid,
 			    (char *)NULL);

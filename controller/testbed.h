@@ -15,7 +15,8 @@
 
 struct testbed {
 	char	 id[16];
-	unsigned exec_uid;	/* programs run as this user id, on every host of this testbed */
+	unsigned exec_uid;	/* programs of host i (in the experiment's order) run as exec_uid + i */
+	unsigned nexec_uids;	/* how many: one per host, none of them an account's or a process's */
 	char	**ns;		/* namespaces created so far */
 	size_t	 nns;
 	int	 verbose;

@@ -86,10 +86,16 @@ def test_systemd_unit_is_hardened(tmp_path):
         if "=" in line and not line.startswith("#"):
             k, v = line.split("=", 1)
             unit[k] = v
-    assert unit["User"] == "verona"
+    # root, so that programs run under a uid of each session's own (issue 11), with only the
+    # capabilities the agent needs; no ambient ones (nothing handed to what it starts)
+    assert unit["User"] == "root"
     assert unit["ExecStart"].startswith("/opt/verona/bin/verona-agent --listen 192.0.2.10:7700 --key ")
-    assert unit["AmbientCapabilities"] == "CAP_NET_RAW CAP_NET_ADMIN"
-    assert unit["CapabilityBoundingSet"] == "CAP_NET_RAW CAP_NET_ADMIN"
+    assert "AmbientCapabilities" not in unit
+    assert set(unit["CapabilityBoundingSet"].split()) == {
+        "CAP_NET_RAW", "CAP_NET_ADMIN", "CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_KILL",
+        "CAP_CHOWN", "CAP_FOWNER", "CAP_DAC_OVERRIDE"}
+    assert unit["RestrictNamespaces"] == "mnt pid ipc"
+    assert unit["ProtectControlGroups"] == "no" and unit["Delegate"] == "yes"
     for k, v in [("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"), ("PrivateTmp", "yes"),
                  ("ProtectHome", "yes"), ("Restart", "on-failure")]:
         assert unit[k] == v, k
