@@ -469,7 +469,7 @@ UNIT_TEST(test_sandbox_shown)
 	CHECK_STR((char *)b.data, "uid 812345");
 	buf_free(&b);
 
-	CHECK_INT(report_gradescope(r, path, err, sizeof err), 0);
+	CHECK_INT(report_gradescope(r, AT_FDCWD, path, err, sizeof err), 0);
 	doc = json_load_file(path, 0, NULL);
 	out = json_string_value(json_object_get(doc, "output"));
 	CHECK(contains(out, "WARNING: not sandboxed: the programs on juliet ran without a sandbox"));

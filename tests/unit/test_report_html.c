@@ -6,6 +6,7 @@
  * documents are built by hand (the agent side of the sandbox is another
  * part's), the page written to a temporary directory and read back.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,7 +69,7 @@ page(json_t *r, const char *name)
 	char err[256] = "", *path = xasprintf("%s/%s", tmpdir, name), *s;
 	size_t len;
 
-	CHECK_INT(report_html(r, path, err, sizeof err), 0);
+	CHECK_INT(report_html(r, AT_FDCWD, path, err, sizeof err), 0);
 	s = file_read_all(path, &len, 1 << 22);
 	unlink(path);
 	free(path);
