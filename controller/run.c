@@ -1377,8 +1377,6 @@ capture_fetch(struct runner *r, struct agentconn *a)
 		.packets = (uint64_t)json_integer_value(json_object_get(a->capture, "packets")),
 		.bytes = (uint64_t)json_integer_value(json_object_get(a->capture, "bytes")),
 		.sha256 = json_string_value(json_object_get(a->capture, "sha256")),
-		.linktype = (int)json_integer_value(json_object_get(a->capture, "linktype")),
-		.snaplen = (int)json_integer_value(json_object_get(a->capture, "snaplen")),
 	};
 	FILE *f = fopen(tmp, "we");
 	json_int_t off = 0;
