@@ -312,8 +312,8 @@ def test_connection_flood_read_whole_keeps_the_controller_small(tmp_path):
     assert all(h["capture"]["unwritten"] == 0 for h in caps.values())    # read whole: under the budget
     assert res["checks"] and all(c["status"] != "error" for c in res["checks"]), res["checks"]
     st = res["stats"]
-    assert len(st["flows"]) == 200 and st["flows_unlisted"] > 50000
-    assert st["tcp"]["packets"] > 100000            # the totals count every flow
+    assert len(st["flows"]) == 200 and st["flows_unlisted"] > 20000
+    assert st["tcp"]["packets"] > 2 * 20000          # the totals count every flow
     assert sum(len(s.get("packets", [])) for s in res["steps"]) <= 8000
     assert json.loads((out / "honest" / "gradescope.json").read_text())["score"] == 10, stdout + stderr
 
@@ -423,7 +423,7 @@ def test_regex_bomb_in_the_agents_ready_is_stopped_quickly(tmp_path, size):
 hosts: {{romeo: 10.10.0.100}}
 steps:
   - romeo: {{put: "{bomb}"}}
-  - romeo: {{exec: "python3 bomb.py {size} 3", background: true, id: b,
+  - romeo: {{exec: "python3 bomb.py {size} 5", background: true, id: b,
              ready: {{stdout: "(a+)+!", timeout: 8}}, timeout: 10}}
   - romeo: {{socket: s, type: udp}}
   - romeo: {{wait: b}}
@@ -437,11 +437,11 @@ steps:
     assert r["ready"] is False
     assert r["ready_reason"].startswith(f"ready stdout: the pattern costs too much on these {size} bytes"), \
         r["ready_reason"]
-    # the agent went on with the next step while the program still ran (3 s): the match did not hold its loop
+    # the agent went on with the next step while the program still ran (5 s): the match did not hold its loop
     nxt = res["steps"][2]["result"]
     took = (nxt["end_ns"] - r["start_ns"]) / 1e9
     print(f"regex bomb (agent ready, {size} bytes): next step done {took:.2f} s after the program started")
-    assert took < 2.5
+    assert took < 4.0
 
 
 def test_regex_bomb_submission_is_graded_quickly_and_earns_nothing_from_it(tmp_path):

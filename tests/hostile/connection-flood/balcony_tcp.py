@@ -47,8 +47,8 @@ def send_lines(sock, lines):
         print("sent:", line)
 
 
-def flood(dest, seconds=3.0):
-    """A new TCP connection attempt after another (at most 60,000, at most 3 s), each to a closed port."""
+def flood(dest, seconds=8.0):
+    """A new TCP connection attempt after another (60,000, or what 8 s allow), each to a closed port."""
     import time
     end = time.monotonic() + seconds
     n = 0
