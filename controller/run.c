@@ -90,7 +90,9 @@ struct pktview {
 #define RUN_CAPTURE_FILE_MIN	(256ULL << 10)
 /* Packet records a run keeps (under its steps in results.json and the transcript,
  * and in the live view); beyond, packets are counted and a note says so. */
-#define RUN_PACKETS_MAX		10000
+#define RUN_PACKETS_MAX		8000
+/* Flows a run's statistics list one by one (the first); all of them are in the totals. */
+#define RUN_FLOWS_MAX		200
 
 struct pktview_live {
 	struct pktview	 view;
@@ -1384,8 +1386,6 @@ capture_fetch(struct runner *r, struct agentconn *a)
 		.packets = (uint64_t)json_integer_value(json_object_get(a->capture, "packets")),
 		.bytes = (uint64_t)json_integer_value(json_object_get(a->capture, "bytes")),
 		.sha256 = json_string_value(json_object_get(a->capture, "sha256")),
-		.linktype = (int)json_integer_value(json_object_get(a->capture, "linktype")),
-		.snaplen = (int)json_integer_value(json_object_get(a->capture, "snaplen")),
 	};
 	int tfd = outdir_file(r->dirfd, tmp);
 	FILE *f = tfd < 0 ? NULL : fdopen(tfd, "w");
@@ -1580,6 +1580,8 @@ pktview_line(struct pktview *v, const char *host_addr, const struct trace_pkt *p
 	if (strcmp(src, host_addr) != 0 &&
 	    (json_object_get(v->senders, src) != NULL || strcmp(dst, host_addr) != 0))
 		return 0;
+	if (line == NULL)	/* only whether it is shown: no line, and nothing kept for one */
+		return 1;
 	if (p->proto == 6 && p->status == TRACE_OK) {
 		snprintf(key, sizeof key, "%s:%u>%s:%u", src, p->sport, dst, p->dport);
 		snprintf(rkey, sizeof rkey, "%s:%u>%s:%u", dst, p->dport, src, p->sport);
@@ -1744,19 +1746,16 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 			return memcmp(data + 28, &me, 4) == 0;
 		return 1;
 	}
-	if (!pktview_line(&at->view, at->addr[input], &p, line, sizeof line, &rseq, &rack))
+	if (!pktview_line(&at->view, at->addr[input], &p, NULL, 0, NULL, NULL))
 		return 0;
-	trace_addr_text(p.ip_version, p.src, src, sizeof src);
-	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
-	if (p.proto == 6)
-		trace_flags_text(p.flags, flags, sizeof flags);
 	if (at->r->undecidable == NULL) {	/* else nothing is decided from the trace: nothing kept for it */
 		trace_conns_add(at->r->conns, &p);
 		if (at->r->stats != NULL)
 			(void)trace_stats_add(at->r->stats, &p);
 	}
 	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
-	if (at->listed >= RUN_PACKETS_MAX && !step_wants_packets(at->r, rec)) {	/* counted under its step, not listed */
+	if (at->listed >= RUN_PACKETS_MAX && !step_wants_packets(at->r, rec)) {
+		/* counted under its step, not listed; no line made (its directions' bases are not kept) */
 		at->r->unlisted++;
 		if (rec != NULL)
 			json_object_set_new(rec, "packets_unlisted", json_integer(
@@ -1764,6 +1763,11 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 		return 1;
 	}
 	at->listed++;
+	(void)pktview_line(&at->view, at->addr[input], &p, line, sizeof line, &rseq, &rack);
+	trace_addr_text(p.ip_version, p.src, src, sizeof src);
+	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
+	if (p.proto == 6)
+		trace_flags_text(p.flags, flags, sizeof flags);
 	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
 	if (list == NULL) {
 		list = json_array();
@@ -2041,6 +2045,9 @@ stats_json(const struct trace_stats *st)
 		char a[64], b[64], ea[80], eb[80];
 		struct trace_dir_stats both = f->dir[0];
 		trace_stats_sum(&both, &f->dir[1]);
+		trace_stats_sum(f->proto == 6 ? &tcp : &udp, &both);
+		if (i >= RUN_FLOWS_MAX)		/* in the totals, not listed */
+			continue;
 		trace_addr_text(f->ip_version, f->a, a, sizeof a);
 		trace_addr_text(f->ip_version, f->b, b, sizeof b);
 		snprintf(ea, sizeof ea, f->ip_version == 6 ? "[%s]:%u" : "%s:%u", a, f->aport);
@@ -2049,9 +2056,10 @@ stats_json(const struct trace_stats *st)
 		    "proto", f->proto == 6 ? "tcp" : "udp", "initiator", ea, "responder", eb,
 		    "forward", dir_stats_json(&f->dir[0]), "backward", dir_stats_json(&f->dir[1]),
 		    "total", dir_stats_json(&both)));
-		trace_stats_sum(f->proto == 6 ? &tcp : &udp, &both);
 	}
 	o = json_pack("{s:o, s:o, s:o}", "flows", flows, "tcp", dir_stats_json(&tcp), "udp", dir_stats_json(&udp));
+	if (st->nflows > RUN_FLOWS_MAX)
+		json_object_set_new(o, "flows_unlisted", json_integer((json_int_t)(st->nflows - RUN_FLOWS_MAX)));
 	return o;
 }
 

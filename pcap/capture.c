@@ -319,12 +319,13 @@ trace_capture_close(struct trace_capture *c, struct trace_capture_stats *st)
 
 /* ---- the controller's side: is the fetched file what the agent wrote? ---- */
 
+/* A header field in the file's byte order (swap: the agent's machine is of the other order). */
 static uint32_t
-verify_u32(const unsigned char *p)
+verify_u32(const unsigned char *p, int swap)
 {
 	uint32_t v;
-	memcpy(&v, p, 4);	/* the agent's byte order: the same machine kind as ours, checked by the magic */
-	return v;
+	memcpy(&v, p, 4);
+	return swap ? __builtin_bswap32(v) : v;
 }
 
 int
@@ -335,6 +336,8 @@ trace_capture_verify(const char *path, const struct trace_capture_claim *cl, cha
 	char hex[65];
 	EVP_MD_CTX *hs;
 	uint64_t size = 0, records = 0, skip = 0;	/* skip: payload bytes of the current record left */
+	uint32_t snaplen = 0;
+	int swap = 0;
 	size_t nhead = 0, nrec = 0;
 	const char *bad = NULL;
 	char badbuf[160];
@@ -373,15 +376,14 @@ trace_capture_verify(const char *path, const struct trace_capture_claim *cl, cha
 				nhead += k;
 				i += k;
 				if (nhead == PCAP_HEADER) {
-					if (verify_u32(head) != PCAP_MAGIC_NS)
+					swap = verify_u32(head, 0) == __builtin_bswap32(PCAP_MAGIC_NS);
+					if (verify_u32(head, swap) != PCAP_MAGIC_NS)
 						bad = "it does not start as a pcap file with nanosecond stamps";
-					else if (head[4] != 2 || head[5] != 0 || head[6] != 4 || head[7] != 0)
+					else if (head[4 + swap] != 2 || head[5 - swap] != 0 || head[6 + swap] != 4 ||
+					    head[7 - swap] != 0)	/* major 2, minor 4: two 16-bit fields */
 						bad = "its pcap version is not 2.4";
-					else if (verify_u32(head + 16) != (uint32_t)cl->snaplen ||
-					    (verify_u32(head + 20) & 0x03ffffff) != (uint32_t)cl->linktype) {
-						snprintf(badbuf, sizeof badbuf, "its header says snaplen %u and link type %u, "
-						    "not %d and %d", verify_u32(head + 16), verify_u32(head + 20) & 0x03ffffff,
-						    cl->snaplen, cl->linktype);
+					else if ((snaplen = verify_u32(head + 16, swap)) == 0 || snaplen > 262144u) {
+						snprintf(badbuf, sizeof badbuf, "its header says snaplen %u", snaplen);
 						bad = badbuf;
 					}
 				}
@@ -395,13 +397,13 @@ trace_capture_verify(const char *path, const struct trace_capture_claim *cl, cha
 				nrec += k;
 				i += k;
 				if (nrec == PCAP_RECORD) {
-					uint32_t caplen = verify_u32(rec + 8), len = verify_u32(rec + 12);
+					uint32_t caplen = verify_u32(rec + 8, swap), len = verify_u32(rec + 12, swap);
 					nrec = 0;
 					records++;
-					if (caplen > (uint32_t)cl->snaplen || caplen > len || verify_u32(rec + 4) >= 1000000000u) {
+					if (caplen > snaplen || caplen > len || verify_u32(rec + 4, swap) >= 1000000000u) {
 						snprintf(badbuf, sizeof badbuf, "record %llu is not a valid record "
-						    "(%u bytes captured of %u, snaplen %d)", (unsigned long long)records,
-						    caplen, len, cl->snaplen);
+						    "(%u bytes captured of %u, snaplen %u)", (unsigned long long)records,
+						    caplen, len, snaplen);
 						bad = badbuf;
 					}
 					skip = caplen;

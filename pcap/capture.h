@@ -67,14 +67,12 @@ struct trace_capture_claim {
 	uint64_t	packets;
 	uint64_t	bytes;
 	const char	*sha256;	/* hex */
-	int		linktype;
-	int		snaplen;
 };
 /*
  * 0 if the file at path is exactly what claim says: that size, that
- * SHA-256, a classic pcap (nanosecond stamps, this machine's byte order,
- * the claim's link type and snaplen) of exactly that many whole records,
- * none longer than the snaplen.  Else -1 with err saying what differed.
+ * SHA-256, a classic pcap 2.4 with nanosecond stamps (as the agent writes
+ * it, in either byte order) of exactly that many whole records, none
+ * longer than its header's snaplen.  Else -1 with err saying what differed.
  */
 int	trace_capture_verify(const char *path, const struct trace_capture_claim *, char *err, size_t errlen);
 #endif

@@ -288,15 +288,39 @@ def test_flood_keeps_the_controller_small_and_decides_nothing(tmp_path):
     # packet records capped, with a note where they stop
     listed = sum(len(s.get("packets", [])) for s in res["steps"])
     unlisted = sum(s.get("packets_unlisted", 0) for s in res["steps"])
-    assert listed <= 10000 and unlisted > 0
-    assert "more packets, not listed: a run lists at most 10000" in (fl / "transcript.txt").read_text()
+    assert listed <= 8000 and unlisted > 0
+    assert "more packets, not listed: a run lists at most 8000" in (fl / "transcript.txt").read_text()
     # the honest classmate graded at the same time keeps full marks
+    assert json.loads((out / "honest" / "gradescope.json").read_text())["score"] == 10, stdout + stderr
+
+
+def test_connection_flood_read_whole_keeps_the_controller_small(tmp_path):
+    # 60,000 connection attempts stay under the capture budget: the whole trace is read and checked, and
+    # its connections, flows and packets cost the controller bounded memory and a small results.json
+    cls = make_class(tmp_path, conns=HOSTILE / "connection-flood", honest=REFERENCE)
+    out = tmp_path / "grades"
+    code, stdout, stderr, seconds, peak = grade_class(tmp_path, cls, out)
+    print(f"connection flood: verona grade peak RSS {peak / MiB:.1f} MiB, {seconds:.1f} s")
+    assert peak < 256 * MiB, f"peak RSS {peak / MiB:.0f} MiB"
+    fl = out / "conns"
+    size = (fl / "results.json").stat().st_size
+    print(f"connection flood: results.json {size / MiB:.2f} MiB")
+    assert size < 5 * MiB
+    res = json.loads((fl / "results.json").read_text())
+    assert_no_sanitizer_reports(out)
+    caps = res["manifest"]["hosts"]
+    assert all(h["capture"]["unwritten"] == 0 for h in caps.values())    # read whole: under the budget
+    assert res["checks"] and all(c["status"] != "error" for c in res["checks"]), res["checks"]
+    st = res["stats"]
+    assert len(st["flows"]) == 200 and st["flows_unlisted"] > 20000
+    assert st["tcp"]["packets"] > 2 * 20000          # the totals count every flow
+    assert sum(len(s.get("packets", [])) for s in res["steps"]) <= 8000
     assert json.loads((out / "honest" / "gradescope.json").read_text())["score"] == 10, stdout + stderr
 
 
 def test_flood_live_view_is_capped(tmp_path):
     # verona run without --quiet prints packets under their steps as they come: at most 4096 per host and
-    # step (the agent's look), 10,000 in all, each limit with a note saying how many more there were
+    # step (the agent's look), 8,000 in all, each limit with a note saying how many more there were
     out = tmp_path / "run"
     with open(tmp_path / "stdout", "w+") as so:
         p = subprocess.run([VERONA, "run", "--out", out, "-D", f"submission={HOSTILE / 'packet-flood'}",
@@ -309,11 +333,11 @@ def test_flood_live_view_is_capped(tmp_path):
     print(f"flood live view: {len(lines)} packet lines, {len(text) / MiB:.2f} MiB printed")
     assert re.search(r"romeo +\.\.\. \d+ more packets, not shown: the live view shows at most 4096 per host "
                      r"and step", text), text[-3000:]
-    assert len(lines) <= 10000 and len(text) < 3 * MiB
+    assert len(lines) <= 8000 and len(text) < 3 * MiB
 
 
 def test_packet_expectations_are_decided_past_the_listing_cap(tmp_path):
-    # 12,000 datagrams fill the run's list of 10,000 packets; the steps after them still have theirs
+    # 12,000 datagrams fill the run's list of 8,000 packets; the steps after them still have theirs
     burst = write(tmp_path, "burst.py", "import socket\n"
                   "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
                   "for i in range(12000):\n"
@@ -335,7 +359,7 @@ steps:
     res = json.loads((out / "results.json").read_text())
     assert_no_sanitizer_reports(out)
     assert res["steps"][3].get("packets_unlisted", 0) > 0
-    assert sum(len(s.get("packets", [])) for s in res["steps"]) <= 10000 + 3
+    assert sum(len(s.get("packets", [])) for s in res["steps"]) <= 8000 + 3
     assert res["steps"][5]["pass"] is True, res["steps"][5]
     assert res["steps"][6]["pass"] is False
     assert res["steps"][6]["failures"] == ["expected UDP, UDP on the wire, saw UDP"]
@@ -399,7 +423,7 @@ def test_regex_bomb_in_the_agents_ready_is_stopped_quickly(tmp_path, size):
 hosts: {{romeo: 10.10.0.100}}
 steps:
   - romeo: {{put: "{bomb}"}}
-  - romeo: {{exec: "python3 bomb.py {size} 3", background: true, id: b,
+  - romeo: {{exec: "python3 bomb.py {size} 5", background: true, id: b,
              ready: {{stdout: "(a+)+!", timeout: 8}}, timeout: 10}}
   - romeo: {{socket: s, type: udp}}
   - romeo: {{wait: b}}
@@ -413,11 +437,11 @@ steps:
     assert r["ready"] is False
     assert r["ready_reason"].startswith(f"ready stdout: the pattern costs too much on these {size} bytes"), \
         r["ready_reason"]
-    # the agent went on with the next step while the program still ran (3 s): the match did not hold its loop
+    # the agent went on with the next step while the program still ran (5 s): the match did not hold its loop
     nxt = res["steps"][2]["result"]
     took = (nxt["end_ns"] - r["start_ns"]) / 1e9
     print(f"regex bomb (agent ready, {size} bytes): next step done {took:.2f} s after the program started")
-    assert took < 2.5
+    assert took < 4.0
 
 
 def test_regex_bomb_submission_is_graded_quickly_and_earns_nothing_from_it(tmp_path):

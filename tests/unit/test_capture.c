@@ -38,7 +38,7 @@ verify(const unsigned char *b, size_t n, uint64_t packets, uint64_t bytes, const
     size_t errlen)
 {
 	char *path = xasprintf("%s/c.pcap", dir), *own = sha256_hex(b, n);
-	struct trace_capture_claim cl = { packets, bytes, sha256 ? sha256 : own, 1, 262144 };
+	struct trace_capture_claim cl = { packets, bytes, sha256 ? sha256 : own };
 	int rc;
 	CHECK(file_write_atomic(path, b, n) == 0);
 	err[0] = '\0';
@@ -58,6 +58,19 @@ UNIT_TEST(test_the_claimed_file_is_taken)
 	CHECK_INT(verify(buf, n, 3, n, NULL, err, sizeof err), 0);
 	n = make_pcap(buf, 0xa1b23c4d, 262144, 0, 60, 0);	/* a capture of no packet */
 	CHECK_INT(verify(buf, n, 0, n, NULL, err, sizeof err), 0);
+	/* written by an agent of the other byte order: every header field swapped */
+	n = make_pcap(buf, 0xa1b23c4d, 262144, 2, 60, 0);
+	for (size_t off = 0; off < n; off += off == 0 ? 24 : 16 + 60)
+		for (size_t k = off; k < off + (off == 0 ? 24 : 16); k += 4) {
+			uint32_t v;
+			memcpy(&v, buf + k, 4);
+			v = __builtin_bswap32(v);
+			memcpy(buf + k, &v, 4);
+		}
+	/* (the version's two halves swap as two 16-bit fields, not one 32-bit one) */
+	{ uint16_t ver[2] = { __builtin_bswap16(2), __builtin_bswap16(4) }; memcpy(buf + 4, ver, 4); }
+	CHECK_INT(verify(buf, n, 2, n, NULL, err, sizeof err), 0);
+	CHECK_STR(err, "");
 }
 
 UNIT_TEST(test_a_changed_file_is_refused)
@@ -93,9 +106,12 @@ UNIT_TEST(test_a_file_that_is_no_valid_pcap_is_refused_even_when_its_hash_is_cla
 	n = make_pcap(buf, 0xa1b2c3d4, 262144, 2, 60, 0);	/* microsecond stamps: not what the agent writes */
 	CHECK_INT(verify(buf, n, 2, n, NULL, err, sizeof err), -1);
 	CHECK(strstr(err, "does not start as a pcap file") != NULL);
-	n = make_pcap(buf, 0xa1b23c4d, 65535, 2, 60, 0);	/* another snaplen than the capture had */
+	n = make_pcap(buf, 0xa1b23c4d, 0, 2, 60, 0);		/* a snaplen no capture has */
 	CHECK_INT(verify(buf, n, 2, n, NULL, err, sizeof err), -1);
-	CHECK_STR(err, "it is not a valid capture: its header says snaplen 65535 and link type 1, not 262144 and 1");
+	CHECK_STR(err, "it is not a valid capture: its header says snaplen 0");
+	n = make_pcap(buf, 0xa1b23c4d, 50, 2, 60, 0);		/* records longer than the snaplen */
+	CHECK_INT(verify(buf, n, 2, n, NULL, err, sizeof err), -1);
+	CHECK_STR(err, "it is not a valid capture: record 1 is not a valid record (60 bytes captured of 60, snaplen 50)");
 	n = make_pcap(buf, 0xa1b23c4d, 262144, 2, 60, 0);
 	CHECK_INT(verify(buf, n - 10, 2, n - 10, NULL, err, sizeof err), -1);	/* the last record cut */
 	CHECK_STR(err, "it is not a valid capture: its last record is cut short");
@@ -110,7 +126,7 @@ UNIT_TEST(test_a_file_that_is_no_valid_pcap_is_refused_even_when_its_hash_is_cla
 UNIT_TEST(test_a_symlink_is_not_followed)
 {
 	char err[400], *path = xasprintf("%s/link.pcap", dir);
-	struct trace_capture_claim cl = { 0, 0, "", 1, 262144 };
+	struct trace_capture_claim cl = { 0, 0, "" };
 	CHECK(symlink("/etc/passwd", path) == 0);
 	CHECK_INT(trace_capture_verify(path, &cl, err, sizeof err), -1);
 	CHECK(strncmp(err, "cannot read ", 12) == 0);

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Hostile: floods the link with small UDP datagrams for 3 s, then says the
-dialogue as the reference does (the controller must stay small).
+"""Hostile: floods the link with small UDP datagrams for 3 s, then 24 MB of
+big ones, then says the dialogue as the reference does (the controller must
+stay small, and the capture, past its budget, must decide nothing).
 
 Reference solution of the balcony exercise (seeds/000), TCP.
 
@@ -58,8 +59,14 @@ def flood(dest, seconds=3.0):
             except OSError:
                 pass
         n += 256
+    # and 24 MB in big datagrams (IP fragments), so the capture passes its budget however slow the above was
+    for _ in range(400):
+        try:
+            s.sendto(b"y" * 60000, (dest, 9))
+        except OSError:
+            pass
     s.close()
-    print("flooded", n, "datagrams", file=sys.stderr)
+    print("flooded", n, "small datagrams and 400 big ones", file=sys.stderr)
 
 
 def main():
