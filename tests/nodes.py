@@ -374,6 +374,9 @@ class Node:
             ["systemd-nspawn", "--quiet", "-D", str(self.root), "--register=no", "--keep-unit",
              f"--machine={self.machine}", f"--hostname={self.name}",
              f"--network-namespace-path=/run/netns/{self.ns}", "--console=pipe", "--link-journal=no",
+             # nspawn keeps CAP_NET_ADMIN only with a network it makes itself; a host's
+             # root has it (the node's network namespace is its own anyway)
+             "--capability=CAP_NET_ADMIN",
              # what --boot does, with the node's init first (it execs systemd as PID 1)
              "--kill-signal=SIGRTMIN+3", "--setenv=container=systemd-nspawn", NSPAWN_INIT],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, preexec_fn=enter,

@@ -1,0 +1,404 @@
+"""The deployment on real systemd nodes, as CloudLab and FABRIC run it.
+
+tests/nodes.py boots Debian 12 nodes with systemd as PID 1 (systemd-nspawn)
+in network namespaces: romeo and juliet (the pair, with an experiment link
+of their own) and bastion (FABRIC's jump host), their control interfaces on
+one bridge with a leg in this machine's namespace (IPv4 only: the nodes'
+IPv6 management addresses are reached through the bastion).  Each node has
+its own SSH host key (checked) and the test's user key.
+
+ansible-playbook deploy.yml then builds and installs verona on romeo and
+juliet over real SSH and starts verona-agent as the hardened systemd unit;
+the tests check what systemd reports of it, a second deploy, verona ping,
+run.yml (a replay and a graded class with a hostile submission), a reboot,
+the inventories tools/make-inventory writes from a CloudLab manifest and a
+FABRIC slice, and teardown.yml.  Release pass only (see pytestmark).
+"""
+import csv
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from conftest import EXPERIMENTS, ROOT, VERONA, needs_root
+
+ANSIBLE = ROOT / "ansible"
+DEPLOY = ROOT / "tests" / "deploy"
+PAIR = ("romeo", "juliet")
+SAN = os.environ.get("VERONA_BUILD", "").rstrip("/").endswith("/san")
+
+pytestmark = [
+    needs_root,
+    # the nodes build their own release binaries from the tree: an ASan pass
+    # would test the same thing again, for minutes
+    pytest.mark.skipif(SAN, reason="deployment on systemd nodes runs in the release pass only "
+                                   "(the nodes build release binaries themselves)"),
+]
+
+# what docs/security.md promises of the unit, as `systemctl show` reports it
+HARDENING = {
+    "User": "root",
+    "NoNewPrivileges": "yes",
+    "ProtectSystem": "strict",
+    "ProtectHome": "yes",
+    "PrivateTmp": "yes",
+    "PrivateDevices": "yes",
+    "ProtectKernelTunables": "yes",
+    "ProtectKernelModules": "yes",
+    "ProtectControlGroups": "no",
+    "Delegate": "yes",
+    "RestrictRealtime": "yes",
+    "RestrictSUIDSGID": "yes",
+    "LockPersonality": "yes",
+    "UMask": "0077",
+    "TasksMax": "512",
+}
+CAPS = {"cap_net_raw", "cap_net_admin", "cap_sys_admin", "cap_setuid", "cap_setgid", "cap_kill", "cap_chown",
+        "cap_fowner", "cap_dac_override"}
+CAP_BITS = {"cap_chown": 0, "cap_dac_override": 1, "cap_fowner": 3, "cap_kill": 5, "cap_setgid": 6,
+            "cap_setuid": 7, "cap_net_admin": 12, "cap_net_raw": 13, "cap_sys_admin": 21}
+
+
+def sh(*cmd, check=True, **kw):
+    return subprocess.run([str(c) for c in cmd], capture_output=True, text=True, check=check, **kw)
+
+
+def recap(output):
+    """{host: {ok, changed, unreachable, failed, ...}} from ansible's PLAY RECAP."""
+    out = {}
+    for m in re.finditer(r"^(\S+)\s+:\s+(.*)$", output.split("PLAY RECAP")[-1], re.M):
+        out[m.group(1)] = {k: int(v) for k, v in re.findall(r"(\w+)=(\d+)", m.group(2))}
+    return out
+
+
+class Lab:
+    def __init__(self, nodes, tmp):
+        self.nodes, self.tmp = nodes, tmp
+        self.times = {}
+
+    def write_inventory(self):
+        lines = ["[verona_agents]"]
+        for h in PAIR:
+            n = self.nodes[h]
+            lines.append(f"{h} ansible_host={n.ctl4} verona_addr={n.addr} verona_control_addr={n.ctl4}")
+        lines += ["", "[verona_controllers]", "romeo", "", "[all:vars]",
+                  "ansible_user=root",
+                  "ansible_python_interpreter=/usr/bin/python3",
+                  f"ansible_ssh_common_args=-F {self.nodes.ssh_config}",
+                  "verona_offloads_off=true", ""]
+        self.inventory = self.tmp / "hosts.ini"
+        self.inventory.write_text("\n".join(lines))
+
+    def env(self):
+        env = dict(os.environ)
+        env.update(ANSIBLE_CONFIG=str(ANSIBLE / "ansible.cfg"),
+                   # in the nodes' folder: Nodes.close() ends the connection masters found there
+                   ANSIBLE_SSH_CONTROL_PATH_DIR=str(self.nodes.dir / "cp"),
+                   ANSIBLE_LOCAL_TEMP=str(self.tmp / "ansible-local"),
+                   ANSIBLE_NOCOLOR="1", ANSIBLE_FORCE_COLOR="0", ANSIBLE_RETRY_FILES_ENABLED="0")
+        return env
+
+    def common(self):
+        # nodes have no route out: the image holds every package, lists are not refreshed
+        return ["-e", f"verona_key_local={self.tmp}/verona.key", "-e", f"verona_src_archive={self.tmp}/verona-src.tar",
+                "-e", "verona_apt_update_cache=false"]
+
+    def playbook(self, name, *extra, inventory=None, timeout=900):
+        started = time.time()
+        p = subprocess.run(["ansible-playbook", "-i", str(inventory or self.inventory), name, *self.common(),
+                            *map(str, extra)], cwd=ANSIBLE, env=self.env(), capture_output=True, text=True,
+                           timeout=timeout)
+        self.times.setdefault(name, []).append(round(time.time() - started, 1))
+        with (self.tmp / f"{name}.log").open("a") as f:
+            f.write(p.stdout + p.stderr)
+        return p
+
+    def testbed(self):
+        lines = ["hosts:"]
+        for h in PAIR:
+            n = self.nodes[h]
+            lines += [f"  {h}:", f"    control: tcp:{n.ctl4}:7700", f"    key: {self.tmp}/verona.key",
+                      f"    addr: {n.addr}"]
+        path = self.tmp / "testbed.yaml"
+        path.write_text("\n".join(lines) + "\n")
+        return path
+
+    def show(self, h, *props):
+        out = self.nodes[h].ssh("systemctl show verona-agent.service " + " ".join(f"-p {p}" for p in props)).stdout
+        return dict(line.split("=", 1) for line in out.splitlines() if "=" in line)
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    from nodes import Nodes
+    for tool in ("mmdebstrap", "systemd-nspawn", "ansible-playbook", "ssh"):
+        # a missing tool is a broken machine, not a reason to skip (make deps installs them)
+        assert shutil.which(tool), f"{tool} is missing: run make deps"
+    tmp = tmp_path_factory.mktemp("systemd-nodes")
+    nodes = Nodes(PAIR, bastion=True)
+    lab = Lab(nodes, tmp)
+    try:
+        started = time.time()
+        nodes.up()
+        lab.times["image build"] = round(nodes.image_seconds, 1)
+        lab.times["nodes up"] = round(time.time() - started, 1)
+        lab.write_inventory()
+        p = lab.playbook("deploy.yml")
+        assert p.returncode == 0, p.stdout[-6000:] + p.stderr[-3000:]
+        lab.deploy_output = p.stdout
+        yield lab
+    finally:
+        nodes.close()
+        print(f"\nsystemd nodes, seconds: {lab.times}")
+        (tmp / "times.json").write_text(json.dumps(lab.times))
+
+
+def test_nodes_run_systemd_as_pid1_with_their_own_host_keys(lab):
+    keys = set()
+    for h in lab.nodes.names:
+        n = lab.nodes[h]
+        assert n.ssh("cat /proc/1/comm").stdout.strip() == "systemd"
+        assert n.ssh("systemctl is-system-running").stdout.strip() == "running"
+        keys.add(n.host_key)
+    assert len(keys) == len(lab.nodes.names)
+    # host keys are checked: a node answering with another key is refused
+    bad = lab.tmp / "known_hosts_wrong"
+    r, j = lab.nodes["romeo"], lab.nodes["juliet"]
+    bad.write_text(f"{r.ctl4} {j.host_key}\n")
+    p = sh("ssh", "-F", lab.nodes.ssh_config, "-o", f"UserKnownHostsFile={bad}", f"root@{r.ctl4}", "true",
+           check=False, timeout=30)
+    assert p.returncode != 0 and "host key" in p.stderr.lower(), p.stderr
+
+
+def test_deploy_starts_the_hardened_unit(lab):
+    r = recap(lab.deploy_output)
+    for h in PAIR:
+        assert r[h]["failed"] == 0 and r[h]["unreachable"] == 0, lab.deploy_output[-3000:]
+        n = lab.nodes[h]
+        assert n.ssh("systemctl is-active verona-agent").stdout.strip() == "active"
+        assert n.ssh("systemctl is-enabled verona-agent").stdout.strip() == "enabled"
+        show = lab.show(h, *HARDENING, "CapabilityBoundingSet", "RestrictNamespaces", "MainPID", "ExecStart",
+                        "ControlGroup")
+        for k, v in HARDENING.items():
+            assert show[k] == v, f"{h}: {k}={show[k]}, docs/security.md promises {v}"
+        assert set(show["CapabilityBoundingSet"].split()) == CAPS
+        assert set(show["RestrictNamespaces"].split()) == {"mnt", "pid", "ipc"}
+        assert "--allow-exec" in show["ExecStart"] and f"{n.ctl4}:7700" in show["ExecStart"]
+        # the process itself: root, only the unit's bounding set, no_new_privs, its own cgroup in every
+        # controller (Delegate=yes), the private /tmp
+        pid = show["MainPID"]
+        status = n.ssh(f"cat /proc/{pid}/status").stdout
+        fields = dict(re.findall(r"^(\w+):\s+(.*)$", status, re.M))
+        assert fields["Uid"].split()[0] == "0" and fields["NoNewPrivs"] == "1"
+        assert int(fields["CapBnd"], 16) == sum(1 << b for b in CAP_BITS.values())
+        cg = n.ssh(f"cat /proc/{pid}/cgroup").stdout
+        for ctrl in ("memory", "pids", "cpu"):
+            assert re.search(rf"^\d+:[^:]*\b{ctrl}\b[^:]*:/system.slice/verona-agent.service", cg, re.M), cg
+        assert n.ssh(f"test /proc/{pid}/root/tmp -ef /tmp && echo shared || echo private").stdout.strip() \
+            == "private"
+        key = n.ssh("stat -c '%U %a' /var/lib/verona/verona.key").stdout.split()
+        assert key == ["root", "600"]
+        assert n.ssh("test -x /opt/verona/bin/verona-agent && test -x /opt/verona/bin/verona && echo ok").stdout \
+            .strip() == "ok"
+
+
+def test_second_deploy_changes_nothing(lab):
+    pids = {h: lab.show(h, "MainPID")["MainPID"] for h in PAIR}
+    p = lab.playbook("deploy.yml")
+    assert p.returncode == 0, p.stdout[-4000:]
+    r = recap(p.stdout)
+    for h in PAIR:
+        assert r[h]["changed"] == 0, f"{h} changed on a second deploy:\n" + p.stdout[-6000:]
+        assert lab.show(h, "MainPID")["MainPID"] == pids[h], f"{h}'s agent was restarted"
+
+
+def test_ping_sees_every_agent(lab):
+    p = sh(VERONA, "ping", "--testbed", lab.testbed(), check=False, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+    for h in PAIR:
+        assert re.search(rf"^\s*{h}\b.*", p.stdout, re.M), p.stdout
+
+
+def processes(node):
+    """The command lines of the node's processes (but the ps that lists them and its shell)."""
+    out = node.ssh("ps -eo pid=,ppid=,args=").stdout.splitlines()
+    me = [line.split(None, 2) for line in out if line.split(None, 2)[2].startswith("ps -eo")]
+    skip = {me[0][0], me[0][1]} if me else set()
+    return [line.split(None, 2)[2] for line in out if line.split(None, 2)[0] not in skip]
+
+
+def run_folder(results, pair, prefix):
+    runs = list((results / pair).glob(f"{prefix}-*"))
+    assert len(runs) == 1, list(results.rglob("*"))
+    return runs[0]
+
+
+def test_run_yml_replays_sockets_tcp_with_the_sandbox_and_limits(lab):
+    results = lab.tmp / "results"
+    p = lab.playbook("run.yml", "-e", f"verona_results={results}")
+    assert p.returncode == 0, p.stdout[-6000:] + p.stderr[-2000:]
+    out = run_folder(results, "pair1", "sockets-tcp")
+    res = json.loads((out / "results.json").read_text())
+    s = res["summary"]
+    assert s["status"] == "pass" and s["failed"] == 0 and s["passed"] == s["steps"] == 17, s
+    assert s["checks_failed"] == 0 and s["checks_errors"] == 0
+    lab.manifest = res["manifest"]
+    (lab.tmp / "manifest.json").write_text(json.dumps(res["manifest"], indent=1))
+    for h in PAIR:
+        host = res["manifest"]["hosts"][h]
+        assert host["capture"]["iface"] == "eth1", host
+        sb = host["sandbox"]
+        assert sb["level"] == "full" and sb["agent_uid"] == 0 and sb["uid"] >= 800000 and sb["nft"] is True, sb
+
+
+def test_run_yml_grades_a_class_and_refuses_the_hostile_one(lab):
+    subs = ROOT / "tests" / "submissions" / "balcony-tcp"
+    klass = lab.tmp / "class"
+    shutil.copytree(subs / "reference", klass / "reference")
+    shutil.copytree(subs / "missing-line", klass / "missing-line")
+    shutil.copytree(ROOT / "tests" / "hostile" / "key-and-daemon", klass / "hostile-key-and-daemon")
+    key = (lab.tmp / "verona.key").read_bytes()
+    results = lab.tmp / "grades"
+    p = lab.playbook("run.yml", "-e", f"verona_results={results}",
+                     "-e", f"verona_experiment={EXPERIMENTS / 'balcony-tcp.yaml'}",
+                     "-e", f"verona_submissions={klass}")
+    assert p.returncode == 0, p.stdout[-6000:] + p.stderr[-2000:]
+    out = run_folder(results, "pair1", "balcony-tcp-grade")
+    rows = {r["student"]: r for r in csv.DictReader(open(out / "summary.csv"))}
+    assert set(rows) == {"reference", "missing-line", "hostile-key-and-daemon"}
+    assert float(rows["reference"]["score"]) == float(rows["reference"]["max_score"]) > 0
+    assert float(rows["missing-line"]["score"]) < float(rows["missing-line"]["max_score"])
+    # the hostile program ran (it says so) but read no key: on neither node, and nowhere in the results
+    everything = b"".join(f.read_bytes() for f in out.rglob("*") if f.is_file())
+    assert b"key refused: PermissionError" in everything or b"key refused: FileNotFoundError" in everything
+    assert b"KEY-LEAKED" not in everything
+    for form in (key, key.hex().encode(), key.strip()):
+        assert form not in everything
+    # and its daemon (meant to live 120 s) did not outlive its session on either node
+    for h in PAIR:
+        n = lab.nodes[h]
+        assert not [a for a in processes(n) if "verona-hostile-daemon" in a], f"a daemon is left on {h}"
+        assert n.ssh("ls /var/tmp/verona-hostile-marker /tmp/verona-hostile-marker /dev/shm/verona-hostile-marker "
+                     "2>/dev/null || true").stdout.strip() == ""
+        # nothing runs under a session's uid any more
+        uids = n.ssh("ps -eo uid=").stdout.split()
+        assert not [u for u in uids if int(u) >= 800000], uids
+
+
+def test_the_agent_comes_back_after_the_node_reboots(lab):
+    for h in PAIR:
+        n = lab.nodes[h]
+        before = n.ssh("cat /proc/sys/kernel/random/boot_id").stdout.strip()
+        n.reboot()
+        assert n.ssh("cat /proc/sys/kernel/random/boot_id").stdout.strip() != before
+        deadline = time.time() + 30
+        while n.ssh("systemctl is-active verona-agent", check=False).stdout.strip() != "active":
+            assert time.time() < deadline, n.ssh("journalctl -b -u verona-agent --no-pager", check=False).stdout
+            time.sleep(0.5)
+    p = sh(VERONA, "ping", "--testbed", lab.testbed(), check=False, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+# ---- inventories from the testbeds' own formats -------------------------------------------------
+
+def cloudlab_ssh_config(lab, manifest):
+    """What a CloudLab user's ~/.ssh/config and known_hosts amount to: the manifest's host names are the nodes."""
+    names = dict(re.findall(r'<node client_id="(\w+)".*?<login [^>]*hostname="([^"]+)"', manifest, re.S))
+    cfg, known = [], []
+    for h, hostname in names.items():
+        n = lab.nodes[h]
+        cfg += [f"Host {hostname}", f"  HostName {n.ctl4}"]
+        known.append(f"{n.ctl4} {n.host_key}")
+    (lab.tmp / "cloudlab_known_hosts").write_text("\n".join(known) + "\n")
+    cfg += ["Host *", f"  IdentityFile {lab.nodes.dir}/id_ed25519", "  IdentitiesOnly yes",
+            f"  UserKnownHostsFile {lab.tmp}/cloudlab_known_hosts", "  StrictHostKeyChecking yes", "  BatchMode yes"]
+    path = lab.tmp / "cloudlab_ssh_config"
+    path.write_text("\n".join(cfg) + "\n")
+    return path, names
+
+
+def test_an_inventory_from_a_cloudlab_manifest_deploys(lab):
+    manifest = (DEPLOY / "cloudlab-manifest.xml").read_text()
+    inv = lab.tmp / "cloudlab.ini"
+    p = sh("/usr/bin/python3", ANSIBLE / "tools" / "make-inventory", "cloudlab", DEPLOY / "cloudlab-manifest.xml",
+           "-o", inv, check=False)
+    assert p.returncode == 0, p.stderr
+    text = inv.read_text()
+    cfg, names = cloudlab_ssh_config(lab, manifest)
+    assert set(names) == set(PAIR)
+    for h in PAIR:
+        assert re.search(rf"^{h} ansible_host={re.escape(names[h])} ansible_user=alice .*verona_addr="
+                         rf"{re.escape(lab.nodes[h].addr)}", text, re.M), text
+    # alice logs in and becomes root with sudo, as on CloudLab; the control address comes from the default route
+    p = lab.playbook("deploy.yml", "-e", json.dumps({"ansible_ssh_common_args": f"-F {cfg}"}), inventory=inv)
+    assert p.returncode == 0, p.stdout[-6000:] + p.stderr[-2000:]
+    r = recap(p.stdout)
+    for h in PAIR:
+        assert r[h]["failed"] == 0 and r[h]["unreachable"] == 0
+        assert lab.nodes[h].ssh("systemctl is-active verona-agent").stdout.strip() == "active"
+    p = sh(VERONA, "ping", "--testbed", lab.testbed(), check=False, timeout=60)
+    assert p.returncode == 0, p.stdout + p.stderr
+
+
+def test_an_inventory_from_a_fabric_slice_deploys_through_the_bastion(lab):
+    b = lab.nodes["bastion"]
+    # the slice as fablib 2.x prints it, with the test nodes' management addresses
+    slice_json = json.loads((DEPLOY / "fabric-list-nodes-2.x.json").read_text())
+    for node in slice_json:
+        node["management_ip"] = lab.nodes[node["name"]].ctl6
+    sj = lab.tmp / "slice.json"
+    sj.write_text(json.dumps(slice_json, indent=4))
+    # fablib's ssh_config: the bastion's address and user, our key
+    cfg = (DEPLOY / "fabric-ssh_config").read_text()
+    cfg = cfg.replace("Hostname %h", f"Hostname {b.ctl4}")
+    cfg = cfg.replace("/home/fabric/work/fabric_config/fabric_bastion_key", f"{lab.nodes.dir}/id_ed25519")
+    cfg = re.sub(r"alice_0000123456", "alice", cfg)
+    cfgp = lab.tmp / "fabric_ssh_config"
+    cfgp.write_text(cfg)
+    inv = lab.tmp / "fabric.ini"
+    p = sh("/usr/bin/python3", ANSIBLE / "tools" / "make-inventory", "fabric", sj, "--ssh-config", cfgp,
+           "--key", f"{lab.nodes.dir}/id_ed25519", "-o", inv, check=False)
+    assert p.returncode == 0, p.stderr
+    text = inv.read_text()
+    for h in PAIR:
+        n = lab.nodes[h]
+        assert re.search(rf"^{h} ansible_host={re.escape(n.ctl6)} ansible_user=ubuntu .*verona_control_addr="
+                         rf"{re.escape(n.addr)}", text, re.M), text
+    assert f"ansible_ssh_common_args=-F {cfgp}" in text
+    # this machine has no route to the management addresses: only the bastion's ProxyJump reaches them
+    assert sh("ssh", "-F", lab.nodes.ssh_config, "-o", "ConnectTimeout=3", f"root@{lab.nodes['romeo'].ctl6}",
+              "true", check=False, timeout=30).returncode != 0
+    p = lab.playbook("deploy.yml", inventory=inv)
+    assert p.returncode == 0, p.stdout[-6000:] + p.stderr[-2000:]
+    r = recap(p.stdout)
+    for h in PAIR:
+        n = lab.nodes[h]
+        assert r[h]["failed"] == 0 and r[h]["unreachable"] == 0
+        # the agent now listens on the experiment address, as on FABRIC
+        assert f"{n.addr}:7700" in lab.show(h, "ExecStart")["ExecStart"]
+        assert n.ssh("systemctl is-active verona-agent").stdout.strip() == "active"
+    # the ssh sessions went through the bastion
+    jumps = b.ssh("journalctl -u ssh --no-pager | grep -c 'Accepted publickey for alice' || true").stdout.strip()
+    assert int(jumps or 0) > 0
+
+
+def test_teardown_leaves_nothing_of_verona(lab):
+    p = lab.playbook("teardown.yml", "-e", "verona_purge=true")
+    assert p.returncode == 0, p.stdout[-4000:]
+    for h in PAIR:
+        n = lab.nodes[h]
+        assert n.ssh("systemctl list-unit-files verona-agent.service --no-legend | wc -l").stdout.strip() == "0"
+        assert n.ssh("systemctl is-active verona-agent", check=False).stdout.strip() in ("inactive", "unknown")
+        left = n.ssh("ls -d /etc/systemd/system/verona-agent.service /etc/systemd/system/*/verona-agent.service "
+                     "/opt/verona/bin/verona /opt/verona/bin/verona-agent /opt/verona/share/verona /var/lib/verona "
+                     "2>/dev/null || true").stdout.split()
+        assert left == [], f"{h}: {left}"
+        assert not [a for a in processes(n) if "verona" in a], f"{h}: {processes(n)}"
+        assert n.ssh("getent passwd verona || true").stdout.strip() == ""
+        assert n.ssh("ls /sys/fs/cgroup/memory/system.slice/ | grep verona || true").stdout.strip() == ""
+        assert n.ssh("nft list tables | grep -i verona || true").stdout.strip() == ""
