@@ -254,6 +254,12 @@ def test_run_yml_replays_sockets_tcp_with_the_sandbox_and_limits(lab):
         assert host["capture"]["iface"] == "eth1", host
         sb = host["sandbox"]
         assert sb["level"] == "full" and sb["agent_uid"] == 0 and sb["uid"] >= 800000 and sb["nft"] is True, sb
+        # the run's limits: a cgroup of its own below the unit's delegated one, in every controller
+        lim = host["limits"]
+        assert lim["cgroup"] == "v1" and lim["memory"] > 0 and lim["processes"] > 0, lim
+        for ctrl in ("memory", "pids", "cpu"):
+            assert re.match(rf"/sys/fs/cgroup/[a-z,]*{ctrl}[a-z,]*/system.slice/verona-agent.service/verona-run-",
+                            lim["paths"][ctrl]), lim
 
 
 def test_run_yml_grades_a_class_and_refuses_the_hostile_one(lab):
@@ -402,3 +408,79 @@ def test_teardown_leaves_nothing_of_verona(lab):
         assert n.ssh("getent passwd verona || true").stdout.strip() == ""
         assert n.ssh("ls /sys/fs/cgroup/memory/system.slice/ | grep verona || true").stdout.strip() == ""
         assert n.ssh("nft list tables | grep -i verona || true").stdout.strip() == ""
+
+
+# ---- the nodes themselves are always removed ----------------------------------------------------
+
+HOLDER = """
+import sys, time
+sys.path.insert(0, %r)
+import nodes
+n = nodes.Nodes(["romeo"])
+try:
+    n.up()
+    print("UP", n.dir, n["romeo"].proc.pid, n["romeo"].ns, n["romeo"].root, n.root_if, flush=True)
+    time.sleep(300)
+finally:
+    n.close()
+""" % str(ROOT / "tests")
+
+
+def node_leftovers(d, nspawn, ns, root, link):
+    """What of one run's node is still there."""
+    left = []
+    if os.path.exists(f"/proc/{nspawn}") and b"systemd-nspawn" in pathlib.Path(f"/proc/{nspawn}/cmdline").read_bytes():
+        left.append(f"nspawn {nspawn}")
+    if ns in sh("ip", "netns", "list").stdout:
+        left.append(f"netns {ns}")
+    if root in pathlib.Path("/proc/self/mountinfo").read_text():
+        left.append(f"mount {root}")
+    if sh("ip", "link", "show", link, check=False).returncode == 0:
+        left.append(f"link {link}")
+    if os.path.exists(d):
+        left.append(f"folder {d}")
+    tag = f"verona-node-{os.path.basename(d)[4:]}-"
+    for mnt in pathlib.Path("/sys/fs/cgroup").iterdir():
+        left += [f"cgroup {p}" for p in mnt.rglob(tag + "*")] if mnt.is_dir() else []
+    return left
+
+
+def start_holder():
+    p = subprocess.Popen(["/usr/bin/python3", "-c", HOLDER], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True, start_new_session=True)
+    line = p.stdout.readline().split()
+    assert line and line[0] == "UP", p.stderr.read() if p.poll() is not None else line
+    d, nspawn, ns, root, link = line[1:]
+    assert node_leftovers(d, int(nspawn), ns, root, link) == [f"nspawn {nspawn}", f"netns {ns}", f"mount {root}",
+                                                              f"link {link}", f"folder {d}"] + \
+        node_leftovers(d, int(nspawn), ns, root, link)[5:]
+    return p, (d, int(nspawn), ns, root, link)
+
+
+def test_ctrl_c_removes_the_nodes():
+    p, what = start_holder()
+    try:
+        os.killpg(p.pid, 2)     # Ctrl-C: SIGINT to the whole foreground group
+        p.wait(60)
+        assert node_leftovers(*what) == []
+    finally:
+        if p.poll() is None:
+            p.kill()
+        from nodes import sweep_stale
+        sweep_stale()
+
+
+def test_a_killed_run_is_removed_by_the_next():
+    from nodes import sweep_stale
+    p, what = start_holder()
+    try:
+        p.kill()                # the run dies without cleaning up: its node keeps running
+        p.wait(10)
+        time.sleep(0.5)
+        assert f"nspawn {what[1]}" in node_leftovers(*what)
+        assert what[0] in sweep_stale()
+        assert node_leftovers(*what) == []
+    finally:
+        if p.poll() is None:
+            p.kill()
+        sweep_stale()
