@@ -17,6 +17,7 @@ PKGS     := yaml-0.1 jansson libsodium libpcre2-8 libcrypto
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
             libpcap-dev libpcre2-dev libssl-dev iproute2 python3 python3-pytest python3-nacl procps tshark tcpdump nftables \
             chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool \
+            mmdebstrap systemd-container \
             clang valgrind
 # libFuzzer's runtime: libclang-rt-N-dev for clang N (Debian 12: 14), where the release splits it out
 

@@ -25,7 +25,7 @@ import time
 
 import pytest
 
-from conftest import EXPERIMENTS, ROOT, VERONA, needs_root
+from conftest import EXPERIMENTS, ROOT, VERONA, agent_pids, needs_root, verona_namespaces
 
 ANSIBLE = ROOT / "ansible"
 DEPLOY = ROOT / "tests" / "deploy"
@@ -62,6 +62,32 @@ CAPS = {"cap_net_raw", "cap_net_admin", "cap_sys_admin", "cap_setuid", "cap_setg
         "cap_fowner", "cap_dac_override"}
 CAP_BITS = {"cap_chown": 0, "cap_dac_override": 1, "cap_fowner": 3, "cap_kill": 5, "cap_setgid": 6,
             "cap_setuid": 7, "cap_net_admin": 12, "cap_net_raw": 13, "cap_sys_admin": 21}
+
+
+def host_agent_pids():
+    """verona-agent processes of this machine's PID namespace (not the nodes': their systemd runs those)."""
+    mine = os.readlink("/proc/self/ns/pid")
+    out = set()
+    for pid in agent_pids():
+        try:
+            if os.readlink(f"/proc/{pid}/ns/pid") == mine:
+                out.add(pid)
+        except OSError:
+            pass
+    return out
+
+
+@pytest.fixture(autouse=True)
+def no_leftovers():
+    """conftest's check, less the nodes' own agents (a reboot or a deploy restarts them; Nodes.close() ends them)."""
+    if os.environ.get("VERONA_TEST_SHARED"):
+        yield
+        return
+    before_ns, before_agents = verona_namespaces(), host_agent_pids()
+    yield
+    time.sleep(0.2)
+    left_ns, left_agents = verona_namespaces() - before_ns, host_agent_pids() - before_agents
+    assert not left_ns and not left_agents, f"left behind: namespaces {left_ns}, agents {left_agents}"
 
 
 def sh(*cmd, check=True, **kw):
