@@ -172,6 +172,11 @@ def image(log=None):
             (tmp / ".verona-image").write_text(json.dumps({"key": key, "packages": image_packages(),
                                                            "sources": debian_sources()}, indent=1) + "\n")
             os.rename(tmp, path)
+            # older images (another package list or recipe) no node is booted from
+            mounts = pathlib.Path("/proc/self/mountinfo").read_text()
+            for old in CACHE.glob("node-*"):
+                if old != path and str(old) not in mounts:
+                    shutil.rmtree(old, ignore_errors=True)
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
