@@ -14,6 +14,7 @@ run.yml (a replay and a graded class with a hostile submission), a reboot,
 the inventories tools/make-inventory writes from a CloudLab manifest and a
 FABRIC slice, and teardown.yml.  Release pass only (see pytestmark).
 """
+import base64
 import csv
 import json
 import os
@@ -258,6 +259,20 @@ def processes(node):
     return [line.split(None, 2)[2] for line in out if line.split(None, 2)[0] not in skip]
 
 
+def decoded_outputs(doc):
+    """Every *_b64 field of a results.json (the programs' stdout and stderr), decoded."""
+    out = []
+    if isinstance(doc, dict):
+        for k, v in doc.items():
+            if k.endswith("_b64") and isinstance(v, str):
+                out.append(base64.b64decode(v))
+            else:
+                out.append(decoded_outputs(v))
+    elif isinstance(doc, list):
+        out += [decoded_outputs(v) for v in doc]
+    return b"".join(out)
+
+
 def run_folder(results, pair, prefix):
     runs = list((results / pair).glob(f"{prefix}-*"))
     assert len(runs) == 1, list(results.rglob("*"))
@@ -307,7 +322,12 @@ def test_run_yml_grades_a_class_and_refuses_the_hostile_one(lab):
     assert float(rows["missing-line"]["score"]) < float(rows["missing-line"]["max_score"])
     # the hostile program ran (it says so) but read no key: on neither node, and nowhere in the results
     everything = b"".join(f.read_bytes() for f in out.rglob("*") if f.is_file())
-    assert b"key refused: PermissionError" in everything or b"key refused: FileNotFoundError" in everything
+    everything += b"".join(decoded_outputs(json.loads(f.read_text())) for f in out.rglob("results.json"))
+    # both hosts' programs tried, were refused, and started their daemon
+    steps = json.loads((out / "hostile-key-and-daemon" / "results.json").read_text())["steps"]
+    for h in PAIR:
+        said = b"".join(decoded_outputs(st["result"]) for st in steps if st["host"] == h and st["op"] == "exec")
+        assert b"key refused: PermissionError" in said and b"daemon started" in said, (h, said)
     assert b"KEY-LEAKED" not in everything
     for form in (key, key.hex().encode(), key.strip()):
         assert form not in everything
@@ -325,9 +345,10 @@ def test_run_yml_grades_a_class_and_refuses_the_hostile_one(lab):
 def test_the_agent_comes_back_after_the_node_reboots(lab):
     for h in PAIR:
         n = lab.nodes[h]
-        before = n.ssh("cat /proc/sys/kernel/random/boot_id").stdout.strip()
+        started = "cut -d' ' -f22 /proc/1/stat"       # PID 1's start, in ticks of this machine's clock
+        before = n.ssh(started).stdout.strip()
         n.reboot()
-        assert n.ssh("cat /proc/sys/kernel/random/boot_id").stdout.strip() != before
+        assert int(n.ssh(started).stdout.strip()) > int(before)
         deadline = time.time() + 30
         while n.ssh("systemctl is-active verona-agent", check=False).stdout.strip() != "active":
             assert time.time() < deadline, n.ssh("journalctl -b -u verona-agent --no-pager", check=False).stdout
