@@ -69,12 +69,12 @@ cat > "$R/usr/local/sbin/verona-node-init" <<'INIT'
 for d in /sys/fs/cgroup/*/; do
 	mount -o remount,bind,rw "$d" || echo "verona-node-init: cannot make $d writable" >&2
 done
-# nspawn gives the node a boot id of its own, but the node runs on this
-# machine's kernel and clock: say so (verona then knows the clocks are one
-# and does not estimate an offset between them)
-if [ -s /etc/verona-node/boot_id ]; then
-	mount --bind /etc/verona-node/boot_id /proc/sys/kernel/random/boot_id
-fi
+# nspawn covers the kernel's boot id with one of its own, but the node runs
+# on this machine's kernel and clock: show the kernel's (verona then knows
+# the clocks are one and estimates no offset between them)
+while grep -q ' /proc/sys/kernel/random/boot_id ' /proc/self/mountinfo; do
+	umount /proc/sys/kernel/random/boot_id || break
+done
 exec /lib/systemd/systemd "$@"
 INIT
 chmod 755 "$R/usr/local/sbin/verona-node-init"
@@ -349,8 +349,6 @@ class Node:
            f"lowerdir={self.nodes.image},upperdir={self.dir / 'upper'},workdir={self.dir / 'work'}", self.root)
         r = self.root
         (r / "etc/hostname").write_text(self.name + "\n")
-        (r / "etc/verona-node").mkdir(exist_ok=True)
-        shutil.copyfile("/proc/sys/kernel/random/boot_id", r / "etc/verona-node/boot_id")
         hosts = (r / "etc/hosts").read_text() if (r / "etc/hosts").exists() else ""
         (r / "etc/hosts").write_text(f"127.0.1.1 {self.name}\n" + hosts)
         sh("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", f"{self.name}-host",

@@ -293,6 +293,9 @@ def test_run_yml_replays_sockets_tcp_with_the_sandbox_and_limits(lab):
     for h in PAIR:
         host = res["manifest"]["hosts"][h]
         assert host["capture"]["iface"] == "eth1", host
+        # the nodes share this machine's kernel clock and say so (its boot id): no offset is estimated,
+        # so packets closer than an estimate's uncertainty keep their order
+        assert host["clock"]["offset_ns"] == 0 and host["clock"]["uncertainty_ns"] == 0, host["clock"]
         sb = host["sandbox"]
         assert sb["level"] == "full" and sb["agent_uid"] == 0 and sb["uid"] >= 800000 and sb["nft"] is True, sb
         # the run's limits: a cgroup of its own below the unit's delegated one, in every controller
