@@ -161,7 +161,13 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 		dprintf(err, "verona: cannot enter the run's cgroup: %s\n", strerror(errno));
 		_exit(126);
 	}
-	setpgid(0, 0);
+	/*
+	 * A session of its own: its process group is the one the agent kills, and
+	 * it has no controlling terminal, so /dev/tty cannot reach the terminal of
+	 * whoever started the agent (TIOCSTI would type into their shell).
+	 */
+	if (setsid() < 0)
+		setpgid(0, 0);
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -298,7 +304,7 @@ exec_spawn(struct agent *a, struct task *t)
 	}
 	if (p->pid == 0)
 		exec_child(a, t, in[0], out[1], err[1], status[1]);
-	setpgid(p->pid, p->pid);
+	/* no setpgid(p->pid) here: the child's setsid() would fail in a group it already leads */
 	close(in[0]);
 	close(out[1]);
 	close(err[1]);

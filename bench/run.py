@@ -10,7 +10,7 @@ import sys
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ORDER = ["stats", "check", "memory", "capture", "control", "run", "grade", "pairs"]
+ORDER = ["stats", "check", "memory", "capture", "control", "run", "sandbox", "grade", "pairs"]
 
 
 def main():

@@ -17,10 +17,11 @@ import json
 import shutil
 import tempfile
 import pathlib
+import subprocess
 
 import pytest
 
-from conftest import EXPERIMENTS, ROOT, needs_root, verona
+from conftest import EXPERIMENTS, ROOT, VERONA, needs_root, verona
 
 pytestmark = needs_root
 
@@ -105,3 +106,28 @@ def test_writing_beyond_the_disk_limit_is_contained(work):
     assert r["hog"]["score"] == "10", r["hog"]
     for h in hog["manifest"]["hosts"].values():
         assert h["limits"]["disk"] == DISK_MB << 20, h["limits"]
+
+
+def test_a_program_cannot_reach_the_terminal_verona_was_started_from(work):
+    """verona started from a terminal (here a pseudo-terminal made by script(1)):
+    a program's /dev/tty is no terminal of anyone's, so it cannot type into the
+    instructor's shell with TIOCSTI."""
+    prog = work / "tty.py"
+    prog.write_text("import os\n"
+                    "try:\n"
+                    "    fd = os.open('/dev/tty', os.O_RDWR)\n"
+                    "    print('opened the terminal', os.ttyname(fd))\n"
+                    "except OSError as e:\n"
+                    "    print('no terminal:', e.strerror)\n")
+    x = work / "tty.yaml"
+    x.write_text("hosts: {romeo: 10.10.0.100, juliet: 10.10.0.101}\n"
+                 "steps:\n"
+                 "  - romeo: {put: tty.py}\n"
+                 "  - romeo: {exec: \"/usr/bin/python3 tty.py\", expect: {exit: 0, stdout_regex: 'no terminal'}}\n")
+    out = work / "run"
+    cmd = f"{VERONA} run --quiet --out {out} {x}"
+    p = subprocess.run(["script", "-qec", cmd, "/dev/null"], capture_output=True, text=True, timeout=120)
+    results = json.loads((out / "results.json").read_text())
+    shown = base64.b64decode(results["steps"][1]["result"]["stdout_b64"]).decode()
+    assert "no terminal" in shown and "opened" not in shown, (shown, p.stdout)
+    assert p.returncode == 0, p.stdout
