@@ -141,3 +141,21 @@ def test_a_program_cannot_read_the_session_keyring_nor_leave_keys_for_the_next_s
         assert "found a note" not in s, said                # nothing left by a program before it
     for s in ("first", "second"):
         assert json.loads((out / s / "results.json").read_text())["grading"]["score"] == 10, p.stdout
+
+
+# ---------------------------------------------------------------- terminal escapes
+
+def test_a_programs_output_cannot_drive_the_instructors_terminal(work):
+    out = work / "grades"
+    code, shown = verona_on_a_terminal(["grade", "-D", "timeout=8", "--submission",
+                                        HOSTILE / "terminal-escapes", "--out", out, BALCONY], timeout=240)
+    results = json.loads((out / "results.json").read_text())
+    assert "REDTEAM-TITLE" in stderr_of(results)            # it did print them
+    transcript = (out / "transcript.txt").read_text(errors="replace")
+    for where, text in (("the terminal", shown), ("transcript.txt", transcript)):
+        assert "\x1b]" not in text, f"an OSC sequence (title, clipboard) reached {where}: {text!r}"
+        assert "\x1b[1A" not in text and "\x1b[2K" not in text, f"cursor moves reached {where}: {text!r}"
+        assert "\u009b" not in text, f"an 8-bit CSI reached {where}: {text!r}"
+    # the failure is still named, with what is harmless of the line
+    assert "the program exited with status 1" in shown and "REDTEAM-TITLE" in shown, shown
+    assert results["grading"]["score"] < 10
