@@ -159,3 +159,27 @@ def test_a_programs_output_cannot_drive_the_instructors_terminal(work):
     # the failure is still named, with what is harmless of the line
     assert "the program exited with status 1" in shown and "REDTEAM-TITLE" in shown, shown
     assert results["grading"]["score"] < 10
+
+
+# ---------------------------------------------------------------- forged files (reliable-udp)
+
+RUDP = EXPERIMENTS / "reliable-udp.yaml"
+
+
+@pytest.mark.parametrize("attack", ["rudp-hardlink", "rudp-symlink"])
+def test_links_in_the_work_directory_do_not_pass_the_file_comparison(work, attack):
+    """The receiver links received.bin and sent.bin before verona puts the
+    reference file as sent.bin: nothing was sent, so "the received file
+    equals the sent one" must fail, and the score is no more than exiting 0
+    twice (2 of the 5 rubric points, scaled to 10)."""
+    import subprocess
+    out = work / "grades"
+    p = subprocess.run([VERONA, "grade", "-D", "timeout=6", "--submission", str(HOSTILE / attack),
+                        "--out", str(out), str(RUDP)], capture_output=True, text=True, timeout=300)
+    results = json.loads((out / "results.json").read_text())
+    said = stderr_of(results)
+    assert "link" in said, (said, p.stdout)                 # it did plant its link
+    items = {i["name"]: i for i in results["grading"]["items"]}
+    equal = items["the received file equals the sent one"]
+    assert equal["status"] != "pass", (equal, p.stdout)
+    assert results["grading"]["score"] <= 4 + 1e-9, results["grading"]
