@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
+#include <linux/keyctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -162,12 +163,16 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 		_exit(126);
 	}
 	/*
-	 * A session of its own: its process group is the one the agent kills, and
-	 * it has no controlling terminal, so /dev/tty cannot reach the terminal of
-	 * whoever started the agent (TIOCSTI would type into their shell).
+	 * A session of its own, without a controlling terminal: the agent may
+	 * share the terminal of whoever started verona (the local testbed's
+	 * agents do), and a program could write onto it or type into it
+	 * (TIOCSTI) through /dev/tty.  The agent does not make the child a
+	 * group leader first (setsid would then fail).
 	 */
-	if (setsid() < 0)
-		setpgid(0, 0);
+	if (setsid() < 0) {
+		dprintf(err, "verona: cannot give the program a session of its own: %s\n", strerror(errno));
+		_exit(126);
+	}
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -232,6 +237,16 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 			    (unsigned)a->exec_uid, strerror(errno));
 			_exit(126);
 		}
+	}
+	/*
+	 * Keyrings are not namespaced: the session keyring the agent inherited
+	 * (a login's, a systemd service's) would be the program's, every key in
+	 * it readable and writable by its possessor, and shared with the next
+	 * student's program.  A new, empty one of the program's own user.
+	 */
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS) {
+		dprintf(2, "verona: cannot give the program a session keyring of its own: %s\n", strerror(errno));
+		_exit(126);
 	}
 	/*
 	 * A program never keeps the agent's capabilities: a systemd unit gives a

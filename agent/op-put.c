@@ -5,10 +5,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "agent.h"
 
@@ -44,7 +47,7 @@ op_put_run(struct agent *a, struct task *t)
 {
 	const char *dst = json_string_value(json_object_get(t->args, "dst"));
 	json_int_t mode = json_integer_value(json_object_get(t->args, "mode"));
-	char *path = xstrdup(dst), *slash, *comp, *save = NULL;
+	char *path = xstrdup(dst), *slash, *comp, *save = NULL, *leaf, tmp[64];
 	int dfd = dup(a->workdir_fd), fd, err;
 	size_t off = 0;
 
@@ -70,13 +73,32 @@ op_put_run(struct agent *a, struct task *t)
 			dfd = next;
 		}
 	}
-	fd = openat(dfd, slash ? slash + 1 : path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+	/*
+	 * A new file, renamed over the name at the end: a program of the session
+	 * may have left there a hard link to a file of its own (the put would
+	 * write into that one too) or a FIFO (the open would block the agent);
+	 * the rename replaces the name.  A symbolic link there is refused (the
+	 * rename would not follow it either).
+	 */
+	leaf = slash ? slash + 1 : path;
+	struct stat sb;
+	if (fstatat(dfd, leaf, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode)) {
+		close(dfd);
+		task_agent_error(t, "put: '%s': is a symbolic link", dst);
+		free(path);
+		return OP_DONE;
+	}
+	unsigned char rnd[8];
+	randombytes_buf(rnd, sizeof rnd);
+	snprintf(tmp, sizeof tmp, ".verona-put-%02x%02x%02x%02x%02x%02x%02x%02x", rnd[0], rnd[1], rnd[2], rnd[3],
+	    rnd[4], rnd[5], rnd[6], rnd[7]);
+	fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 	    mode > 0 ? (mode_t)(mode & 0777) : 0644);
-	err = errno;
-	close(dfd);
-	free(path);
 	if (fd < 0) {
-		task_agent_error(t, "put: '%s': %s", dst, err == ELOOP ? "is a symbolic link" : strerror(err));
+		err = errno;
+		close(dfd);
+		task_agent_error(t, "put: '%s': cannot create it: %s", dst, strerror(err));
+		free(path);
 		return OP_DONE;
 	}
 	while (off < t->payload_len) {
@@ -84,6 +106,9 @@ op_put_run(struct agent *a, struct task *t)
 		if (n < 0) {
 			err = errno;
 			close(fd);
+			unlinkat(dfd, tmp, 0);
+			close(dfd);
+			free(path);
 			task_errno(t, err);
 			return OP_DONE;
 		}
@@ -92,6 +117,17 @@ op_put_run(struct agent *a, struct task *t)
 	if (getuid() == 0)
 		(void)fchown(fd, a->exec_uid, a->exec_gid);
 	close(fd);
+	if (renameat(dfd, tmp, dfd, leaf) != 0) {
+		err = errno;
+		unlinkat(dfd, tmp, 0);
+		close(dfd);
+		task_agent_error(t, "put: '%s': %s", dst, err == EISDIR || err == ENOTEMPTY || err == EEXIST ?
+		    "is a directory" : strerror(err));
+		free(path);
+		return OP_DONE;
+	}
+	close(dfd);
+	free(path);
 	json_object_set_new(t->result, "bytes", json_integer((json_int_t)off));
 	task_ok(t, NULL);
 	return OP_DONE;

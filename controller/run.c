@@ -731,7 +731,46 @@ exec_text(json_t *res, const char *key, size_t *lenp)
 	return t;
 }
 
-/* The last line of a text, for a hint ("Traceback ... ValueError: ..."). */
+/*
+ * Length of the valid UTF-8 sequence of a printable character at p (at most
+ * n bytes), or 0: ASCII controls, DEL, C1 controls (U+0080-U+009F, which
+ * terminals take as escapes), overlong forms, surrogates and stray bytes.
+ */
+static size_t
+printable_len(const unsigned char *p, size_t n)
+{
+	size_t len;
+	unsigned long c;
+
+	if (p[0] >= 0x20 && p[0] < 0x7f)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2, c = p[0] & 0x1f;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3, c = p[0] & 0x0f;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4, c = p[0] & 0x07;
+	else
+		return 0;
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (p[i] & 0x3f);
+	}
+	if (c < 0xa0 || (len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+		return 0;
+	return len;
+}
+
+/*
+ * The last line of a text, for a hint ("Traceback ... ValueError: ..."),
+ * at most 200 bytes of it; caller frees.  It is printed on the terminal:
+ * whatever is not printable text (escape sequences a program could drive
+ * the terminal with) becomes '?'.
+ */
 static char *
 last_line(const char *s)
 {
@@ -741,7 +780,25 @@ last_line(const char *s)
 	size_t b = n;
 	while (b > 0 && s[b - 1] != '\n')
 		b--;
-	return xstrndup(s + b, n - b > 200 ? 200 : n - b);
+	const unsigned char *p = (const unsigned char *)s + b;
+	size_t left = n - b, o = 0;
+	char *line = xmalloc(201);
+	while (left > 0) {
+		size_t k = printable_len(p, left);
+		if (o + (k ? k : 1) > 200)
+			break;
+		if (k == 0) {
+			line[o++] = '?';
+			k = 1;
+		} else {
+			memcpy(line + o, p, k);
+			o += k;
+		}
+		p += k;
+		left -= k;
+	}
+	line[o] = '\0';
+	return line;
 }
 
 static void
