@@ -267,6 +267,10 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 		dprintf(2, "verona: cannot set no_new_privs: %s\n", strerror(errno));
 		_exit(126);
 	}
+	if (a->sandbox != SANDBOX_NONE && sandbox_seccomp(why, sizeof why) != 0) {
+		dprintf(2, "verona: cannot restrict the program's system calls: %s\n", why);
+		_exit(126);
+	}
 	umask(022);
 	/* nothing inherited: the program starts with exactly stdin, stdout and stderr */
 	if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)

@@ -71,6 +71,12 @@ void	 sandbox_workdir_remove(const char *path, int fd);
 pid_t	sandbox_spawn(enum sandbox_level);
 
 /*
+ * In the program, after no_new_privs, before execve: a seccomp filter that
+ * refuses new user namespaces (unshare, clone) and clone3.  0, or -1 with err.
+ */
+int	sandbox_seccomp(char *err, size_t errlen);
+
+/*
  * The run's disk limit (hello limits.disk, bytes; <= 0: the defaults): the
  * size of the work directory's tmpfs (workdir NULL: none yet), and the most
  * each of /tmp, /var/tmp and /dev/shm may hold (SANDBOX_TMP_MB at most).  0, or
