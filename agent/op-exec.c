@@ -242,9 +242,13 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 	 * Keyrings are not namespaced: the session keyring the agent inherited
 	 * (a login's, a systemd service's) would be the program's, every key in
 	 * it readable and writable by its possessor, and shared with the next
-	 * student's program.  A new, empty one of the program's own user.
+	 * student's program.  A new, empty one of the program's own user.  A
+	 * container's seccomp filter (systemd-nspawn's, Docker's) may refuse
+	 * keyrings to everyone (EPERM, ENOSYS); the sandbox's own filter then
+	 * refuses them to the program too (sandbox_seccomp).
 	 */
-	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS) {
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS &&
+	    !(errno == EPERM && a->sandbox != SANDBOX_NONE)) {
 		dprintf(2, "verona: cannot give the program a session keyring of its own: %s\n", strerror(errno));
 		_exit(126);
 	}

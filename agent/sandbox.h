@@ -72,7 +72,8 @@ pid_t	sandbox_spawn(enum sandbox_level);
 
 /*
  * In the program, after no_new_privs, before execve: a seccomp filter that
- * refuses new user namespaces (unshare, clone) and clone3.  0, or -1 with err.
+ * refuses new user namespaces (unshare, clone), clone3 and the kernel's
+ * keyrings (keyctl, add_key, request_key).  0, or -1 with err.
  */
 int	sandbox_seccomp(char *err, size_t errlen);
 

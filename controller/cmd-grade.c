@@ -126,7 +126,8 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 	printf("verona: grading %zu submissions of %s, %d at a time, into %s\n", n, experiment, jobs, out);
 	fflush(stdout);
 	while (next < n || running > 0) {
-		while (next < n && running < (size_t)jobs) {
+		/* after Ctrl-C no student starts; those running tear down their testbeds and end */
+		while (next < n && running < (size_t)jobs && !run_interrupted()) {
 			char *sub = xasprintf("%s/%s", dir, students[next]), *o = xasprintf("%s/%s", out, students[next]);
 			int sfd = outdir_fresh(classfd, students[next], OUTDIR_REPLACE, o, err, sizeof err);
 			pid_t pid = sfd < 0 ? -1 : fork();
@@ -198,6 +199,11 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 				    "error", res ? json_null() : json_sprintf("the run did not finish (exit %d)", code)));
 				free(rp);
 			}
+	}
+	if (run_interrupted()) {
+		fprintf(stderr, "verona: interrupted by signal %d: %zu of %zu submissions not graded\n",
+		    run_interrupted(), n - next, n);
+		status = 3;
 	}
 	/* rows in student order */
 	json_t *sorted = json_array();
@@ -324,6 +330,16 @@ cmd_grade_exec(int argc, char **argv)
 		const char *base = strrchr(one ? one : class, '/');
 		defout = xasprintf("grades-%s", base && base[1] ? base + 1 : one ? one : class);
 		out = defout;
+	}
+	{
+		/* Ctrl-C, kill, a closed terminal: every run tears its testbed down (the
+		 * students' children take the handler with them) */
+		struct sigaction sa;
+		memset(&sa, 0, sizeof sa);
+		sa.sa_handler = run_interrupt;	/* no SA_RESTART: poll returns EINTR */
+		sigaction(SIGINT, &sa, NULL);
+		sigaction(SIGTERM, &sa, NULL);
+		sigaction(SIGHUP, &sa, NULL);
 	}
 	signal(SIGPIPE, SIG_IGN);
 	rc = one ? grade_one(argv[optind], defines, one, out, 0, quiet) :

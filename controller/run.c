@@ -53,6 +53,12 @@ run_interrupt(int sig)
 	run_signal = sig;
 }
 
+int
+run_interrupted(void)
+{
+	return (int)run_signal;
+}
+
 struct agentconn {
 	const struct host	*host;
 	pid_t			 pid;

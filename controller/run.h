@@ -24,4 +24,6 @@ struct run_opts {
 int	run_experiment(struct experiment *, const struct run_opts *);
 /* Set from a signal handler: stop the run and tear down. */
 void	run_interrupt(int sig);
+/* The signal run_interrupt took, or 0. */
+int	run_interrupted(void);
 #endif
