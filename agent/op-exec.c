@@ -223,13 +223,6 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 		for (size_t i = 0; i < json_array_size(argv); i++)
 			args[i] = (char *)json_string_value(json_array_get(argv, i));
 	}
-	/* the limits last: nothing of ours allocates after them (a sanitizer's allocator could not) */
-	set_limit(RLIMIT_CPU, (rlim_t)(timeout > 0 ? timeout + 2 : 10));
-	set_limit(RLIMIT_AS, (rlim_t)1 << 30);
-	set_limit(RLIMIT_NPROC, 128);
-	set_limit(RLIMIT_FSIZE, (rlim_t)64 << 20);
-	set_limit(RLIMIT_NOFILE, 256);
-	set_limit(RLIMIT_CORE, 0);
 	if (a->exec_uid != getuid() || a->exec_uid != geteuid()) {
 		if (setgroups(0, NULL) != 0 || setresgid(a->exec_gid, a->exec_gid, a->exec_gid) != 0 ||
 		    setresuid(a->exec_uid, a->exec_uid, a->exec_uid) != 0) {
@@ -275,6 +268,13 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 		dprintf(2, "verona: cannot restrict the program's system calls: %s\n", why);
 		_exit(126);
 	}
+	/* the limits last: nothing of ours allocates after them (a sanitizer's allocator could not; libseccomp allocates above) */
+	set_limit(RLIMIT_CPU, (rlim_t)(timeout > 0 ? timeout + 2 : 10));
+	set_limit(RLIMIT_AS, (rlim_t)1 << 30);
+	set_limit(RLIMIT_NPROC, 128);
+	set_limit(RLIMIT_FSIZE, (rlim_t)64 << 20);
+	set_limit(RLIMIT_NOFILE, 256);
+	set_limit(RLIMIT_CORE, 0);
 	umask(022);
 	/* nothing inherited: the program starts with exactly stdin, stdout and stderr */
 	if (syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
