@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <jansson.h>
 
+struct op_schema;
+
 struct pos {
 	int	line;		/* 1-based */
 	int	col;		/* 1-based */
@@ -70,7 +72,8 @@ struct step {
 	struct pos	 pos;
 	int		 number;	/* 1-based, after expansion */
 	char		*host;		/* NULL for a top-level sleep */
-	char		*op;
+	char		*op;		/* the operation's name, as results.json shows it */
+	const struct op_schema *def;	/* its row in the controller's table (ops.h); never NULL */
 	char		*sock;		/* the socket operand; for "socket", the new name */
 	json_t		*args;		/* static arguments for the agent */
 	struct bytes	 data;		/* send, sendall, sendto, exec stdin */

@@ -935,6 +935,7 @@ parse_sleep(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 		return;
 	st = new_step(L, item);
 	st->op = xstrdup("sleep");
+	st->def = ops_find("sleep");
 	json_object_set_new(st->args, "seconds", json_real(s));
 	st->timeout = s + 5;
 }
@@ -1050,6 +1051,7 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 	st = new_step(L, item);
 	st->host = xstrdup(h->name);
 	st->op = xstrdup(op->name);
+	st->def = op;
 	check_keys_from(L, body, 1, op->keys, op->name);
 
 	/* common keys */

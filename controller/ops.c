@@ -94,29 +94,31 @@ static const char *const keys_put[] = { "dst", COMMON, NULL };
 
 /* The order is the one DESIGN section 2 lists them in. */
 static const struct op_schema op_schemas[] = {
-	{ "socket", OPERAND_NEW_SOCKET, args_socket, keys_socket },
-	{ "bind", OPERAND_SOCKET, args_addr, keys_addr },
-	{ "listen", OPERAND_SOCKET, args_listen, keys_listen },
-	{ "accept", OPERAND_SOCKET, args_accept, keys_accept },
-	{ "connect", OPERAND_SOCKET, args_addr, keys_addr },
-	{ "send", OPERAND_SOCKET, args_send, keys_send },
-	{ "sendall", OPERAND_SOCKET, args_send, keys_send },
-	{ "sendto", OPERAND_SOCKET, args_sendto, keys_sendto },
-	{ "recv", OPERAND_SOCKET, args_recv, keys_recv },
-	{ "recvall", OPERAND_SOCKET, args_recvall, keys_recvall },
-	{ "recvfrom", OPERAND_SOCKET, args_recv, keys_recv },
-	{ "shutdown", OPERAND_SOCKET, args_shutdown, keys_shutdown },
-	{ "close", OPERAND_SOCKET, args_none, keys_plain },
-	{ "setsockopt", OPERAND_SOCKET, args_setsockopt, keys_setsockopt },
-	{ "settimeout", OPERAND_SOCKET, args_settimeout, keys_settimeout },
-	{ "getsockname", OPERAND_SOCKET, args_none, keys_plain },
-	{ "getpeername", OPERAND_SOCKET, args_none, keys_plain },
-	{ "exec", OPERAND_COMMAND, args_exec, keys_exec },
-	{ "put", OPERAND_PATH, args_put, keys_put },
-	{ "wait", OPERAND_ID, args_none, keys_plain },
-	{ "kill", OPERAND_ID, args_none, keys_plain },
-	{ "sleep", OPERAND_SECONDS, args_none, keys_plain },
+	[OP_SOCKET] = { OP_SOCKET, "socket", OPERAND_NEW_SOCKET, args_socket, keys_socket },
+	[OP_BIND] = { OP_BIND, "bind", OPERAND_SOCKET, args_addr, keys_addr },
+	[OP_LISTEN] = { OP_LISTEN, "listen", OPERAND_SOCKET, args_listen, keys_listen },
+	[OP_ACCEPT] = { OP_ACCEPT, "accept", OPERAND_SOCKET, args_accept, keys_accept },
+	[OP_CONNECT] = { OP_CONNECT, "connect", OPERAND_SOCKET, args_addr, keys_addr },
+	[OP_SEND] = { OP_SEND, "send", OPERAND_SOCKET, args_send, keys_send },
+	[OP_SENDALL] = { OP_SENDALL, "sendall", OPERAND_SOCKET, args_send, keys_send },
+	[OP_SENDTO] = { OP_SENDTO, "sendto", OPERAND_SOCKET, args_sendto, keys_sendto },
+	[OP_RECV] = { OP_RECV, "recv", OPERAND_SOCKET, args_recv, keys_recv },
+	[OP_RECVALL] = { OP_RECVALL, "recvall", OPERAND_SOCKET, args_recvall, keys_recvall },
+	[OP_RECVFROM] = { OP_RECVFROM, "recvfrom", OPERAND_SOCKET, args_recv, keys_recv },
+	[OP_SHUTDOWN] = { OP_SHUTDOWN, "shutdown", OPERAND_SOCKET, args_shutdown, keys_shutdown },
+	[OP_CLOSE] = { OP_CLOSE, "close", OPERAND_SOCKET, args_none, keys_plain },
+	[OP_SETSOCKOPT] = { OP_SETSOCKOPT, "setsockopt", OPERAND_SOCKET, args_setsockopt, keys_setsockopt },
+	[OP_SETTIMEOUT] = { OP_SETTIMEOUT, "settimeout", OPERAND_SOCKET, args_settimeout, keys_settimeout },
+	[OP_GETSOCKNAME] = { OP_GETSOCKNAME, "getsockname", OPERAND_SOCKET, args_none, keys_plain },
+	[OP_GETPEERNAME] = { OP_GETPEERNAME, "getpeername", OPERAND_SOCKET, args_none, keys_plain },
+	[OP_EXEC] = { OP_EXEC, "exec", OPERAND_COMMAND, args_exec, keys_exec },
+	[OP_PUT] = { OP_PUT, "put", OPERAND_PATH, args_put, keys_put },
+	[OP_WAIT] = { OP_WAIT, "wait", OPERAND_ID, args_none, keys_plain },
+	[OP_KILL] = { OP_KILL, "kill", OPERAND_ID, args_none, keys_plain },
+	[OP_SLEEP] = { OP_SLEEP, "sleep", OPERAND_SECONDS, args_none, keys_plain },
 };
+
+_Static_assert(sizeof op_schemas / sizeof op_schemas[0] == OP__COUNT, "a row for every operation");
 
 const struct op_schema *
 ops_find(const char *name)

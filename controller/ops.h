@@ -6,6 +6,33 @@
 #ifndef VERONA_OPS_H
 #define VERONA_OPS_H
 
+/* Every operation, in the order DESIGN section 2 lists them; the index of its row in the table. */
+enum op_id {
+	OP_SOCKET,
+	OP_BIND,
+	OP_LISTEN,
+	OP_ACCEPT,
+	OP_CONNECT,
+	OP_SEND,
+	OP_SENDALL,
+	OP_SENDTO,
+	OP_RECV,
+	OP_RECVALL,
+	OP_RECVFROM,
+	OP_SHUTDOWN,
+	OP_CLOSE,
+	OP_SETSOCKOPT,
+	OP_SETTIMEOUT,
+	OP_GETSOCKNAME,
+	OP_GETPEERNAME,
+	OP_EXEC,
+	OP_PUT,
+	OP_WAIT,
+	OP_KILL,
+	OP_SLEEP,
+	OP__COUNT
+};
+
 enum operand_kind {
 	OPERAND_SOCKET,		/* an existing socket of the host */
 	OPERAND_NEW_SOCKET,	/* socket: the new socket's name */
@@ -36,6 +63,7 @@ struct op_arg {
 };
 
 struct op_schema {
+	enum op_id		 id;
 	const char		*name;
 	enum operand_kind	 operand;
 	const struct op_arg	*args;		/* terminated by a NULL name */
