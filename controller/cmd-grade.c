@@ -75,23 +75,19 @@ name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* The class: every sub-folder, -j at a time, each in a child process with its own testbed. */
-static int
-grade_class(const char *experiment, json_t *defines, const char *dir, const char *out, int jobs)
+/* The class's students: its sub-folders, sorted; *n of them (0 and a message when none or unreadable). */
+static char **
+grade_students(const char *dir, size_t *np)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char **students = NULL;
-	pid_t *pids;
-	size_t n = 0, next = 0, running = 0;
-	json_t *rows = json_array();
-	char err[512], *path;
-	int status = 0, classfd, review = 0;
+	size_t n = 0;
 
+	*np = 0;
 	if (d == NULL) {
 		fprintf(stderr, "verona: %s: %s\n", dir, strerror(errno));
-		json_decref(rows);
-		return 2;
+		return NULL;
 	}
 	while ((e = readdir(d)) != NULL) {
 		struct stat sb;
@@ -108,11 +104,62 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 	closedir(d);
 	if (n == 0) {
 		fprintf(stderr, "verona: %s has no sub-folders (one per student)\n", dir);
-		json_decref(rows);
 		free(students);
-		return 2;
+		return NULL;
 	}
 	qsort(students, n, sizeof *students, name_cmp);
+	*np = n;
+	return students;
+}
+
+/*
+ * A student's run has ended with wait status st: prints the class line, adds
+ * the summary row, and returns the exit code it counts as (0, 1 or 3).
+ */
+static int
+grade_collect(const char *student, int classfd, const char *out, int st, json_t *rows, int *review)
+{
+	char *rp = xasprintf("%s/results.json", student);
+	int rfd = openat(classfd, rp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	json_t *res = rfd < 0 ? NULL : json_loadfd(rfd, 0, NULL);
+	if (rfd >= 0)
+		close(rfd);
+	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+	json_t *g = res ? json_object_get(res, "grading") : NULL;
+	char *bare = res ? report_unsandboxed_hosts(res) : NULL;
+	if (g != NULL)
+		printf("  %-20s %6.2f / %-6.2f %s%s%s\n", student,
+		    json_number_value(json_object_get(g, "score")),
+		    json_number_value(json_object_get(g, "max_score")),
+		    report_needs_review(res) ? "needs review (undecided items score 0)" :
+		    code == 0 ? "" : code == 1 ? "(points lost)" : "(harness error: regrade)",
+		    bare ? " WARNING: not sandboxed on " : "", bare ? bare : "");
+	else
+		printf("  %-20s not graded (exit %d): see %s/%s.log\n", student, code, out, student);
+	free(bare);
+	*review += res == NULL || report_needs_review(res);
+	fflush(stdout);
+	json_array_append_new(rows, json_pack("{s:s, s:o, s:o}", "student", student,
+	    "results", res ? res : json_null(),
+	    "error", res ? json_null() : json_sprintf("the run did not finish (exit %d)", code)));
+	free(rp);
+	return code >= 2 ? 3 : code;
+}
+
+/* The class: every sub-folder, -j at a time, each in a child process with its own testbed. */
+static int
+grade_class(const char *experiment, json_t *defines, const char *dir, const char *out, int jobs)
+{
+	char **students;
+	pid_t *pids;
+	size_t n = 0, next = 0, running = 0;
+	json_t *rows;
+	char err[512], *path;
+	int status = 0, classfd, review = 0;
+
+	if ((students = grade_students(dir, &n)) == NULL)
+		return 2;
+	rows = json_array();
 	/* the class folder is ours and private; each student's folder is made fresh in it */
 	if ((classfd = outdir_open(out, grade_force ? OUTDIR_FORCE : 0, err, sizeof err)) < 0) {
 		fprintf(stderr, "verona: %s\n", err);
@@ -170,34 +217,9 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 		running--;
 		for (size_t i = 0; i < n; i++)
 			if (pids[i] == done) {
-				char *rp = xasprintf("%s/results.json", students[i]);
-				int rfd = openat(classfd, rp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-				json_t *res = rfd < 0 ? NULL : json_loadfd(rfd, 0, NULL);
-				if (rfd >= 0)
-					close(rfd);
-				int code = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
-				json_t *g = res ? json_object_get(res, "grading") : NULL;
-				char *bare = res ? report_unsandboxed_hosts(res) : NULL;
-				if (g != NULL)
-					printf("  %-20s %6.2f / %-6.2f %s%s%s\n", students[i],
-					    json_number_value(json_object_get(g, "score")),
-					    json_number_value(json_object_get(g, "max_score")),
-					    report_needs_review(res) ? "needs review (undecided items score 0)" :
-					    code == 0 ? "" : code == 1 ? "(points lost)" : "(harness error: regrade)",
-					    bare ? " WARNING: not sandboxed on " : "", bare ? bare : "");
-				else
-					printf("  %-20s not graded (exit %d): see %s/%s.log\n", students[i], code, out, students[i]);
-				free(bare);
-				review += res == NULL || report_needs_review(res);
-				fflush(stdout);
-				if (code >= 2 && status < 3)
-					status = 3;
-				else if (code == 1 && status == 0)
-					status = 1;
-				json_array_append_new(rows, json_pack("{s:s, s:o, s:o}", "student", students[i],
-				    "results", res ? res : json_null(),
-				    "error", res ? json_null() : json_sprintf("the run did not finish (exit %d)", code)));
-				free(rp);
+				int code = grade_collect(students[i], classfd, out, st, rows, &review);
+				if (code > status)
+					status = code;
 			}
 	}
 	if (run_interrupted()) {
