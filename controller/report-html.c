@@ -13,6 +13,7 @@
  * the results is HTML-escaped; control characters and bytes that are not
  * UTF-8 are shown as \xNN, as Python would.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
@@ -20,8 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "conn.h"
 #include "report-grade.h"
 #include "report.h"
+#include "trace.h"
 #include "util.h"
 
 #define ROW_MIN		20.0	/* px between two rows, at least */
@@ -190,10 +193,7 @@ struct pkt {
 	int64_t		 t;
 	int		 step;		/* the number of the step that caused it */
 	int		 from, to;	/* columns */
-	int		 conn, dir;	/* TCP: the connection it belongs to, and which way; else -1 */
-	unsigned	 gen;		/* the connection's incarnation, for a reused 4-tuple */
 	int64_t		 seq;
-	int		 seg;		/* takes sequence space: data, SYN or FIN */
 	const char	*kind;
 	const char	*color;
 };
@@ -212,13 +212,6 @@ struct row {
 	double		 y;
 };
 
-struct conn {
-	const char	*a, *b;
-	int64_t		 ap, bp;
-	unsigned	 gen;
-	int		 ended;		/* FIN or RST seen: a SYN starts a new incarnation */
-};
-
 struct ladder {
 	const char	**cols;
 	size_t		  ncols, capcols;
@@ -229,8 +222,6 @@ struct ladder {
 	size_t		  nmk;
 	struct row	 *rows;
 	size_t		  nrows;
-	struct conn	 *cn;
-	size_t		  ncn, capcn;
 	int64_t		  t0;
 	double		  sp;		/* px between lifelines */
 	double		  width, height;
@@ -276,48 +267,69 @@ col_of(struct ladder *L, const char *host)
 	return -2;
 }
 
-/* TCP: which connection, and mark retransmissions. */
-static void
-tcp_classify(struct ladder *L, struct pkt *p)
+/* A connection keeps none of its bytes: the ladder only labels packets. */
+static uint64_t
+keep_none(void *arg, const struct trace_conn *c)
+{
+	(void)arg;
+	(void)c;
+	return 0;
+}
+
+/* "S.", "P.", "none" (trace_flags_text's) back to the flags. */
+static uint8_t
+tcp_flags_parse(const char *fl)
+{
+	static const struct {
+		char	 c;
+		uint8_t	 bit;
+	} names[] = {
+		{ 'F', TRACE_FIN }, { 'S', TRACE_SYN }, { 'R', TRACE_RST }, { 'P', TRACE_PSH },
+		{ '.', TRACE_ACK }, { 'U', TRACE_URG }, { 'E', TRACE_ECE }, { 'W', TRACE_CWR },
+	};
+	uint8_t f = 0;
+
+	for (; *fl != '\0'; fl++)
+		for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (*fl == names[i].c)
+				f |= names[i].bit;
+	return f;
+}
+
+/*
+ * A TCP packet of the diagram to the connections (conn.c, the one source
+ * of connections and retransmissions): 1 when it is a retransmission.
+ * Its numbers are results.json's, relative and restarted at each SYN.
+ */
+static int
+tcp_retrans(struct trace_conns *tc, struct pkt *p)
 {
 	const char *src = jstr(p->j, "src"), *dst = jstr(p->j, "dst"), *fl = jstr(p->j, "flags");
-	int64_t sp = jint(p->j, "sport"), dp = jint(p->j, "dport");
-	size_t i;
+	struct trace_pkt tp;
+	struct trace_label lab;
 
 	if (src == NULL || dst == NULL || fl == NULL)
-		return;
-	for (i = 0; i < L->ncn; i++) {
-		struct conn *c = &L->cn[i];
-		if (strcmp(c->a, src) == 0 && c->ap == sp && strcmp(c->b, dst) == 0 && c->bp == dp) {
-			p->dir = 0;
-			break;
-		}
-		if (strcmp(c->a, dst) == 0 && c->ap == dp && strcmp(c->b, src) == 0 && c->bp == sp) {
-			p->dir = 1;
-			break;
-		}
-	}
-	if (i == L->ncn) {
-		if (L->ncn == L->capcn) {
-			L->capcn = L->capcn ? 2 * L->capcn : 16;
-			L->cn = xrealloc(L->cn, L->capcn * sizeof *L->cn);
-		}
-		L->cn[i] = (struct conn){ .a = src, .b = dst, .ap = sp, .bp = dp };
-		L->ncn++;
-		p->dir = 0;
-	}
-	struct conn *c = &L->cn[i];
-	int syn = strchr(fl, 'S') != NULL, ack = strchr(fl, '.') != NULL;
-	if (syn && !ack && c->ended) {
-		c->gen++;
-		c->ended = 0;
-	}
-	if (strchr(fl, 'F') != NULL || strchr(fl, 'R') != NULL)
-		c->ended = 1;
-	p->conn = (int)i;
-	p->gen = c->gen;
+		return 0;
 	p->seq = jint(p->j, "seq");
-	p->seg = jint(p->j, "len") > 0 || syn || strchr(fl, 'F') != NULL;
+	memset(&tp, 0, sizeof tp);
+	if (inet_pton(AF_INET, src, tp.src) == 1 && inet_pton(AF_INET, dst, tp.dst) == 1)
+		tp.ip_version = 4;
+	else if (inet_pton(AF_INET6, src, tp.src) == 1 && inet_pton(AF_INET6, dst, tp.dst) == 1)
+		tp.ip_version = 6;
+	else
+		return 0;
+	tp.ts_ns = p->t;
+	tp.status = TRACE_OK;
+	tp.proto = 6;
+	tp.transport_hdr_len = 20;
+	tp.sport = (uint16_t)jint(p->j, "sport");
+	tp.dport = (uint16_t)jint(p->j, "dport");
+	tp.flags = tcp_flags_parse(fl);
+	tp.seq = (uint32_t)p->seq;
+	tp.ack = (uint32_t)jint(p->j, "ack");
+	tp.payload_len = (uint32_t)jint(p->j, "len");
+	trace_conns_add_label(tc, &tp, &lab);
+	return lab.retrans;
 }
 
 static int
@@ -395,7 +407,7 @@ ladder_build(struct ladder *L, json_t *doc)
 				L->pk = xrealloc(L->pk, L->cappk * sizeof *L->pk);
 			}
 			L->pk[L->npk++] = (struct pkt){ .j = v, .t = jint(v, "time_ns"),
-			    .step = (int)jint(s, "number"), .conn = -1 };
+			    .step = (int)jint(s, "number") };
 		}
 	}
 	L->npk_all = L->npk;
@@ -413,6 +425,9 @@ ladder_build(struct ladder *L, json_t *doc)
 	if (L->npk > MAX_ARROWS)
 		L->npk = MAX_ARROWS;
 
+	struct trace_conns *tc = trace_conns_new();
+	tc->syn_rebased = 1;
+	tc->keep = keep_none;
 	for (i = 0; i < L->npk; i++) {
 		struct pkt *p = &L->pk[i];
 		int64_t proto = jint(p->j, "proto");
@@ -422,22 +437,15 @@ ladder_build(struct ladder *L, json_t *doc)
 		p->color = C_OTHER;
 		if (proto == 6) {
 			const char *fl = jstr(p->j, "flags");
-			tcp_classify(L, p);
+			int retrans = tcp_retrans(tc, p);
 			p->kind = "tcp";
 			p->color = C_TCP;
 			if (fl != NULL && strchr(fl, 'R') != NULL) {
 				p->kind = "rst";
 				p->color = C_RST;
-			} else if (p->seg && p->conn >= 0) {
-				for (size_t j = 0; j < i; j++) {
-					struct pkt *q = &L->pk[j];
-					if (q->conn == p->conn && q->dir == p->dir && q->gen == p->gen &&
-					    q->seg && q->seq == p->seq) {
-						p->kind = "retrans";
-						p->color = C_RETRANS;
-						break;
-					}
-				}
+			} else if (retrans) {
+				p->kind = "retrans";
+				p->color = C_RETRANS;
 			}
 		} else if (proto == 17) {
 			p->kind = "udp";
@@ -447,6 +455,7 @@ ladder_build(struct ladder *L, json_t *doc)
 			p->color = C_ICMP;
 		}
 	}
+	trace_conns_free(tc);
 	if (L->other == -2)
 		L->other = col_add(L, "other");
 	for (i = 0; i < L->npk; i++) {
@@ -514,7 +523,6 @@ ladder_free(struct ladder *L)
 	free(L->pk);
 	free(L->mk);
 	free(L->rows);
-	free(L->cn);
 }
 
 /* "P. seq 1 ack 1 len 51", "UDP len 12", "ICMP-UNREACH". */
