@@ -117,7 +117,7 @@ col_of(struct ladder *L, const char *host)
 
 /* A connection keeps none of its bytes: the ladder only labels packets. */
 static uint64_t
-keep_none(void *arg, const struct trace_conn *c)
+ladder_keep_none(void *arg, const struct trace_conn *c)
 {
 	(void)arg;
 	(void)c;
@@ -126,7 +126,7 @@ keep_none(void *arg, const struct trace_conn *c)
 
 /* "S.", "P.", "none" (trace_flags_text's) back to the flags. */
 static uint8_t
-tcp_flags_parse(const char *fl)
+ladder_tcp_flags(const char *fl)
 {
 	static const struct {
 		char	 c;
@@ -150,7 +150,7 @@ tcp_flags_parse(const char *fl)
  * Its numbers are results.json's, relative and restarted at each SYN.
  */
 static int
-tcp_retrans(struct trace_conns *tc, struct pkt *p)
+ladder_tcp_retrans(struct trace_conns *tc, struct pkt *p)
 {
 	const char *src = report_jstr(p->j, "src"), *dst = report_jstr(p->j, "dst"), *fl = report_jstr(p->j, "flags");
 	struct trace_pkt tp;
@@ -172,7 +172,7 @@ tcp_retrans(struct trace_conns *tc, struct pkt *p)
 	tp.transport_hdr_len = 20;
 	tp.sport = (uint16_t)report_jint(p->j, "sport");
 	tp.dport = (uint16_t)report_jint(p->j, "dport");
-	tp.flags = tcp_flags_parse(fl);
+	tp.flags = ladder_tcp_flags(fl);
 	tp.seq = (uint32_t)p->seq;
 	tp.ack = (uint32_t)report_jint(p->j, "ack");
 	tp.payload_len = (uint32_t)report_jint(p->j, "len");
@@ -275,7 +275,7 @@ ladder_build(struct ladder *L, json_t *doc)
 
 	struct trace_conns *tc = trace_conns_new();
 	tc->syn_rebased = 1;
-	tc->keep = keep_none;
+	tc->keep = ladder_keep_none;
 	for (i = 0; i < L->npk; i++) {
 		struct pkt *p = &L->pk[i];
 		int64_t proto = report_jint(p->j, "proto");
@@ -285,7 +285,7 @@ ladder_build(struct ladder *L, json_t *doc)
 		p->color = C_OTHER;
 		if (proto == 6) {
 			const char *fl = report_jstr(p->j, "flags");
-			int retrans = tcp_retrans(tc, p);
+			int retrans = ladder_tcp_retrans(tc, p);
 			p->kind = "tcp";
 			p->color = C_TCP;
 			if (fl != NULL && strchr(fl, 'R') != NULL) {
