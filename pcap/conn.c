@@ -245,8 +245,15 @@ half_take(struct trace_half *h, struct trace_seg *s, uint64_t k)
 	h->next = s->rel + s->len;
 }
 
+/* What half_assemble made of a segment. */
+enum half_seg {
+	HALF_NEW,		/* bytes not assembled before (or waiting for a gap) */
+	HALF_RETRANS,		/* nothing new: every byte was sent before */
+	HALF_PROBE,		/* one byte below what is assembled: a keepalive probe */
+};
+
 /* Puts len bytes at rel into the stream (data NULL: bytes not captured). */
-static void
+static enum half_seg
 half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t len)
 {
 	uint64_t end = rel + len;
@@ -255,12 +262,13 @@ half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t 
 		h->high = end;
 	if (end <= h->next) {
 		/* one byte below what is assembled: a keepalive probe, not a retransmission */
-		if (!(len == 1 && rel + 1 == h->next))
-			h->retransmissions++;
+		if (len == 1 && rel + 1 == h->next)
+			return HALF_PROBE;
+		h->retransmissions++;
 		if (data != NULL && end <= h->data.len &&
-		    memcmp(h->data.data + rel, data, len) != 0 && !(len == 1 && rel + 1 == h->next))
+		    memcmp(h->data.data + rel, data, len) != 0)
 			h->overlap_differs = 1;
-		return;
+		return HALF_RETRANS;
 	}
 	if (rel > h->next) {
 		struct trace_seg **sp, *s;
@@ -273,12 +281,12 @@ half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t 
 				sp = &(*sp)->next;
 			if (*sp != NULL && (*sp)->rel == rel && (*sp)->len >= len) {
 				h->retransmissions++;
-				return;
+				return HALF_RETRANS;
 			}
 		}
 		if (h->pending_bytes + len > TRACE_PENDING_MAX) {
 			h->pending_overflow = 1;
-			return;
+			return HALF_NEW;
 		}
 		s = xcalloc(1, sizeof *s);
 		s->rel = rel;
@@ -294,7 +302,7 @@ half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t 
 		*sp = s;
 		if (s->next == NULL)
 			h->pending_tail = s;
-		return;
+		return HALF_NEW;
 	}
 	/* overlaps or touches what is assembled: take the new part */
 	uint64_t skip = h->next - rel;
@@ -320,35 +328,58 @@ half_assemble(struct trace_half *h, uint64_t rel, const uint8_t *data, uint32_t 
 		free(s->data);
 		free(s);
 	}
+	return HALF_NEW;
 }
 
-static void
-conn_tcp(struct trace_conns *t, const struct trace_pkt *p)
+/* The connection of a TCP packet, a new one when it starts one; *idx its index in tcp[]. */
+static struct trace_conn *
+conn_find(struct trace_conns *t, const struct trace_pkt *p, size_t *idx)
 {
 	uint8_t key[40];
 	struct conn_entry *e;
 	struct trace_conn *c = NULL;
 	int syn = (p->flags & TRACE_SYN) != 0, ack = (p->flags & TRACE_ACK) != 0;
-	int from_c;
-	struct trace_half *h, *o;
 
 	conn_key(key, p);
 	e = conn_lookup(t->index, key);
 	if (e != NULL) {
 		c = t->tcp[e->latest];
+		*idx = e->latest;
 		/* a new SYN with another ISN starts a new connection on the same ports */
 		if (syn && !ack && (c->c.have_isn && !c->c.midstream) &&
 		    !(c->c.port == p->sport && trace_addr_eq(p->ip_version, c->c.addr, p->src) && c->c.isn == p->seq))
 			c = NULL;
+		/* numbers restarted at each SYN: after a FIN or an RST, a SYN starts one */
+		else if (syn && !ack && t->syn_rebased && c->ended)
+			c = NULL;
 	}
-	if (c == NULL)
+	if (c == NULL) {
 		c = conn_new(t, p, key, e);
+		*idx = t->ntcp - 1;
+	}
+	return c;
+}
+
+static void
+conn_tcp(struct trace_conns *t, const struct trace_pkt *p, struct trace_label *lab)
+{
+	struct trace_conn *c;
+	size_t idx;
+	int syn = (p->flags & TRACE_SYN) != 0, ack = (p->flags & TRACE_ACK) != 0;
+	int from_c;
+	struct trace_half *h, *o;
+
+	c = conn_find(t, p, &idx);
 	from_c = c->c.port == p->sport && trace_addr_eq(p->ip_version, c->c.addr, p->src);
 	h = from_c ? &c->c : &c->s;
 	o = from_c ? &c->s : &c->c;
+	lab->conn = (long)idx;
+	lab->from_initiator = from_c;
 	c->packets++;
 	c->last_ns = p->ts_ns;
 	h->packets++;
+	if (p->flags & (TRACE_FIN | TRACE_RST))
+		c->ended = 1;
 
 	/* history */
 	if (syn)
@@ -390,8 +421,10 @@ conn_tcp(struct trace_conns *t, const struct trace_pkt *p)
 			h->isn = p->seq;
 			h->have_isn = 1;
 			h->midstream = 0;
-		} else if (h->isn == p->seq)
-			h->retransmissions += (h->syn + h->synack) > 0;
+		} else if (h->isn == p->seq && h->syn + h->synack > 0) {
+			h->retransmissions++;
+			lab->retrans = 1;
+		}
 		if (ack)
 			h->synack++;
 		else
@@ -410,15 +443,26 @@ conn_tcp(struct trace_conns *t, const struct trace_pkt *p)
 				int whole = p->payload_caplen >= p->payload_len && p->status == TRACE_OK;
 				if (!whole)
 					h->truncated = 1;
-				half_assemble(h, (uint64_t)rel, whole ? p->payload : NULL, p->payload_len);
+				switch (half_assemble(h, (uint64_t)rel, whole ? p->payload : NULL, p->payload_len)) {
+				case HALF_RETRANS:
+					lab->retrans = 1;
+					break;
+				case HALF_PROBE:
+					lab->keepalive = 1;
+					break;
+				case HALF_NEW:
+					break;
+				}
 				if (h->payload == 0)
 					h->first_data_ns = p->ts_ns;
 				h->payload += p->payload_len;
 			}
 			if (p->flags & TRACE_FIN) {
 				uint64_t fr = (uint64_t)rel + p->payload_len;
-				if (h->fin && h->fin_rel == fr)
-					h->retransmissions += p->payload_len == 0;
+				if (h->fin && h->fin_rel == fr && p->payload_len == 0) {
+					h->retransmissions++;
+					lab->retrans = 1;
+				}
 				if (!h->fin) {
 					h->fin_ns = p->ts_ns;
 					h->fin_rel = fr;
@@ -500,6 +544,16 @@ conn_icmp(struct trace_conns *t, const struct trace_pkt *p)
 void
 trace_conns_add(struct trace_conns *t, const struct trace_pkt *p)
 {
+	struct trace_label lab;
+
+	trace_conns_add_label(t, p, &lab);
+}
+
+void
+trace_conns_add_label(struct trace_conns *t, const struct trace_pkt *p, struct trace_label *lab)
+{
+	memset(lab, 0, sizeof *lab);
+	lab->conn = -1;
 	t->packets++;
 	if (p->status == TRACE_TRUNCATED)
 		t->truncated++;
@@ -508,7 +562,7 @@ trace_conns_add(struct trace_conns *t, const struct trace_pkt *p)
 	if (p->ip_version == 0 || (p->fragment && !p->first_fragment))
 		return;
 	if (p->proto == 6 && p->transport_hdr_len > 0)
-		conn_tcp(t, p);
+		conn_tcp(t, p, lab);
 	else if (p->proto == 17 && p->transport_hdr_len > 0)
 		conn_udp(t, p);
 	else if (p->proto == 1 || p->proto == 58)

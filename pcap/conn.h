@@ -76,6 +76,7 @@ struct trace_conn {
 	uint32_t	 synack_ack;	/* what the first SYN-ACK acknowledged */
 	int		 refused;	/* SYN answered by RST-ACK with ack = isn+1 */
 	int64_t		 refused_ns;
+	int		 ended;		/* a packet with FIN or RST was seen, either way */
 };
 
 struct trace_dgram {
@@ -123,11 +124,37 @@ struct trace_conns {
 	trace_keep_fn		  keep;		/* NULL: keep TRACE_KEEP_MAX */
 	void			 *keep_arg;
 	struct trace_ep_index	 *ep;		/* trace_conns_at's, built on first use */
+	/*
+	 * Set by a caller whose sequence numbers restart at every SYN (the
+	 * relative numbers results.json lists): a SYN's number then cannot
+	 * tell its retransmission from a new connection on the same ports,
+	 * so a SYN (without ACK) after a FIN or an RST starts a new one.
+	 */
+	int			  syn_rebased;
+};
+
+/*
+ * What the connections made of one packet (trace_conns_add_label): the
+ * one source of "which connection" and "retransmission" for whoever shows
+ * packets (the report's ladder), the same derivation the checks count.
+ */
+struct trace_label {
+	long		 conn;		/* its connection, an index into tcp[]; -1: not a TCP packet */
+	int		 from_initiator;/* sent by the connection's initiator (c) */
+	/*
+	 * Repeats what its sender sent before: payload every byte of which
+	 * was sent already (or a copy of a segment waiting for a gap), a SYN
+	 * or SYN-ACK with the same ISN again, a FIN alone at the same place.
+	 */
+	int		 retrans;
+	int		 keepalive;	/* one byte just below what was sent: a probe, not a retransmission */
 };
 
 struct trace_conns *trace_conns_new(void);
 void	trace_conns_free(struct trace_conns *);
 void	trace_conns_add(struct trace_conns *, const struct trace_pkt *);
+/* trace_conns_add, and what it made of the packet in *label. */
+void	trace_conns_add_label(struct trace_conns *, const struct trace_pkt *, struct trace_label *label);
 /*
  * The connections with an end at (addr, port), as indexes into tcp[] in
  * ascending order (a connection with both ends there is listed twice).
