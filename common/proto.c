@@ -109,6 +109,17 @@ proto_type_name(enum msg_type t)
 	return (unsigned)t < MSG_NTYPES ? proto_names[t] : "?";
 }
 
+int
+proto_type_of(const char *name, enum msg_type *type)
+{
+	for (int t = 0; t < MSG_NTYPES; t++)
+		if (strcmp(proto_names[t], name) == 0) {
+			*type = (enum msg_type)t;
+			return 0;
+		}
+	return -1;
+}
+
 /* What a set of JSON types is called in a message: "an integer", "text or null". */
 static const char *
 proto_types_text(unsigned types)
@@ -137,19 +148,15 @@ proto_decode(enum proto_dir dir, json_t *msg, enum msg_type *type, char *err, si
 {
 	const char *name = json_string_value(json_object_get(msg, "type"));
 	const struct proto_row *row;
-	int t;
 
 	if (name == NULL) {
 		snprintf(err, errlen, "frame has no \"type\"");
 		return PROTO_NO_TYPE;
 	}
-	for (t = 0; t < MSG_NTYPES && strcmp(proto_names[t], name) != 0; t++)
-		;
-	if (t == MSG_NTYPES) {
+	if (proto_type_of(name, type) != 0) {
 		snprintf(err, errlen, "unknown message type \"%.40s\"", name);
 		return PROTO_UNKNOWN;
 	}
-	*type = (enum msg_type)t;
 	if ((row = proto_row_of(*type, dir)) == NULL) {
 		snprintf(err, errlen, "a \"%s\" frame is never sent to the %s", name,
 		    dir == PROTO_TO_AGENT ? "agent" : "controller");

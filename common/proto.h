@@ -90,6 +90,8 @@ enum proto_status {
 
 /* The type's name on the wire (static storage). */
 const char *proto_type_name(enum msg_type);
+/* The type a name on the wire stands for: 0 and *type, or -1 for no type of the protocol. */
+int	proto_type_of(const char *name, enum msg_type *type);
 /*
  * Validates a received frame against the table: PROTO_OK with *type set, or
  * one of the errors with err saying what is wrong (the field named).  *type
