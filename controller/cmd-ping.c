@@ -58,7 +58,7 @@ ping_host(const struct tbhost *h)
 	}
 	m = chan_hello_msg(&hq);
 	if (chan_send(&c, m) != 0) {
-		snprintf(err, sizeof err, "%s", strerror(errno));
+		snprintf(err, sizeof err, "%s%s", strerror(errno), c.pid > 0 ? " (see ssh's message above)" : "");
 		json_array_append_new(problems, json_sprintf("no hello from the agent: %s", err));
 		json_decref(m);
 		chan_close(&c, 2.0);
