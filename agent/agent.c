@@ -142,7 +142,7 @@ static void
 session_drop(struct session *s, const char *reason)
 {
 	log_warn("dropping controller: %s", reason);
-	json_t *m = json_pack("{s:s, s:s}", "type", "error", "reason", reason);
+	json_t *m = json_pack("{s:s, s:s}", "type", proto_type_name(MSG_ERROR), "reason", reason);
 	session_send(s, m);
 	json_decref(m);
 	s->ended = 1;
@@ -221,7 +221,7 @@ session_step(struct session *s, json_t *msg)
 		return;
 started:
 	if (t->background) {
-		json_t *m = json_pack("{s:s, s:I}", "type", "started", "seq", (json_int_t)t->seq);
+		json_t *m = json_pack("{s:s, s:I}", "type", proto_type_name(MSG_STARTED), "seq", (json_int_t)t->seq);
 		session_send(s, m);
 		json_decref(m);
 	}
@@ -299,12 +299,12 @@ capture_start(struct session *s, json_t *msg)
 	int fd;
 
 	if (s->cap != NULL || s->cap_path != NULL) {
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason",
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason",
 		    "a capture was already made in this session"));
 		return;
 	}
 	if (s->iface == NULL) {
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason",
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason",
 		    "no interface has the experiment address"));
 		return;
 	}
@@ -313,7 +313,7 @@ capture_start(struct session *s, json_t *msg)
 		snprintf(err, sizeof err, "capture file %s: %s", s->cap_path, strerror(errno));
 		free(s->cap_path);
 		s->cap_path = NULL;
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", err));
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason", err));
 		return;
 	}
 	char *full = capture_filter(s, filter);
@@ -321,10 +321,10 @@ capture_start(struct session *s, json_t *msg)
 	free(full);
 	if (s->cap == NULL) {
 		log_warn("%s", err);
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", err));
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason", err));
 		return;
 	}
-	session_reply(s, json_pack("{s:s, s:s, s:i, s:I}", "type", "capture_started",
+	session_reply(s, json_pack("{s:s, s:s, s:i, s:I}", "type", proto_type_name(MSG_CAPTURE_STARTED),
 	    "iface", s->iface, "snaplen", snaplen, "time_ns", (json_int_t)time_realtime_ns()));
 }
 
@@ -335,13 +335,13 @@ capture_stop(struct session *s)
 	json_t *m;
 
 	if (s->cap == NULL) {
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", "no capture is running"));
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason", "no capture is running"));
 		return;
 	}
 	trace_capture_close(s->cap, &st);
 	s->cap = NULL;
 	/* what was written, as it was written: records, bytes and their SHA-256, never read back */
-	m = json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:I, s:s, s:I, s:I}", "type", "capture_stopped",
+	m = json_pack("{s:s, s:I, s:I, s:I, s:i, s:i, s:I, s:s, s:I, s:I}", "type", proto_type_name(MSG_CAPTURE_STOPPED),
 	    "packets", (json_int_t)st.packets, "drops", (json_int_t)st.drops,
 	    "ifdrops", (json_int_t)st.ifdrops, "linktype", st.linktype, "snaplen", st.snaplen,
 	    "bytes", (json_int_t)st.bytes, "sha256", st.sha256,
@@ -364,7 +364,7 @@ capture_peek(struct session *s)
 	json_t *list = json_array();
 
 	if (s->cap == NULL) {
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", "no capture is running"));
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason", "no capture is running"));
 		json_decref(list);
 		return;
 	}
@@ -376,7 +376,7 @@ capture_peek(struct session *s)
 		json_array_append_new(list, json_pack("[I, i, s]", (json_int_t)pk[i].ts_ns, (int)pk[i].wirelen, b));
 		free(b);
 	}
-	session_reply(s, json_pack("{s:s, s:i, s:I, s:o}", "type", "capture_packets",
+	session_reply(s, json_pack("{s:s, s:i, s:I, s:o}", "type", proto_type_name(MSG_CAPTURE_PACKETS),
 	    "linktype", trace_capture_linktype(s->cap), "lost", (json_int_t)lost, "packets", list));
 }
 
@@ -392,7 +392,7 @@ capture_fetch(struct session *s, json_t *msg)
 
 	if (s->cap != NULL || s->cap_path == NULL || off < 0 ||
 	    (fd = open(s->cap_path, O_RDONLY | O_CLOEXEC)) < 0) {
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason",
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason",
 		    "no stopped capture to fetch"));
 		return;
 	}
@@ -401,12 +401,12 @@ capture_fetch(struct session *s, json_t *msg)
 	close(fd);
 	if (n < 0) {
 		free(buf);
-		session_reply(s, json_pack("{s:s, s:s}", "type", "capture_failed", "reason", strerror(errno)));
+		session_reply(s, json_pack("{s:s, s:s}", "type", proto_type_name(MSG_CAPTURE_FAILED), "reason", strerror(errno)));
 		return;
 	}
 	b64 = b64_encode(buf, (size_t)n);
 	free(buf);
-	session_reply(s, json_pack("{s:s, s:I, s:s, s:b}", "type", "capture_chunk", "offset", off,
+	session_reply(s, json_pack("{s:s, s:I, s:s, s:b}", "type", proto_type_name(MSG_CAPTURE_CHUNK), "offset", off,
 	    "data", b64, "eof", n < CAPTURE_CHUNK));
 	free(b64);
 }
@@ -475,82 +475,112 @@ session_sandbox(struct session *s, int level)
 	}
 }
 
+/* hello: the protocol version, the sandbox level, the host's facts and limits in the reply. */
+static void
+session_hello(struct session *s, json_t *msg)
+{
+	json_t *v = json_object_get(msg, "version");
+	char why[128];
+
+	if (!json_is_integer(v) || json_integer_value(v) != PROTO_VERSION) {
+		snprintf(why, sizeof why, "protocol version mismatch (agent speaks %d)", PROTO_VERSION);
+		session_drop(s, why);
+		return;
+	}
+	const char *host = json_string_value(json_object_get(msg, "host"));
+	const char *lvname = json_string_value(json_object_get(msg, "sandbox"));
+	int level = lvname != NULL ? sandbox_level_parse(lvname) : SANDBOX_FULL;
+	if (host != NULL)
+		log_set_tag(host);
+	if (level < 0) {
+		snprintf(why, sizeof why, "unknown sandbox level \"%.40s\" (full, uid or none)", lvname);
+		session_drop(s, why);
+		return;
+	}
+	json_t *reply = hello_info(json_string_value(json_object_get(msg, "addr")),
+	    json_string_value(json_object_get(msg, "iface")),
+	    json_is_true(json_object_get(msg, "probe_capture")));
+	free(s->iface);
+	s->iface = json_is_string(json_object_get(reply, "iface")) ?
+	    xstrdup(json_string_value(json_object_get(reply, "iface"))) : NULL;
+	if (session_limits(s, json_object_get(msg, "limits"), reply) != 0) {
+		json_decref(reply);
+		return;
+	}
+	session_sandbox(s, level);
+	json_object_set_new(reply, "sandbox", hello_sandbox_info(&s->agent, s->nft, s->nft_error));
+	session_send(s, reply);
+	json_decref(reply);
+	s->hello = 1;
+}
+
+/*
+ * One frame from the controller, decoded against the protocol's table
+ * (proto.c): the first must be hello (or a ping); a frame that does not fit
+ * drops the session.
+ */
 static void
 session_frame(struct session *s, json_t *msg)
 {
-	const char *type = json_string_value(json_object_get(msg, "type"));
+	enum msg_type type;
+	char why[256];
+	enum proto_status st = proto_decode(PROTO_TO_AGENT, msg, &type, why, sizeof why);
 
-	log_debug("frame %s", type ? type : "(no type)");
-	if (type == NULL) {
-		session_drop(s, "frame has no \"type\"");
+	log_debug("frame %s", json_string_value(json_object_get(msg, "type")) ?: "(no type)");
+	if (st == PROTO_NO_TYPE) {
+		session_drop(s, why);
 		return;
 	}
-	if (strcmp(type, "hello") == 0) {
-		json_t *v = json_object_get(msg, "version");
-		if (!json_is_integer(v) || json_integer_value(v) != PROTO_VERSION) {
-			char why[128];
-			snprintf(why, sizeof why, "protocol version mismatch (agent speaks %d)", PROTO_VERSION);
-			session_drop(s, why);
-			return;
-		}
-		const char *host = json_string_value(json_object_get(msg, "host"));
-		const char *lvname = json_string_value(json_object_get(msg, "sandbox"));
-		int level = lvname != NULL ? sandbox_level_parse(lvname) : SANDBOX_FULL;
-		if (host != NULL)
-			log_set_tag(host);
-		if (level < 0) {
-			char why[128];
-			snprintf(why, sizeof why, "unknown sandbox level \"%.40s\" (full, uid or none)", lvname);
-			session_drop(s, why);
-			return;
-		}
-		json_t *reply = hello_info(json_string_value(json_object_get(msg, "addr")),
-		    json_string_value(json_object_get(msg, "iface")),
-		    json_is_true(json_object_get(msg, "probe_capture")));
-		free(s->iface);
-		s->iface = json_is_string(json_object_get(reply, "iface")) ?
-		    xstrdup(json_string_value(json_object_get(reply, "iface"))) : NULL;
-		if (session_limits(s, json_object_get(msg, "limits"), reply) != 0) {
-			json_decref(reply);
-			return;
-		}
-		session_sandbox(s, level);
-		json_object_set_new(reply, "sandbox", hello_sandbox_info(&s->agent, s->nft, s->nft_error));
-		session_send(s, reply);
-		json_decref(reply);
-		s->hello = 1;
-	} else if (strcmp(type, "ping") == 0) {
-		/* a heartbeat: the time it came is all that counts */
-	} else if (!s->hello) {
+	if (!s->hello && (st == PROTO_UNKNOWN || (type != MSG_HELLO && type != MSG_PING))) {
 		session_drop(s, "first frame is not hello");
-	} else if (strcmp(type, "time") == 0) {
-		session_reply(s, json_pack("{s:s, s:O, s:I}", "type", "time",
+		return;
+	}
+	if (st != PROTO_OK) {
+		session_drop(s, why);
+		return;
+	}
+	switch (type) {
+	case MSG_HELLO:
+		session_hello(s, msg);
+		break;
+	case MSG_PING:
+		/* a heartbeat: the time it came is all that counts */
+		break;
+	case MSG_TIME:
+		session_reply(s, json_pack("{s:s, s:O, s:I}", "type", proto_type_name(MSG_TIME),
 		    "seq", json_object_get(msg, "seq") ? json_object_get(msg, "seq") : json_null(),
 		    "time_ns", (json_int_t)time_realtime_ns()));
-	} else if (strcmp(type, "step") == 0) {
-		if (!json_is_integer(json_object_get(msg, "seq")) ||
-		    !json_is_string(json_object_get(msg, "op"))) {
-			session_drop(s, "step frame without seq or op");
-			return;
-		}
+		break;
+	case MSG_STEP:
 		session_step(s, msg);
-	} else if (strcmp(type, "capture_start") == 0) {
+		break;
+	case MSG_CAPTURE_START:
 		capture_start(s, msg);
-	} else if (strcmp(type, "capture_stop") == 0) {
+		break;
+	case MSG_CAPTURE_STOP:
 		capture_stop(s);
-	} else if (strcmp(type, "capture_peek") == 0) {
+		break;
+	case MSG_CAPTURE_PEEK:
 		capture_peek(s);
-	} else if (strcmp(type, "capture_fetch") == 0) {
+		break;
+	case MSG_CAPTURE_FETCH:
 		capture_fetch(s, msg);
-	} else if (strcmp(type, "bye") == 0) {
-		json_t *m = json_pack("{s:s}", "type", "bye");
-		session_send(s, m);
-		json_decref(m);
+		break;
+	case MSG_BYE:
+		session_reply(s, json_pack("{s:s}", "type", proto_type_name(MSG_BYE)));
 		s->ended = 1;
-	} else {
-		char why[128];
-		snprintf(why, sizeof why, "unknown message type \"%.40s\"", type);
-		session_drop(s, why);
+		break;
+	/* never sent to an agent: proto_decode() refused them above */
+	case MSG_STARTED:
+	case MSG_RESULT:
+	case MSG_ERROR:
+	case MSG_CAPTURE_STARTED:
+	case MSG_CAPTURE_FAILED:
+	case MSG_CAPTURE_STOPPED:
+	case MSG_CAPTURE_PACKETS:
+	case MSG_CAPTURE_CHUNK:
+		session_drop(s, "a frame the controller never sends");
+		break;
 	}
 }
 
@@ -573,7 +603,7 @@ session_reap(struct session *s)
 	}
 	for (tp = &a->tasks; (t = *tp) != NULL;) {
 		if (t->done && !t->background) {
-			json_t *m = json_pack("{s:s, s:I, s:O}", "type", "result",
+			json_t *m = json_pack("{s:s, s:I, s:O}", "type", proto_type_name(MSG_RESULT),
 			    "seq", (json_int_t)t->seq, "result", t->result);
 			session_send(s, m);
 			json_decref(m);
@@ -641,6 +671,149 @@ session_end(struct session *s)
 	}
 }
 
+/* A new session's state: the agent's options, and for an agent that runs programs a user id and work directory. */
+static void
+session_init(struct session *s, int in_fd, int out_fd, struct seal *seal, struct frame_reader *rd)
+{
+	memset(s, 0, sizeof *s);
+	s->in_fd = in_fd;
+	s->agent.out_fd = out_fd;
+	s->agent.allow_exec = agent_allow_exec;
+	s->agent.exec_uid = agent_exec_uid;
+	s->agent.exec_gid = agent_exec_gid;
+	s->agent.sandbox = SANDBOX_FULL;
+	s->agent.notify = session_notify;
+	s->agent.session = s;
+	s->agent.workdir_fd = -1;
+	if (agent_allow_exec) {
+		char err[512];
+		if (!agent_exec_uid_fixed) {
+			/* a user id of this session's own: no account, no process */
+			uid_t u = sandbox_uid_pick();
+			if (u == 0)
+				s->agent.sandbox_refusal = xstrdup("no free user id for the session's programs "
+				    "(none of 20 random ones was unused)");
+			s->agent.exec_uid = u;
+			s->agent.exec_gid = (gid_t)u;
+		}
+		if (s->agent.exec_uid != 0) {
+			s->agent.workdir = sandbox_workdir_make(s->agent.exec_uid, s->agent.exec_gid,
+			    &s->agent.workdir_fd, err, sizeof err);
+			if (s->agent.workdir == NULL)
+				log_warn("%s", err);
+		}
+	}
+	if (rd != NULL) {
+		s->rd = *rd;
+		s->seal = seal;
+	} else
+		frame_reader_init(&s->rd, FRAME_MAX);
+	s->last_rx = time_mono_ns();
+}
+
+/* The poll set of one round */
+struct session_pollset {
+	struct pollfd	*pfds;		/* [0] the channel, [1] the capture, then the tasks' fds */
+	struct task	**ptasks;	/* the task of each pfds[i] */
+	size_t		 n, cap;
+	int64_t		 next;		/* the nearest deadline (mono ns), or -1 */
+};
+
+static void
+session_pollset_make(struct session *s, struct session_pollset *ps)
+{
+	size_t ntasks = 0;
+
+	for (struct task *t = s->agent.tasks; t != NULL; t = t->next)
+		ntasks += 4;
+	if (ntasks + 2 > ps->cap) {
+		ps->cap = (ntasks + 2) * 2;
+		ps->pfds = xrealloc(ps->pfds, ps->cap * sizeof *ps->pfds);
+		ps->ptasks = xrealloc(ps->ptasks, ps->cap * sizeof *ps->ptasks);
+	}
+	ps->n = 1;
+	ps->next = -1;
+	ps->pfds[0] = (struct pollfd){ .fd = s->in_fd, .events = POLLIN };
+	ps->ptasks[ps->n] = NULL;
+	ps->pfds[ps->n++] = (struct pollfd){ .fd = s->cap ? trace_capture_fd(s->cap) : -1, .events = POLLIN };
+	for (struct task *t = s->agent.tasks; t != NULL; t = t->next) {
+		if (t->done)
+			continue;
+		if (t->deadline != 0 && (ps->next < 0 || t->deadline < ps->next))
+			ps->next = t->deadline;
+		if (t->wait_fd >= 0) {
+			ps->ptasks[ps->n] = t;
+			ps->pfds[ps->n++] = (struct pollfd){ .fd = t->wait_fd, .events = t->wait_events };
+		}
+		for (int k = 0; k < 3; k++)
+			if (t->aux_fd[k] >= 0) {
+				ps->ptasks[ps->n] = t;
+				ps->pfds[ps->n++] = (struct pollfd){ .fd = t->aux_fd[k], .events = POLLIN };
+			}
+	}
+	if (s->seal != NULL) {	/* wake for the heartbeat */
+		int64_t hb = s->last_rx + (int64_t)(agent_heartbeat_s * 1e9);
+		if (ps->next < 0 || hb < ps->next)
+			ps->next = hb;
+	}
+}
+
+/* Ends the steps whose deadline passed (an operation's expire hook may look again later). */
+static void
+session_expire(struct session *s)
+{
+	int64_t now = time_mono_ns();
+
+	for (struct task *t = s->agent.tasks; t != NULL; t = t->next) {
+		if (t->done || t->deadline == 0 || t->deadline > now)
+			continue;
+		if (t->op->expire != NULL) {
+			t->op->expire(&s->agent, t);
+			if (t->done || t->deadline > now)
+				continue;	/* finished, or looking again later */
+		}
+		if (!t->done) {
+			json_object_set_new(t->result, "timeout_reason", json_string(
+			    t->deadline_is_socket ? "socket timeout" : "step timeout"));
+			task_errno(t, ERR_TIMEOUT);
+		}
+	}
+}
+
+/* Reads from the controller and handles every complete frame; -1 when the session is over. */
+static int
+session_read(struct session *s)
+{
+	ssize_t r = frame_reader_fill(&s->rd, s->in_fd);
+
+	s->last_rx = time_mono_ns();
+	if (r == 0) {
+		log_debug("controller closed the channel");
+		return -1;
+	}
+	if (r < 0 && errno != EAGAIN) {
+		log_warn("read from controller: %s", strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		json_t *msg;
+		char err[256];
+		int rc = s->seal != NULL ? seal_frame_next(s->seal, &s->rd, &msg, err, sizeof err) :
+		    frame_reader_next(&s->rd, &msg, err, sizeof err);
+		if (rc == 0)
+			break;
+		if (rc < 0) {
+			session_drop(s, err);
+			break;
+		}
+		session_frame(s, msg);
+		json_decref(msg);
+		if (s->ended)
+			break;
+	}
+	return 0;
+}
+
 /*
  * Serves one session.  seal and rd: a TCP session after its handshake (the
  * reader may hold bytes already); NULL for stdio and unix.
@@ -649,166 +822,60 @@ static void
 session_serve(int in_fd, int out_fd, struct seal *seal, struct frame_reader *rd)
 {
 	struct session s;
-	struct pollfd *pfds = NULL;
-	struct task **ptasks = NULL;
-	size_t cap = 0;
+	struct session_pollset ps = { 0 };
 	unsigned loop_gen = 0;
 
-	memset(&s, 0, sizeof s);
-	s.in_fd = in_fd;
-	s.agent.out_fd = out_fd;
-	s.agent.allow_exec = agent_allow_exec;
-	s.agent.exec_uid = agent_exec_uid;
-	s.agent.exec_gid = agent_exec_gid;
-	s.agent.sandbox = SANDBOX_FULL;
-	s.agent.notify = session_notify;
-	s.agent.session = &s;
-	s.agent.workdir_fd = -1;
-	if (agent_allow_exec) {
-		char err[512];
-		if (!agent_exec_uid_fixed) {
-			/* a user id of this session's own: no account, no process */
-			uid_t u = sandbox_uid_pick();
-			if (u == 0)
-				s.agent.sandbox_refusal = xstrdup("no free user id for the session's programs "
-				    "(none of 20 random ones was unused)");
-			s.agent.exec_uid = u;
-			s.agent.exec_gid = (gid_t)u;
-		}
-		if (s.agent.exec_uid != 0) {
-			s.agent.workdir = sandbox_workdir_make(s.agent.exec_uid, s.agent.exec_gid, &s.agent.workdir_fd,
-			    err, sizeof err);
-			if (s.agent.workdir == NULL)
-				log_warn("%s", err);
-		}
-	}
-	if (rd != NULL) {
-		s.rd = *rd;
-		s.seal = seal;
-	} else
-		frame_reader_init(&s.rd, FRAME_MAX);
-	s.last_rx = time_mono_ns();
+	session_init(&s, in_fd, out_fd, seal, rd);
 	/* in_fd stays blocking: it is read once per POLLIN, and a terminal's flags stay as they were */
-
 	while (!s.ended) {
-		size_t n = 1, ntasks = 0;
-		int64_t now = time_mono_ns(), next = -1;
+		int64_t now = time_mono_ns();
 		int timeout_ms;
 
-		for (struct task *t = s.agent.tasks; t != NULL; t = t->next)
-			ntasks += 4;
-		if (ntasks + 2 > cap) {
-			cap = (ntasks + 2) * 2;
-			pfds = xrealloc(pfds, cap * sizeof *pfds);
-			ptasks = xrealloc(ptasks, cap * sizeof *ptasks);
-		}
-		pfds[0] = (struct pollfd){ .fd = in_fd, .events = POLLIN };
-		ptasks[n] = NULL;
-		pfds[n++] = (struct pollfd){ .fd = s.cap ? trace_capture_fd(s.cap) : -1, .events = POLLIN };
-		for (struct task *t = s.agent.tasks; t != NULL; t = t->next) {
-			if (t->done)
-				continue;
-			if (t->deadline != 0 && (next < 0 || t->deadline < next))
-				next = t->deadline;
-			if (t->wait_fd >= 0) {
-				ptasks[n] = t;
-				pfds[n++] = (struct pollfd){ .fd = t->wait_fd, .events = t->wait_events };
-			}
-			for (int k = 0; k < 3; k++)
-				if (t->aux_fd[k] >= 0) {
-					ptasks[n] = t;
-					pfds[n++] = (struct pollfd){ .fd = t->aux_fd[k], .events = POLLIN };
-				}
-		}
-		if (s.seal != NULL) {	/* wake for the heartbeat */
-			int64_t hb = s.last_rx + (int64_t)(agent_heartbeat_s * 1e9);
-			if (next < 0 || hb < next)
-				next = hb;
-		}
-		if (next < 0)
+		session_pollset_make(&s, &ps);
+		if (ps.next < 0)
 			timeout_ms = -1;
-		else if (next <= now)
+		else if (ps.next <= now)
 			timeout_ms = 0;
 		else
-			timeout_ms = (int)((next - now + 999999) / 1000000);
+			timeout_ms = (int)((ps.next - now + 999999) / 1000000);
 		if (agent_stop) {
 			log_info("stopping on signal %d", (int)agent_stop);
 			break;
 		}
-		if (poll(pfds, n, timeout_ms) < 0) {
+		if (poll(ps.pfds, ps.n, timeout_ms) < 0) {
 			if (errno == EINTR)
 				continue;
 			log_warn("poll: %s", strerror(errno));
 			break;
 		}
-		if (pfds[1].revents != 0 && s.cap != NULL) {
+		if (ps.pfds[1].revents != 0 && s.cap != NULL) {
 			char err[256];
 			if (trace_capture_pump(s.cap, err, sizeof err) < 0)
 				log_warn("%s", err);
 		}
 		loop_gen++;
-		for (size_t i = 2; i < n; i++) {
-			struct task *t = ptasks[i];
+		for (size_t i = 2; i < ps.n; i++) {
+			struct task *t = ps.ptasks[i];
 			/* once per task, however many of its fds woke */
-			if (pfds[i].revents == 0 || t->done || t->ran_gen == loop_gen)
+			if (ps.pfds[i].revents == 0 || t->done || t->ran_gen == loop_gen)
 				continue;
 			t->ran_gen = loop_gen;
 			t->wait_fd = -1;
 			t->aux_fd[0] = t->aux_fd[1] = t->aux_fd[2] = -1;
 			t->op->run(&s.agent, t);
 		}
-		now = time_mono_ns();
-		for (struct task *t = s.agent.tasks; t != NULL; t = t->next) {
-			if (t->done || t->deadline == 0 || t->deadline > now)
-				continue;
-			if (t->op->expire != NULL) {
-				t->op->expire(&s.agent, t);
-				if (t->done || t->deadline > now)
-					continue;	/* finished, or looking again later */
-			}
-			if (!t->done) {
-				json_object_set_new(t->result, "timeout_reason", json_string(
-				    t->deadline_is_socket ? "socket timeout" : "step timeout"));
-				task_errno(t, ERR_TIMEOUT);
-			}
-		}
-		if (s.seal != NULL && pfds[0].revents == 0 &&
+		session_expire(&s);
+		if (s.seal != NULL && ps.pfds[0].revents == 0 &&
 		    time_mono_ns() - s.last_rx >= (int64_t)(agent_heartbeat_s * 1e9)) {
 			log_warn("controller silent for %g s (no heartbeat); ending the session", agent_heartbeat_s);
 			break;
 		}
-		if (pfds[0].revents != 0) {
-			ssize_t r = frame_reader_fill(&s.rd, in_fd);
-			s.last_rx = time_mono_ns();
-			if (r == 0) {
-				log_debug("controller closed the channel");
-				break;
-			}
-			if (r < 0 && errno != EAGAIN) {
-				log_warn("read from controller: %s", strerror(errno));
-				break;
-			}
-			for (;;) {
-				json_t *msg;
-				char err[256];
-				int rc = s.seal != NULL ? seal_frame_next(s.seal, &s.rd, &msg, err, sizeof err) :
-				    frame_reader_next(&s.rd, &msg, err, sizeof err);
-				if (rc == 0)
-					break;
-				if (rc < 0) {
-					session_drop(&s, err);
-					break;
-				}
-				session_frame(&s, msg);
-				json_decref(msg);
-				if (s.ended)
-					break;
-			}
-		}
+		if (ps.pfds[0].revents != 0 && session_read(&s) != 0)
+			break;
 		session_reap(&s);
 	}
-	free(pfds);
-	free(ptasks);
+	free(ps.pfds);
+	free(ps.ptasks);
 	session_end(&s);
 }
 

@@ -107,7 +107,7 @@ hello_info(const char *addr, const char *iface, int probe_capture)
 	char found[IF_NAMESIZE] = "";
 	json_t *o = json_object(), *addrs = json_array();
 
-	json_object_set_new(o, "type", json_string("hello"));
+	json_object_set_new(o, "type", json_string(proto_type_name(MSG_HELLO)));
 	json_object_set_new(o, "version", json_integer(PROTO_VERSION));
 	json_object_set_new(o, "agent", json_string("verona-agent " VERONA_VERSION));
 	if (uname(&u) == 0)

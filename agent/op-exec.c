@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "proto.h"
 #include "rx.h"
 #include "cgroup.h"
 #include "errnames.h"
@@ -478,7 +479,7 @@ exec_port_open(int port, int udp)
 static void
 exec_ready(struct agent *a, struct task *t, int ok, const char *why)
 {
-	json_t *m = json_pack("{s:s, s:I, s:b}", "type", "started", "seq", (json_int_t)t->seq, "ready", ok);
+	json_t *m = json_pack("{s:s, s:I, s:b}", "type", proto_type_name(MSG_STARTED), "seq", (json_int_t)t->seq, "ready", ok);
 	t->proc->ready_done = 1;
 	if (why != NULL) {
 		json_object_set_new(m, "reason", json_string(why));

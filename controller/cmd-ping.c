@@ -4,6 +4,7 @@
  * key, ssh), the protocol version, the experiment interface, whether the
  * agent may capture, and how far its clock is from ours.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "chan.h"
 #include "cmd.h"
 #include "proto.h"
 #include "tbfile.h"
@@ -19,39 +21,64 @@
 #define PING_TIMEOUT_S	10.0
 #define CLOCK_WARN_NS	1000000000LL	/* a clock this far off gets a word of advice */
 
+/* ping waits on one agent: its answer, or its error frame, or nothing within the time. */
+static json_t *
+ping_await(void *ctx, struct chan *c, unsigned want, int64_t seq, double timeout_s, const char *what,
+    char *err, size_t errlen)
+{
+	enum msg_type type;
+	json_t *f = chan_recv(c, want | MSG_BIT(MSG_ERROR), seq, timeout_s, &type, err, errlen);
+
+	(void)ctx;
+	(void)what;
+	if (f != NULL && type == MSG_ERROR && (want & MSG_BIT(MSG_ERROR)) == 0) {
+		snprintf(err, errlen, "the agent dropped the session: %s",
+		    json_string_value(json_object_get(f, "reason")) ?: "(no reason)");
+		json_decref(f);
+		return NULL;
+	}
+	return f;
+}
+
 /* One host: {host, control, ok, problems[], agent, iface, capture, clock}. */
 static json_t *
 ping_host(const struct tbhost *h)
 {
 	json_t *o = json_pack("{s:s, s:s, s:[]}", "host", h->name, "control", h->control, "problems");
-	json_t *problems = json_object_get(o, "problems"), *m, *hello = NULL;
-	struct tbconn c;
-	struct clock_est ce = { 0 };
+	json_t *problems = json_object_get(o, "problems"), *m, *hello = NULL, *clock = NULL;
+	struct chan_hello hq = { .host = h->name, .addr = h->addr, .probe_capture = 1, .iface = h->iface };
+	struct chan c;
+	enum msg_type type = MSG_HELLO;
+	int64_t offset;
 	char err[600];
-	int same;
 
 	if (tbhost_connect(h, -1, 0, PING_TIMEOUT_S, &c, err, sizeof err) != 0) {
 		json_array_append_new(problems, json_string(err));
 		goto out;
 	}
-	m = json_pack("{s:s, s:i, s:s, s:s, s:b}", "type", "hello", "version", PROTO_VERSION, "host", h->name,
-	    "addr", h->addr, "probe_capture", 1);
-	if (h->iface != NULL)
-		json_object_set_new(m, "iface", json_string(h->iface));
-	if (tbconn_send(&c, m) != 0 || (hello = tbconn_recv(&c, PING_TIMEOUT_S, err, sizeof err)) == NULL) {
-		json_decref(m);
-		if (hello == NULL && c.pid > 0)
-			snprintf(err + strlen(err), sizeof err - strlen(err), " (see ssh's message above)");
+	m = chan_hello_msg(&hq);
+	if (chan_send(&c, m) != 0) {
+		snprintf(err, sizeof err, "%s%s", strerror(errno), c.pid > 0 ? " (see ssh's message above)" : "");
 		json_array_append_new(problems, json_sprintf("no hello from the agent: %s", err));
-		tbconn_close(&c);
+		json_decref(m);
+		chan_close(&c, 2.0);
 		goto out;
 	}
 	json_decref(m);
-	const char *type = json_string_value(json_object_get(hello, "type"));
-	if (type != NULL && strcmp(type, "error") == 0) {
+	if ((hello = chan_recv(&c, MSG_BIT(MSG_HELLO) | MSG_BIT(MSG_ERROR), -1, PING_TIMEOUT_S, &type, err,
+	    sizeof err)) == NULL) {
+		if (c.pid > 0)
+			snprintf(err + strlen(err), sizeof err - strlen(err), " (see ssh's message above)");
+		json_array_append_new(problems, json_sprintf("no hello from the agent: %s", err));
+		(void)chan_bye(&c);
+		chan_close(&c, 2.0);
+		goto out;
+	}
+	if (type == MSG_ERROR) {
 		json_array_append_new(problems, json_sprintf("the agent refused the session: %s",
 		    json_string_value(json_object_get(hello, "reason"))));
-		tbconn_close(&c);
+		(void)chan_bye(&c);
+		chan_close(&c, 2.0);
 		goto out;
 	}
 	json_object_set(o, "agent", json_object_get(hello, "agent"));
@@ -68,22 +95,19 @@ ping_host(const struct tbhost *h)
 	    strcmp(json_string_value(json_object_get(hello, "capture")), "ok") != 0)
 		json_array_append_new(problems, json_sprintf("the agent may not capture: %s (run it as root or give it "
 		    "CAP_NET_RAW and CAP_NET_ADMIN)", json_string_value(json_object_get(hello, "capture"))));
-	same = clock_same_machine(hello);
-	for (int k = 0; k < CLOCK_ROUNDS && !same; k++) {
-		json_t *t = json_pack("{s:s, s:i}", "type", "time", "seq", k), *f;
-		int64_t t0 = time_realtime_ns();
-		if (tbconn_send(&c, t) != 0 || (f = tbconn_recv(&c, PING_TIMEOUT_S, err, sizeof err)) == NULL) {
-			json_decref(t);
-			json_array_append_new(problems, json_sprintf("no answer to a clock query: %s", err));
-			break;
-		}
-		json_decref(t);
-		clock_est_add(&ce, t0, json_integer_value(json_object_get(f, "time_ns")), time_realtime_ns());
-		json_decref(f);
+	switch (chan_clock(&c, hello, ping_await, NULL, PING_TIMEOUT_S, &clock, &offset, err, sizeof err)) {
+	case 0:
+		json_object_set_new(o, "clock", clock);
+		break;
+	case -1:
+		json_array_append_new(problems, json_sprintf("no answer to a clock query: %s", strerror(errno)));
+		break;
+	default:
+		json_array_append_new(problems, json_sprintf("no answer to a clock query: %s", err));
+		break;
 	}
-	if (same || ce.rounds == CLOCK_ROUNDS)
-		json_object_set_new(o, "clock", clock_est_json(&ce, same));
-	tbconn_close(&c);
+	(void)chan_bye(&c);
+	chan_close(&c, 2.0);
 out:
 	json_decref(hello);
 	json_object_set_new(o, "ok", json_boolean(json_array_size(problems) == 0));

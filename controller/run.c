@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "agents.h"
 #include "capture.h"
 #include "errnames.h"
 #include "frame.h"
@@ -59,24 +60,6 @@ run_interrupted(void)
 	return (int)run_signal;
 }
 
-struct agentconn {
-	const struct host	*host;
-	pid_t			 pid;
-	int			 wfd, rfd;
-	struct frame_reader	 rd;
-	json_t			*hello;
-	int			 alive;
-	json_t			*pending;	/* frames read but not yet consumed */
-	int			 capturing;
-	json_t			*capture;	/* what capture_stopped said, and the file */
-	char			*pcap;		/* the host's capture in the run folder */
-	struct seal		*seal;		/* tcp: the sealed stream */
-	const struct tbhost	*tbh;		/* a testbed file's host, or NULL (local) */
-	int64_t			 last_tx;	/* when we last sent to it (mono), for the heartbeat */
-	json_t			*clock;		/* {offset_ns, uncertainty_ns, rtt_ns, method} */
-	int64_t			 offset_ns;	/* agent clock - controller clock */
-};
-
 /* How packets are shown: each once, with sequence numbers relative to the first of each direction. */
 struct pktview {
 	json_t		*bases;		/* "src>dst" -> first seq of that direction */
@@ -111,9 +94,9 @@ struct pktview_live {
 struct runner {
 	struct experiment	*x;
 	const struct run_opts	*o;
-	struct testbed		 tb;
-	int			 tb_up;
-	struct agentconn	*ac;
+	struct testbed_run	 tb;
+	struct agents		 ag;		/* the agents (agents.h) */
+	struct agentconn	*ac;		/* ag.ac and ag.nac, as the runner indexes them */
 	size_t			 nac;
 	char			*dir;		/* the run folder's name, for messages */
 	int			 dirfd;		/* the run folder: everything in it is made relative to this */
@@ -152,10 +135,7 @@ color(const struct runner *r, const char *c)
 static struct agentconn *
 agent_of(struct runner *r, const char *host)
 {
-	for (size_t i = 0; i < r->nac; i++)
-		if (strcmp(r->ac[i].host->name, host) == 0)
-			return &r->ac[i];
-	return NULL;
+	return agents_find(&r->ag, host);
 }
 
 static void
@@ -173,94 +153,30 @@ runner_fail(struct runner *r, int status, const char *fmt, ...)
 	r->status = status;
 }
 
+/* ---- the agents (agents.c), as the runner calls them ---- */
+
+static int
+agent_send(struct agentconn *a, json_t *msg)
+{
+	return agents_send(a, msg);
+}
+
 /* How an agent ended, for the message: "killed by signal 9", "exited with status 1". */
 static char *
 agent_exit_text(struct agentconn *a)
 {
-	int st;
-	pid_t p;
-	for (int i = 0; i < 50; i++) {
-		p = waitpid(a->pid, &st, WNOHANG);
-		if (p == a->pid) {
-			a->pid = -1;
-			if (WIFSIGNALED(st))
-				return xasprintf("killed by signal %d", WTERMSIG(st));
-			return xasprintf("exited with status %d", WEXITSTATUS(st));
-		}
-		usleep(2000);
-	}
-	return xstrdup("closed its channel");
+	return chan_exit_text(&a->ch);
 }
 
-/* want is one type or several separated by '|'. */
-static int
-type_matches(const char *type, const char *want)
-{
-	size_t n = strlen(type);
-	for (const char *w = want; *w != '\0';) {
-		const char *bar = strchr(w, '|');
-		size_t len = bar ? (size_t)(bar - w) : strlen(w);
-		if (len == n && strncmp(w, type, n) == 0)
-			return 1;
-		if (bar == NULL)
-			break;
-		w = bar + 1;
-	}
-	return 0;
-}
-
-/*
- * Puts an agent's time stamps on the controller's time line: a step's
- * start and end, a capture's start, the live view's packets.
- */
-static void
-agent_to_our_clock(struct agentconn *a, json_t *f)
-{
-	const char *type = json_string_value(json_object_get(f, "type"));
-	json_t *res, *v;
-
-	if (a->offset_ns == 0 || type == NULL)
-		return;
-	if (strcmp(type, "result") == 0 && json_is_object(res = json_object_get(f, "result"))) {
-		static const char *const keys[] = { "start_ns", "end_ns", NULL };
-		for (int i = 0; keys[i] != NULL; i++)
-			if (json_is_integer(v = json_object_get(res, keys[i])))
-				json_integer_set(v, json_integer_value(v) - a->offset_ns);
-	} else if (strcmp(type, "capture_started") == 0 && json_is_integer(v = json_object_get(f, "time_ns"))) {
-		json_integer_set(v, json_integer_value(v) - a->offset_ns);
-	} else if (strcmp(type, "capture_packets") == 0) {
-		json_t *list = json_object_get(f, "packets");
-		for (size_t k = 0; k < json_array_size(list); k++)
-			if (json_is_integer(v = json_array_get(json_array_get(list, k), 0)))
-				json_integer_set(v, json_integer_value(v) - a->offset_ns);
-	}
-}
-
-static int agent_send(struct agentconn *, json_t *);
-
-/*
- * A heartbeat to every TCP agent we have not sent anything for PING_S (only
- * those end a silent session; a pipe or ssh closes when we go).
- */
 static void
 agents_ping(struct runner *r)
 {
-	int64_t now = time_mono_ns();
-	json_t *m = NULL;
-
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
-		if (!a->alive || a->seal == NULL || now - a->last_tx < (int64_t)(PING_S * 1e9))
-			continue;
-		if (m == NULL)
-			m = json_pack("{s:s}", "type", "ping");
-		(void)agent_send(a, m);	/* a lost agent shows when its channel closes */
-	}
-	json_decref(m);
+	agents_heartbeat(&r->ag);
 }
 
 /*
- * Waits for a frame of type want (with seq, if seq >= 0) from agent target,
+ * Waits for a frame of type want ("capture_chunk|capture_failed": one type
+ * or several separated by '|') with seq, if seq >= 0, from agent target,
  * watching every agent.  Returns the frame, or NULL after runner_fail()
  * (agent lost, timeout, interrupted).  what: "step 7 (file:12:5)".
  */
@@ -268,284 +184,49 @@ static json_t *
 await_frame(struct runner *r, struct agentconn *target, const char *want, int64_t seq,
     double timeout_s, const char *what)
 {
-	int64_t deadline = time_mono_ns() + (int64_t)(timeout_s * 1e9);
-	struct pollfd *pfds = xcalloc(r->nac, sizeof *pfds);
-	json_t *found = NULL;
+	unsigned set = 0;
+	char err[768];
+	json_t *f;
 
-	for (;;) {
-		/* a frame already read? */
-		for (size_t i = 0; i < json_array_size(target->pending); i++) {
-			json_t *f = json_array_get(target->pending, i);
-			const char *type = json_string_value(json_object_get(f, "type"));
-			if (type == NULL)
-				continue;
-			if (strcmp(type, "error") == 0) {
-				runner_fail(r, 3, "the agent on %s dropped the session during %s: %s",
-				    target->host->name, what, json_string_value(json_object_get(f, "reason")));
-				goto out;
-			}
-			if (type_matches(type, want) &&
-			    (seq < 0 || json_integer_value(json_object_get(f, "seq")) == seq)) {
-				found = json_incref(f);
-				json_array_remove(target->pending, i);
-				goto out;
-			}
-		}
-		if (run_signal) {
-			runner_fail(r, 3, "interrupted by signal %d during %s", (int)run_signal, what);
-			goto out;
-		}
-		int64_t now = time_mono_ns();
-		if (now >= deadline) {
-			runner_fail(r, 3, "the agent on %s did not answer %s within %.1f s",
-			    target->host->name, what, timeout_s);
-			goto out;
-		}
-		agents_ping(r);
-		for (size_t i = 0; i < r->nac; i++)
-			pfds[i] = (struct pollfd){ .fd = r->ac[i].alive ? r->ac[i].rfd : -1, .events = POLLIN };
-		int64_t wait_ms = (deadline - now) / 1000000 + 1;
-		int rc = poll(pfds, r->nac, wait_ms > PING_S * 1000 ? (int)(PING_S * 1000) : (int)wait_ms);
-		if (rc < 0 && errno != EINTR) {
-			runner_fail(r, 3, "poll: %s", strerror(errno));
-			goto out;
-		}
-		for (size_t i = 0; rc > 0 && i < r->nac; i++) {
-			struct agentconn *a = &r->ac[i];
-			if (pfds[i].revents == 0)
-				continue;
-			ssize_t n = frame_reader_fill(&a->rd, a->rfd);
-			if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) {
-				char *how = agent_exit_text(a);
-				a->alive = 0;
-				runner_fail(r, 3, "the agent on %s was lost during %s (%s)",
-				    a->host->name, what, how);
-				free(how);
-				goto out;
-			}
-			for (;;) {
-				json_t *f;
-				char err[256];
-				int k = a->seal != NULL ? seal_frame_next(a->seal, &a->rd, &f, err, sizeof err) :
-				    frame_reader_next(&a->rd, &f, err, sizeof err);
-				if (k == 0)
-					break;
-				if (k < 0) {
-					a->alive = 0;
-					runner_fail(r, 3, "the agent on %s sent a bad frame during %s: %s",
-					    a->host->name, what, err);
-					goto out;
-				}
-				agent_to_our_clock(a, f);
-				json_array_append_new(a->pending, f);
-			}
-		}
+	for (const char *w = want; *w != '\0';) {
+		size_t len = strcspn(w, "|");
+		char name[32];
+		enum msg_type t;
+		snprintf(name, sizeof name, "%.*s", (int)len, w);
+		if (proto_type_of(name, &t) == 0)
+			set |= MSG_BIT(t);
+		w += len + (w[len] == '|');
 	}
-out:
-	free(pfds);
-	return found;
-}
-
-/*
- * Sends a frame to an agent without ever blocking for good: the pipe is
- * non-blocking, and an agent that stops reading is given up on after
- * SEND_S, as is everything on Ctrl-C.  0, or -1 (errno).
- */
-#define SEND_S	10.0
-static int
-agent_send(struct agentconn *a, json_t *msg)
-{
-	size_t n, off = 0;
-	unsigned char *f = a->seal != NULL ? seal_frame_encode(a->seal, msg, &n) : frame_encode(msg, &n);
-	int64_t deadline = time_mono_ns() + (int64_t)(SEND_S * 1e9);
-
-	a->last_tx = time_mono_ns();
-	while (off < n) {
-		ssize_t w = write(a->wfd, f + off, n - off);
-		if (w > 0) {
-			off += (size_t)w;
-			continue;
-		}
-		if (w < 0 && errno != EAGAIN && errno != EINTR)
-			break;
-		if (run_signal) {
-			errno = EINTR;
-			break;
-		}
-		int64_t left = deadline - time_mono_ns();
-		if (left <= 0) {
-			errno = ETIMEDOUT;
-			break;
-		}
-		struct pollfd pfd = { .fd = a->wfd, .events = POLLOUT };
-		(void)poll(&pfd, 1, (int)(left / 1000000) + 1);
-	}
-	free(f);
-	return off == n ? 0 : -1;
-}
-
-/* The agent's clock offset from ours: see clock_est in tbfile.h. */
-static int
-clock_estimate(struct runner *r, struct agentconn *a)
-{
-	struct clock_est ce = { 0 };
-
-	if (clock_same_machine(a->hello)) {
-		a->offset_ns = 0;
-		a->clock = clock_est_json(&ce, 1);
-		return 0;
-	}
-	for (int k = 0; k < CLOCK_ROUNDS; k++) {
-		json_t *m = json_pack("{s:s, s:i}", "type", "time", "seq", k), *f;
-		int64_t t0 = time_realtime_ns();
-		if (agent_send(a, m) != 0) {
-			json_decref(m);
-			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
-			return -1;
-		}
-		json_decref(m);
-		if ((f = await_frame(r, a, "time", k, HELLO_S, "the clock estimate")) == NULL)
-			return -1;
-		clock_est_add(&ce, t0, json_integer_value(json_object_get(f, "time_ns")), time_realtime_ns());
-		json_decref(f);
-	}
-	a->offset_ns = ce.offset_ns;
-	a->clock = clock_est_json(&ce, 0);
-	return 0;
+	if ((f = agents_await(&r->ag, target, set, seq, timeout_s, what, err, sizeof err)) == NULL)
+		runner_fail(r, 3, "%s", err);
+	return f;
 }
 
 static int
 agents_start(struct runner *r)
 {
-	struct experiment *x = r->x;
-	char err[512];
+	char err[768];
+	int rc;
 
-	r->ac = xcalloc(x->nhosts, sizeof *r->ac);
-	for (size_t i = 0; i < x->nhosts; i++) {
-		struct agentconn *a = &r->ac[i];
-		char *log = xasprintf("agent-%s.log", x->hosts[i].name);
-		int logfd = outdir_file(r->dirfd, log);
-		free(log);
-		a->host = &x->hosts[i];
-		a->pending = json_array();
-		frame_reader_init(&a->rd, FRAME_MAX);
-		r->nac++;
-		int allow_exec = 0;
-		for (size_t k = 0; k < x->nsteps; k++)
-			allow_exec |= x->steps[k].host != NULL && strcmp(x->steps[k].host, a->host->name) == 0 &&
-			    (strcmp(x->steps[k].op, "exec") == 0 || strcmp(x->steps[k].op, "put") == 0);
-		allow_exec |= r->o->submission != NULL;
-		if (r->o->testbed != NULL) {
-			struct tbconn c;
-			a->tbh = tbfile_host(r->o->testbed, a->host->name);
-			if (!r->o->quiet && !r->o->json)
-				printf("verona: connecting to %s (%s)\n", a->host->name, a->tbh->control);
-			if (tbhost_connect(a->tbh, logfd, allow_exec, HELLO_S, &c, err, sizeof err) != 0) {
-				if (logfd >= 0)
-					close(logfd);
-				a->pid = -1;
-				runner_fail(r, 3, "cannot reach the agent on %s: %s", a->host->name, err);
-				return -1;
-			}
-			frame_reader_free(&a->rd);
-			a->rd = c.rd;
-			a->pid = c.pid;
-			a->rfd = c.rfd;
-			a->wfd = c.wfd;
-			a->seal = c.seal;
-		} else if (testbed_spawn_agent(&r->tb, a->host->name, logfd, allow_exec, &a->pid, &a->wfd, &a->rfd,
-		    err, sizeof err) != 0) {
-			if (logfd >= 0)
-				close(logfd);
-			a->pid = -1;
-			runner_fail(r, 3, "cannot start the agent on %s: %s", a->host->name, err);
-			return -1;
-		}
-		if (logfd >= 0)
-			close(logfd);
-		fcntl(a->wfd, F_SETFL, fcntl(a->wfd, F_GETFL) | O_NONBLOCK);
-		a->alive = 1;
-	}
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
-		json_t *m = json_pack("{s:s, s:i, s:s, s:s, s:s}", "type", "hello", "version", PROTO_VERSION,
-		    "host", a->host->name, "addr", a->host->addr,
-		    "sandbox", r->o->sandbox != NULL ? r->o->sandbox : "full");
-		if (a->tbh != NULL && a->tbh->iface != NULL)
-			json_object_set_new(m, "iface", json_string(a->tbh->iface));
-		else if (a->host->iface != NULL)
-			json_object_set_new(m, "iface", json_string(a->host->iface));
-		if (r->o->limits != NULL)
-			json_object_set(m, "limits", r->o->limits);
-		if (agent_send(a, m) != 0) {
-			json_decref(m);
-			runner_fail(r, 3, "cannot talk to the agent on %s: %s", a->host->name, strerror(errno));
-			return -1;
-		}
-		json_decref(m);
-	}
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
-		char what[64];
-		snprintf(what, sizeof what, "hello");
-		a->hello = await_frame(r, a, "hello", -1, HELLO_S, what);
-		if (a->hello == NULL)
-			return -1;
-		if (json_integer_value(json_object_get(a->hello, "version")) != PROTO_VERSION) {
-			runner_fail(r, 3, "the agent on %s speaks protocol %lld, not %d", a->host->name,
-			    (long long)json_integer_value(json_object_get(a->hello, "version")), PROTO_VERSION);
-			return -1;
-		}
-		if (clock_estimate(r, a) != 0)
-			return -1;
-	}
-	return 0;
+	r->ag.x = r->x;
+	r->ag.tb = &r->tb;
+	r->ag.dirfd = r->dirfd;
+	r->ag.say = !r->o->quiet && !r->o->json;
+	r->ag.sandbox = r->o->sandbox;
+	r->ag.limits = r->o->limits;
+	r->ag.exec_everywhere = r->o->submission != NULL;
+	rc = agents_open(&r->ag, err, sizeof err);
+	r->ac = r->ag.ac;
+	r->nac = r->ag.nac;
+	if (rc != 0)
+		runner_fail(r, 3, "%s", err);
+	return rc;
 }
 
 static void
 agents_stop(struct runner *r)
 {
-	json_t *bye = json_pack("{s:s}", "type", "bye");
-	/* one try each: an agent that cannot take a few bytes now is killed below */
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
-		size_t n;
-		unsigned char *f;
-		if (!a->alive)
-			continue;
-		f = a->seal != NULL ? seal_frame_encode(a->seal, bye, &n) : frame_encode(bye, &n);
-		if (write(a->wfd, f, n) < 0)
-			a->alive = 0;
-		free(f);
-	}
-	json_decref(bye);
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
-		if (a->wfd > 0)
-			close(a->wfd);
-		if (a->pid > 0) {
-			int st, done = 0;
-			for (int k = 0; k < 2000 && !done; k++) {	/* 2 s: time to stop what programs left */
-				if (waitpid(a->pid, &st, WNOHANG) == a->pid)
-					done = 1;
-				else
-					usleep(1000);
-			}
-			if (!done) {
-				kill(a->pid, SIGKILL);
-				waitpid(a->pid, &st, 0);
-			}
-		}
-		if (a->rfd > 0)
-			close(a->rfd);
-		if (a->seal != NULL) {
-			sodium_memzero(a->seal, sizeof *a->seal);
-			free(a->seal);
-			a->seal = NULL;
-		}
-		frame_reader_free(&a->rd);
-		json_decref(a->pending);
-	}
+	agents_close(&r->ag);
 }
 
 /* ---- resolving ---- */
@@ -2468,12 +2149,12 @@ manifest(struct runner *r)
 	    "verona_version", VERONA_VERSION,
 	    "experiment", "file", x->file, "name", x->name, "sha256", x->sha256, "summary", x->summary,
 	    "defines", x->defines, "vars", x->vars, "started", started,
-	    "testbed", "kind", r->o->testbed ? "file" : "local", "id", r->o->testbed ? r->o->testbed->path : r->tb.id);
+	    "testbed", "kind", r->tb.kind->name, "id", r->tb.kind->id(&r->tb));
 	free(started);
 	for (size_t i = 0; i < x->nhosts; i++) {
-		json_t *h = r->o->testbed ? json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, "control",
-		    tbfile_host(r->o->testbed, x->hosts[i].name)->control) :
-		    json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, "namespace", testbed_ns(&r->tb, x->hosts[i].name));
+		struct testbed_host_info hi;
+		r->tb.kind->host_info(&r->tb, x->hosts[i].name, &hi);
+		json_t *h = json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, hi.key, hi.value);
 		if (i < r->nac && r->ac[i].clock != NULL)
 			json_object_set(h, "clock", r->ac[i].clock);
 		if (i < r->nac && r->ac[i].hello != NULL) {
@@ -2542,14 +2223,15 @@ write_outputs(struct runner *r, json_t *g)
 	buf_init(&t);
 	char *started = utc_stamp(r->started_ns, 0);
 	buf_printf(&t, "# verona %s — %s (%s)\n# started %s, testbed %s %s, experiment sha256 %s\n",
-	    VERONA_VERSION, r->x->name, r->x->file, started, r->o->testbed ? "file" : "local",
-	    r->o->testbed ? r->o->testbed->path : r->tb.id, r->x->sha256);
+	    VERONA_VERSION, r->x->name, r->x->file, started, r->tb.kind->name, r->tb.kind->id(&r->tb), r->x->sha256);
 	free(started);
 	for (size_t i = 0; i < r->x->nhosts; i++) {
 		json_t *clk = i < r->nac ? r->ac[i].clock : NULL;
+		struct testbed_host_info hi;
+		r->tb.kind->host_info(&r->tb, r->x->hosts[i].name, &hi);
 		buf_printf(&t, "# host %s %s", r->x->hosts[i].name, r->x->hosts[i].addr);
-		if (r->o->testbed != NULL)
-			buf_printf(&t, " via %s", tbfile_host(r->o->testbed, r->x->hosts[i].name)->control);
+		if (hi.via)
+			buf_printf(&t, " via %s", hi.value);
 		if (clk != NULL && !json_is_null(json_object_get(clk, "rtt_ns")))
 			buf_printf(&t, ", clock %+.6f s +- %.6f s", (double)json_integer_value(json_object_get(clk, "offset_ns")) / 1e9,
 			    (double)json_integer_value(json_object_get(clk, "uncertainty_ns")) / 1e9);
@@ -2608,16 +2290,8 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 		r.status = 2;
 		goto free;
 	}
-	if (o->testbed != NULL) {
-		struct errlist errs = { 0 };
-		if (tbfile_fits(o->testbed, x, &errs) != 0) {
-			errlist_print(&errs, stderr);
-			errlist_free(&errs);
-			r.status = 2;
-			goto free;
-		}
-	} else if (!testbed_can_run(err, sizeof err)) {
-		fprintf(stderr, "verona: %s\n", err);
+	testbed_run_init(&r.tb, x, o->testbed);
+	if (r.tb.kind->usable(&r.tb) != 0) {
 		r.status = 2;
 		goto free;
 	}
@@ -2639,13 +2313,10 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	if (o->sandbox != NULL && strcmp(o->sandbox, "none") == 0)
 		fprintf(stderr, "%sverona: UNSANDBOXED: programs run without namespaces (--unsandboxed)%s\n",
 		    o->color || isatty(2) ? "\033[31m" : "", o->color || isatty(2) ? "\033[0m" : "");
-	if (o->testbed != NULL)
-		;	/* real hosts: nothing to set up */
-	else if (testbed_up(&r.tb, x, err, sizeof err) != 0) {
-		runner_fail(&r, 3, "cannot set up the local testbed: %s", err);
+	if (testbed_run_up(&r.tb, err, sizeof err) != 0) {
+		runner_fail(&r, 3, "cannot set up the %s testbed: %s", r.tb.kind->name, err);
 		goto out;
-	} else
-		r.tb_up = 1;
+	}
 	if (run_signal) {
 		runner_fail(&r, 3, "interrupted by signal %d while setting up", (int)run_signal);
 		goto out;
@@ -2663,8 +2334,7 @@ out:
 	attribute_packets(&r);
 	if (r.error == NULL)
 		run_checks(&r);
-	if (r.tb_up)
-		testbed_down(&r.tb);
+	testbed_run_down(&r.tb);
 	if (r.error == NULL)
 		r.status = r.checks_errors > 0 ? 3 : r.failed > 0 || r.checks_failed > 0 ? 1 : 0;
 	/* an item nobody could decide: the submission needs review, like a harness error */

@@ -1,4 +1,4 @@
-/* tbfile.c — testbed files and the control channels they name; see tbfile.h. */
+/* tbfile.c — testbed files and opening the control channels they name; see tbfile.h. */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "addr.h"
+#include "chan.h"
 #include "proto.h"
 #include "tbfile.h"
 #include "util.h"
@@ -424,7 +425,7 @@ connect_unix(const struct tbhost *h, char *err, size_t errlen)
 }
 
 static int
-spawn_ssh(const struct tbhost *h, int logfd, int allow_exec, struct tbconn *c, char *err, size_t errlen)
+spawn_ssh(const struct tbhost *h, int logfd, int allow_exec, struct chan *c, char *err, size_t errlen)
 {
 	int to[2], from[2];
 	const char *argv[64];
@@ -481,7 +482,7 @@ spawn_ssh(const struct tbhost *h, int logfd, int allow_exec, struct tbconn *c, c
 }
 
 int
-tbhost_connect(const struct tbhost *h, int logfd, int allow_exec, double timeout_s, struct tbconn *c,
+tbhost_connect(const struct tbhost *h, int logfd, int allow_exec, double timeout_s, struct chan *c,
     char *err, size_t errlen)
 {
 	int64_t deadline = time_mono_ns() + (int64_t)(timeout_s * 1e9);
@@ -489,10 +490,7 @@ tbhost_connect(const struct tbhost *h, int logfd, int allow_exec, double timeout
 	char why[512];
 	int fd;
 
-	memset(c, 0, sizeof *c);
-	c->pid = -1;
-	c->rfd = c->wfd = -1;
-	frame_reader_init(&c->rd, FRAME_MAX);
+	chan_init(c);
 	switch (h->transport) {
 	case TB_SSH:
 		return spawn_ssh(h, logfd, allow_exec, c, err, errlen);
@@ -530,116 +528,4 @@ tbhost_connect(const struct tbhost *h, int logfd, int allow_exec, double timeout
 	}
 	snprintf(err, errlen, "unknown transport");
 	return -1;
-}
-
-int
-tbconn_send(struct tbconn *c, json_t *m)
-{
-	size_t n;
-	unsigned char *f = c->seal != NULL ? seal_frame_encode(c->seal, m, &n) : frame_encode(m, &n);
-	int rc = fd_write_all(c->wfd, f, n);
-	free(f);
-	return rc;
-}
-
-json_t *
-tbconn_recv(struct tbconn *c, double timeout_s, char *err, size_t errlen)
-{
-	int64_t deadline = time_mono_ns() + (int64_t)(timeout_s * 1e9);
-	for (;;) {
-		json_t *f;
-		int rc = c->seal != NULL ? seal_frame_next(c->seal, &c->rd, &f, err, errlen) :
-		    frame_reader_next(&c->rd, &f, err, errlen);
-		if (rc > 0)
-			return f;
-		if (rc < 0)
-			return NULL;
-		int64_t left = deadline - time_mono_ns();
-		if (left <= 0) {
-			snprintf(err, errlen, "no answer within %.1f s", timeout_s);
-			return NULL;
-		}
-		struct pollfd pfd = { .fd = c->rfd, .events = POLLIN };
-		if (poll(&pfd, 1, (int)(left / 1000000) + 1) <= 0)
-			continue;
-		ssize_t n = frame_reader_fill(&c->rd, c->rfd);
-		if (n == 0) {
-			snprintf(err, errlen, "the agent closed the channel");
-			return NULL;
-		}
-		if (n < 0 && errno != EAGAIN && errno != EINTR) {
-			snprintf(err, errlen, "read: %s", strerror(errno));
-			return NULL;
-		}
-	}
-}
-
-void
-tbconn_close(struct tbconn *c)
-{
-	if (c->wfd >= 0) {
-		json_t *bye = json_pack("{s:s}", "type", "bye");
-		(void)tbconn_send(c, bye);
-		json_decref(bye);
-		close(c->wfd);
-	}
-	if (c->rfd >= 0)
-		close(c->rfd);
-	if (c->pid > 0) {
-		int st, done = 0;
-		for (int k = 0; k < 200 && !done; k++) {
-			if (waitpid(c->pid, &st, WNOHANG) == c->pid)
-				done = 1;
-			else
-				usleep(10000);
-		}
-		if (!done) {
-			kill(c->pid, SIGKILL);
-			waitpid(c->pid, &st, 0);
-		}
-	}
-	if (c->seal != NULL) {
-		sodium_memzero(c->seal, sizeof *c->seal);
-		free(c->seal);
-	}
-	frame_reader_free(&c->rd);
-	c->rfd = c->wfd = -1;
-	c->pid = -1;
-	c->seal = NULL;
-}
-
-int
-clock_same_machine(json_t *hello)
-{
-	const char *boot = json_string_value(json_object_get(hello, "boot_id"));
-	char *ours;
-	int same;
-
-	if (boot == NULL || (ours = file_read_all("/proc/sys/kernel/random/boot_id", NULL, 64)) == NULL)
-		return 0;
-	ours[strcspn(ours, "\n")] = '\0';
-	same = strcmp(boot, ours) == 0;
-	free(ours);
-	return same;
-}
-
-void
-clock_est_add(struct clock_est *ce, int64_t sent_ns, int64_t agent_ns, int64_t received_ns)
-{
-	int64_t rtt = received_ns - sent_ns;
-	if (ce->rounds++ == 0 || rtt < ce->rtt_ns) {
-		ce->rtt_ns = rtt;
-		ce->offset_ns = agent_ns - (sent_ns + rtt / 2);
-	}
-}
-
-json_t *
-clock_est_json(const struct clock_est *ce, int same)
-{
-	if (same)
-		return json_pack("{s:i, s:i, s:n, s:s}", "offset_ns", 0, "uncertainty_ns", 0, "rtt_ns",
-		    "method", "same machine, same clock");
-	return json_pack("{s:I, s:I, s:I, s:s}", "offset_ns", (json_int_t)ce->offset_ns,
-	    "uncertainty_ns", (json_int_t)(ce->rtt_ns / 2 + 1), "rtt_ns", (json_int_t)ce->rtt_ns,
-	    "method", "smallest round trip of 8");
 }

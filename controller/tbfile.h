@@ -18,8 +18,7 @@
 #define VERONA_TBFILE_H
 #include <sys/types.h>
 #include "expt.h"
-#include "frame.h"
-#include "seal.h"
+#include "chan.h"
 
 enum tb_transport {
 	TB_TCP,
@@ -58,43 +57,12 @@ const struct tbhost *tbfile_host(const struct tbfile *, const char *name);
  */
 int	tbfile_fits(const struct tbfile *, const struct experiment *, struct errlist *errs);
 
-/* An open control channel. */
-struct tbconn {
-	pid_t		 pid;		/* ssh, or -1 */
-	int		 rfd, wfd;
-	struct seal	*seal;		/* tcp: the sealed stream; caller frees */
-	struct frame_reader rd;		/* may hold bytes already read */
-};
 /*
- * Opens the channel to h: starts ssh (its stderr to logfd), or connects
- * (tcp, unix) and, for tcp, authenticates with the key.  allow_exec: ssh
- * starts the agent with --allow-exec.  0, or -1 with err.
+ * Opens the channel to h into c (chan_init()ed here): starts ssh (its
+ * stderr to logfd), or connects (tcp, unix) and, for tcp, authenticates
+ * with the key.  allow_exec: ssh starts the agent with --allow-exec.  0, or
+ * -1 with err (c then holds nothing to close).
  */
 int	tbhost_connect(const struct tbhost *h, int logfd, int allow_exec, double timeout_s,
-	    struct tbconn *c, char *err, size_t errlen);
-
-/* Sends one frame (sealed if the channel is); 0 or -1 (errno). */
-int	tbconn_send(struct tbconn *, json_t *);
-/* The next frame, within timeout_s; NULL with err. */
-json_t	*tbconn_recv(struct tbconn *, double timeout_s, char *err, size_t errlen);
-/* Says bye, closes, and waits for ssh (killing it after 2 s). */
-void	tbconn_close(struct tbconn *);
-
-/*
- * The agent's clock offset from ours (DESIGN section 3): the same clock when
- * the agent runs on this machine (its hello has our boot id), else several
- * round trips of a "time" frame, keeping the one with the smallest round
- * trip: its offset is the agent's stamp minus the midpoint of our send and
- * receive, uncertain by half that round trip.
- */
-#define CLOCK_ROUNDS	8
-struct clock_est {
-	int	 rounds;
-	int64_t	 rtt_ns;	/* the smallest so far */
-	int64_t	 offset_ns;	/* agent - controller, from that round trip */
-};
-int	clock_same_machine(json_t *hello);
-void	clock_est_add(struct clock_est *, int64_t sent_ns, int64_t agent_ns, int64_t received_ns);
-/* {offset_ns, uncertainty_ns, rtt_ns, method}; same: the same machine. New reference. */
-json_t	*clock_est_json(const struct clock_est *, int same);
+	    struct chan *c, char *err, size_t errlen);
 #endif

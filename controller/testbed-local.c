@@ -34,6 +34,7 @@
 #include <sodium.h>
 
 #include "addr.h"
+#include "chan.h"
 #include "proc.h"
 #include "uidproc.h"
 #include "testbed.h"
@@ -633,3 +634,74 @@ child_fail:
 	*from_agent = out[0];
 	return 0;
 }
+
+/* ---- the local kind of testbed (testbed.h): the run's namespaces, its agents over stdio ---- */
+
+static int
+local_claims(const struct testbed_run *tr)
+{
+	(void)tr;
+	return 1;	/* the default */
+}
+
+static int
+local_usable(const struct testbed_run *tr)
+{
+	char err[512];
+
+	(void)tr;
+	if (!testbed_can_run(err, sizeof err)) {
+		fprintf(stderr, "verona: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+local_up(struct testbed_run *tr, char *err, size_t errlen)
+{
+	return testbed_up(&tr->local, tr->x, err, errlen);
+}
+
+static int
+local_connect(struct testbed_run *tr, const struct host *host, int logfd, int allow_exec, int say,
+    struct chan *c, char *err, size_t errlen)
+{
+	(void)say;
+	chan_init(c);
+	return testbed_spawn_agent(&tr->local, host->name, logfd, allow_exec, &c->pid, &c->wfd, &c->rfd,
+	    err, errlen);
+}
+
+static void
+local_host_info(const struct testbed_run *tr, const char *host, struct testbed_host_info *hi)
+{
+	hi->key = "namespace";
+	hi->value = testbed_ns(&tr->local, host);
+	hi->via = 0;
+	hi->iface = NULL;
+}
+
+static const char *
+local_id(const struct testbed_run *tr)
+{
+	return tr->local.id;
+}
+
+static void
+local_down(struct testbed_run *tr)
+{
+	testbed_down(&tr->local);
+}
+
+const struct testbed_kind testbed_local_kind = {
+	.name = "local",
+	.verb = "start",
+	.claims = local_claims,
+	.usable = local_usable,
+	.up = local_up,
+	.connect = local_connect,
+	.host_info = local_host_info,
+	.id = local_id,
+	.down = local_down,
+};

@@ -1,5 +1,11 @@
 /*
- * testbed.h — the local testbed (DESIGN section 6): one network namespace
+ * testbed.h — the testbeds a run can use, behind one interface (struct
+ * testbed_kind: bring up, start or reach each host's agent, describe a
+ * host, bring down), and the kinds: local namespaces (testbed-local.c) and
+ * a testbed file of real hosts (testbed-file.c), listed in testbed.c.  A
+ * new kind is one file with its struct testbed_kind and one row there.
+ *
+ * The local testbed (DESIGN section 6): one network namespace
  * per host, veth links (a bridge in a namespace of its own for more than
  * two hosts), the experiment's addresses, offloads off, and one agent per
  * host started inside its namespace over stdio.  Names are
@@ -10,6 +16,9 @@
 #define VERONA_TESTBED_H
 #include <sys/types.h>
 #include "expt.h"
+
+struct chan;
+struct tbfile;
 
 #define TESTBED_PREFIX	"verona-"
 
@@ -28,16 +37,69 @@ int	testbed_up(struct testbed *, const struct experiment *, char *err, size_t er
 void	testbed_down(struct testbed *);
 /* The namespace of a host (static storage until the next call). */
 const char *testbed_ns(const struct testbed *, const char *host);
+/* Stops every process of uid (the user the agents run programs as). */
+void	testbed_kill_uid(unsigned uid);
 /*
  * Starts verona-agent --stdio inside the host's namespace; its stderr goes
  * to logfd (or stays the controller's if -1).  0, or -1 with err set.
  */
-/* Stops every process of uid (the user the agents run programs as). */
-void	testbed_kill_uid(unsigned uid);
 int	testbed_spawn_agent(const struct testbed *, const char *host, int logfd, int allow_exec,
 	    pid_t *pid, int *to_agent, int *from_agent, char *err, size_t errlen);
 /* Removes namespaces named verona-<id>-* (id NULL: every verona- one); returns how many. */
 int	testbed_down_matching(const char *id, int verbose);
 /* 1 when running as root; else 0 with a message in err. */
 int	testbed_can_run(char *err, size_t errlen);
+
+/* ---- the interface every kind of testbed offers a run ---- */
+
+struct testbed_run;
+
+/* What a testbed says of one of its hosts. */
+struct testbed_host_info {
+	const char	*key;		/* the manifest's host entry: {addr, KEY: VALUE}: "namespace", "control" */
+	const char	*value;		/* (the testbed's storage, until the next call) */
+	int		 via;		/* the transcript's host line says "via VALUE" */
+	const char	*iface;		/* the interface hello names; NULL: the experiment's */
+};
+
+struct testbed_kind {
+	const char	*name;		/* the manifest's testbed.kind */
+	const char	*verb;		/* "cannot VERB the agent on HOST": start, reach */
+	/* Whether this kind is the one for the run's options. */
+	int		(*claims)(const struct testbed_run *);
+	/* Whether the experiment can run here; every problem printed on stderr.  0 or -1. */
+	int		(*usable)(const struct testbed_run *);
+	/* Brings the testbed up: 0, or -1 with err (nothing left behind). */
+	int		(*up)(struct testbed_run *, char *err, size_t errlen);
+	/*
+	 * Starts or reaches the agent of host into c (chan_init()ed by the
+	 * kind); its log to logfd; say: a line on stdout for a slow reach.
+	 * 0, or -1 with err.
+	 */
+	int		(*connect)(struct testbed_run *, const struct host *, int logfd, int allow_exec, int say,
+			    struct chan *c, char *err, size_t errlen);
+	void		(*host_info)(const struct testbed_run *, const char *host, struct testbed_host_info *);
+	/* The testbed's id (local) or path (file), for the manifest and the transcript. */
+	const char	*(*id)(const struct testbed_run *);
+	/* Removes what up made (only called after up succeeded). */
+	void		(*down)(struct testbed_run *);
+};
+
+/* A testbed as one run uses it. */
+struct testbed_run {
+	const struct testbed_kind *kind;
+	const struct experiment	*x;
+	const struct tbfile	*file;		/* --testbed: the testbed file, or NULL */
+	struct testbed		 local;		/* the local kind's namespaces */
+	int			 up;		/* up succeeded: down is due */
+};
+
+extern const struct testbed_kind testbed_local_kind;
+extern const struct testbed_kind testbed_file_kind;
+/* Sets up tr for x and picks the first kind of the table (testbed.c) that claims it. */
+void	testbed_run_init(struct testbed_run *tr, const struct experiment *x, const struct tbfile *file);
+/* Brings tr up (tr->up), or -1 with err. */
+int	testbed_run_up(struct testbed_run *tr, char *err, size_t errlen);
+/* Brings tr down if it is up. */
+void	testbed_run_down(struct testbed_run *tr);
 #endif

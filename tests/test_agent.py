@@ -124,6 +124,24 @@ def test_unknown_message_after_hello_drops_the_session(agent):
     s.close()
 
 
+@pytest.mark.parametrize("bad,reason", [
+    ({"type": "step", "op": "socket", "args": {}}, "step frame without seq"),
+    ({"type": "step", "seq": "1", "op": "socket", "args": {}}, "step frame: seq must be an integer"),
+    ({"type": "step", "seq": 1, "op": "socket", "args": {}, "timeout": "5"}, "step frame: timeout must be a number"),
+    ({"type": "capture_fetch", "offset": "0"}, "capture_fetch frame: offset must be an integer"),
+    ({"type": "result", "seq": 1, "result": {}}, 'a "result" frame is never sent to the agent'),
+])
+def test_a_frame_that_does_not_fit_the_protocol_drops_the_session_naming_the_field(agent, bad, reason):
+    s, _ = agent.session()
+    s.sendall(frame(bad))
+    assert read_frame(s) == {"type": "error", "reason": reason}
+    assert read_frame(s) is None          # the agent closed this session
+    s.close()
+    assert agent.proc_.poll() is None     # ... and serves the next one
+    s2, _ = agent.session()
+    s2.close()
+
+
 def test_unknown_operation_is_refused_and_the_session_goes_on(agent):
     s, _ = agent.session()
     n = step(s, "frobnicate", {})
