@@ -54,9 +54,6 @@ cmd_validate_exec(int argc, char **argv)
 			else
 				printf("%s: ok (%zu hosts, %zu steps, %zu checks)\n", argv[i], x->nhosts, x->nsteps,
 				    json_array_size(x->checks));
-			if (x->unsupported != NULL)
-				printf("%s:%d:%d: note: this build of verona does not support %s yet\n", argv[i],
-				    x->unsupported_pos.line, x->unsupported_pos.col, x->unsupported);
 		}
 		errlist_free(&errs);
 		expt_free(x);

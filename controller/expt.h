@@ -65,7 +65,7 @@ struct expect {
 	int		 has_points;	/* a graded item */
 	double		 points;
 	char		*name;		/* the item's name in the grade */
-	json_t		*packets;	/* array of patterns, or "none"; run not yet supported */
+	json_t		*packets;	/* array of flag patterns, or "none"; NULL: not given */
 };
 
 struct step {
@@ -84,8 +84,6 @@ struct step {
 	int		 background;
 	double		 timeout;	/* seconds */
 	struct expect	 expect;
-	const char	*unsupported;	/* what this build cannot run yet, or NULL */
-	struct pos	 unsupported_pos;
 };
 
 struct host {
@@ -120,7 +118,8 @@ struct experiment {
 	json_t		*checks;	/* the trace checks, as pcap/check.h reads them; NULL none */
 	int		 checks_only;	/* a checks file: hosts and checks, no steps */
 	json_t		*grading;	/* {total?, visibility, items: {name: visibility}}; NULL none */
-	const char	*unsupported;	/* first part that this build cannot run, or NULL */
+	/* set nowhere; only run.c still reads it: remove both when run.c's reading goes (issue 13) */
+	const char	*unsupported;
 	struct pos	 unsupported_pos;
 };
 

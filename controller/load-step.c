@@ -99,7 +99,7 @@ parse_expect(struct loader *L, yaml_node_t *n, struct step *st)
 		e->has_points = 1;
 	if ((v = yamldoc_map_get(&L->doc, n, "name")) != NULL)
 		e->name = load_subst(L, v);
-	if ((e->has_exit || e->stdout_text || e->stdout_regex || e->stderr_regex) && strcmp(st->op, "exec") != 0)
+	if ((e->has_exit || e->stdout_text || e->stdout_regex || e->stderr_regex) && st->def->id != OP_EXEC)
 		load_err(L, n, "expect exit, stdout, stdout_regex and stderr_regex apply to exec steps only");
 	if ((v = yamldoc_map_get(&L->doc, n, "packets")) != NULL) {
 		if (yamldoc_is_scalar(v)) {
@@ -395,14 +395,14 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			    json_string_value(json_object_get(t, "host")), h->name);
 		else if (json_is_true(json_object_get(t, "collected")))
 			load_err(L, operand, "%s: step '%s' was already collected", op->name, id);
-		else if (strcmp(op->name, "kill") == 0 && json_is_true(json_object_get(t, "points")))
+		else if (op->id == OP_KILL && json_is_true(json_object_get(t, "points")))
 			load_err(L, operand, "kill: step '%s' has points, but a step that is stopped is never judged "
 			    "(grade it by what it sent, or let it end and wait for it)", id);
 		else {
 			json_object_set_new(t, "collected", json_true());
 			/* a wait may take as long as the step it collects */
 			double tt = json_number_value(json_object_get(t, "timeout"));
-			if (yamldoc_map_get(&L->doc, body, "timeout") == NULL && strcmp(op->name, "wait") == 0 && tt > st->timeout)
+			if (yamldoc_map_get(&L->doc, body, "timeout") == NULL && op->id == OP_WAIT && tt > st->timeout)
 				st->timeout = tt;
 		}
 		st->target = id;
@@ -564,13 +564,13 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 	for (const struct op_arg *a = op->args; a->name != NULL; a++)
 		if (a->required && yamldoc_map_get(&L->doc, body, a->name) == NULL)
 			load_err(L, body, "%s needs '%s'", op->name, a->name);
-	if (strcmp(op->name, "recvall") == 0 && yamldoc_map_get(&L->doc, body, "size") != NULL &&
+	if (op->id == OP_RECVALL && yamldoc_map_get(&L->doc, body, "size") != NULL &&
 	    yamldoc_map_get(&L->doc, body, "until") != NULL)
 		load_err(L, body, "recvall takes size or until: eof, not both");
-	else if (strcmp(op->name, "recvall") == 0 && yamldoc_map_get(&L->doc, body, "size") == NULL &&
+	else if (op->id == OP_RECVALL && yamldoc_map_get(&L->doc, body, "size") == NULL &&
 	    yamldoc_map_get(&L->doc, body, "until") == NULL)
 		load_err(L, body, "recvall needs size: N or until: eof");
-	if (strcmp(op->name, "socket") == 0) {
+	if (op->id == OP_SOCKET) {
 		if (json_object_get(st->args, "type") == NULL)
 			json_object_set_new(st->args, "type", json_string("tcp"));
 		if (json_object_get(st->args, "family") == NULL)
@@ -578,13 +578,13 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 	}
 	if ((v = yamldoc_map_get(&L->doc, body, "expect")) != NULL)
 		parse_expect(L, v, st);
-	if (st->background && (strcmp(op->name, "wait") == 0 || strcmp(op->name, "kill") == 0))
+	if (st->background && (op->id == OP_WAIT || op->id == OP_KILL))
 		load_err(L, item, "%s cannot run in the background", op->name);
 
 	/* effects on what later steps may name */
 	if (op->operand == OPERAND_NEW_SOCKET && st->sock != NULL)
 		define_socket(L, h->name, st->sock);
-	if (strcmp(op->name, "accept") == 0) {
+	if (op->id == OP_ACCEPT) {
 		const char *as = json_string_value(json_object_get(st->args, "as"));
 		if (as != NULL)
 			define_socket(L, h->name, as);

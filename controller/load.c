@@ -430,13 +430,6 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 	if ((v = yamldoc_map_get(&L.doc, root, "grading")) != NULL)
 		parse_grading(&L, v);
 	x->vars = json_incref(L.vars);
-	if (x->unsupported == NULL)
-		for (size_t i = 0; i < x->nsteps; i++)
-			if (x->steps[i].unsupported != NULL) {
-				x->unsupported = x->steps[i].unsupported;
-				x->unsupported_pos = x->steps[i].unsupported_pos;
-				break;
-			}
 out:
 	yaml_document_delete(&L.doc);
 	json_decref(L.hostnames);
