@@ -50,10 +50,10 @@ cmd_validate_exec(int argc, char **argv)
 		} else {
 			if (x->checks_only)
 				printf("%s: ok (checks file: %zu hosts, %zu checks)\n", argv[i], x->nhosts,
-				    json_array_size(x->checks));
+				    x->ntrace_checks);
 			else
 				printf("%s: ok (%zu hosts, %zu steps, %zu checks)\n", argv[i], x->nhosts, x->nsteps,
-				    json_array_size(x->checks));
+				    x->ntrace_checks);
 		}
 		errlist_free(&errs);
 		expt_free(x);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 struct op_schema;
+struct trace_check;
 
 struct pos {
 	int	line;		/* 1-based */
@@ -115,7 +116,9 @@ struct experiment {
 	int		 link_delay_ms;		/* links: delay added on every link */
 	json_t		*vars;		/* final values: file vars overridden by -D */
 	json_t		*defines;	/* the -D values */
-	json_t		*checks;	/* the trace checks, as pcap/check.h reads them; NULL none */
+	json_t		*checks;	/* the trace checks in their JSON form, for the runner; NULL none, and in a checks file */
+	struct trace_check *trace_checks;	/* the trace checks, typed, endpoints resolved (pcap/check.h) */
+	size_t		 ntrace_checks;
 	int		 checks_only;	/* a checks file: hosts and checks, no steps */
 	json_t		*grading;	/* {total?, visibility, items: {name: visibility}}; NULL none */
 	/* set nowhere; only run.c still reads it: remove both when run.c's reading goes (issue 13) */

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "check.h"
 #include "load.h"
 #include "util.h"
 
@@ -462,6 +463,9 @@ expt_free(struct experiment *x)
 	json_decref(x->vars);
 	json_decref(x->defines);
 	json_decref(x->checks);
+	for (size_t i = 0; i < x->ntrace_checks; i++)
+		trace_check_free(&x->trace_checks[i]);
+	free(x->trace_checks);
 	json_decref(x->grading);
 	free(x);
 }

@@ -40,6 +40,7 @@ struct loader {
 	int			 checks_skipped;	/* checks: items left out of doc, read by load_checks() */
 	size_t			 nexpanded;	/* step items expanded so far, valid or not */
 	int			 too_many;
+	size_t			 checks_cap;	/* x->trace_checks allocated */
 };
 
 /* ---- load-value.c ---- */
