@@ -277,51 +277,54 @@ parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 	free(name);
 }
 
-/* A host step: {host: {op: operand, key: value, ...}} */
+/* exec ready: {port: N, proto: tcp|udp, stdout: REGEX, timeout: S}, at v */
 static void
-parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_node_t *body)
+step_ready(struct loader *L, yaml_node_t *body, yaml_node_t *v, struct step *st)
 {
-	const struct host *h = expt_host(L->x, yamldoc_text(hkey));
-	const struct op_schema *op;
-	yaml_node_pair_t *first;
-	yaml_node_t *opkey, *operand, *v;
-	struct step *st;
+	static const char *const rkeys[] = { "port", "proto", "stdout", "timeout", NULL };
+	static const char *const protos[] = { "tcp", "udp", NULL };
+	json_t *r = json_object();
+	yaml_node_t *w;
 
-	if (h == NULL) {
-		struct buf b;
-		buf_init(&b);
-		for (size_t i = 0; i < L->x->nhosts; i++)
-			buf_printf(&b, "%s%s", i ? ", " : "", L->x->hosts[i].name);
-		if (strcmp(yamldoc_text(hkey), "sleep") == 0 || strcmp(yamldoc_text(hkey), "repeat") == 0)
-			load_err(L, hkey, "'%s' must be the only key of its step", yamldoc_text(hkey));
-		else if (!load_host_reported(L, yamldoc_text(hkey)))
-			load_err(L, hkey, "unknown host '%s' (hosts: %s)", yamldoc_text(hkey), b.data ? (char *)b.data : "none");
-		buf_free(&b);
-		return;
+	if (v->type != YAML_MAPPING_NODE)
+		load_err(L, v, "ready must be a map: {port: N} or {stdout: REGEX}, with timeout");
+	else {
+		load_keys(L, v, rkeys, "ready");
+		if ((w = yamldoc_map_get(&L->doc, v, "port")) != NULL) {
+			long long port;
+			if (load_int(L, w, "ready port", 1, 65535, &port) == 0)
+				json_object_set_new(r, "port", json_integer(port));
+		}
+		if ((w = yamldoc_map_get(&L->doc, v, "proto")) != NULL) {
+			const char *pr;
+			if (load_enum(L, w, "ready proto", protos, &pr) == 0)
+				json_object_set_new(r, "proto", json_string(pr));
+		}
+		if ((w = yamldoc_map_get(&L->doc, v, "stdout")) != NULL) {
+			char *re = load_subst(L, w);
+			if (re != NULL && load_check_regex(L, w, "ready stdout", re, RX_LINES) == 0)
+				json_object_set_new(r, "stdout", json_string(re));
+			free(re);
+		}
+		if ((w = yamldoc_map_get(&L->doc, v, "timeout")) != NULL) {
+			double rt;
+			if (load_num(L, w, "ready timeout", 0.01, 3600, &rt) == 0)
+				json_object_set_new(r, "timeout", json_real(rt));
+		}
+		if (yamldoc_map_get(&L->doc, v, "port") == NULL && yamldoc_map_get(&L->doc, v, "stdout") == NULL)
+			load_err(L, v, "ready needs port or stdout");
+		if (yamldoc_map_get(&L->doc, body, "background") == NULL)
+			load_err(L, v, "ready goes with background: true (a step that waits for the program to end needs none)");
 	}
-	if (yamldoc_map_len(item) != 1) {
-		load_err(L, item, "a step is a one-key map: the host, then its operation");
-		return;
-	}
-	if (body->type != YAML_MAPPING_NODE || yamldoc_map_len(body) == 0) {
-		load_err(L, body, "the step of %s must be a map whose first key is the operation", h->name);
-		return;
-	}
-	first = body->data.mapping.pairs.start;
-	opkey = yamldoc_node(&L->doc, first->key);
-	operand = yamldoc_node(&L->doc, first->value);
-	if (!yamldoc_is_scalar(opkey) || (op = ops_find(yamldoc_text(opkey))) == NULL) {
-		load_err(L, opkey, "unknown operation '%s' (expected %s)",
-		    yamldoc_is_scalar(opkey) ? yamldoc_text(opkey) : "?", ops_names());
-		return;
-	}
-	st = new_step(L, item);
-	st->host = xstrdup(h->name);
-	st->op = xstrdup(op->name);
-	st->def = op;
-	load_keys_from(L, body, 1, op->keys, op->name);
+	json_object_set_new(st->args, "ready", r);
+}
 
-	/* common keys */
+/* The keys every step may have: id, background, timeout. */
+static void
+step_common(struct loader *L, yaml_node_t *item, yaml_node_t *body, struct step *st)
+{
+	yaml_node_t *v;
+
 	if ((v = yamldoc_map_get(&L->doc, body, "id")) != NULL) {
 		char *id = load_subst(L, v);
 		if (id != NULL && !load_is_ident(id)) {
@@ -341,8 +344,15 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 		load_num(L, v, "timeout", 0.001, 86400, &st->timeout);
 	if (st->background && st->id == NULL)
 		load_err(L, item, "a background step needs an id, so that a wait can collect it");
+}
 
-	/* the operand and the op's own arguments */
+/* The operand: a socket, seconds, a step id, a command, a path. */
+static void
+step_operand(struct loader *L, const struct host *h, const struct op_schema *op, yaml_node_t *body,
+    yaml_node_t *operand, struct step *st)
+{
+	yaml_node_t *v;
+
 	switch (op->operand) {
 	case OPERAND_SOCKET:
 	case OPERAND_NEW_SOCKET: {
@@ -426,44 +436,8 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			json_object_set_new(st->args, "argv", argv);
 		} else
 			load_err(L, operand, "exec: the command must be a string or a list");
-		if ((v = yamldoc_map_get(&L->doc, body, "ready")) != NULL) {
-			/* ready: {port: N, proto: tcp|udp, stdout: REGEX, timeout: S} */
-			static const char *const rkeys[] = { "port", "proto", "stdout", "timeout", NULL };
-			static const char *const protos[] = { "tcp", "udp", NULL };
-			json_t *r = json_object();
-			yaml_node_t *w;
-			if (v->type != YAML_MAPPING_NODE)
-				load_err(L, v, "ready must be a map: {port: N} or {stdout: REGEX}, with timeout");
-			else {
-				load_keys(L, v, rkeys, "ready");
-				if ((w = yamldoc_map_get(&L->doc, v, "port")) != NULL) {
-					long long port;
-					if (load_int(L, w, "ready port", 1, 65535, &port) == 0)
-						json_object_set_new(r, "port", json_integer(port));
-				}
-				if ((w = yamldoc_map_get(&L->doc, v, "proto")) != NULL) {
-					const char *pr;
-					if (load_enum(L, w, "ready proto", protos, &pr) == 0)
-						json_object_set_new(r, "proto", json_string(pr));
-				}
-				if ((w = yamldoc_map_get(&L->doc, v, "stdout")) != NULL) {
-					char *re = load_subst(L, w);
-					if (re != NULL && load_check_regex(L, w, "ready stdout", re, RX_LINES) == 0)
-						json_object_set_new(r, "stdout", json_string(re));
-					free(re);
-				}
-				if ((w = yamldoc_map_get(&L->doc, v, "timeout")) != NULL) {
-					double rt;
-					if (load_num(L, w, "ready timeout", 0.01, 3600, &rt) == 0)
-						json_object_set_new(r, "timeout", json_real(rt));
-				}
-				if (yamldoc_map_get(&L->doc, v, "port") == NULL && yamldoc_map_get(&L->doc, v, "stdout") == NULL)
-					load_err(L, v, "ready needs port or stdout");
-				if (yamldoc_map_get(&L->doc, body, "background") == NULL)
-					load_err(L, v, "ready goes with background: true (a step that waits for the program to end needs none)");
-			}
-			json_object_set_new(st->args, "ready", r);
-		}
+		if ((v = yamldoc_map_get(&L->doc, body, "ready")) != NULL)
+			step_ready(L, body, v, st);
 		break;
 	case OPERAND_PATH: {
 		char *p = load_subst(L, operand);
@@ -473,8 +447,13 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 		break;
 	}
 	}
+}
 
-	for (yaml_node_pair_t *p = first + 1; p < body->data.mapping.pairs.top; p++) {
+/* The operation's own arguments, by their type in its row (ops.h). */
+static void
+step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struct step *st)
+{
+	for (yaml_node_pair_t *p = body->data.mapping.pairs.start + 1; p < body->data.mapping.pairs.top; p++) {
 		yaml_node_t *k = yamldoc_node(&L->doc, p->key), *val = yamldoc_node(&L->doc, p->value);
 		const struct op_arg *arg;
 		if (!yamldoc_is_scalar(k) || (arg = ops_arg(op, yamldoc_text(k))) == NULL)
@@ -560,6 +539,15 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 			break;
 		}
 	}
+}
+
+/* What the step needs besides, its expect, and what it defines for later steps. */
+static void
+step_finish(struct loader *L, const struct host *h, const struct op_schema *op, yaml_node_t *item,
+    yaml_node_t *body, struct step *st)
+{
+	yaml_node_t *v;
+
 	/* required arguments */
 	for (const struct op_arg *a = op->args; a->name != NULL; a++)
 		if (a->required && yamldoc_map_get(&L->doc, body, a->name) == NULL)
@@ -593,6 +581,56 @@ parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_nod
 		json_object_set_new(L->ids, st->id, json_pack("{s:s, s:b, s:i, s:i, s:f, s:b}",
 		    "host", h->name, "background", st->background, "line", st->pos.line, "col", st->pos.col,
 		    "timeout", st->timeout, "points", st->expect.has_points));
+}
+
+/* A host step: {host: {op: operand, key: value, ...}} */
+static void
+parse_host_step(struct loader *L, yaml_node_t *item, yaml_node_t *hkey, yaml_node_t *body)
+{
+	const struct host *h = expt_host(L->x, yamldoc_text(hkey));
+	const struct op_schema *op;
+	yaml_node_pair_t *first;
+	yaml_node_t *opkey, *operand;
+	struct step *st;
+
+	if (h == NULL) {
+		struct buf b;
+		buf_init(&b);
+		for (size_t i = 0; i < L->x->nhosts; i++)
+			buf_printf(&b, "%s%s", i ? ", " : "", L->x->hosts[i].name);
+		if (strcmp(yamldoc_text(hkey), "sleep") == 0 || strcmp(yamldoc_text(hkey), "repeat") == 0)
+			load_err(L, hkey, "'%s' must be the only key of its step", yamldoc_text(hkey));
+		else if (!load_host_reported(L, yamldoc_text(hkey)))
+			load_err(L, hkey, "unknown host '%s' (hosts: %s)", yamldoc_text(hkey), b.data ? (char *)b.data : "none");
+		buf_free(&b);
+		return;
+	}
+	if (yamldoc_map_len(item) != 1) {
+		load_err(L, item, "a step is a one-key map: the host, then its operation");
+		return;
+	}
+	if (body->type != YAML_MAPPING_NODE || yamldoc_map_len(body) == 0) {
+		load_err(L, body, "the step of %s must be a map whose first key is the operation", h->name);
+		return;
+	}
+	first = body->data.mapping.pairs.start;
+	opkey = yamldoc_node(&L->doc, first->key);
+	operand = yamldoc_node(&L->doc, first->value);
+	if (!yamldoc_is_scalar(opkey) || (op = ops_find(yamldoc_text(opkey))) == NULL) {
+		load_err(L, opkey, "unknown operation '%s' (expected %s)",
+		    yamldoc_is_scalar(opkey) ? yamldoc_text(opkey) : "?", ops_names());
+		return;
+	}
+	st = new_step(L, item);
+	st->host = xstrdup(h->name);
+	st->op = xstrdup(op->name);
+	st->def = op;
+	load_keys_from(L, body, 1, op->keys, op->name);
+
+	step_common(L, item, body, st);
+	step_operand(L, h, op, body, operand, st);
+	step_args(L, op, body, st);
+	step_finish(L, h, op, item, body, st);
 }
 
 void

@@ -414,6 +414,40 @@ hexval(int c)
 	return -1;
 }
 
+/* hex: "01 02 ff" (spaces and colons between digits) into b; 0, or -1 after an error (b freed). */
+static int
+data_hex(struct loader *L, yaml_node_t *hex, const char *what, struct buf *b)
+{
+	char *s = load_subst(L, hex);
+	int hi = -1;
+	if (s == NULL)
+		return -1;
+	for (char *c = s; *c; c++) {
+		int v;
+		if (isspace((unsigned char)*c) || *c == ':')
+			continue;
+		if ((v = hexval((unsigned char)*c)) < 0) {
+			load_err(L, hex, "%s: '%c' is not a hex digit", what, *c);
+			free(s);
+			buf_free(b);
+			return -1;
+		}
+		if (hi < 0)
+			hi = v;
+		else {
+			buf_addc(b, hi << 4 | v);
+			hi = -1;
+		}
+	}
+	free(s);
+	if (hi >= 0) {
+		load_err(L, hex, "%s: odd number of hex digits", what);
+		buf_free(b);
+		return -1;
+	}
+	return 0;
+}
+
 int
 load_data(struct loader *L, yaml_node_t *n, const char *what, struct bytes *out)
 {
@@ -452,33 +486,8 @@ load_data(struct loader *L, yaml_node_t *n, const char *what, struct bytes *out)
 		return -1;
 	}
 	if (hex != NULL) {
-		char *s = load_subst(L, hex);
-		int hi = -1;
-		if (s == NULL)
+		if (data_hex(L, hex, what, &b) != 0)
 			return -1;
-		for (char *c = s; *c; c++) {
-			int v;
-			if (isspace((unsigned char)*c) || *c == ':')
-				continue;
-			if ((v = hexval((unsigned char)*c)) < 0) {
-				load_err(L, hex, "%s: '%c' is not a hex digit", what, *c);
-				free(s);
-				buf_free(&b);
-				return -1;
-			}
-			if (hi < 0)
-				hi = v;
-			else {
-				buf_addc(&b, hi << 4 | v);
-				hi = -1;
-			}
-		}
-		free(s);
-		if (hi >= 0) {
-			load_err(L, hex, "%s: odd number of hex digits", what);
-			buf_free(&b);
-			return -1;
-		}
 	} else if (file != NULL) {
 		char *s = load_subst(L, file), *path, *content;
 		size_t len;

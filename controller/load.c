@@ -272,6 +272,53 @@ dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/* 0 if the file's bytes are UTF-8 text without NUL, else -1 with an error at the first bad byte. */
+static int
+load_text_valid(const struct experiment *x, struct errlist *errs)
+{
+	if (memchr(x->text, '\0', x->text_len) == NULL && utf8_valid((unsigned char *)x->text, x->text_len))
+		return 0;
+	/* find the line of the first bad byte for the message */
+	struct pos p = { 1, 1 };
+	size_t i = 0;
+	while (i < x->text_len) {
+		unsigned char c = (unsigned char)x->text[i];
+		size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+		if (c == 0 || k == 0 || i + k > x->text_len ||
+		    !utf8_valid((unsigned char *)x->text + i, k))
+			break;
+		if (c == '\n')
+			p.line++, p.col = 1;
+		else
+			p.col++;
+		i += k;
+	}
+	errlist_add(errs, x->file, p, "the file is not valid UTF-8 text (byte 0x%02x)",
+	    i < x->text_len ? (unsigned char)x->text[i] : 0);
+	return -1;
+}
+
+/* The parser's problem as an error of the file, with where the construct began. */
+static void
+load_syntax_error(const yaml_parser_t *parser, const struct experiment *x, struct errlist *errs)
+{
+	struct pos p = { (int)parser->problem_mark.line + 1, (int)parser->problem_mark.column + 1 };
+	struct buf b;
+	buf_init(&b);
+	if (parser->problem == yamldoc_too_deep)
+		buf_printf(&b, "nested more than %d levels deep", YAMLDOC_MAX_NESTING);
+	else
+		buf_printf(&b, "YAML syntax error: %s", parser->problem ? parser->problem : "?");
+	/* where the construct began, when that is not where it went wrong */
+	if (parser->context != NULL && parser->context_mark.index != parser->problem_mark.index)
+		buf_printf(&b, " %s that starts at line %d, column %d", parser->context,
+		    (int)parser->context_mark.line + 1, (int)parser->context_mark.column + 1);
+	if (parser->problem_mark.index < x->text_len && x->text[parser->problem_mark.index] == '\t')
+		buf_adds(&b, " (a tab: indent YAML with spaces)");
+	errlist_add(errs, x->file, p, "%s", (char *)b.data);
+	buf_free(&b);
+}
+
 static struct experiment *expt_load_mode(const char *, json_t *, struct errlist *, int);
 
 struct experiment *
@@ -325,24 +372,7 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 		expt_free(x);
 		return NULL;
 	}
-	if (memchr(x->text, '\0', x->text_len) != NULL || !utf8_valid((unsigned char *)x->text, x->text_len)) {
-		/* find the line of the first bad byte for the message */
-		struct pos p = { 1, 1 };
-		size_t i = 0;
-		while (i < x->text_len) {
-			unsigned char c = (unsigned char)x->text[i];
-			size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-			if (c == 0 || k == 0 || i + k > x->text_len ||
-			    !utf8_valid((unsigned char *)x->text + i, k))
-				break;
-			if (c == '\n')
-				p.line++, p.col = 1;
-			else
-				p.col++;
-			i += k;
-		}
-		errlist_add(errs, path, p, "the file is not valid UTF-8 text (byte 0x%02x)",
-		    i < x->text_len ? (unsigned char)x->text[i] : 0);
+	if (load_text_valid(x, errs) != 0) {
 		expt_free(x);
 		return NULL;
 	}
@@ -357,21 +387,7 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 		loaded = yamldoc_load(&parser, &L.doc, NULL, &L.checks_skipped);
 	}
 	if (loaded != 1) {
-		struct pos p = { (int)parser.problem_mark.line + 1, (int)parser.problem_mark.column + 1 };
-		struct buf b;
-		buf_init(&b);
-		if (parser.problem == yamldoc_too_deep)
-			buf_printf(&b, "nested more than %d levels deep", YAMLDOC_MAX_NESTING);
-		else
-			buf_printf(&b, "YAML syntax error: %s", parser.problem ? parser.problem : "?");
-		/* where the construct began, when that is not where it went wrong */
-		if (parser.context != NULL && parser.context_mark.index != parser.problem_mark.index)
-			buf_printf(&b, " %s that starts at line %d, column %d", parser.context,
-			    (int)parser.context_mark.line + 1, (int)parser.context_mark.column + 1);
-		if (parser.problem_mark.index < x->text_len && x->text[parser.problem_mark.index] == '\t')
-			buf_adds(&b, " (a tab: indent YAML with spaces)");
-		errlist_add(errs, path, p, "%s", (char *)b.data);
-		buf_free(&b);
+		load_syntax_error(&parser, x, errs);
 		yaml_parser_delete(&parser);
 		expt_free(x);
 		return NULL;
