@@ -72,28 +72,36 @@ keep_of(void *arg, const struct trace_conn *k)
 	return keep;
 }
 
+/* An endpoint the loader resolved; -1 for any other (a socket, or a name the check will say is wrong). */
+static int
+keep_ep(const struct trace_check_ep *e, struct trace_endpoint *out)
+{
+	if (e->text == NULL || e->late)
+		return -1;
+	out[0] = e->ep;
+	return 1;
+}
+
 /* The rules of the stream checks; a name that resolves to nothing keeps everything. */
 static void
-keep_rules_of(json_t *checks, struct names *nm, struct keep_rules *kr)
+keep_rules_of(const struct experiment *x, struct keep_rules *kr)
 {
-	char err[256];
-
-	for (size_t i = 0; i < json_array_size(checks); i++) {
-		json_t *c = json_array_get(checks, i), *conn = json_object_get(c, "conn");
-		const char *pre = json_string_value(json_object_get(c, "prefix"));
+	for (size_t i = 0; i < x->ntrace_checks; i++) {
+		const struct trace_check *c = &x->trace_checks[i];
 		struct keep_rule r;
 
-		if (strcmp(json_string_value(json_object_get(c, "check")), "stream") != 0)
+		if (c->def->id != TRACE_CHECK_STREAM)
 			continue;
 		memset(&r, 0, sizeof r);
-		r.need = pre != NULL && json_object_get(c, "data") == NULL && json_object_get(c, "contains") == NULL ?
-		    strlen(pre) / 4 * 3 + 1 : TRACE_KEEP_MAX;
-		if (json_object_get(c, "client") == NULL) {
-			r.na = names_resolve(nm, json_string_value(conn), r.a, 8, err, sizeof err);
+		/* a prefix: its length in whole base64 quanta, and one more */
+		r.need = c->has_prefix && !c->has_data && !c->has_contains ? (c->data.len + 2) / 3 * 3 + 1 :
+		    TRACE_KEEP_MAX;
+		if (c->server.text == NULL) {
+			r.na = keep_ep(&c->client, r.a);
 			r.nb = -1;
 		} else {
-			r.na = names_resolve(nm, json_string_value(json_object_get(c, "client")), r.a, 8, err, sizeof err);
-			r.nb = names_resolve(nm, json_string_value(json_object_get(c, "server")), r.b, 8, err, sizeof err);
+			r.na = keep_ep(&c->client, r.a);
+			r.nb = keep_ep(&c->server, r.b);
 			if (r.nb <= 0)
 				r.na = 0;
 		}
@@ -135,7 +143,6 @@ load_thread(void *arg)
 
 struct keep_state {
 	struct load_job		*job;
-	struct names		 nm;
 	struct keep_rules	 kr;
 	int			 ready;		/* kr is made */
 	size_t			 early;		/* connections that began before */
@@ -145,8 +152,7 @@ static void
 keep_ready(struct keep_state *ks)
 {
 	if (!ks->ready && ks->job->x != NULL) {
-		ks->nm.x = ks->job->x;
-		keep_rules_of(ks->job->x->checks, &ks->nm, &ks->kr);
+		keep_rules_of(ks->job->x, &ks->kr);
 		ks->ready = 1;
 	}
 }
@@ -226,7 +232,7 @@ cmd_check_exec(int argc, char **argv)
 		return 2;
 	}
 	struct load_job job = { .path = argv[optind + 1], .defines = defines, .errs = errs };
-	struct keep_state ks = { .job = &job, .nm = { NULL, NULL, NULL }, .kr = { NULL, 0 } };
+	struct keep_state ks = { .job = &job, .kr = { NULL, 0 } };
 	pthread_t th;
 	int threaded = pthread_create(&th, NULL, load_thread, &job) == 0;
 
@@ -282,8 +288,8 @@ cmd_check_exec(int argc, char **argv)
 		.t0 = t0 < 0 ? 0 : t0, .drops = 0, .undecidable = damaged,
 	};
 	out = json_array();
-	for (size_t i = 0; i < json_array_size(x->checks); i++) {
-		json_t *v = trace_check_run(&ctx, json_array_get(x->checks, i));
+	for (size_t i = 0; i < x->ntrace_checks; i++) {
+		json_t *v = trace_check_decide(&ctx, &x->trace_checks[i]);
 		const char *st = json_string_value(json_object_get(v, "status"));
 		failed += strcmp(st, "fail") == 0;
 		errors += strcmp(st, "error") == 0;
@@ -304,7 +310,7 @@ cmd_check_exec(int argc, char **argv)
 	if (json) {
 		json_t *doc = json_pack("{s:s, s:s, s:o, s:{s:I, s:i, s:i, s:i, s:s, s:i}}", "trace", argv[optind],
 		    "checks_file", argv[optind + 1], "checks", out, "summary", "packets", (json_int_t)conns->packets,
-		    "checks", (int)json_array_size(x->checks), "failed", failed, "errors", errors,
+		    "checks", (int)x->ntrace_checks, "failed", failed, "errors", errors,
 		    "status", rc == 0 ? "pass" : rc == 1 ? "fail" : "error", "exit", rc);
 		char *s = json_dumps(doc, JSON_INDENT(1));
 		puts(s);
@@ -313,8 +319,8 @@ cmd_check_exec(int argc, char **argv)
 	} else {
 		if (!quiet)
 			printf("verona: %zu checks on %llu packets: %zu passed, %d failed, %d undecidable\n",
-			    json_array_size(x->checks), (unsigned long long)conns->packets,
-			    json_array_size(x->checks) - (size_t)failed - (size_t)errors, failed, errors);
+			    x->ntrace_checks, (unsigned long long)conns->packets,
+			    x->ntrace_checks - (size_t)failed - (size_t)errors, failed, errors);
 		json_decref(out);
 	}
 	trace_conns_free(conns);

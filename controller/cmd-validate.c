@@ -50,13 +50,10 @@ cmd_validate_exec(int argc, char **argv)
 		} else {
 			if (x->checks_only)
 				printf("%s: ok (checks file: %zu hosts, %zu checks)\n", argv[i], x->nhosts,
-				    json_array_size(x->checks));
+				    x->ntrace_checks);
 			else
 				printf("%s: ok (%zu hosts, %zu steps, %zu checks)\n", argv[i], x->nhosts, x->nsteps,
-				    json_array_size(x->checks));
-			if (x->unsupported != NULL)
-				printf("%s:%d:%d: note: this build of verona does not support %s yet\n", argv[i],
-				    x->unsupported_pos.line, x->unsupported_pos.col, x->unsupported);
+				    x->ntrace_checks);
 		}
 		errlist_free(&errs);
 		expt_free(x);

@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 struct op_schema;
+struct trace_check;
 
 struct pos {
 	int	line;		/* 1-based */
@@ -65,7 +66,7 @@ struct expect {
 	int		 has_points;	/* a graded item */
 	double		 points;
 	char		*name;		/* the item's name in the grade */
-	json_t		*packets;	/* array of patterns, or "none"; run not yet supported */
+	json_t		*packets;	/* array of flag patterns, or "none"; NULL: not given */
 };
 
 struct step {
@@ -84,8 +85,6 @@ struct step {
 	int		 background;
 	double		 timeout;	/* seconds */
 	struct expect	 expect;
-	const char	*unsupported;	/* what this build cannot run yet, or NULL */
-	struct pos	 unsupported_pos;
 };
 
 struct host {
@@ -117,10 +116,13 @@ struct experiment {
 	int		 link_delay_ms;		/* links: delay added on every link */
 	json_t		*vars;		/* final values: file vars overridden by -D */
 	json_t		*defines;	/* the -D values */
-	json_t		*checks;	/* the trace checks, as pcap/check.h reads them; NULL none */
+	json_t		*checks;	/* the trace checks in their JSON form, for the runner; NULL none, and in a checks file */
+	struct trace_check *trace_checks;	/* the trace checks, typed, endpoints resolved (pcap/check.h) */
+	size_t		 ntrace_checks;
 	int		 checks_only;	/* a checks file: hosts and checks, no steps */
 	json_t		*grading;	/* {total?, visibility, items: {name: visibility}}; NULL none */
-	const char	*unsupported;	/* first part that this build cannot run, or NULL */
+	/* set nowhere; only run.c still reads it: remove both when run.c's reading goes (issue 13) */
+	const char	*unsupported;
 	struct pos	 unsupported_pos;
 };
 

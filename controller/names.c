@@ -26,10 +26,9 @@ int
 names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, char *err, size_t errlen)
 {
 	struct names *nm = arg;
-	char *host = NULL, *port = NULL;
 	const char *dot = strchr(text, '.');
 	const struct host *h;
-	int n = 0, p = -1;
+	int n = 0;
 
 	if (strchr(text, ':') == NULL && dot != NULL) {
 		char *hn = xstrndup(text, (size_t)(dot - text));
@@ -59,23 +58,33 @@ names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, 
 			return n > 0 ? n : -1;
 		}
 	}
-	if (addr_split(text, &host, &port) != 0) {
+	if ((n = names_address(nm->x, text, &out[0])) < 0)
 		snprintf(err, errlen, "bad address '%s'", text);
+	else if (n == 0)
+		snprintf(err, errlen, "'%s' is not a host of the experiment or an address", text);
+	return n > 0 ? n : -1;
+}
+
+int
+names_address(const struct experiment *x, const char *text, struct trace_endpoint *out)
+{
+	char *host = NULL, *port = NULL;
+	const struct host *h;
+	int n, p = -1;
+
+	if (addr_split(text, &host, &port) != 0)
 		return -1;
-	}
 	if (port != NULL)
 		p = atoi(port);
-	if ((h = expt_host(nm->x, host)) != NULL)
-		n = names_ip(h->addr, p, &out[0]) == 0;
+	if ((h = expt_host(x, host)) != NULL)
+		n = names_ip(h->addr, p, out) == 0;
 	else if (strcmp(host, "localhost") == 0)
-		n = names_ip("127.0.0.1", p, &out[0]) == 0;
+		n = names_ip("127.0.0.1", p, out) == 0;
 	else
-		n = names_ip(host, p, &out[0]) == 0;
-	if (n == 0)
-		snprintf(err, errlen, "'%s' is not a host of the experiment or an address", text);
+		n = names_ip(host, p, out) == 0;
 	free(host);
 	free(port);
-	return n > 0 ? n : -1;
+	return n;
 }
 
 int

@@ -15,6 +15,13 @@ struct names {
 	json_t			*steps;		/* results.json steps[] with their packets; NULL offline */
 };
 
+/*
+ * A name that is not a socket: a host of x (its address), localhost, or an
+ * IP, each with an optional :PORT.  1 with *out set; 0 when it is none of
+ * these (a socket's HOST.SOCKET is none of these); -1 when it is no
+ * address at all.
+ */
+int	names_address(const struct experiment *x, const char *text, struct trace_endpoint *out);
 /* For trace_check_ctx.resolve (arg: struct names). */
 int	names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, char *err, size_t errlen);
 /* For trace_check_ctx.resolve_conn (arg: struct names). */

@@ -21,6 +21,7 @@
 #include "proto.h"
 #include "tbfile.h"
 #include "util.h"
+#include "yamldoc.h"
 
 #define TB_MAX_FILE	(1024 * 1024)
 
@@ -29,25 +30,6 @@ struct tbload {
 	struct errlist	*errs;
 	yaml_document_t	 doc;
 };
-
-static struct pos
-tpos(const yaml_node_t *n)
-{
-	struct pos p = { (int)n->start_mark.line + 1, (int)n->start_mark.column + 1 };
-	return p;
-}
-
-static yaml_node_t *
-tnode(struct tbload *T, int id)
-{
-	return yaml_document_get_node(&T->doc, id);
-}
-
-static const char *
-scalar(const yaml_node_t *n)
-{
-	return n != NULL && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
 
 static char *
 resolve_path(const char *file, const char *p)
@@ -149,35 +131,35 @@ parse_host(struct tbload *T, struct tbfile *t, yaml_node_t *k, yaml_node_t *v)
 	int ok = 1, fam;
 
 	memset(&h, 0, sizeof h);
-	h.name = xstrdup(scalar(k));
-	h.pos = tpos(k);
+	h.name = xstrdup(yamldoc_scalar(k));
+	h.pos = yamldoc_pos(k);
 	if (v->type != YAML_MAPPING_NODE) {
-		errlist_add(T->errs, T->file, tpos(v), "host '%s' must be a map with control and addr", h.name);
+		errlist_add(T->errs, T->file, yamldoc_pos(v), "host '%s' must be a map with control and addr", h.name);
 		tbhost_free(&h);
 		return;
 	}
 	for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-		yaml_node_t *pk = tnode(T, p->key), *pv = tnode(T, p->value);
-		const char *key = scalar(pk), *val = scalar(pv);
+		yaml_node_t *pk = yamldoc_node(&T->doc, p->key), *pv = yamldoc_node(&T->doc, p->value);
+		const char *key = yamldoc_scalar(pk), *val = yamldoc_scalar(pv);
 		size_t i;
 		for (i = 0; keys[i] != NULL && (key == NULL || strcmp(keys[i], key) != 0); i++)
 			;
 		if (keys[i] == NULL) {
-			errlist_add(T->errs, T->file, tpos(pk), "unknown key '%s' in host '%s' (known: control, key, "
+			errlist_add(T->errs, T->file, yamldoc_pos(pk), "unknown key '%s' in host '%s' (known: control, key, "
 			    "addr, iface, agent, ssh_args)", key ? key : "?", h.name);
 			ok = 0;
 			continue;
 		}
 		if (strcmp(key, "ssh_args") == 0) {
 			if (pv->type != YAML_SEQUENCE_NODE) {
-				errlist_add(T->errs, T->file, tpos(pv), "ssh_args must be a list of arguments");
+				errlist_add(T->errs, T->file, yamldoc_pos(pv), "ssh_args must be a list of arguments");
 				ok = 0;
 				continue;
 			}
 			for (yaml_node_item_t *it = pv->data.sequence.items.start; it < pv->data.sequence.items.top; it++) {
-				const char *a = scalar(tnode(T, *it));
+				const char *a = yamldoc_scalar(yamldoc_node(&T->doc, *it));
 				if (a == NULL) {
-					errlist_add(T->errs, T->file, tpos(tnode(T, *it)), "each of ssh_args must be text");
+					errlist_add(T->errs, T->file, yamldoc_pos(yamldoc_node(&T->doc, *it)), "each of ssh_args must be text");
 					ok = 0;
 					continue;
 				}
@@ -187,21 +169,21 @@ parse_host(struct tbload *T, struct tbfile *t, yaml_node_t *k, yaml_node_t *v)
 			continue;
 		}
 		if (val == NULL || val[0] == '\0') {
-			errlist_add(T->errs, T->file, tpos(pv), "%s of host '%s' must be text", key, h.name);
+			errlist_add(T->errs, T->file, yamldoc_pos(pv), "%s of host '%s' must be text", key, h.name);
 			ok = 0;
 			continue;
 		}
 		if (strcmp(key, "control") == 0) {
 			h.control = xstrdup(val);
 			if (parse_control(&h, val, why, sizeof why) != 0) {
-				errlist_add(T->errs, T->file, tpos(pv), "host '%s': %s", h.name, why);
+				errlist_add(T->errs, T->file, yamldoc_pos(pv), "host '%s': %s", h.name, why);
 				ok = 0;
 			}
 		} else if (strcmp(key, "key") == 0) {
 			h.key = resolve_path(T->file, val);
 		} else if (strcmp(key, "addr") == 0) {
 			if (!addr_is_ip(val, &fam)) {
-				errlist_add(T->errs, T->file, tpos(pv), "host '%s': '%s' is not an IP address", h.name, val);
+				errlist_add(T->errs, T->file, yamldoc_pos(pv), "host '%s': '%s' is not an IP address", h.name, val);
 				ok = 0;
 			}
 			h.addr = xstrdup(val);
@@ -211,7 +193,7 @@ parse_host(struct tbload *T, struct tbfile *t, yaml_node_t *k, yaml_node_t *v)
 			for (const char *c = val; good && *c; c++)
 				good = isalnum((unsigned char)*c) || *c == '_' || *c == '-' || *c == '.' || *c == '@';
 			if (!good) {
-				errlist_add(T->errs, T->file, tpos(pv), "host '%s': bad interface name '%s'", h.name, val);
+				errlist_add(T->errs, T->file, yamldoc_pos(pv), "host '%s': bad interface name '%s'", h.name, val);
 				ok = 0;
 			}
 			h.iface = xstrdup(val);
@@ -220,25 +202,25 @@ parse_host(struct tbload *T, struct tbfile *t, yaml_node_t *k, yaml_node_t *v)
 		}
 	}
 	if (h.control == NULL) {
-		errlist_add(T->errs, T->file, tpos(k), "host '%s' needs control (tcp:HOST:PORT, ssh://HOST or unix:PATH)",
+		errlist_add(T->errs, T->file, yamldoc_pos(k), "host '%s' needs control (tcp:HOST:PORT, ssh://HOST or unix:PATH)",
 		    h.name);
 		ok = 0;
 	}
 	if (h.addr == NULL) {
-		errlist_add(T->errs, T->file, tpos(k), "host '%s' needs addr, its experiment address", h.name);
+		errlist_add(T->errs, T->file, yamldoc_pos(k), "host '%s' needs addr, its experiment address", h.name);
 		ok = 0;
 	}
 	if (ok && h.transport == TB_TCP && h.key == NULL) {
-		errlist_add(T->errs, T->file, tpos(k), "host '%s' is reached over tcp and needs key, the key file "
+		errlist_add(T->errs, T->file, yamldoc_pos(k), "host '%s' is reached over tcp and needs key, the key file "
 		    "its agent was started with", h.name);
 		ok = 0;
 	}
 	if (ok && h.transport != TB_TCP && h.key != NULL) {
-		errlist_add(T->errs, T->file, tpos(k), "host '%s': key is for tcp control channels only", h.name);
+		errlist_add(T->errs, T->file, yamldoc_pos(k), "host '%s': key is for tcp control channels only", h.name);
 		ok = 0;
 	}
 	if (ok && h.transport != TB_SSH && (h.agent != NULL || h.nssh_args > 0)) {
-		errlist_add(T->errs, T->file, tpos(k), "host '%s': agent and ssh_args are for ssh:// only", h.name);
+		errlist_add(T->errs, T->file, yamldoc_pos(k), "host '%s': agent and ssh_args are for ssh:// only", h.name);
 		ok = 0;
 	}
 	if (!ok) {
@@ -288,32 +270,32 @@ tbfile_load(const char *path, struct errlist *errs)
 	t->path = xstrdup(path);
 	root = yaml_document_get_root_node(&T.doc);
 	if (root == NULL || root->type != YAML_MAPPING_NODE) {
-		errlist_add(errs, path, root ? tpos(root) : p1, "a testbed file is a map with hosts");
+		errlist_add(errs, path, root ? yamldoc_pos(root) : p1, "a testbed file is a map with hosts");
 		goto out;
 	}
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = tnode(&T, p->key);
-		if (scalar(k) != NULL && strcmp(scalar(k), "hosts") == 0)
-			hosts = tnode(&T, p->value);
-		else if (scalar(k) == NULL || strcmp(scalar(k), "name") != 0)
-			errlist_add(errs, path, tpos(k), "unknown key '%s' in the testbed file (known: hosts, name)",
-			    scalar(k) ? scalar(k) : "?");
+		yaml_node_t *k = yamldoc_node(&T.doc, p->key);
+		if (yamldoc_scalar(k) != NULL && strcmp(yamldoc_scalar(k), "hosts") == 0)
+			hosts = yamldoc_node(&T.doc, p->value);
+		else if (yamldoc_scalar(k) == NULL || strcmp(yamldoc_scalar(k), "name") != 0)
+			errlist_add(errs, path, yamldoc_pos(k), "unknown key '%s' in the testbed file (known: hosts, name)",
+			    yamldoc_scalar(k) ? yamldoc_scalar(k) : "?");
 	}
 	if (hosts == NULL || hosts->type != YAML_MAPPING_NODE ||
 	    hosts->data.mapping.pairs.top == hosts->data.mapping.pairs.start) {
-		errlist_add(errs, path, hosts ? tpos(hosts) : tpos(root),
+		errlist_add(errs, path, hosts ? yamldoc_pos(hosts) : yamldoc_pos(root),
 		    "hosts must be a map of host names, each with control and addr");
 		goto out;
 	}
 	t->hosts = xcalloc((size_t)(hosts->data.mapping.pairs.top - hosts->data.mapping.pairs.start), sizeof *t->hosts);
 	for (yaml_node_pair_t *p = hosts->data.mapping.pairs.start; p < hosts->data.mapping.pairs.top; p++) {
-		yaml_node_t *k = tnode(&T, p->key), *v = tnode(&T, p->value);
-		if (scalar(k) == NULL || scalar(k)[0] == '\0') {
-			errlist_add(errs, path, tpos(k), "a host name must be text");
+		yaml_node_t *k = yamldoc_node(&T.doc, p->key), *v = yamldoc_node(&T.doc, p->value);
+		if (yamldoc_scalar(k) == NULL || yamldoc_scalar(k)[0] == '\0') {
+			errlist_add(errs, path, yamldoc_pos(k), "a host name must be text");
 			continue;
 		}
-		if (tbfile_host(t, scalar(k)) != NULL) {
-			errlist_add(errs, path, tpos(k), "host '%s' is named twice", scalar(k));
+		if (tbfile_host(t, yamldoc_scalar(k)) != NULL) {
+			errlist_add(errs, path, yamldoc_pos(k), "host '%s' is named twice", yamldoc_scalar(k));
 			continue;
 		}
 		parse_host(&T, t, k, v);

@@ -154,8 +154,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.conns = conns, .resolve = names_resolve, .step_packets = NULL, .arg = &nm,
 		.t0 = t0 < 0 ? 0 : t0, .drops = 0, .undecidable = rc < 0 ? "damaged" : NULL,
 	};
-	for (size_t i = 0; i < json_array_size(x->checks); i++)
-		json_decref(trace_check_run(&ctx, json_array_get(x->checks, i)));
+	for (size_t i = 0; i < x->ntrace_checks; i++)
+		json_decref(trace_check_decide(&ctx, &x->trace_checks[i]));
 	errlist_free(&errs);
 	expt_free(x);
 	trace_conns_free(conns);

@@ -13,22 +13,17 @@
 #include "check.h"
 #include "util.h"
 
-const char *const trace_check_names[] = {
-	"handshake", "refused", "stream", "acked", "closed", "reset", "datagrams",
-	"icmp_unreachable", "quiet", "state", "concurrent", "retransmissions", "intervals", NULL,
-};
+#define MAX_EP	TRACE_CHECK_MAX_EP
 
-#define MAX_EP	16
-
-struct verdict {
+struct trace_verdict {
 	int	 status;	/* 0 pass, 1 fail, 2 error */
 	char	*msg;
 };
 
-static void say(struct verdict *, int, const char *, ...) __attribute__((format(printf, 3, 4)));
+static void say(struct trace_verdict *, int, const char *, ...) __attribute__((format(printf, 3, 4)));
 
 static void
-say(struct verdict *v, int status, const char *fmt, ...)
+say(struct trace_verdict *v, int status, const char *fmt, ...)
 {
 	va_list ap;
 	if (v->msg != NULL && status <= v->status)
@@ -46,12 +41,6 @@ secs(const struct trace_check_ctx *x, int64_t ns)
 	return (double)(ns - x->t0) / 1e9;
 }
 
-static const char *
-arg_str(json_t *c, const char *key)
-{
-	return json_string_value(json_object_get(c, key));
-}
-
 /* ---- endpoints and connections ---- */
 
 static int
@@ -64,11 +53,19 @@ ep_match(const struct trace_endpoint *e, int n, int ip_version, const uint8_t *a
 	return 0;
 }
 
+/* The addresses an endpoint stands for: resolved by the loader, or now through the ctx (a socket). */
 static int
-resolve(const struct trace_check_ctx *x, const char *text, struct trace_endpoint *e, struct verdict *v)
+resolve(const struct trace_check_ctx *x, const struct trace_check_ep *ep, struct trace_endpoint *e,
+    struct trace_verdict *v)
 {
 	char err[256];
-	int n = x->resolve(x->arg, text, e, MAX_EP, err, sizeof err);
+	int n;
+
+	if (!ep->late) {
+		e[0] = ep->ep;
+		return 1;
+	}
+	n = x->resolve(x->arg, ep->text, e, MAX_EP, err, sizeof err);
 	if (n <= 0)
 		say(v, 2, "%s", n < 0 ? err : "the name matches no address");
 	return n;
@@ -108,32 +105,30 @@ cmp_u32(const void *a, const void *b)
  * NULL after say().
  */
 static struct trace_conn *
-find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const char **label)
+find_conn(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v, const char **label)
 {
-	json_t *conn = json_object_get(c, "conn");
 	struct trace_endpoint a[MAX_EP], b[MAX_EP], pa[MAX_EP], pb[MAX_EP];
-	int na = 0, nb = -1, np = 0, attempt = (int)json_integer_value(json_object_get(c, "attempt"));
+	int na = 0, nb = -1, np = 0, attempt = c->attempt;
 	struct trace_conn **found, *k = NULL;
 	size_t nf = 0;
 	char err[256];
 
-	if (json_is_string(conn) && json_object_get(c, "client") == NULL) {	/* a socket: romeo.sock */
-		*label = json_string_value(conn);
-		if (x->resolve_conn != NULL &&
-		    (np = x->resolve_conn(x->arg, *label, pa, pb, MAX_EP, err, sizeof err)) < 0) {
+	*label = c->conn;
+	if (c->conn != NULL && c->client.text != NULL && c->server.text == NULL) {	/* a socket: romeo.sock */
+		if (c->client.late && x->resolve_conn != NULL &&
+		    (np = x->resolve_conn(x->arg, c->client.text, pa, pb, MAX_EP, err, sizeof err)) < 0) {
 			say(v, 2, "%s", err);
 			return NULL;
 		}
-		if (np == 0 && (na = resolve(x, *label, a, v)) <= 0)
+		if (np == 0 && (na = resolve(x, &c->client, a, v)) <= 0)
 			return NULL;
 	} else {
-		*label = arg_str(c, "conn");	/* "A to B", with client: A and server: B beside it */
-		if (arg_str(c, "client") == NULL || arg_str(c, "server") == NULL || *label == NULL) {
+		/* "A to B", with client: A and server: B */
+		if (c->client.text == NULL || c->server.text == NULL || *label == NULL) {
 			say(v, 2, "the check names no connection (conn, or client and server)");
 			return NULL;
 		}
-		if ((na = resolve(x, arg_str(c, "client"), a, v)) <= 0 ||
-		    (nb = resolve(x, arg_str(c, "server"), b, v)) <= 0)
+		if ((na = resolve(x, &c->client, a, v)) <= 0 || (nb = resolve(x, &c->server, b, v)) <= 0)
 			return NULL;
 	}
 	/*
@@ -196,24 +191,24 @@ find_conn(const struct trace_check_ctx *x, json_t *c, struct verdict *v, const c
 
 /* The half of k whose sender is the endpoint written in key ("from", "first", "by"). */
 static struct trace_half *
-find_half(const struct trace_check_ctx *x, struct trace_conn *k, const char *text, struct verdict *v)
+find_half(const struct trace_check_ctx *x, struct trace_conn *k, const struct trace_check_ep *ep, struct trace_verdict *v)
 {
 	struct trace_endpoint e[MAX_EP];
-	int n = resolve(x, text, e, v);
+	int n = resolve(x, ep, e, v);
 	if (n <= 0)
 		return NULL;
 	if (ep_match(e, n, k->ip_version, k->c.addr, k->c.port))
 		return &k->c;
 	if (ep_match(e, n, k->ip_version, k->s.addr, k->s.port))
 		return &k->s;
-	say(v, 2, "%s is neither end of the connection: check the checks file", text);
+	say(v, 2, "%s is neither end of the connection: check the checks file", ep->text);
 	return NULL;
 }
 
 /* ---- the checks ---- */
 
 static void
-check_handshake(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_handshake(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	const char *label;
 	char cn[80], sn[80];
@@ -241,7 +236,7 @@ check_handshake(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 }
 
 static void
-check_refused(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_refused(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	const char *label;
 	char cn[80], sn[80];
@@ -262,7 +257,7 @@ check_refused(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 /* The bytes of one direction, or NULL after say() when the trace cannot tell them. */
 static const struct buf *
 stream_bytes(const struct trace_check_ctx *x, struct trace_conn *k, struct trace_half *h, size_t need,
-    struct verdict *v)
+    struct trace_verdict *v)
 {
 	char hn[80];
 	(void)x;
@@ -319,15 +314,6 @@ repr(const uint8_t *p, size_t n)
 	return buf_steal(&b, NULL);
 }
 
-static int
-b64_arg(json_t *c, const char *key, unsigned char **p, size_t *n)
-{
-	const char *s = arg_str(c, key);
-	if (s == NULL)
-		return 0;
-	return b64_decode(s, p, n) == 0;
-}
-
 static void
 rstrip(const char **s, size_t *n)
 {
@@ -336,24 +322,23 @@ rstrip(const char **s, size_t *n)
 }
 
 static void
-check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	const char *label;
 	char hn[80];
 	struct trace_conn *k = find_conn(x, c, v, &label);
 	struct trace_half *h;
 	const struct buf *got;
-	unsigned char *want = NULL;
-	size_t wn = 0;
+	const unsigned char *want = c->data.p;
+	size_t wn = c->data.len;
 
-	/* a prefix reads only its own length: the rest may not have been kept */
-	size_t need = arg_str(c, "data") == NULL && arg_str(c, "contains") == NULL &&
-	    arg_str(c, "prefix") != NULL ? strlen(arg_str(c, "prefix")) / 4 * 3 : SIZE_MAX;
-	if (k == NULL || (h = find_half(x, k, arg_str(c, "from"), v)) == NULL ||
+	/* a prefix reads only its own length (in whole base64 quanta): the rest may not have been kept */
+	size_t need = !c->has_data && !c->has_contains && c->has_prefix ? (wn + 2) / 3 * 3 : SIZE_MAX;
+	if (k == NULL || (h = find_half(x, k, &c->from, v)) == NULL ||
 	    (got = stream_bytes(x, k, h, need, v)) == NULL)
 		return;
 	half_name(h, k->ip_version, hn, sizeof hn);
-	if (b64_arg(c, "data", &want, &wn)) {
+	if (c->has_data) {
 		size_t at = 0;
 		while (at < wn && at < got->len && want[at] == got->data[at])
 			at++;
@@ -376,7 +361,7 @@ check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 			free(w);
 			free(g);
 		}
-	} else if (b64_arg(c, "contains", &want, &wn)) {
+	} else if (c->has_contains) {
 		if (wn == 0 || (got->len > 0 && memmem(got->data, got->len, want, wn) != NULL))
 			say(v, 0, "%s's %zu bytes contain the expected ones", hn, got->len);
 		else {
@@ -384,7 +369,7 @@ check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 			say(v, 1, "%s's %zu bytes do not contain %s", hn, got->len, w);
 			free(w);
 		}
-	} else if (b64_arg(c, "prefix", &want, &wn)) {
+	} else if (c->has_prefix) {
 		if (got->len >= wn && memcmp(got->data, want, wn) == 0)
 			say(v, 0, "%s's bytes start as expected", hn);
 		else {
@@ -394,12 +379,11 @@ check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 			free(g);
 		}
 	} else {
-		json_t *lines = json_object_get(c, "lines");
 		const char *p = got->data ? (const char *)got->data : "", *end = p + got->len;
 		size_t i = 0;
-		while (i < json_array_size(lines) && p <= end) {
+		while (i < c->nlines && p <= end) {
 			const char *nl = end > p ? memchr(p, '\n', (size_t)(end - p)) : NULL;
-			const char *w = json_string_value(json_array_get(lines, i));
+			const char *w = c->lines[i];
 			size_t ln = (size_t)((nl ? nl : end) - p), wl = strlen(w);
 			rstrip(&p, &ln);
 			rstrip(&w, &wl);
@@ -409,24 +393,23 @@ check_stream(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 				break;
 			p = nl + 1;
 		}
-		if (i == json_array_size(lines))
+		if (i == c->nlines)
 			say(v, 0, "%s sent all %zu expected lines in order", hn, i);
 		else
-			say(v, 1, "%s's text lacks the line \"%s\"%s", hn, json_string_value(json_array_get(lines, i)),
+			say(v, 1, "%s's text lacks the line \"%s\"%s", hn, c->lines[i],
 			    i > 0 ? " after the lines before it" : "");
 	}
-	free(want);
 }
 
 static void
-check_acked(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_acked(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	const char *label;
 	char hn[80], on[80];
 	struct trace_conn *k = find_conn(x, c, v, &label);
 	struct trace_half *h, *o;
 
-	if (k == NULL || (h = find_half(x, k, arg_str(c, "from"), v)) == NULL)
+	if (k == NULL || (h = find_half(x, k, &c->from, v)) == NULL)
 		return;
 	o = h == &k->c ? &k->s : &k->c;
 	half_name(h, k->ip_version, hn, sizeof hn);
@@ -446,9 +429,9 @@ check_acked(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 }
 
 static void
-check_closed(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
-	const char *label, *first = arg_str(c, "first");
+	const char *label;
 	char cn[80], sn[80];
 	struct trace_conn *k = find_conn(x, c, v, &label);
 	struct trace_half *hs[2];
@@ -495,8 +478,8 @@ check_closed(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 		}
 		(void)o;
 	}
-	if (first != NULL) {
-		struct trace_half *f = find_half(x, k, first, v);
+	if (c->first.text != NULL) {
+		struct trace_half *f = find_half(x, k, &c->first, v);
 		if (f == NULL)
 			return;
 		struct trace_half *other = f == &k->c ? &k->s : &k->c;
@@ -514,9 +497,9 @@ check_closed(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 }
 
 static void
-check_reset(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_reset(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
-	const char *label, *by = arg_str(c, "by");
+	const char *label, *by = c->by.text;
 	char hn[80];
 	struct trace_conn *k = find_conn(x, c, v, &label);
 	struct trace_half *h;
@@ -530,7 +513,7 @@ check_reset(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 	h = k->c.rst && (!k->s.rst || k->c.rst_ns <= k->s.rst_ns) ? &k->c : &k->s;
 	half_name(h, k->ip_version, hn, sizeof hn);
 	if (by != NULL) {
-		struct trace_half *want = find_half(x, k, by, v);
+		struct trace_half *want = find_half(x, k, &c->by, v);
 		if (want == NULL)
 			return;
 		if (!want->rst) {
@@ -544,15 +527,14 @@ check_reset(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 }
 
 static void
-check_datagrams(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	struct trace_endpoint f[MAX_EP], t[MAX_EP];
-	int nf = resolve(x, arg_str(c, "from"), f, v), nt;
-	json_t *data = json_object_get(c, "data"), *count = json_object_get(c, "count");
+	int nf = resolve(x, &c->from, f, v), nt;
 	size_t n = 0, i;
 	const struct trace_dgram **seen;
 
-	if (nf <= 0 || (nt = resolve(x, arg_str(c, "to"), t, v)) <= 0)
+	if (nf <= 0 || (nt = resolve(x, &c->to, t, v)) <= 0)
 		return;
 	seen = xcalloc(x->conns->nudp + 1, sizeof *seen);
 	for (i = 0; i < x->conns->nudp; i++) {
@@ -560,66 +542,60 @@ check_datagrams(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 		if (ep_match(f, nf, d->ip_version, d->src, d->sport) && ep_match(t, nt, d->ip_version, d->dst, d->dport))
 			seen[n++] = d;
 	}
-	if (json_is_integer(count)) {
-		if ((json_int_t)n == json_integer_value(count))
-			say(v, 0, "%zu datagrams from %s to %s", n, arg_str(c, "from"), arg_str(c, "to"));
+	if (c->has_count) {
+		if ((long long)n == c->count)
+			say(v, 0, "%zu datagrams from %s to %s", n, c->from.text, c->to.text);
 		else
-			say(v, 1, "%zu datagrams went from %s to %s, expected %lld", n, arg_str(c, "from"),
-			    arg_str(c, "to"), (long long)json_integer_value(count));
+			say(v, 1, "%zu datagrams went from %s to %s, expected %lld", n, c->from.text,
+			    c->to.text, c->count);
 		free(seen);
 		return;
 	}
-	for (i = 0; i < json_array_size(data); i++) {
-		unsigned char *w = NULL;
-		size_t wn = 0;
+	for (i = 0; i < c->ndgrams; i++) {
+		const unsigned char *w = c->dgrams[i].p;
+		size_t wn = c->dgrams[i].len;
 		if (i >= n) {
 			say(v, 1, "only %zu of the %zu expected datagrams went from %s to %s", n,
-			    json_array_size(data), arg_str(c, "from"), arg_str(c, "to"));
+			    c->ndgrams, c->from.text, c->to.text);
 			break;
 		}
-		b64_decode(json_string_value(json_array_get(data, i)), &w, &wn);
 		if (seen[i]->fragmented) {
 			say(v, 2, "datagram %zu was fragmented, and verona does not reassemble IP fragments", i + 1);
-			free(w);
 			break;
 		}
 		if (seen[i]->caplen < seen[i]->len) {
 			say(v, 2, "the capture cut datagram %zu (snaplen too small): its bytes are unknown", i + 1);
-			free(w);
 			break;
 		}
 		if (seen[i]->len != wn || (wn > 0 && memcmp(seen[i]->data, w, wn) != 0)) {
 			char *ws = repr(w, wn), *gs = repr(seen[i]->data, seen[i]->caplen);
-			say(v, 1, "datagram %zu from %s to %s carried %s, expected %s", i + 1, arg_str(c, "from"),
-			    arg_str(c, "to"), gs, ws);
+			say(v, 1, "datagram %zu from %s to %s carried %s, expected %s", i + 1, c->from.text,
+			    c->to.text, gs, ws);
 			free(ws);
 			free(gs);
-			free(w);
 			break;
 		}
-		free(w);
 	}
 	if (v->msg == NULL) {
-		if (n > json_array_size(data))
-			say(v, 1, "%zu datagrams went from %s to %s, %zu more than expected", n, arg_str(c, "from"),
-			    arg_str(c, "to"), n - json_array_size(data));
+		if (n > c->ndgrams)
+			say(v, 1, "%zu datagrams went from %s to %s, %zu more than expected", n, c->from.text,
+			    c->to.text, n - c->ndgrams);
 		else
-			say(v, 0, "the %zu expected datagrams went from %s to %s in order", n, arg_str(c, "from"),
-			    arg_str(c, "to"));
+			say(v, 0, "the %zu expected datagrams went from %s to %s in order", n, c->from.text,
+			    c->to.text);
 	}
 	free(seen);
 }
 
 static void
-check_icmp_unreachable(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_icmp_unreachable(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	struct trace_endpoint f[MAX_EP], t[MAX_EP];
-	int nf = resolve(x, arg_str(c, "from"), f, v), nt;
-	json_t *count = json_object_get(c, "count");
+	int nf = resolve(x, &c->from, f, v), nt;
 	int64_t first = 0;
 	long long n = 0;
 
-	if (nf <= 0 || (nt = resolve(x, arg_str(c, "to"), t, v)) <= 0)
+	if (nf <= 0 || (nt = resolve(x, &c->to, t, v)) <= 0)
 		return;
 	for (size_t i = 0; i < x->conns->nicmp; i++) {
 		const struct trace_icmp_err *e = &x->conns->icmp[i];
@@ -630,32 +606,31 @@ check_icmp_unreachable(const struct trace_check_ctx *x, json_t *c, struct verdic
 				first = e->ts_ns;
 		}
 	}
-	if (json_is_integer(count)) {
+	if (c->has_count) {
 		/* count: 0 asserts that no datagram was refused */
-		if (n == json_integer_value(count))
+		if (n == c->count)
 			say(v, 0, "%lld port unreachable error%s for datagrams from %s to %s", n, n == 1 ? "" : "s",
-			    arg_str(c, "from"), arg_str(c, "to"));
+			    c->from.text, c->to.text);
 		else if (n > 0)
 			say(v, 1, "%lld port unreachable error%s (the first at %.3f s) for datagrams from %s to %s, expected %lld: "
-			    "nothing listened there", n, n == 1 ? "" : "s", secs(x, first), arg_str(c, "from"),
-			    arg_str(c, "to"), (long long)json_integer_value(count));
+			    "nothing listened there", n, n == 1 ? "" : "s", secs(x, first), c->from.text,
+			    c->to.text, c->count);
 		else
 			say(v, 1, "no port unreachable error for datagrams from %s to %s, expected %lld",
-			    arg_str(c, "from"), arg_str(c, "to"), (long long)json_integer_value(count));
+			    c->from.text, c->to.text, c->count);
 	} else if (n > 0)
 		say(v, 0, "port unreachable at %.3f s for the datagram from %s to %s", secs(x, first),
-		    arg_str(c, "from"), arg_str(c, "to"));
+		    c->from.text, c->to.text);
 	else
-		say(v, 1, "no ICMP port unreachable quoted a datagram from %s to %s", arg_str(c, "from"), arg_str(c, "to"));
+		say(v, 1, "no ICMP port unreachable quoted a datagram from %s to %s", c->from.text, c->to.text);
 }
 
 static void
-check_quiet(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_quiet(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
-	json_t *steps = json_object_get(c, "steps");
 	char err[256];
-	for (size_t i = 0; i < json_array_size(steps); i++) {
-		const char *id = json_string_value(json_array_get(steps, i));
+	for (size_t i = 0; i < c->nsteps; i++) {
+		const char *id = c->steps[i];
 		int n = x->step_packets ? x->step_packets(x->arg, id, err, sizeof err) : -1;
 		if (n < 0) {
 			say(v, 2, "%s", x->step_packets ? err : "quiet needs the steps of a run");
@@ -666,13 +641,13 @@ check_quiet(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 			return;
 		}
 	}
-	say(v, 0, "no packets during %zu step%s", json_array_size(steps), json_array_size(steps) == 1 ? "" : "s");
+	say(v, 0, "no packets during %zu step%s", c->nsteps, c->nsteps == 1 ? "" : "s");
 }
 
 static void
-check_state(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_state(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
-	const char *label, *want = arg_str(c, "state");
+	const char *label, *want = c->state;
 	struct trace_conn *k = find_conn(x, c, v, &label);
 	const char *st;
 	if (k == NULL)
@@ -702,11 +677,11 @@ served_from(const struct trace_conn *k)
 }
 
 static void
-check_concurrent(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_concurrent(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	struct trace_endpoint s[MAX_EP];
-	int ns = resolve(x, arg_str(c, "server"), s, v), best = 0, served = 0;
-	json_int_t want = json_integer_value(json_object_get(c, "count"));
+	int ns = resolve(x, &c->server, s, v), best = 0, served = 0;
+	long long want = c->count;
 	int64_t trace_end = 0;
 
 	if (ns <= 0)
@@ -734,51 +709,49 @@ check_concurrent(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 			best = overlap;
 	}
 	if (best >= want)
-		say(v, 0, "%s served %d connections at once", arg_str(c, "server"), best);
+		say(v, 0, "%s served %d connections at once", c->server.text, best);
 	else if (served == 0)
-		say(v, 1, "no connection to %s was set up", arg_str(c, "server"));
+		say(v, 1, "no connection to %s was set up", c->server.text);
 	else
 		say(v, 1, "%s served at most %d connection%s at once (of %d), expected %lld: "
-		    "it handles one client at a time", arg_str(c, "server"), best, best == 1 ? "" : "s", served,
-		    (long long)want);
+		    "it handles one client at a time", c->server.text, best, best == 1 ? "" : "s", served,
+		    want);
 }
 
 static void
-check_retransmissions(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_retransmissions(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	const char *label;
 	struct trace_conn *k = find_conn(x, c, v, &label);
-	json_t *max = json_object_get(c, "max"), *min = json_object_get(c, "min");
 	long long n;
 	if (k == NULL)
 		return;
 	n = (long long)k->c.retransmissions + k->s.retransmissions;
-	if (max != NULL && n > json_integer_value(max))
-		say(v, 1, "%lld retransmitted segments, more than %lld", n, (long long)json_integer_value(max));
-	else if (min != NULL && n < json_integer_value(min))
-		say(v, 1, "%lld retransmitted segments, fewer than %lld", n, (long long)json_integer_value(min));
+	if (c->has_max && n > c->max)
+		say(v, 1, "%lld retransmitted segments, more than %lld", n, c->max);
+	else if (c->has_min && n < c->min)
+		say(v, 1, "%lld retransmitted segments, fewer than %lld", n, c->min);
 	else
 		say(v, 0, "%lld retransmitted segments", n);
 }
 
 static void
-check_intervals(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
+check_intervals(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	struct trace_endpoint f[MAX_EP], t[MAX_EP];
-	int nf = resolve(x, arg_str(c, "from"), f, v), nt;
-	json_t *want = json_object_get(c, "expect");
-	double tol = json_number_value(json_object_get(c, "tolerance"));
+	int nf = resolve(x, &c->from, f, v), nt;
+	double tol = c->tolerance;
 	int64_t prev = -1;
 	size_t k = 0;
 
-	if (nf <= 0 || (nt = resolve(x, arg_str(c, "to"), t, v)) <= 0)
+	if (nf <= 0 || (nt = resolve(x, &c->to, t, v)) <= 0)
 		return;
-	for (size_t i = 0; i < x->conns->nudp && k < json_array_size(want); i++) {
+	for (size_t i = 0; i < x->conns->nudp && k < c->ngaps; i++) {
 		const struct trace_dgram *d = &x->conns->udp[i];
 		if (!ep_match(f, nf, d->ip_version, d->src, d->sport) || !ep_match(t, nt, d->ip_version, d->dst, d->dport))
 			continue;
 		if (prev >= 0) {
-			double gap = (double)(d->ts_ns - prev) / 1e9, w = json_number_value(json_array_get(want, k));
+			double gap = (double)(d->ts_ns - prev) / 1e9, w = c->gaps[k];
 			if (gap < w - tol || gap > w + tol) {
 				say(v, 1, "gap %zu between datagrams was %.3f s, expected %.3f s (± %.3f)", k + 1, gap, w, tol);
 				return;
@@ -787,36 +760,221 @@ check_intervals(const struct trace_check_ctx *x, json_t *c, struct verdict *v)
 		}
 		prev = d->ts_ns;
 	}
-	if (k < json_array_size(want))
-		say(v, 1, "only %zu gaps between datagrams from %s to %s, expected %zu", k, arg_str(c, "from"),
-		    arg_str(c, "to"), json_array_size(want));
+	if (k < c->ngaps)
+		say(v, 1, "only %zu gaps between datagrams from %s to %s, expected %zu", k, c->from.text,
+		    c->to.text, c->ngaps);
 	else
 		say(v, 0, "the %zu gaps were as expected", k);
 }
 
-static const struct {
-	const char *name;
-	void (*fn)(const struct trace_check_ctx *, json_t *, struct verdict *);
-} check_table[] = {
-	{ "handshake", check_handshake }, { "refused", check_refused }, { "stream", check_stream },
-	{ "acked", check_acked }, { "closed", check_closed }, { "reset", check_reset },
-	{ "datagrams", check_datagrams }, { "icmp_unreachable", check_icmp_unreachable },
-	{ "quiet", check_quiet }, { "state", check_state }, { "concurrent", check_concurrent },
-	{ "retransmissions", check_retransmissions }, { "intervals", check_intervals },
+/* ---- the table ---- */
+
+#define CONN_KEYS \
+	{ "conn", TRACE_ARG_CONN }, { "client", TRACE_ARG_CONN }, { "server", TRACE_ARG_CONN }, \
+	{ "attempt", TRACE_ARG_ATTEMPT }
+
+static const struct trace_check_key k_conn[] = { CONN_KEYS, { NULL, 0 } };
+static const struct trace_check_key k_stream[] = { CONN_KEYS, { "from", TRACE_ARG_ENDPOINT },
+	{ "data", TRACE_ARG_DATA }, { "contains", TRACE_ARG_DATA }, { "prefix", TRACE_ARG_DATA },
+	{ "lines", TRACE_ARG_LINES }, { NULL, 0 } };
+static const struct trace_check_key k_acked[] = { CONN_KEYS, { "from", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
+static const struct trace_check_key k_closed[] = { CONN_KEYS, { "first", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
+static const struct trace_check_key k_reset[] = { CONN_KEYS, { "by", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
+static const struct trace_check_key k_dgram[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
+	{ "data", TRACE_ARG_DATA_LIST }, { "count", TRACE_ARG_COUNT }, { NULL, 0 } };
+static const struct trace_check_key k_icmp[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
+	{ "count", TRACE_ARG_COUNT }, { NULL, 0 } };
+static const struct trace_check_key k_quiet[] = { { "steps", TRACE_ARG_STEP_IDS }, { NULL, 0 } };
+static const struct trace_check_key k_state[] = { CONN_KEYS, { "state", TRACE_ARG_STATE }, { NULL, 0 } };
+static const struct trace_check_key k_conc[] = { { "server", TRACE_ARG_ENDPOINT }, { "count", TRACE_ARG_COUNT },
+	{ NULL, 0 } };
+static const struct trace_check_key k_retr[] = { CONN_KEYS, { "max", TRACE_ARG_COUNT }, { "min", TRACE_ARG_COUNT },
+	{ NULL, 0 } };
+static const struct trace_check_key k_intv[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
+	{ "expect", TRACE_ARG_NUMBER_LIST }, { "tolerance", TRACE_ARG_NUMBER }, { NULL, 0 } };
+
+const struct trace_check_def trace_check_table[TRACE_CHECK__COUNT] = {
+	{ TRACE_CHECK_HANDSHAKE, "handshake", TRACE_CONN_VALUE, k_conn, check_handshake },
+	{ TRACE_CHECK_REFUSED, "refused", TRACE_CONN_VALUE, k_conn, check_refused },
+	{ TRACE_CHECK_STREAM, "stream", TRACE_CONN_KEY, k_stream, check_stream },
+	{ TRACE_CHECK_ACKED, "acked", TRACE_CONN_KEY, k_acked, check_acked },
+	{ TRACE_CHECK_CLOSED, "closed", TRACE_CONN_VALUE, k_closed, check_closed },
+	{ TRACE_CHECK_RESET, "reset", TRACE_CONN_VALUE, k_reset, check_reset },
+	{ TRACE_CHECK_DATAGRAMS, "datagrams", TRACE_CONN_NONE, k_dgram, check_datagrams },
+	{ TRACE_CHECK_ICMP_UNREACHABLE, "icmp_unreachable", TRACE_CONN_NONE, k_icmp, check_icmp_unreachable },
+	{ TRACE_CHECK_QUIET, "quiet", TRACE_CONN_NONE, k_quiet, check_quiet },
+	{ TRACE_CHECK_STATE, "state", TRACE_CONN_KEY, k_state, check_state },
+	{ TRACE_CHECK_CONCURRENT, "concurrent", TRACE_CONN_NONE, k_conc, check_concurrent },
+	{ TRACE_CHECK_RETRANSMISSIONS, "retransmissions", TRACE_CONN_KEY, k_retr, check_retransmissions },
+	{ TRACE_CHECK_INTERVALS, "intervals", TRACE_CONN_NONE, k_intv, check_intervals },
 };
 
-json_t *
-trace_check_run(const struct trace_check_ctx *x, json_t *c)
+const char *const trace_check_states[] = { "S0", "S1", "SF", "REJ", "S2", "S3", "RSTO", "RSTR",
+	"RSTOS0", "RSTRH", "SH", "SHR", "OTH", NULL };
+
+const struct trace_check_def *
+trace_check_find(const char *name)
 {
-	const char *name = arg_str(c, "check");
-	struct verdict v = { 0, NULL };
+	for (size_t i = 0; name != NULL && i < TRACE_CHECK__COUNT; i++)
+		if (strcmp(trace_check_table[i].name, name) == 0)
+			return &trace_check_table[i];
+	return NULL;
+}
+
+/* ---- the JSON form ---- */
+
+static char *
+dup_str(json_t *j)
+{
+	return json_is_string(j) ? xstrdup(json_string_value(j)) : NULL;
+}
+
+static void
+ep_from_json(struct trace_check_ep *e, json_t *j, trace_check_resolve_fn resolve, void *arg)
+{
+	if ((e->text = dup_str(j)) == NULL)
+		return;
+	e->late = 1;
+	if (resolve != NULL)
+		resolve(arg, e);
+}
+
+static void
+bytes_from_json(struct trace_check_bytes *b, json_t *j)
+{
+	if (json_is_string(j))
+		b64_decode(json_string_value(j), &b->p, &b->len);
+}
+
+static char **
+strings_from_json(json_t *a, size_t *n)
+{
+	char **s = xcalloc(json_array_size(a) + 1, sizeof *s);
+	for (*n = 0; *n < json_array_size(a); (*n)++)
+		s[*n] = xstrdup(json_string_value(json_array_get(a, *n)) ?: "");
+	return s;
+}
+
+/* The arguments of c's check (not its connection) from j. */
+static void
+args_from_json(struct trace_check *c, json_t *j, trace_check_resolve_fn resolve, void *arg)
+{
+	json_t *data = json_object_get(j, "data"), *a;
+
+	ep_from_json(&c->from, json_object_get(j, "from"), resolve, arg);
+	ep_from_json(&c->to, json_object_get(j, "to"), resolve, arg);
+	ep_from_json(&c->first, json_object_get(j, "first"), resolve, arg);
+	ep_from_json(&c->by, json_object_get(j, "by"), resolve, arg);
+	if (json_is_array(data)) {
+		c->dgrams = xcalloc(json_array_size(data) + 1, sizeof *c->dgrams);
+		for (c->ndgrams = 0; c->ndgrams < json_array_size(data); c->ndgrams++)
+			bytes_from_json(&c->dgrams[c->ndgrams], json_array_get(data, c->ndgrams));
+	} else if ((c->has_data = json_is_string(data)))
+		bytes_from_json(&c->data, data);
+	else if ((c->has_contains = json_is_string(json_object_get(j, "contains"))))
+		bytes_from_json(&c->data, json_object_get(j, "contains"));
+	else if ((c->has_prefix = json_is_string(json_object_get(j, "prefix"))))
+		bytes_from_json(&c->data, json_object_get(j, "prefix"));
+	if ((c->has_lines = json_is_array(json_object_get(j, "lines"))))
+		c->lines = strings_from_json(json_object_get(j, "lines"), &c->nlines);
+	if ((c->has_count = json_is_integer(json_object_get(j, "count"))))
+		c->count = json_integer_value(json_object_get(j, "count"));
+	if ((c->has_max = json_is_integer(json_object_get(j, "max"))))
+		c->max = json_integer_value(json_object_get(j, "max"));
+	if ((c->has_min = json_is_integer(json_object_get(j, "min"))))
+		c->min = json_integer_value(json_object_get(j, "min"));
+	for (const char *const *s = trace_check_states; *s != NULL && c->state == NULL; s++)
+		if (json_is_string(json_object_get(j, "state")) && strcmp(*s, json_string_value(json_object_get(j, "state"))) == 0)
+			c->state = *s;
+	if (json_is_array(a = json_object_get(j, "expect"))) {
+		c->gaps = xcalloc(json_array_size(a) + 1, sizeof *c->gaps);
+		for (c->ngaps = 0; c->ngaps < json_array_size(a); c->ngaps++)
+			c->gaps[c->ngaps] = json_number_value(json_array_get(a, c->ngaps));
+	}
+	c->tolerance = json_number_value(json_object_get(j, "tolerance"));
+	if (json_is_array(a = json_object_get(j, "steps")))
+		c->steps = strings_from_json(a, &c->nsteps);
+}
+
+int
+trace_check_from_json(struct trace_check *c, json_t *j, trace_check_resolve_fn resolve, void *arg)
+{
+	memset(c, 0, sizeof *c);
+	if ((c->def = trace_check_find(json_string_value(json_object_get(j, "check")))) == NULL)
+		return -1;
+	c->name = dup_str(json_object_get(j, "name"));
+	if ((c->has_points = json_is_number(json_object_get(j, "points"))))
+		c->points = json_number_value(json_object_get(j, "points"));
+	c->line = (int)json_integer_value(json_object_get(j, "line"));
+	c->col = (int)json_integer_value(json_object_get(j, "col"));
+	if (c->def->conn != TRACE_CONN_NONE) {
+		c->conn = dup_str(json_object_get(j, "conn"));
+		c->attempt = (int)json_integer_value(json_object_get(j, "attempt"));
+		if (json_object_get(j, "client") == NULL)
+			ep_from_json(&c->client, json_object_get(j, "conn"), resolve, arg);
+		else {
+			ep_from_json(&c->client, json_object_get(j, "client"), resolve, arg);
+			ep_from_json(&c->server, json_object_get(j, "server"), resolve, arg);
+		}
+	} else
+		ep_from_json(&c->server, json_object_get(j, "server"), resolve, arg);
+	args_from_json(c, j, resolve, arg);
+	return 0;
+}
+
+static void
+strings_free(char **s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(s[i]);
+	free(s);
+}
+
+void
+trace_check_free(struct trace_check *c)
+{
+	if (c == NULL)
+		return;
+	free(c->name);
+	free(c->conn);
+	free(c->client.text);
+	free(c->server.text);
+	free(c->from.text);
+	free(c->to.text);
+	free(c->first.text);
+	free(c->by.text);
+	free(c->data.p);
+	strings_free(c->lines, c->nlines);
+	for (size_t i = 0; i < c->ndgrams; i++)
+		free(c->dgrams[i].p);
+	free(c->dgrams);
+	free(c->gaps);
+	strings_free(c->steps, c->nsteps);
+	memset(c, 0, sizeof *c);
+}
+
+/* ---- deciding ---- */
+
+static json_t *
+verdict_json(const char *check, const char *name, struct trace_verdict *v, double points, int line, int col)
+{
 	static const char *const st[] = { "pass", "fail", "error" };
-	double points = json_is_number(json_object_get(c, "points")) ? json_number_value(json_object_get(c, "points")) : 1;
-	json_t *r;
+	json_t *r = json_pack("{s:s, s:o?, s:s, s:s, s:f, s:f, s:i, s:i}", "check", check,
+	    "name", name != NULL ? json_string(name) : NULL, "status", st[v->status], "message", v->msg,
+	    "points", v->status == 0 ? points : 0.0, "max_points", points, "line", line, "col", col);
+	free(v->msg);
+	return r;
+}
+
+json_t *
+trace_check_decide(const struct trace_check_ctx *x, const struct trace_check *c)
+{
+	struct trace_verdict v = { 0, NULL };
+	double points = c->has_points ? c->points : 1;
 
 	if (x->undecidable != NULL)
 		say(&v, 2, "%s: this check cannot be decided", x->undecidable);
-	else if (x->drops > 0 && strcmp(name, "quiet") == 0) {
+	else if (x->drops > 0 && c->def->id == TRACE_CHECK_QUIET) {
 		/* packets seen in a quiet step are there for sure; no packets may be a loss */
 		check_quiet(x, c, &v);
 		if (v.status == 0) {
@@ -828,16 +986,31 @@ trace_check_run(const struct trace_check_ctx *x, json_t *c)
 	} else if (x->drops > 0)
 		say(&v, 2, "the capture dropped %llu packets: this check cannot be decided", (unsigned long long)x->drops);
 	else {
-		for (size_t i = 0; i < sizeof check_table / sizeof check_table[0]; i++)
-			if (strcmp(check_table[i].name, name) == 0)
-				check_table[i].fn(x, c, &v);
+		c->def->decide(x, c, &v);
 		if (v.msg == NULL)
-			say(&v, 2, "unknown check '%s'", name);
+			say(&v, 2, "unknown check '%s'", c->def->name);
 	}
-	r = json_pack("{s:s, s:O?, s:s, s:s, s:f, s:f, s:O?, s:O?}", "check", name,
-	    "name", json_object_get(c, "name"), "status", st[v.status], "message", v.msg,
-	    "points", v.status == 0 ? points : 0.0, "max_points", points,
-	    "line", json_object_get(c, "line"), "col", json_object_get(c, "col"));
-	free(v.msg);
+	return verdict_json(c->def->name, c->name, &v, points, c->line, c->col);
+}
+
+json_t *
+trace_check_run(const struct trace_check_ctx *x, json_t *j)
+{
+	struct trace_check c;
+	json_t *r;
+
+	if (trace_check_from_json(&c, j, NULL, NULL) != 0) {
+		struct trace_verdict v = { 0, NULL };
+		double points = json_is_number(json_object_get(j, "points")) ? json_number_value(json_object_get(j, "points")) : 1;
+		say(&v, 2, "unknown check '%s'", json_string_value(json_object_get(j, "check")));
+		r = json_pack("{s:s?, s:O?, s:s, s:s, s:f, s:f, s:O?, s:O?}", "check",
+		    json_string_value(json_object_get(j, "check")), "name", json_object_get(j, "name"), "status", "error",
+		    "message", v.msg, "points", 0.0, "max_points", points, "line", json_object_get(j, "line"),
+		    "col", json_object_get(j, "col"));
+		free(v.msg);
+		return r;
+	}
+	r = trace_check_decide(x, &c);
+	trace_check_free(&c);
 	return r;
 }

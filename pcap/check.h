@@ -1,9 +1,13 @@
 /*
  * check.h — the trace checks of DESIGN section 2, decided on the
- * connections of a trace (conn.h).  A check arrives as the JSON the loader
- * made of it; names (hosts, sockets, step ids) are resolved through the
- * caller's callbacks, so the same code serves a live run and `verona check`
- * on a student's capture.
+ * connections of a trace (conn.h).  One table (trace_check_table) says of
+ * each check its name, how it names a connection, its keys and their types,
+ * and its decide function; the loader reads checks by it and this file
+ * decides them.  A check arrives typed (struct trace_check), with the
+ * endpoints the loader could resolve already resolved (a host, HOST:PORT,
+ * an IP); a socket (HOST.SOCKET) stands for the addresses it had during a
+ * run, and is resolved through the caller's callbacks, so the same code
+ * serves a live run and `verona check` on a student's capture.
  */
 #ifndef VERONA_CHECK_H
 #define VERONA_CHECK_H
@@ -36,13 +40,138 @@ struct trace_check_ctx {
 	const char *undecidable;	/* when set, every check is an error with this reason */
 };
 
+/* ---- the table of checks ---- */
+
+enum trace_check_id {
+	TRACE_CHECK_HANDSHAKE,
+	TRACE_CHECK_REFUSED,
+	TRACE_CHECK_STREAM,
+	TRACE_CHECK_ACKED,
+	TRACE_CHECK_CLOSED,
+	TRACE_CHECK_RESET,
+	TRACE_CHECK_DATAGRAMS,
+	TRACE_CHECK_ICMP_UNREACHABLE,
+	TRACE_CHECK_QUIET,
+	TRACE_CHECK_STATE,
+	TRACE_CHECK_CONCURRENT,
+	TRACE_CHECK_RETRANSMISSIONS,
+	TRACE_CHECK_INTERVALS,
+	TRACE_CHECK__COUNT
+};
+
+/* How a check names the TCP connection it is about. */
+enum trace_check_conn {
+	TRACE_CONN_NONE,	/* it names none (endpoints or steps instead) */
+	TRACE_CONN_VALUE,	/* its value may be the connection (handshake: romeo.sock), or a map with conn: */
+	TRACE_CONN_KEY,		/* its map names it: conn: X, or client: A and server: B */
+};
+
+/* The type of a key's value. */
+enum trace_check_type {
+	TRACE_ARG_CONN,		/* conn, client, server: a part of the connection */
+	TRACE_ARG_ATTEMPT,	/* which connection attempt, 1.. */
+	TRACE_ARG_ENDPOINT,	/* host, HOST:PORT, IP, HOST.SOCKET */
+	TRACE_ARG_DATA,		/* bytes in any data form */
+	TRACE_ARG_LINES,	/* a list of lines of text */
+	TRACE_ARG_DATA_LIST,	/* a list of byte strings, one per datagram */
+	TRACE_ARG_COUNT,	/* an integer */
+	TRACE_ARG_NUMBER,	/* seconds */
+	TRACE_ARG_NUMBER_LIST,	/* a list of seconds */
+	TRACE_ARG_STATE,	/* a connection state (trace_check_states) */
+	TRACE_ARG_STEP_IDS,	/* step ids */
+};
+
+struct trace_check_key {
+	const char		*name;
+	enum trace_check_type	 type;
+};
+
+struct trace_check;
+struct trace_verdict;
+
+struct trace_check_def {
+	enum trace_check_id		 id;
+	const char			*name;
+	enum trace_check_conn		 conn;
+	const struct trace_check_key	*keys;	/* every key its map may have, in the order messages list them; NULL name ends */
+	void	(*decide)(const struct trace_check_ctx *, const struct trace_check *, struct trace_verdict *);
+};
+
+/* Indexed by enum trace_check_id. */
+extern const struct trace_check_def trace_check_table[TRACE_CHECK__COUNT];
+/* The row of the check called name, or NULL. */
+const struct trace_check_def *trace_check_find(const char *name);
+/* The connection states a state check may expect, NULL-terminated (static). */
+extern const char *const trace_check_states[];
+
+/* ---- a check, typed ---- */
+
+#define TRACE_CHECK_MAX_EP	16
+
+/* An endpoint of a check.  Owns text. */
+struct trace_check_ep {
+	char			*text;		/* as written, variables substituted; NULL: not given */
+	int			 late;		/* resolved when decided, through trace_check_ctx.resolve (a socket) */
+	struct trace_endpoint	 ep;		/* when not late: the address it names */
+};
+
+/* A byte string.  Owns p. */
+struct trace_check_bytes {
+	unsigned char	*p;
+	size_t		 len;
+};
+
+/* Everything a check may carry; which fields are set depends on its def.  trace_check_free() frees what it owns. */
+struct trace_check {
+	const struct trace_check_def *def;
+	char			*name;		/* the graded item's name; NULL: none */
+	int			 has_points;
+	double			 points;
+	int			 line, col;	/* where the check is written */
+	/* the connection (def->conn): a socket in client with no server, or client and server */
+	char			*conn;		/* as written: "romeo.sock", or "A to B" */
+	struct trace_check_ep	 client, server;
+	int			 attempt;	/* 0: the last */
+	/* endpoints: from, to (and concurrent's server, in server), closed first, reset by */
+	struct trace_check_ep	 from, to, first, by;
+	/* stream: exactly one of data, contains, prefix, lines */
+	int			 has_data, has_contains, has_prefix, has_lines;
+	struct trace_check_bytes data;		/* data, contains or prefix */
+	char			**lines;
+	size_t			 nlines;
+	/* datagrams: data (a list) or count; icmp_unreachable, concurrent: count */
+	struct trace_check_bytes *dgrams;
+	size_t			 ndgrams;
+	int			 has_count;
+	long long		 count;
+	const char		*state;		/* static (trace_check_states) */
+	int			 has_max, has_min;
+	long long		 max, min;
+	double			*gaps;		/* intervals expect */
+	size_t			 ngaps;
+	double			 tolerance;
+	char			**steps;	/* quiet */
+	size_t			 nsteps;
+};
+
+/*
+ * Fills c from the JSON form of a check ({check, line, col, name?,
+ * points?, conn, client, server, attempt, from, ..., data as base64}).
+ * resolve turns each endpoint's text into an address, or marks it late (a
+ * socket) or empty; NULL marks every endpoint late.  0, or -1 when the JSON
+ * names no known check (c then needs no free).
+ */
+typedef void (*trace_check_resolve_fn)(void *arg, struct trace_check_ep *);
+int	trace_check_from_json(struct trace_check *c, json_t *j, trace_check_resolve_fn resolve, void *arg);
+void	trace_check_free(struct trace_check *);
+
 /*
  * Decides one check: a new JSON object {check, name, status: "pass" |
  * "fail" | "error", message, points, max_points, line, col}.  "error" means
  * the trace cannot decide it (lost packets, payload cut by the snaplen, a
  * name that resolves to nothing): a harness error, never a student's.
  */
+json_t	*trace_check_decide(const struct trace_check_ctx *, const struct trace_check *);
+/* The same for a check in its JSON form, every endpoint resolved through the ctx (the runner's entry point). */
 json_t	*trace_check_run(const struct trace_check_ctx *, json_t *check);
-/* The checks the language knows, NULL-terminated (static). */
-extern const char *const trace_check_names[];
 #endif
