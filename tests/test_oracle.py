@@ -90,6 +90,9 @@ def test_every_step_as_cpython_does_it(path, tmp_path):
     p = verona("run", "--quiet", "--out", out, path, timeout=120)
     assert p.returncode in (0, 1) and (out / "results.json").exists(), \
         f"verona run {path.name}: exit {p.returncode}\n{p.stdout}{p.stderr}"
+    for log in out.glob("agent-*.log"):		# the sanitizer pass reports here
+        text = log.read_text()
+        assert "Sanitizer" not in text and "runtime error" not in text, f"{log.name}:\n{text}"
     results = json.loads((out / "results.json").read_text())
     rows = oracle.replay(VERONA, path, results)
     assert len(rows) == len(results["steps"])
