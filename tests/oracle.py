@@ -259,7 +259,9 @@ class Testbed:
         m = re.search(r"testbed (\w+) is up", p.stdout)
         if m:
             self.id = m.group(1)
-        assert p.returncode == 0 and m, f"verona up {self.path}: {p.stdout}{p.stderr}"
+        if p.returncode != 0 or not m:
+            self.__exit__(None, None, None)
+            raise AssertionError(f"verona up {self.path}: exit {p.returncode}\n{p.stdout}{p.stderr}")
         for host, ns in re.findall(r"^\s+(\S+)\s+\S+\s+ip netns exec (\S+) ", p.stdout, re.M):
             self.ns[host] = ns
         return self
@@ -270,6 +272,16 @@ class Testbed:
                 ["ip", "netns", "exec", self.ns[host], "/usr/bin/python3", "-u", os.path.abspath(__file__), "serve"],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self.drivers[host]
+
+    def ask(self, host, req):
+        """One step to the host's driver; its reply."""
+        d = self.driver(host)
+        d.stdin.write(json.dumps(req) + "\n")
+        d.stdin.flush()
+        line = d.stdout.readline()
+        if not line:
+            raise AssertionError(f"the CPython driver on {host} ended (exit {d.wait()}) at: {req['python']}")
+        return json.loads(line)
 
     def port_range(self, host):
         out = subprocess.run(["ip", "netns", "exec", self.ns[host], "cat", "/proc/sys/net/ipv4/ip_local_port_range"],
@@ -310,10 +322,7 @@ def replay(verona, path, results):
             req = {"python": line, "background": st["background"], "socket": st.get("socket"),
                    "timeout": timeouts.get((st["line"], st["col"]), 5.0),
                    "data": data if "_data" in line else None}
-            d = tb.driver(st["host"])
-            d.stdin.write(json.dumps(req) + "\n")
-            d.stdin.flush()
-            reply = json.loads(d.stdout.readline())
+            reply = tb.ask(st["host"], req)
             local = st["result"].get("local")
             if reply.get("local") and local and lo <= local["port"] <= hi:
                 ports[local["port"]] = reply["local"][1]
@@ -330,11 +339,8 @@ def replay(verona, path, results):
         for bid, i in pending.items():
             if out[i][3] is None:
                 host = results["steps"][out[i][0] - 1]["host"]
-                d = tb.driver(host)
-                d.stdin.write(json.dumps({"python": f"{bid}.join()", "background": False, "socket": None,
-                                          "timeout": 30, "data": None}) + "\n")
-                d.stdin.flush()
-                out[i][3] = json.loads(d.stdout.readline())["text"]
+                out[i][3] = tb.ask(host, {"python": f"{bid}.join()", "background": False, "socket": None,
+                                          "timeout": 30, "data": None})["text"]
     return [(n, py, normalise(v, lo, hi), normalise(c, lo, hi)) for n, py, v, c in out]
 
 
