@@ -118,8 +118,10 @@ void		 agent_sock_unref(struct vsock *);
  * a blocking call (no timeout) keeps the socket open until it ends (an
  * orphan vsock holds the fd); a call with a timeout waits in poll(), which
  * holds nothing, so the socket goes at once and the call ends at its
- * timeout with EBADF (poll's last look finds the descriptor gone).  The
- * name's later steps get EBADF.
+ * timeout with EBADF (poll's last look finds the descriptor gone; in
+ * CPython it is TimeoutError instead when a new socket took the same
+ * descriptor number meanwhile, which the agent's numbering cannot mirror).
+ * The name's later steps get EBADF.
  */
 void		 agent_sock_close(struct agent *, struct vsock *, struct task *except);
 void		 agent_sock_close_all(struct agent *);
