@@ -26,6 +26,8 @@ struct vsock {
 	int		 type;		/* SOCK_STREAM, SOCK_DGRAM */
 	int		 family;
 	double		 timeout;	/* Python settimeout: <0 none (blocking), 0 non-blocking */
+	int		 orphan;	/* not in the name table: the socket a closed name leaves
+					 * to the blocking calls still waiting on it */
 	struct vsock	*next;
 };
 
@@ -46,6 +48,13 @@ struct op_entry {
 	enum op_status	(*run)(struct agent *, struct task *);
 	/* At the deadline; NULL means "report timeout". */
 	void		(*expire)(struct agent *, struct task *);
+	/*
+	 * The step's socket is closed: 1 when the call answers as CPython does
+	 * without a descriptor (recv(0) is b''), finishing the task; 0 (or
+	 * NULL) for EBADF.  Asked by task_errno() when it is given EBADF for a
+	 * closed socket.
+	 */
+	int		(*closed)(struct task *);
 };
 
 struct task {
@@ -104,7 +113,16 @@ const struct op_entry	*op_find(const char *);
 struct vsock	*agent_sock_find(struct agent *, const char *);
 struct vsock	*agent_sock_add(struct agent *, const char *, int fd, int type, int family);
 void		 agent_sock_unref(struct vsock *);
-/* close: the fd goes; steps waiting on the socket end with EBADF. */
+/*
+ * close, as CPython's sock.close() while other threads wait on the socket:
+ * a blocking call (no timeout) keeps the socket open until it ends (an
+ * orphan vsock holds the fd); a call with a timeout waits in poll(), which
+ * holds nothing, so the socket goes at once and the call ends at its
+ * timeout with EBADF (poll's last look finds the descriptor gone; in
+ * CPython it is TimeoutError instead when a new socket took the same
+ * descriptor number meanwhile, which the agent's numbering cannot mirror).
+ * The name's later steps get EBADF.
+ */
 void		 agent_sock_close(struct agent *, struct vsock *, struct task *except);
 void		 agent_sock_close_all(struct agent *);
 struct task	*agent_task_find_id(struct agent *, const char *);

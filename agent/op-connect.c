@@ -17,6 +17,26 @@ op_connect_check(struct agent *a, struct task *t)
 	return task_arg_addr(t, "addr", &ss, &len);
 }
 
+/*
+ * The agent's descriptors are non-blocking.  A Python socket without a
+ * timeout makes a blocking connect, which the kernel finishes itself: the
+ * socket becomes "connected" (a second connect gives EISCONN) or, after a
+ * failure, unconnected again with its error taken (the tutorial connects it
+ * again after a refusal).  A second connect() once the attempt has ended
+ * does exactly that for a non-blocking descriptor.  With a timeout, CPython
+ * waits with poll() and leaves the socket as the kernel has it: the next
+ * connect after a refusal raises ECONNABORTED, and the local address stays.
+ */
+static void
+op_connect_finish_blocking(struct task *t)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (t->sock->timeout < 0 && task_arg_addr(t, "addr", &ss, &len) == 0)
+		(void)connect(t->sock->fd, (struct sockaddr *)&ss, len);
+}
+
 static enum op_status
 op_connect_run(struct agent *a, struct task *t)
 {
@@ -45,17 +65,12 @@ op_connect_run(struct agent *a, struct task *t)
 		if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
 			err = errno;
 		if (err != 0) {
-			/*
-			 * A blocking connect leaves a failed socket unconnected, so
-			 * Python can connect it again (the tutorial does); after a
-			 * non-blocking one Linux needs an AF_UNSPEC connect for that.
-			 */
-			struct sockaddr unspec = { .sa_family = AF_UNSPEC };
 			task_set_local_peer(t, fd);	/* the port the attempt used, for the trace */
-			(void)connect(fd, &unspec, sizeof unspec);
+			op_connect_finish_blocking(t);
 			task_errno(t, err);
 			return OP_DONE;
 		}
+		op_connect_finish_blocking(t);
 	}
 connected:
 	task_set_local_peer(t, fd);

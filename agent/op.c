@@ -62,10 +62,29 @@ agent_sock_unref(struct vsock *s)
 void
 agent_sock_close(struct agent *a, struct vsock *s, struct task *except)
 {
-	for (struct task *t = a->tasks; t != NULL; t = t->next)
-		if (t != except && !t->done && t->sock == s)
-			task_errno(t, EBADF);
-	if (s->fd >= 0)
+	struct vsock *keep = NULL;
+
+	for (struct task *t = a->tasks; t != NULL; t = t->next) {
+		if (t == except || t->done || t->sock != s)
+			continue;
+		if (s->timeout > 0) {
+			t->wait_fd = -1;	/* nothing to wake it: it ends at its deadline */
+			continue;
+		}
+		if (keep == NULL) {
+			keep = xcalloc(1, sizeof *keep);
+			keep->name = xstrdup(s->name);
+			keep->fd = s->fd;
+			keep->type = s->type;
+			keep->family = s->family;
+			keep->timeout = s->timeout;
+			keep->orphan = 1;
+		}
+		keep->refs++;
+		s->refs--;
+		t->sock = keep;
+	}
+	if (keep == NULL && s->fd >= 0)
 		close(s->fd);
 	s->fd = -1;
 }
@@ -121,6 +140,11 @@ task_finish(struct task *t)
 	json_object_set_new(t->result, "end_ns", json_integer(time_realtime_ns()));
 	t->done = 1;
 	t->wait_fd = -1;
+	if (t->sock != NULL && t->sock->orphan) {
+		/* the call that kept a closed socket ends: the socket goes now, as in CPython */
+		agent_sock_unref(t->sock);
+		t->sock = NULL;
+	}
 }
 
 void
@@ -132,12 +156,35 @@ task_ok(struct task *t, json_t *ret)
 	task_finish(t);
 }
 
+/*
+ * A call on a socket that is closed (agent_sock_close): recv(0) answers
+ * without a descriptor; a call with a timeout that was waiting when the
+ * socket closed ends at that timeout with EBADF, as CPython's poll() then
+ * reports the descriptor gone.
+ */
+static int
+task_closed_socket(struct task *t, int *err)
+{
+	if (t->sock == NULL || t->sock->fd >= 0)
+		return 0;
+	if (*err == EBADF && t->op->closed != NULL)
+		return t->op->closed(t);
+	if (*err == ERR_TIMEOUT && t->deadline_is_socket) {
+		json_object_del(t->result, "timeout_reason");
+		*err = EBADF;
+	}
+	return 0;
+}
+
 void
 task_errno(struct task *t, int err)
 {
-	const char *name = errname_name(err);
+	const char *name;
 	char text[256];
 
+	if (task_closed_socket(t, &err))
+		return;
+	name = errname_name(err);
 	errname_pyformat(err, text, sizeof text);
 	json_object_set_new(t->result, "ok", json_false());
 	json_object_set_new(t->result, "ret", json_null());
