@@ -28,6 +28,7 @@
 #include "frame.h"
 #include "merge.h"
 #include "names.h"
+#include "ops.h"
 #include "outdir.h"
 #include "proto.h"
 #include "pyfmt.h"
@@ -870,9 +871,12 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 		    json_string_value(json_object_get(res, "agent_error")));
 		return;
 	}
-	if (strcmp(st->op, "exec") == 0) {
+	switch (st->def->judge) {
+	case OP_JUDGE_PROGRAM:
 		evaluate_exec(r, st, res, failures);
 		return;
+	case OP_JUDGE_CALL:
+		break;
 	}
 	if (!ok && err == ERR_TIMEOUT && json_object_get(res, "timeout_reason") != NULL &&
 	    strcmp(json_string_value(json_object_get(res, "timeout_reason")), "step timeout") == 0) {
@@ -959,19 +963,25 @@ remember_addresses(struct runner *r, const struct step *st, json_t *res)
 		json_object_set_new(r->sockaddr, st->host, json_object());
 	if (json_object_get(r->sockfam, st->host) == NULL)
 		json_object_set_new(r->sockfam, st->host, json_object());
-	if (strcmp(st->op, "socket") == 0) {
+	switch (st->def->effect) {
+	case OP_EFFECT_NEW_SOCKET:
 		json_object_set(json_object_get(r->sockfam, st->host), name, json_object_get(st->args, "family"));
 		json_object_del(json_object_get(r->sockaddr, st->host), name);
 		if (json_object_get(r->sockhist, st->host) != NULL)
 			json_object_del(json_object_get(r->sockhist, st->host), name);
 		return;
-	}
-	if (strcmp(st->op, "accept") == 0) {
+	case OP_EFFECT_ACCEPTED:
 		name = json_string_value(json_object_get(res, "as"));
 		if (name == NULL)
 			return;
 		json_object_set_new(json_object_get(r->sockfam, st->host), name,
 		    json_string(sock_family(r, st->host, st->sock)));
+		break;
+	case OP_EFFECT_ADDRESS:
+	case OP_EFFECT_TIMEOUT:
+	case OP_EFFECT_COLLECT:
+	case OP_EFFECT_STOP:
+		break;
 	}
 	if (name != NULL && json_is_object(local)) {
 		/*
@@ -1199,7 +1209,7 @@ run_step(struct runner *r, const struct step *st)
 		return;
 	}
 	a = agent_of(r, st->host);
-	if (strcmp(st->op, "put") == 0) {
+	if (st->def->site == OP_SITE_PUT) {
 		line = py_step_line(st, st->args);
 		rec = step_record(r, st, line);
 		res = put_step(r, a, json_string_value(json_object_get(st->args, "src")),
@@ -1233,7 +1243,7 @@ run_step(struct runner *r, const struct step *st)
 	json_t *sto = st->sock ? json_object_get(json_object_get(r->sockto, st->host), st->sock) : NULL;
 	if (json_is_number(sto) && json_number_value(sto) + 0.5 > timeout)
 		timeout = json_number_value(sto) + 0.5;
-	if (strcmp(st->op, "settimeout") == 0) {
+	if (st->def->effect == OP_EFFECT_TIMEOUT) {
 		if (json_object_get(r->sockto, st->host) == NULL)
 			json_object_set_new(r->sockto, st->host, json_object());
 		json_object_set(json_object_get(r->sockto, st->host), st->sock, json_object_get(args, "seconds"));
@@ -1273,7 +1283,7 @@ run_step(struct runner *r, const struct step *st)
 	}
 	res = json_object_get(frame, "result");
 	failures = json_array();
-	if (strcmp(st->op, "wait") == 0 || strcmp(st->op, "kill") == 0) {
+	if (st->def->effect == OP_EFFECT_COLLECT || st->def->effect == OP_EFFECT_STOP) {
 		/* the background step's own expectation decides */
 		json_t *idx = json_object_get(r->bg, st->target);
 		const struct step *bst = NULL;
@@ -1282,17 +1292,17 @@ run_step(struct runner *r, const struct step *st)
 			brec = json_array_get(r->steps, (size_t)json_integer_value(idx));
 			bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
 		}
-		if (strcmp(st->op, "kill") == 0)
+		if (st->def->effect == OP_EFFECT_STOP)
 			bres = json_object_get(res, "target");
 		if (bst != NULL && bres != NULL) {
 			json_t *bfail = json_array();
-			if (strcmp(st->op, "wait") == 0)
+			if (st->def->effect == OP_EFFECT_COLLECT)
 				evaluate(r, bst, bres, bfail);
 			remember_addresses(r, bst, bres);
 			json_object_set(brec, "result", bres);
 			json_object_set(brec, "failures", bfail);
 			json_object_set_new(brec, "pass", json_boolean(json_array_size(bfail) == 0));
-			json_object_set_new(brec, "state", json_string(strcmp(st->op, "kill") == 0 ? "killed" : "collected"));
+			json_object_set_new(brec, "state", json_string(st->def->effect == OP_EFFECT_STOP ? "killed" : "collected"));
 			json_object_set_new(brec, "collected_by", json_integer(st->number));
 			for (size_t i = 0; i < json_array_size(bfail); i++)
 				expect_fail(failures, "step %d (%s:%d:%d): %s", bst->number, r->x->file,
@@ -1300,14 +1310,14 @@ run_step(struct runner *r, const struct step *st)
 			json_decref(bfail);
 			json_object_del(r->bg, st->target);
 		}
-		if (bst != NULL && strcmp(st->op, "wait") == 0)
+		if (bst != NULL && st->def->effect == OP_EFFECT_COLLECT)
 			; /* evaluate() judged the result, agent errors included */
 		else if (json_object_get(res, "agent_error") != NULL)
 			expect_fail(failures, "the agent refused the step: %s",
 			    json_string_value(json_object_get(res, "agent_error")));
 		/* a wait shows the result of the step it collected, as that step would */
-		step_verdict(r, st, rec, strcmp(st->op, "kill") == 0 ? res : bres, failures, line, 1);
-		if (bst != NULL && strcmp(st->op, "wait") == 0 && bres != NULL) {
+		step_verdict(r, st, rec, st->def->effect == OP_EFFECT_STOP ? res : bres, failures, line, 1);
+		if (bst != NULL && st->def->effect == OP_EFFECT_COLLECT && bres != NULL) {
 			char *shown = py_result(bst, bres);
 			json_object_set_new(rec, "shown", json_string(shown));
 			json_object_set_new(brec, "shown", json_string(shown));
