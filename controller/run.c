@@ -27,6 +27,7 @@
 #include "errnames.h"
 #include "frame.h"
 #include "merge.h"
+#include "model.h"
 #include "names.h"
 #include "ops.h"
 #include "outdir.h"
@@ -120,11 +121,8 @@ struct runner {
 	int			 dirfd;		/* the run folder: everything in it is made relative to this */
 	char			*dirat;		/* "/proc/self/fd/N": reads the run folder's files by path, through dirfd */
 	json_t			*steps;		/* results.json steps[] */
-	json_t			*sockaddr;	/* host -> sock -> {ip, port} */
-	json_t			*sockfam;	/* host -> sock -> "inet" | "inet6" */
-	json_t			*bg;		/* id -> index into steps[] of a running background step */
-	json_t			*sockto;	/* host -> sock -> settimeout seconds */
-	json_t			*sockhist;	/* host -> sock -> every local address it had */
+	struct model_sockets	 socks;		/* per host and socket: family, address, history, timeout */
+	struct model_backgrounds bg;		/* running background steps -> index into steps[] */
 	struct trace_conns	*conns;		/* the connections of the trace, each packet once */
 	struct trace_stats	*stats;		/* per-flow statistics of the same packets */
 	json_t			*checks;	/* the checks' verdicts */
@@ -554,8 +552,7 @@ agents_stop(struct runner *r)
 static const char *
 sock_family(struct runner *r, const char *host, const char *sock)
 {
-	const char *f = json_string_value(json_object_get(json_object_get(r->sockfam, host), sock));
-	return f ? f : "inet";
+	return model_socket_family(&r->socks, host, sock);
 }
 
 static json_t *
@@ -566,12 +563,12 @@ resolve_aref(struct runner *r, const struct aref *a, const char *family, char **
 	int inet6 = family != NULL && strcmp(family, "inet6") == 0;
 
 	if (a->kind == AREF_SOCKET) {
-		json_t *v = json_object_get(json_object_get(r->sockaddr, a->host), a->sock);
-		if (v == NULL) {
+		const struct model_socket *s = model_socket_find(&r->socks, a->host, a->sock);
+		if (s == NULL || !s->has_addr) {
 			*err = xasprintf("%s has no address yet (bind, connect or send on it first)", a->text);
 			return NULL;
 		}
-		return json_deep_copy(v);
+		return json_pack("{s:s, s:i}", "ip", s->addr.ip, "port", s->addr.port);
 	}
 	if (a->host[0] == '\0' || strcmp(a->host, "any") == 0)
 		ip = inet6 ? "::" : "0.0.0.0";
@@ -952,30 +949,38 @@ evaluate(struct runner *r, const struct step *st, json_t *res, json_t *failures)
 
 /* ---- recording ---- */
 
+/* An address of a result ({ip, port}) into the table's form; 0 when it is none. */
+static int
+model_addr_of(json_t *j, struct model_addr *a)
+{
+	const char *ip = json_string_value(json_object_get(j, "ip"));
+	if (!json_is_object(j))
+		return 0;
+	snprintf(a->ip, sizeof a->ip, "%s", ip ? ip : "");
+	a->port = (int)json_integer_value(json_object_get(j, "port"));
+	return 1;
+}
+
 static void
 remember_addresses(struct runner *r, const struct step *st, json_t *res)
 {
 	json_t *local = json_object_get(res, "local");
-	const char *name = st->sock;
+	const char *name = st->sock, *fam;
+	struct model_addr la, pa;
 	if (st->host == NULL)
 		return;
-	if (json_object_get(r->sockaddr, st->host) == NULL)
-		json_object_set_new(r->sockaddr, st->host, json_object());
-	if (json_object_get(r->sockfam, st->host) == NULL)
-		json_object_set_new(r->sockfam, st->host, json_object());
 	switch (st->def->effect) {
 	case OP_EFFECT_NEW_SOCKET:
-		json_object_set(json_object_get(r->sockfam, st->host), name, json_object_get(st->args, "family"));
-		json_object_del(json_object_get(r->sockaddr, st->host), name);
-		if (json_object_get(r->sockhist, st->host) != NULL)
-			json_object_del(json_object_get(r->sockhist, st->host), name);
+		fam = json_string_value(json_object_get(st->args, "family"));
+		if (name != NULL)
+			model_socket_new(&r->socks, st->host, name, fam != NULL && strcmp(fam, "inet6") == 0);
 		return;
 	case OP_EFFECT_ACCEPTED:
 		name = json_string_value(json_object_get(res, "as"));
 		if (name == NULL)
 			return;
-		json_object_set_new(json_object_get(r->sockfam, st->host), name,
-		    json_string(sock_family(r, st->host, st->sock)));
+		model_socket_accepted(&r->socks, st->host, name,
+		    strcmp(sock_family(r, st->host, st->sock), "inet6") == 0);
 		break;
 	case OP_EFFECT_ADDRESS:
 	case OP_EFFECT_TIMEOUT:
@@ -983,35 +988,17 @@ remember_addresses(struct runner *r, const struct step *st, json_t *res)
 	case OP_EFFECT_STOP:
 		break;
 	}
-	if (name != NULL && json_is_object(local)) {
+	if (name != NULL && model_addr_of(local, &la)) {
 		/*
 		 * An unbound socket reports 0.0.0.0 (or ::): what its peers see,
 		 * and what HOST.SOCKET means, is the host's own address.
 		 */
-		json_t *copy = json_deep_copy(local);
-		const char *ip = json_string_value(json_object_get(local, "ip"));
 		const struct host *h = expt_host(r->x, st->host);
-		if (ip != NULL && h != NULL && (strcmp(ip, "0.0.0.0") == 0 || strcmp(ip, "::") == 0))
-			json_object_set_new(copy, "ip", json_string(h->addr));
-		json_object_set(json_object_get(r->sockaddr, st->host), name, copy);
-		/* every address the socket had, for the checks that name it */
-		if (json_object_get(r->sockhist, st->host) == NULL)
-			json_object_set_new(r->sockhist, st->host, json_object());
-		json_t *hist = json_object_get(json_object_get(r->sockhist, st->host), name);
-		if (hist == NULL) {
-			hist = json_array();
-			json_object_set_new(json_object_get(r->sockhist, st->host), name, hist);
-		}
-		int known = 0;
-		json_t *peer = json_object_get(res, "peer"), *entry = json_deep_copy(copy);
-		if (json_is_object(peer))
-			json_object_set(entry, "peer", peer);	/* names this socket's connection, not only its port */
-		for (size_t i = 0; i < json_array_size(hist); i++)
-			known |= json_equal(json_array_get(hist, i), entry);
-		if (!known && json_integer_value(json_object_get(entry, "port")) != 0)
-			json_array_append(hist, entry);
-		json_decref(entry);
-		json_decref(copy);
+		if (h != NULL && (strcmp(la.ip, "0.0.0.0") == 0 || strcmp(la.ip, "::") == 0))
+			snprintf(la.ip, sizeof la.ip, "%s", h->addr);
+		/* every address the socket had, with its peer: names this socket's connection, not only its port */
+		model_socket_address(&r->socks, st->host, name, &la,
+		    model_addr_of(json_object_get(res, "peer"), &pa) ? &pa : NULL);
 	}
 }
 
@@ -1240,13 +1227,12 @@ run_step(struct runner *r, const struct step *st)
 	}
 	/* a call on a socket with a longer settimeout may wait that long, as in Python */
 	double timeout = st->timeout;
-	json_t *sto = st->sock ? json_object_get(json_object_get(r->sockto, st->host), st->sock) : NULL;
-	if (json_is_number(sto) && json_number_value(sto) + 0.5 > timeout)
-		timeout = json_number_value(sto) + 0.5;
-	if (st->def->effect == OP_EFFECT_TIMEOUT) {
-		if (json_object_get(r->sockto, st->host) == NULL)
-			json_object_set_new(r->sockto, st->host, json_object());
-		json_object_set(json_object_get(r->sockto, st->host), st->sock, json_object_get(args, "seconds"));
+	const struct model_socket *ms = st->sock ? model_socket_find(&r->socks, st->host, st->sock) : NULL;
+	if (ms != NULL && ms->has_timeout && ms->timeout + 0.5 > timeout)
+		timeout = ms->timeout + 0.5;
+	if (st->def->effect == OP_EFFECT_TIMEOUT && st->sock != NULL) {
+		json_t *secs = json_object_get(args, "seconds");
+		model_socket_timeout(&r->socks, st->host, st->sock, json_is_number(secs), json_number_value(secs));
 	}
 	msg = json_pack("{s:s, s:I, s:s, s:o, s:b, s:f}", "type", "step", "seq", (json_int_t)++r->seq,
 	    "op", st->op, "args", args, "background", st->background, "timeout", timeout);
@@ -1264,7 +1250,7 @@ run_step(struct runner *r, const struct step *st)
 	if (st->background) {
 		frame = await_frame(r, a, "started", r->seq, timeout + GRACE_S, what);
 		if (frame != NULL) {
-			json_object_set_new(r->bg, st->id, json_integer((json_int_t)json_array_size(r->steps) - 1));
+			model_background_start(&r->bg, st->id, json_array_size(r->steps) - 1);
 			json_object_set_new(rec, "state", json_string("running"));
 			if (json_is_false(json_object_get(frame, "ready")))
 				print_line(r, st, line, "(running, but not ready)", "started", NULL, -1);
@@ -1285,11 +1271,11 @@ run_step(struct runner *r, const struct step *st)
 	failures = json_array();
 	if (st->def->effect == OP_EFFECT_COLLECT || st->def->effect == OP_EFFECT_STOP) {
 		/* the background step's own expectation decides */
-		json_t *idx = json_object_get(r->bg, st->target);
+		size_t idx;
 		const struct step *bst = NULL;
 		json_t *brec = NULL, *bres = res;
-		if (idx != NULL) {
-			brec = json_array_get(r->steps, (size_t)json_integer_value(idx));
+		if (model_background_find(&r->bg, st->target, &idx)) {
+			brec = json_array_get(r->steps, idx);
 			bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
 		}
 		if (st->def->effect == OP_EFFECT_STOP)
@@ -1308,7 +1294,7 @@ run_step(struct runner *r, const struct step *st)
 				expect_fail(failures, "step %d (%s:%d:%d): %s", bst->number, r->x->file,
 				    bst->pos.line, bst->pos.col, json_string_value(json_array_get(bfail, i)));
 			json_decref(bfail);
-			json_object_del(r->bg, st->target);
+			model_background_end(&r->bg, st->target);
 		}
 		if (bst != NULL && st->def->effect == OP_EFFECT_COLLECT)
 			; /* evaluate() judged the result, agent errors included */
@@ -1337,11 +1323,9 @@ run_step(struct runner *r, const struct step *st)
 static void
 collect_leftovers(struct runner *r)
 {
-	const char *id;
-	json_t *idx, *tmp;
-
-	json_object_foreach_safe(r->bg, tmp, id, idx) {
-		json_t *brec = json_array_get(r->steps, (size_t)json_integer_value(idx));
+	while (r->bg.n > 0) {
+		const char *id = r->bg.v[0].id;	/* the table's: kept until model_background_end */
+		json_t *brec = json_array_get(r->steps, r->bg.v[0].rec);
 		const struct step *bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
 		struct agentconn *a = agent_of(r, bst->host);
 		json_t *msg, *frame, *failures;
@@ -1370,7 +1354,7 @@ collect_leftovers(struct runner *r)
 		free(line);
 		json_decref(failures);
 		json_decref(frame);
-		json_object_del(r->bg, id);
+		model_background_end(&r->bg, id);
 	}
 }
 
@@ -2052,7 +2036,8 @@ out:
 static void
 run_checks(struct runner *r)
 {
-	struct names nm = { r->x, r->sockhist, r->steps };
+	json_t *hist = model_sockets_history_json(&r->socks);
+	struct names nm = { r->x, hist, r->steps };
 	struct trace_check_ctx ctx = {
 		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
 		.step_packets = names_step_packets,
@@ -2088,6 +2073,7 @@ run_checks(struct runner *r)
 		}
 		json_array_append_new(r->checks, v);
 	}
+	json_decref(hist);
 }
 
 /* ---- statistics: per flow, the overhead of each protocol (Lab 1's analysis) ---- */
@@ -2602,11 +2588,6 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	r.x = x;
 	r.o = o;
 	r.steps = json_array();
-	r.sockaddr = json_object();
-	r.sockfam = json_object();
-	r.bg = json_object();
-	r.sockto = json_object();
-	r.sockhist = json_object();
 	r.conns = trace_conns_new();
 	r.stats = trace_stats_new();
 	r.checks = json_array();
@@ -2705,11 +2686,8 @@ out:
 free:
 	json_decref(grading);
 	json_decref(r.steps);
-	json_decref(r.sockaddr);
-	json_decref(r.sockfam);
-	json_decref(r.bg);
-	json_decref(r.sockto);
-	json_decref(r.sockhist);
+	model_sockets_free(&r.socks);
+	model_backgrounds_free(&r.bg);
 	json_decref(r.checks);
 	trace_conns_free(r.conns);
 	trace_stats_free(r.stats);
