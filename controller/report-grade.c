@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "grade.h"
 #include "report-grade.h"
 #include "util.h"
 
@@ -89,37 +90,23 @@ write_out(int dirfd, const char *path, const void *p, size_t n, char *err, size_
 json_t *
 report_grade_of(json_t *results)
 {
-	json_t *g = json_object_get(results, "grading"), *checks, *items, *review;
-	double score = 0, max = 0;
-	int errors = 0;
+	json_t *g = json_object_get(results, "grading"), *checks, *items;
 
 	if (json_is_object(g) && json_is_array(json_object_get(g, "items")))
 		return json_incref(g);
-	/* no rubric: every check is worth a point, and only a pass scores it */
+	/* no rubric: every check is worth a point, and only a pass scores it (grade.h) */
 	checks = json_object_get(results, "checks");
 	items = json_array();
-	review = json_array();
 	for (size_t i = 0; i < json_array_size(checks); i++) {
 		json_t *c = json_array_get(checks, i);
 		const char *status = item_status(c), *name = jstr(c, "name");
-		const char *msg = jstr(c, "message") ? jstr(c, "message") : "";
 		char *n = name && *name ? xstrdup(name) : xasprintf("%s (line %lld)",
 		    jstr(c, "check") ? jstr(c, "check") : "check",
 		    (long long)json_integer_value(json_object_get(c, "line")));
-		double pts = streq(status, "pass") ? 1 : 0;
-		json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:f, s:s, s:s, s:s}",
-		    "name", n, "kind", "check", "score", pts, "max_score", 1.0, "status", status,
-		    "output", msg, "visibility", "visible"));
-		if (streq(status, "error")) {
-			errors++;
-			json_array_append_new(review, json_pack("{s:s, s:s}", "item", n, "reason", msg));
-		}
+		json_array_append_new(items, grade_item(n, "check", 1.0, status, jstr(c, "message"), "visible"));
 		free(n);
-		score += pts;
-		max += 1;
 	}
-	return json_pack("{s:f, s:f, s:i, s:b, s:o, s:o}", "score", score, "max_score", max, "errors", errors,
-	    "needs_review", errors > 0, "review", review, "items", items);
+	return grade_total(items, NULL);
 }
 
 /* An undecided item in the grade (needs_review, or any item of status error). */

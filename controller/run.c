@@ -27,6 +27,7 @@
 #include "errnames.h"
 #include "expect.h"
 #include "frame.h"
+#include "grade.h"
 #include "merge.h"
 #include "model.h"
 #include "names.h"
@@ -1747,24 +1748,6 @@ stats_json(const struct trace_stats *st)
 
 /* ---- the grade ---- */
 
-static const char *
-item_visibility(const struct experiment *x, const char *name)
-{
-	const char *v = json_string_value(json_object_get(json_object_get(x->grading, "items"), name));
-	if (v == NULL)
-		v = json_string_value(json_object_get(x->grading, "visibility"));
-	return v ? v : "visible";
-}
-
-static json_t *
-grade_item(const struct experiment *x, const char *name, const char *kind, double max, const char *status,
-    const char *output)
-{
-	return json_pack("{s:s, s:s, s:f, s:f, s:s, s:s, s:s}", "name", name, "kind", kind,
-	    "score", strcmp(status, "pass") == 0 ? max : 0.0, "max_score", max, "status", status,
-	    "output", output ? output : "", "visibility", item_visibility(x, name));
-}
-
 /*
  * Why the packets under the steps cannot be trusted to decide an
  * `expect: {packets}` (a new string, caller frees), or NULL when they can:
@@ -1796,144 +1779,17 @@ grade_trace_doubt(const struct runner *r)
 	return NULL;
 }
 
-/*
- * The grade: steps whose expect has points, and every check (1 point unless
- * it says otherwise), when the experiment has a grading section or any
- * points.  An item scores only when it was observed to pass on a whole
- * trace: a check decided on what a cut capture left (headers cut by the
- * snaplen), or passed on a capture that dropped packets, is undecided too.
- * An item the trace or the testbed could not decide (status "error") scores 0, keeps
- * its points in the maximum, says why, and marks the submission for review
- * (needs_review, and one entry in review per such item): damaging or
- * flooding the trace can never raise a score.
- */
 static json_t *
 grade(struct runner *r)
 {
-	const struct experiment *x = r->x;
-	json_t *items = json_array(), *review, *g;
-	double score = 0, max = 0;
-	int graded = x->grading != NULL, errors = 0;
-	char *doubt;
-
-	for (size_t i = 0; i < x->nsteps; i++)
-		graded |= x->steps[i].expect.has_points;
-	for (size_t i = 0; i < json_array_size(x->checks); i++)
-		graded |= json_object_get(json_array_get(x->checks, i), "points") != NULL;
-	if (!graded) {
-		json_decref(items);
-		return NULL;
-	}
-	doubt = grade_trace_doubt(r);
-	for (size_t i = 0; i < json_array_size(r->steps); i++) {
-		json_t *rec = json_array_get(r->steps, i), *f = json_object_get(rec, "failures"), *it;
-		const struct step *st = &x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
-		struct buf out;
-		char *name;
-		const char *status;
-		if (!st->expect.has_points)
-			continue;
-		name = st->expect.name ? xstrdup(st->expect.name) :
-		    xasprintf("step %d: %s", st->number, json_string_value(json_object_get(rec, "python")));
-		status = json_object_get(rec, "pass") == NULL ? "error" :
-		    json_is_true(json_object_get(rec, "pass")) ? "pass" : "fail";
-		buf_init(&out);
-		buf_printf(&out, "%s -> %s", json_string_value(json_object_get(rec, "python")),
-		    json_string_value(json_object_get(rec, "shown")) ?: "(not run)");
-		for (size_t k = 0; k < json_array_size(f); k++)
-			buf_printf(&out, "\n%s", json_string_value(json_array_get(f, k)));
-		/* a step marked undecidable says why in its failures; another did not finish */
-		if (strcmp(status, "error") == 0 && !json_is_true(json_object_get(rec, "undecidable")))
-			buf_printf(&out, "\nthe step did not finish: %s",
-			    r->error ? r->error : json_string_value(json_object_get(rec, "state")) ?: "no result");
-		else if (st->expect.packets != NULL && doubt != NULL) {
-			/* its packets were part of the expectation, and the trace cannot tell them */
-			status = "error";
-			buf_printf(&out, "\nthe packets of this step cannot be decided: %s", doubt);
-		}
-		it = grade_item(x, name, "step", st->expect.points, status, (char *)out.data);
-		json_object_set_new(it, "step", json_integer(st->number));
-		json_array_append_new(items, it);
-		buf_free(&out);
-		free(name);
-	}
-	/* steps that never ran because the testbed failed are undecided too */
-	for (size_t i = json_array_size(r->steps); i < x->nsteps; i++) {
-		const struct step *st = &x->steps[i];
-		json_t *it;
-		char *name, *why;
-		if (!st->expect.has_points)
-			continue;
-		name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d", st->number);
-		why = xasprintf("the step was not run: %s", r->error ? r->error : "the run stopped before it");
-		it = grade_item(x, name, "step", st->expect.points, "error", why);
-		json_object_set_new(it, "step", json_integer(st->number));
-		json_array_append_new(items, it);
-		free(why);
-		free(name);
-	}
+	char *doubt = grade_trace_doubt(r);
+	struct grade_run g = {
+		.x = r->x, .steps = r->steps, .checks = r->checks, .error = r->error, .doubt = doubt,
+		.drops = r->drops, .truncated = r->conns != NULL ? r->conns->truncated : 0,
+	};
+	json_t *grading = grade_of_run(&g);
 	free(doubt);
-	for (size_t i = 0; i < json_array_size(x->checks); i++) {
-		json_t *c = json_array_get(x->checks, i), *v = json_array_get(r->checks, i), *conn;
-		double pts = json_is_number(json_object_get(c, "points")) ? json_number_value(json_object_get(c, "points")) : 1;
-		const char *status = v ? json_string_value(json_object_get(v, "status")) : "error";
-		char *name, *why = NULL;
-		if (json_is_string(json_object_get(c, "name")))
-			name = xstrdup(json_string_value(json_object_get(c, "name")));
-		else {
-			conn = json_object_get(c, "conn");
-			name = xasprintf("%s %s (line %lld)", json_string_value(json_object_get(c, "check")),
-			    json_is_string(conn) ? json_string_value(conn) :
-			    json_string_value(json_object_get(c, "from")) ?: "",
-			    (long long)json_integer_value(json_object_get(c, "line")));
-		}
-		/* anything but an observed pass or fail is undecided */
-		if (status == NULL || (strcmp(status, "pass") != 0 && strcmp(status, "fail") != 0))
-			status = "error";
-		if (v == NULL)
-			why = xasprintf("the check was not decided: %s", r->error ? r->error : "the run stopped before the checks");
-		else if (strcmp(status, "error") != 0 && r->conns != NULL && r->conns->truncated > 0) {
-			/* decided on what the snaplen left of the packets: neither verdict can be trusted */
-			why = xasprintf("the capture cut %llu packets short inside their headers (snaplen too small): "
-			    "this check cannot be decided (on what was left: %s)", (unsigned long long)r->conns->truncated,
-			    json_string_value(json_object_get(v, "message")) ?: "?");
-			status = "error";
-		} else if (strcmp(status, "pass") == 0 && r->drops > 0) {
-			/* a pass on a trace with holes is no evidence */
-			why = xasprintf("the capture dropped %llu packets: this check cannot be decided (on what was "
-			    "left: %s)", (unsigned long long)r->drops, json_string_value(json_object_get(v, "message")) ?: "?");
-			status = "error";
-		}
-		json_array_append_new(items, grade_item(x, name, "check", pts, status,
-		    why ? why : json_string_value(json_object_get(v, "message"))));
-		free(why);
-		free(name);
-	}
-	review = json_array();
-	for (size_t i = 0; i < json_array_size(items); i++) {
-		json_t *it = json_array_get(items, i);
-		/* only an observed pass scores; the maximum always counts every item */
-		if (strcmp(json_string_value(json_object_get(it, "status")), "pass") == 0)
-			score += json_number_value(json_object_get(it, "score"));
-		else
-			json_object_set_new(it, "score", json_real(0));
-		max += json_number_value(json_object_get(it, "max_score"));
-		if (strcmp(json_string_value(json_object_get(it, "status")), "error") == 0) {
-			errors++;
-			json_array_append_new(review, json_pack("{s:O, s:O}", "item", json_object_get(it, "name"),
-			    "reason", json_object_get(it, "output")));
-		}
-	}
-	g = json_pack("{s:f, s:f, s:i, s:b, s:o, s:o}", "score", score, "max_score", max, "errors", errors,
-	    "needs_review", errors > 0, "review", review, "items", items);
-	if (json_is_number(json_object_get(x->grading, "total")) && max > 0) {
-		double total = json_number_value(json_object_get(x->grading, "total"));
-		json_object_set_new(g, "score", json_real(score * total / max));
-		json_object_set_new(g, "max_score", json_real(total));
-		json_object_set_new(g, "raw_score", json_real(score));
-		json_object_set_new(g, "raw_max_score", json_real(max));
-	}
-	return g;
+	return grading;
 }
 
 /* ---- outputs ---- */
