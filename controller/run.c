@@ -37,6 +37,7 @@
 #include "pyfmt.h"
 #include "report-grade.h"
 #include "report.h"
+#include "stats-json.h"
 #include "run.h"
 #include "rx.h"
 #include "tbfile.h"
@@ -1700,52 +1701,6 @@ run_checks(struct runner *r)
 	json_decref(hist);
 }
 
-/* ---- statistics: per flow, the overhead of each protocol (Lab 1's analysis) ---- */
-
-static json_t *
-dir_stats_json(const struct trace_dir_stats *d)
-{
-	return json_pack("{s:I, s:I, s:{s:I, s:I, s:I}, s:I, s:f, s:I, s:I}",
-	    "packets", (json_int_t)d->packets, "payload", (json_int_t)d->payload_bytes,
-	    "headers", "link", (json_int_t)d->link_bytes, "ip", (json_int_t)d->ip_bytes,
-	    "transport", (json_int_t)d->transport_bytes, "wire", (json_int_t)d->wire_bytes,
-	    "overhead", trace_stats_overhead(d), "handshake", (json_int_t)d->handshake,
-	    "teardown", (json_int_t)d->teardown);
-}
-
-static json_t *
-stats_json(const struct trace_stats *st)
-{
-	json_t *flows = json_array(), *o;
-	struct trace_dir_stats tcp, udp;
-
-	if (st == NULL)
-		return NULL;
-	memset(&tcp, 0, sizeof tcp);
-	memset(&udp, 0, sizeof udp);
-	for (size_t i = 0; i < st->nflows; i++) {
-		const struct trace_flow *f = &st->flows[i];
-		char a[64], b[64], ea[80], eb[80];
-		struct trace_dir_stats both = f->dir[0];
-		trace_stats_sum(&both, &f->dir[1]);
-		trace_stats_sum(f->proto == 6 ? &tcp : &udp, &both);
-		if (i >= RUN_FLOWS_MAX)		/* in the totals, not listed */
-			continue;
-		trace_addr_text(f->ip_version, f->a, a, sizeof a);
-		trace_addr_text(f->ip_version, f->b, b, sizeof b);
-		snprintf(ea, sizeof ea, f->ip_version == 6 ? "[%s]:%u" : "%s:%u", a, f->aport);
-		snprintf(eb, sizeof eb, f->ip_version == 6 ? "[%s]:%u" : "%s:%u", b, f->bport);
-		json_array_append_new(flows, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o}",
-		    "proto", f->proto == 6 ? "tcp" : "udp", "initiator", ea, "responder", eb,
-		    "forward", dir_stats_json(&f->dir[0]), "backward", dir_stats_json(&f->dir[1]),
-		    "total", dir_stats_json(&both)));
-	}
-	o = json_pack("{s:o, s:o, s:o}", "flows", flows, "tcp", dir_stats_json(&tcp), "udp", dir_stats_json(&udp));
-	if (st->nflows > RUN_FLOWS_MAX)
-		json_object_set_new(o, "flows_unlisted", json_integer((json_int_t)(st->nflows - RUN_FLOWS_MAX)));
-	return o;
-}
-
 /* ---- the grade ---- */
 
 /*
@@ -1981,7 +1936,7 @@ write_outputs(struct runner *r, json_t *g)
 	if (g != NULL)
 		json_object_set(doc, "grading", g);
 	if (r->stats != NULL && r->stats->nflows > 0)
-		json_object_set_new(doc, "stats", stats_json(r->stats));
+		json_object_set_new(doc, "stats", stats_json_run(r->stats, RUN_FLOWS_MAX));
 	s = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	path = xasprintf("%s/results.json", r->dir);
 	if (file_write_atomic_at(r->dirfd, "results.json", s, strlen(s)) != 0) {
