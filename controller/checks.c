@@ -1,14 +1,30 @@
 /*
  * checks.c — the trace checks of a run (pcap/check.c decides each), their
- * verdicts printed and kept for results.json.  See run-int.h.
+ * verdicts printed (one printer, also verona check's) and kept for
+ * results.json.  See run-int.h and checks.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "checks.h"
 #include "names.h"
 #include "run-int.h"
 #include "util.h"
+
+void
+checks_print_verdict(FILE *f, const char *file, json_t *v, int color)
+{
+	const char *status = json_string_value(json_object_get(v, "status")) ?: "error";
+	int pass = strcmp(status, "pass") == 0;
+
+	fprintf(f, "check %s:%lld:%lld %-10s %s%-5s%s %s\n", file,
+	    (long long)json_integer_value(json_object_get(v, "line")),
+	    (long long)json_integer_value(json_object_get(v, "col")),
+	    json_string_value(json_object_get(v, "check")), color ? (pass ? "\033[32m" : "\033[31m") : "",
+	    pass ? "pass" : strcmp(status, "fail") == 0 ? "FAIL" : "ERROR",
+	    color ? "\033[0m" : "", json_string_value(json_object_get(v, "message")));
+}
 
 void
 checks_run(struct runner *r)
@@ -39,15 +55,8 @@ checks_run(struct runner *r)
 			r->checks_failed++;
 		else if (strcmp(status, "error") == 0)
 			r->checks_errors++;
-		if (!r->o->json && (!r->o->quiet || strcmp(status, "pass") != 0)) {
-			const char *vc = strcmp(status, "pass") == 0 ? "\033[32m" : "\033[31m";
-			printf("check %s:%lld:%lld %-10s %s%-5s%s %s\n", r->x->file,
-			    (long long)json_integer_value(json_object_get(v, "line")),
-			    (long long)json_integer_value(json_object_get(v, "col")),
-			    json_string_value(json_object_get(v, "check")), runner_color(r, vc),
-			    strcmp(status, "pass") == 0 ? "pass" : strcmp(status, "fail") == 0 ? "FAIL" : "ERROR",
-			    runner_color(r, "\033[0m"), json_string_value(json_object_get(v, "message")));
-		}
+		if (!r->o->json && (!r->o->quiet || strcmp(status, "pass") != 0))
+			checks_print_verdict(stdout, r->x->file, v, r->o->color);
 		json_array_append_new(r->checks, v);
 	}
 	json_decref(hist);

@@ -549,11 +549,8 @@ print_line(struct runner *r, const struct step *st, const char *line, const char
 	/* --quiet still names what failed */
 	if (r->o->quiet && json_array_size(failures) == 0)
 		return;
-	if (r->lv != NULL) {
-		/* what came late from earlier steps first, then this step and its packets so far */
-		live_peek(r);
+	if (r->lv != NULL)	/* what came late from earlier steps first, then this step's packets so far */
 		live_print(r, start_ns);
-	}
 	printf("%3d %-8s %-56s -> %s  %s%s%s\n", st->number, st->host ? st->host : "-", line, result,
 	    runner_color(r, vc), verdict, runner_color(r, "\033[0m"));
 	for (size_t i = 0; i < json_array_size(failures); i++)
@@ -578,6 +575,14 @@ step_record(struct runner *r, const struct step *st, const char *line)
 	return o;
 }
 
+/* The live view brings in the agents' packets so far, before a step's line is printed (print_line only prints). */
+static void
+runner_peek(struct runner *r)
+{
+	if (r->lv != NULL)
+		live_peek(r);
+}
+
 /* Fills in a step's verdict; counts it. */
 static void
 step_verdict(struct runner *r, const struct step *st, json_t *rec, json_t *res, json_t *failures,
@@ -595,9 +600,134 @@ step_verdict(struct runner *r, const struct step *st, json_t *rec, json_t *res, 
 		else
 			r->failed++;
 	}
+	runner_peek(r);
 	print_line(r, st, line, shown, pass ? "pass" : "FAIL", failures,
 	    json_integer_value(json_object_get(res, "start_ns")));
 	free(shown);
+}
+
+/* A top-level sleep: the controller waits, watching the agents. */
+static void
+run_sleep(struct runner *r, const struct step *st, const char *what)
+{
+	double s = json_number_value(json_object_get(st->args, "seconds"));
+	int64_t start = time_realtime_ns(), until = time_mono_ns() + (int64_t)(s * 1e9);
+	char *line = py_step_line(st, st->args);
+	json_t *rec = step_record(r, st, line), *res, *failures;
+
+	while (time_mono_ns() < until && !run_signal) {
+		agents_ping(r);
+		usleep(2000);
+	}
+	if (run_signal) {
+		runner_fail(r, 3, "interrupted by signal %d during %s", (int)run_signal, what);
+		free(line);
+		return;
+	}
+	res = json_pack("{s:b, s:n, s:i, s:I, s:I}", "ok", 1, "ret", "errno", 0,
+	    "start_ns", (json_int_t)start, "end_ns", (json_int_t)time_realtime_ns());
+	failures = json_array();
+	step_verdict(r, st, rec, res, failures, line, 1);
+	json_decref(res);
+	json_decref(failures);
+	free(line);
+}
+
+/* A put step: the controller reads the files and sends them (put.c). */
+static void
+run_put(struct runner *r, const struct step *st, struct agentconn *a)
+{
+	char *line = py_step_line(st, st->args);
+	json_t *rec = step_record(r, st, line), *res, *failures;
+
+	res = put_step(r, a, json_string_value(json_object_get(st->args, "src")),
+	    json_string_value(json_object_get(st->args, "dst")));
+	if (r->error == NULL) {
+		failures = json_array();
+		evaluate(r, st, res, failures);
+		step_verdict(r, st, rec, res, failures, line, 1);
+		json_decref(failures);
+	}
+	json_decref(res);
+	free(line);
+}
+
+/*
+ * The result of a wait or a kill: the background step's own record gets
+ * its result (judged by its own expectation when collected; a killed one is
+ * not judged), and the wait shows it as that step would.
+ */
+static void
+run_collected(struct runner *r, const struct step *st, json_t *rec, json_t *res, json_t *failures,
+    const char *line)
+{
+	int stop = st->def->effect == OP_EFFECT_STOP;
+	size_t idx;
+	const struct step *bst = NULL;
+	json_t *brec = NULL, *bres = stop ? json_object_get(res, "target") : res;
+
+	if (model_background_find(&r->bg, st->target, &idx)) {
+		brec = json_array_get(r->steps, idx);
+		bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
+	}
+	if (bst != NULL && bres != NULL) {
+		json_t *bfail = json_array();
+		if (!stop)
+			evaluate(r, bst, bres, bfail);
+		remember_addresses(r, bst, bres);
+		json_object_set(brec, "result", bres);
+		json_object_set(brec, "failures", bfail);
+		json_object_set_new(brec, "pass", json_boolean(json_array_size(bfail) == 0));
+		json_object_set_new(brec, "state", json_string(stop ? "killed" : "collected"));
+		json_object_set_new(brec, "collected_by", json_integer(st->number));
+		for (size_t i = 0; i < json_array_size(bfail); i++)
+			expect_fail(failures, "step %d (%s:%d:%d): %s", bst->number, r->x->file,
+			    bst->pos.line, bst->pos.col, json_string_value(json_array_get(bfail, i)));
+		json_decref(bfail);
+		model_background_end(&r->bg, st->target);
+	}
+	if (bst != NULL && !stop)
+		; /* evaluate() judged the result, agent errors included */
+	else if (json_object_get(res, "agent_error") != NULL)
+		expect_fail(failures, "the agent refused the step: %s",
+		    json_string_value(json_object_get(res, "agent_error")));
+	step_verdict(r, st, rec, stop ? res : bres, failures, line, 1);
+	if (bst != NULL && !stop && bres != NULL) {
+		char *shown = py_result(bst, bres);
+		json_object_set_new(rec, "shown", json_string(shown));
+		json_object_set_new(brec, "shown", json_string(shown));
+		free(shown);
+	}
+}
+
+/* A call on a socket with a longer settimeout may wait that long, as in Python; settimeout sets it. */
+static double
+run_step_timeout(struct runner *r, const struct step *st, json_t *args)
+{
+	double timeout = st->timeout;
+	const struct model_socket *ms = st->sock ? model_socket_find(&r->socks, st->host, st->sock) : NULL;
+
+	if (ms != NULL && ms->has_timeout && ms->timeout + 0.5 > timeout)
+		timeout = ms->timeout + 0.5;
+	if (st->def->effect == OP_EFFECT_TIMEOUT && st->sock != NULL) {
+		json_t *secs = json_object_get(args, "seconds");
+		model_socket_timeout(&r->socks, st->host, st->sock, json_is_number(secs), json_number_value(secs));
+	}
+	return timeout;
+}
+
+/* A background step has started: it is collected by a wait, a kill, or at the end. */
+static void
+run_started(struct runner *r, const struct step *st, json_t *rec, json_t *frame, const char *line)
+{
+	model_background_start(&r->bg, st->id, json_array_size(r->steps) - 1);
+	json_object_set_new(rec, "state", json_string("running"));
+	runner_peek(r);
+	if (json_is_false(json_object_get(frame, "ready")))
+		print_line(r, st, line, "(running, but not ready)", "started", NULL, -1);
+	else
+		print_line(r, st, line, json_is_true(json_object_get(frame, "ready")) ?
+		    "(running in the background, ready)" : "(running in the background)", "started", NULL, -1);
 }
 
 static void
@@ -606,47 +736,21 @@ run_step(struct runner *r, const struct step *st)
 	struct agentconn *a;
 	json_t *args, *msg, *rec, *frame, *res, *failures;
 	char *err = NULL, *line, what[600];
+	double timeout;
 
 	snprintf(what, sizeof what, "step %d (%s:%d:%d %s)", st->number, r->x->file, st->pos.line,
 	    st->pos.col, st->op);
-	if (st->host == NULL) {		/* a top-level sleep: the controller waits */
-		double s = json_number_value(json_object_get(st->args, "seconds"));
-		int64_t start = time_realtime_ns(), until = time_mono_ns() + (int64_t)(s * 1e9);
-		line = py_step_line(st, st->args);
-		rec = step_record(r, st, line);
-		while (time_mono_ns() < until && !run_signal) {
-			agents_ping(r);
-			usleep(2000);
-		}
-		if (run_signal) {
-			runner_fail(r, 3, "interrupted by signal %d during %s", (int)run_signal, what);
-			free(line);
-			return;
-		}
-		res = json_pack("{s:b, s:n, s:i, s:I, s:I}", "ok", 1, "ret", "errno", 0,
-		    "start_ns", (json_int_t)start, "end_ns", (json_int_t)time_realtime_ns());
-		failures = json_array();
-		step_verdict(r, st, rec, res, failures, line, 1);
-		json_decref(res);
-		json_decref(failures);
-		free(line);
+	if (st->host == NULL) {
+		run_sleep(r, st, what);
 		return;
 	}
 	a = agent_of(r, st->host);
-	if (st->def->site == OP_SITE_PUT) {
-		line = py_step_line(st, st->args);
-		rec = step_record(r, st, line);
-		res = put_step(r, a, json_string_value(json_object_get(st->args, "src")),
-		    json_string_value(json_object_get(st->args, "dst")));
-		if (r->error == NULL) {
-			failures = json_array();
-			evaluate(r, st, res, failures);
-			step_verdict(r, st, rec, res, failures, line, 1);
-			json_decref(failures);
-		}
-		json_decref(res);
-		free(line);
+	switch (st->def->site) {
+	case OP_SITE_PUT:
+		run_put(r, st, a);
 		return;
+	case OP_SITE_AGENT:
+		break;
 	}
 	args = resolve_args(r, st, &err);
 	line = py_step_line(st, args ? args : st->args);
@@ -662,15 +766,7 @@ run_step(struct runner *r, const struct step *st)
 		free(line);
 		return;
 	}
-	/* a call on a socket with a longer settimeout may wait that long, as in Python */
-	double timeout = st->timeout;
-	const struct model_socket *ms = st->sock ? model_socket_find(&r->socks, st->host, st->sock) : NULL;
-	if (ms != NULL && ms->has_timeout && ms->timeout + 0.5 > timeout)
-		timeout = ms->timeout + 0.5;
-	if (st->def->effect == OP_EFFECT_TIMEOUT && st->sock != NULL) {
-		json_t *secs = json_object_get(args, "seconds");
-		model_socket_timeout(&r->socks, st->host, st->sock, json_is_number(secs), json_number_value(secs));
-	}
+	timeout = run_step_timeout(r, st, args);
 	msg = json_pack("{s:s, s:I, s:s, s:o, s:b, s:f}", "type", "step", "seq", (json_int_t)++r->seq,
 	    "op", st->op, "args", args, "background", st->background, "timeout", timeout);
 	if (st->id)
@@ -684,72 +780,32 @@ run_step(struct runner *r, const struct step *st)
 		return;
 	}
 	json_decref(msg);
-	if (st->background) {
-		frame = await_frame(r, a, "started", r->seq, timeout + GRACE_S, what);
-		if (frame != NULL) {
-			model_background_start(&r->bg, st->id, json_array_size(r->steps) - 1);
-			json_object_set_new(rec, "state", json_string("running"));
-			if (json_is_false(json_object_get(frame, "ready")))
-				print_line(r, st, line, "(running, but not ready)", "started", NULL, -1);
-			else
-				print_line(r, st, line, json_is_true(json_object_get(frame, "ready")) ?
-				    "(running in the background, ready)" : "(running in the background)", "started", NULL, -1);
-			json_decref(frame);
-		}
+	frame = await_frame(r, a, st->background ? "started" : "result", r->seq, timeout + GRACE_S, what);
+	if (frame == NULL) {
 		free(line);
 		return;
 	}
-	frame = await_frame(r, a, "result", r->seq, timeout + GRACE_S, what);
-	if (frame == NULL) {
+	if (st->background) {
+		run_started(r, st, rec, frame, line);
+		json_decref(frame);
 		free(line);
 		return;
 	}
 	res = json_object_get(frame, "result");
 	failures = json_array();
-	if (st->def->effect == OP_EFFECT_COLLECT || st->def->effect == OP_EFFECT_STOP) {
-		/* the background step's own expectation decides */
-		size_t idx;
-		const struct step *bst = NULL;
-		json_t *brec = NULL, *bres = res;
-		if (model_background_find(&r->bg, st->target, &idx)) {
-			brec = json_array_get(r->steps, idx);
-			bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
-		}
-		if (st->def->effect == OP_EFFECT_STOP)
-			bres = json_object_get(res, "target");
-		if (bst != NULL && bres != NULL) {
-			json_t *bfail = json_array();
-			if (st->def->effect == OP_EFFECT_COLLECT)
-				evaluate(r, bst, bres, bfail);
-			remember_addresses(r, bst, bres);
-			json_object_set(brec, "result", bres);
-			json_object_set(brec, "failures", bfail);
-			json_object_set_new(brec, "pass", json_boolean(json_array_size(bfail) == 0));
-			json_object_set_new(brec, "state", json_string(st->def->effect == OP_EFFECT_STOP ? "killed" : "collected"));
-			json_object_set_new(brec, "collected_by", json_integer(st->number));
-			for (size_t i = 0; i < json_array_size(bfail); i++)
-				expect_fail(failures, "step %d (%s:%d:%d): %s", bst->number, r->x->file,
-				    bst->pos.line, bst->pos.col, json_string_value(json_array_get(bfail, i)));
-			json_decref(bfail);
-			model_background_end(&r->bg, st->target);
-		}
-		if (bst != NULL && st->def->effect == OP_EFFECT_COLLECT)
-			; /* evaluate() judged the result, agent errors included */
-		else if (json_object_get(res, "agent_error") != NULL)
-			expect_fail(failures, "the agent refused the step: %s",
-			    json_string_value(json_object_get(res, "agent_error")));
-		/* a wait shows the result of the step it collected, as that step would */
-		step_verdict(r, st, rec, st->def->effect == OP_EFFECT_STOP ? res : bres, failures, line, 1);
-		if (bst != NULL && st->def->effect == OP_EFFECT_COLLECT && bres != NULL) {
-			char *shown = py_result(bst, bres);
-			json_object_set_new(rec, "shown", json_string(shown));
-			json_object_set_new(brec, "shown", json_string(shown));
-			free(shown);
-		}
-	} else {
+	switch (st->def->effect) {
+	case OP_EFFECT_COLLECT:
+	case OP_EFFECT_STOP:
+		run_collected(r, st, rec, res, failures, line);
+		break;
+	case OP_EFFECT_ADDRESS:
+	case OP_EFFECT_NEW_SOCKET:
+	case OP_EFFECT_ACCEPTED:
+	case OP_EFFECT_TIMEOUT:
 		evaluate(r, st, res, failures);
 		remember_addresses(r, st, res);
 		step_verdict(r, st, rec, res, failures, line, 1);
+		break;
 	}
 	json_decref(failures);
 	json_decref(frame);
