@@ -1,4 +1,4 @@
-/* model.c — the run's typed socket and background-step tables; see model.h. */
+/* model.c — the run's typed socket, background-step and step-result tables; see model.h. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -184,4 +184,43 @@ model_backgrounds_free(struct model_backgrounds *b)
 		free(b->v[i].id);
 	free(b->v);
 	memset(b, 0, sizeof *b);
+}
+
+struct step_result *
+model_step_add(struct model_steps *m, json_t *rec)
+{
+	struct step_result *r;
+
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->v = xrealloc(m->v, m->cap * sizeof *m->v);
+	}
+	r = &m->v[m->n++];
+	memset(r, 0, sizeof *r);
+	r->rec = rec;
+	return r;
+}
+
+enum step_outcome
+model_step_verdict(const struct step_result *r)
+{
+	if (r->packets == STEP_OUTCOME_UNDECIDABLE)
+		return STEP_OUTCOME_UNDECIDABLE;
+	switch (r->expect) {
+	case STEP_OUTCOME_NONE:
+	case STEP_OUTCOME_UNDECIDABLE:
+		return r->expect;
+	case STEP_OUTCOME_FAIL:
+		return STEP_OUTCOME_FAIL;
+	case STEP_OUTCOME_PASS:
+		break;
+	}
+	return r->packets == STEP_OUTCOME_FAIL ? STEP_OUTCOME_FAIL : STEP_OUTCOME_PASS;
+}
+
+void
+model_steps_free(struct model_steps *m)
+{
+	free(m->v);
+	memset(m, 0, sizeof *m);
 }

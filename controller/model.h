@@ -74,4 +74,34 @@ void	model_background_start(struct model_backgrounds *, const char *id, size_t r
 int	model_background_find(const struct model_backgrounds *, const char *id, size_t *rec);
 void	model_background_end(struct model_backgrounds *, const char *id);
 void	model_backgrounds_free(struct model_backgrounds *);
+
+/*
+ * A step's outcome, decided in two parts: its expectation when its result
+ * came, its expect: packets once the captures are merged.  The verdict is
+ * derived from both in one place (model_step_verdict), never reopened.
+ */
+enum step_outcome {
+	STEP_OUTCOME_NONE,		/* not decided: no result came; no expect: packets */
+	STEP_OUTCOME_PASS,
+	STEP_OUTCOME_FAIL,
+	STEP_OUTCOME_UNDECIDABLE,	/* the captures cannot tell: never a pass, never the student's failure */
+};
+
+struct step_result {
+	json_t			*rec;		/* its record in results.json's steps[] (the run's array holds it) */
+	enum step_outcome	 expect;
+	enum step_outcome	 packets;
+	int			 counted;	/* in summary.passed/failed (a step collected by a wait counts as the wait) */
+};
+
+struct model_steps {
+	struct step_result	*v;		/* v[i] is the record steps[i] */
+	size_t			 n, cap;
+};
+
+/* A new result for rec (borrowed); returns it (valid until the next add). */
+struct step_result	*model_step_add(struct model_steps *, json_t *rec);
+/* PASS, FAIL, UNDECIDABLE, or NONE (the step did not finish). */
+enum step_outcome	 model_step_verdict(const struct step_result *);
+void			 model_steps_free(struct model_steps *);
 #endif

@@ -572,6 +572,7 @@ step_record(struct runner *r, const struct step *st, const char *line)
 	if (st->sock)
 		json_object_set_new(o, "socket", json_string(st->sock));
 	json_array_append_new(r->steps, o);
+	model_step_add(&r->results, o);
 	return o;
 }
 
@@ -583,22 +584,37 @@ runner_peek(struct runner *r)
 		live_peek(r);
 }
 
-/* Fills in a step's verdict; counts it. */
+/*
+ * The step result of a record of steps[] (index: the record's), or NULL.
+ */
+static struct step_result *
+step_result_of(struct runner *r, size_t index)
+{
+	return index < r->results.n ? &r->results.v[index] : NULL;
+}
+
+/*
+ * Fills in a step's result and its expectation's outcome (its "pass" now
+ * says the expectation's; steps_decide writes the verdict once its packets
+ * are known); prints it.  count: it counts in the summary.
+ */
 static void
 step_verdict(struct runner *r, const struct step *st, json_t *rec, json_t *res, json_t *failures,
     const char *line, int count)
 {
 	int pass = json_array_size(failures) == 0;
 	char *shown = py_result(st, res);
+	struct step_result *sr = NULL;
 	json_object_set(rec, "result", res);
 	json_object_set_new(rec, "shown", json_string(shown));
 	json_object_set(rec, "failures", failures);
 	json_object_set_new(rec, "pass", json_boolean(pass));
-	if (count) {
-		if (pass)
-			r->passed++;
-		else
-			r->failed++;
+	for (size_t i = r->results.n; i-- > 0 && sr == NULL; )
+		if (r->results.v[i].rec == rec)
+			sr = &r->results.v[i];
+	if (sr != NULL) {
+		sr->expect = pass ? STEP_OUTCOME_PASS : STEP_OUTCOME_FAIL;
+		sr->counted |= count;
 	}
 	runner_peek(r);
 	print_line(r, st, line, shown, pass ? "pass" : "FAIL", failures,
@@ -678,6 +694,8 @@ run_collected(struct runner *r, const struct step *st, json_t *rec, json_t *res,
 		json_object_set(brec, "result", bres);
 		json_object_set(brec, "failures", bfail);
 		json_object_set_new(brec, "pass", json_boolean(json_array_size(bfail) == 0));
+		if (step_result_of(r, idx) != NULL)	/* judged, not counted: the wait counts */
+			step_result_of(r, idx)->expect = json_array_size(bfail) == 0 ? STEP_OUTCOME_PASS : STEP_OUTCOME_FAIL;
 		json_object_set_new(brec, "state", json_string(stop ? "killed" : "collected"));
 		json_object_set_new(brec, "collected_by", json_integer(st->number));
 		for (size_t i = 0; i < json_array_size(bfail); i++)
@@ -975,6 +993,7 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 out:
 	agents_stop(&r);
 	attribute_packets(&r);
+	steps_decide(&r);
 	if (r.error == NULL)
 		checks_run(&r);
 	if (r.tb_up)
@@ -1011,6 +1030,7 @@ free:
 	json_decref(r.steps);
 	model_sockets_free(&r.socks);
 	model_backgrounds_free(&r.bg);
+	model_steps_free(&r.results);
 	json_decref(r.checks);
 	trace_conns_free(r.conns);
 	trace_stats_free(r.stats);

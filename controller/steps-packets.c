@@ -201,8 +201,9 @@ rec_start_cmp(const void *a, const void *b)
 
 /* Marks a step's expect: packets undecidable (never a pass, never the student's failure), saying why. */
 static void
-step_packets_undecidable(struct runner *r, json_t *rec, const char *why)
+step_packets_undecidable(struct runner *r, struct step_result *sr, const char *why)
 {
+	json_t *rec = sr->rec;
 	json_t *failures = json_object_get(rec, "failures");
 	char *msg = xasprintf("the packets on the wire cannot be told: %s", why);
 
@@ -212,12 +213,7 @@ step_packets_undecidable(struct runner *r, json_t *rec, const char *why)
 	}
 	json_array_append_new(failures, json_string(msg));
 	free(msg);
-	if (json_is_true(json_object_get(rec, "pass")))
-		r->passed--;
-	else if (json_is_false(json_object_get(rec, "pass")))
-		r->failed--;
-	json_object_del(rec, "pass");	/* neither: undecidable */
-	json_object_set_new(rec, "undecidable", json_true());
+	sr->packets = STEP_OUTCOME_UNDECIDABLE;	/* the record says so in steps_decide */
 	r->checks_errors++;
 }
 
@@ -226,8 +222,9 @@ step_packets_undecidable(struct runner *r, json_t *rec, const char *why)
  * captures cannot tell (a budget passed, a capture refused or lost), or NULL.
  */
 static void
-check_step_packets(struct runner *r, json_t *rec, const char *why)
+check_step_packets(struct runner *r, struct step_result *sr, const char *why)
 {
+	json_t *rec = sr->rec;
 	const struct step *st = &r->x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
 	json_t *want = st->expect.packets, *got = json_object_get(rec, "packets");
 	json_int_t unlisted = json_integer_value(json_object_get(rec, "packets_unlisted"));
@@ -236,13 +233,14 @@ check_step_packets(struct runner *r, json_t *rec, const char *why)
 
 	if (want == NULL)
 		return;
+	sr->packets = STEP_OUTCOME_PASS;	/* unless what follows says otherwise */
 	if (why != NULL) {
-		step_packets_undecidable(r, rec, why);
+		step_packets_undecidable(r, sr, why);
 		return;
 	}
 	if (unlisted > 0 && json_array_size(got) + (size_t)unlisted <= json_array_size(want)) {
 		/* as many packets as expected, or fewer, but not all of them listed */
-		step_packets_undecidable(r, rec, "the step's packets were past the run's listing cap");
+		step_packets_undecidable(r, sr, "the step's packets were past the run's listing cap");
 		return;
 	}
 	if (unlisted > 0)	/* more packets than expected: a failure however the unlisted ones looked */
@@ -267,11 +265,7 @@ check_step_packets(struct runner *r, json_t *rec, const char *why)
 			json_object_set_new(rec, "failures", failures);
 		}
 		json_array_append_new(failures, json_string(msg));
-		if (json_is_true(json_object_get(rec, "pass"))) {
-			json_object_set_new(rec, "pass", json_false());
-			r->passed--;
-			r->failed++;
-		}
+		sr->packets = STEP_OUTCOME_FAIL;
 		if (!r->o->json)
 			printf("%3d %-8s %s%s:%d:%d: %s%s\n", st->number, st->host ? st->host : "-",
 			    runner_color(r, "\033[31m"), r->x->file, st->pos.line, st->pos.col, msg, runner_color(r, "\033[0m"));
@@ -353,7 +347,7 @@ out:
 	if (why == NULL && n == 0)
 		why = xstrdup("no host captured");
 	for (size_t i = 0; i < ns && (why != NULL || r->error == NULL); i++)
-		check_step_packets(r, json_array_get(r->steps, i), why);
+		check_step_packets(r, &r->results.v[i], why);
 	free(why);
 	for (size_t i = 0; i < n; i++)
 		free((char *)in[i].name);
@@ -361,4 +355,29 @@ out:
 	json_decref(at.view.bases);
 	json_decref(at.view.senders);
 	json_decref(at.trace_steps);
+}
+
+void
+steps_decide(struct runner *r)
+{
+	for (size_t i = 0; i < r->results.n; i++) {
+		struct step_result *sr = &r->results.v[i];
+		enum step_outcome v = model_step_verdict(sr);
+		switch (v) {
+		case STEP_OUTCOME_UNDECIDABLE:
+			json_object_del(sr->rec, "pass");	/* neither */
+			json_object_set_new(sr->rec, "undecidable", json_true());
+			break;
+		case STEP_OUTCOME_PASS:
+		case STEP_OUTCOME_FAIL:
+			json_object_set_new(sr->rec, "pass", json_boolean(v == STEP_OUTCOME_PASS));
+			if (sr->counted && v == STEP_OUTCOME_PASS)
+				r->passed++;
+			else if (sr->counted)
+				r->failed++;
+			break;
+		case STEP_OUTCOME_NONE:
+			break;
+		}
+	}
 }
