@@ -261,8 +261,8 @@ last_line(const char *s)
 	return line;
 }
 
-static void
-evaluate_exec(const struct expect_ctx *c, const struct step *st, json_t *res, json_t *failures)
+void
+expect_judge_program(const struct expect_ctx *c, const struct step *st, json_t *res, json_t *failures)
 {
 	const struct expect *e = &st->expect;
 	json_t *ex = json_object_get(res, "exit");
@@ -312,24 +312,23 @@ evaluate_exec(const struct expect_ctx *c, const struct step *st, json_t *res, js
 void
 expect_evaluate(const struct expect_ctx *c, const struct step *st, json_t *res, json_t *failures)
 {
+	if (json_object_get(res, "agent_error") != NULL) {
+		expect_fail(failures, "the agent refused the step: %s",
+		    json_string_value(json_object_get(res, "agent_error")));
+		return;
+	}
+	st->def->judge(c, st, res, failures);	/* its row's handler */
+}
+
+void
+expect_judge_call(const struct expect_ctx *c, const struct step *st, json_t *res, json_t *failures)
+{
 	const struct expect *e = &st->expect;
 	int ok = json_is_true(json_object_get(res, "ok"));
 	int err = (int)json_integer_value(json_object_get(res, "errno"));
 	char text[256];
 	const char *fam = st->sock ? model_socket_family(c->socks, st->host, st->sock) : "inet";
 
-	if (json_object_get(res, "agent_error") != NULL) {
-		expect_fail(failures, "the agent refused the step: %s",
-		    json_string_value(json_object_get(res, "agent_error")));
-		return;
-	}
-	switch (st->def->judge) {
-	case OP_JUDGE_PROGRAM:
-		evaluate_exec(c, st, res, failures);
-		return;
-	case OP_JUDGE_CALL:
-		break;
-	}
 	if (!ok && err == ERR_TIMEOUT && json_object_get(res, "timeout_reason") != NULL &&
 	    strcmp(json_string_value(json_object_get(res, "timeout_reason")), "step timeout") == 0) {
 		expect_fail(failures, "the step's timeout (%g s) passed while the call was still waiting%s",

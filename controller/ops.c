@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "expect.h"
 #include "ops.h"
 #include "pyfmt.h"
 #include "util.h"
@@ -102,7 +103,7 @@ static const char *const keys_put[] = { "dst", COMMON, NULL };
 	[ID] = { .id = ID, .name = NAME, .operand = OPERAND, .args = ARGS, .keys = KEYS, .site = SITE, \
 	    .judge = JUDGE, .effect = EFFECT, .runs_program = PROGRAM, .py_line = LINE, .py_result = RESULT }
 #define AGENT	OP_SITE_AGENT
-#define CALL	OP_JUDGE_CALL
+#define CALL	expect_judge_call
 #define ADDRESS	OP_EFFECT_ADDRESS
 
 static const struct op_schema op_schemas[] = {
@@ -140,7 +141,7 @@ static const struct op_schema op_schemas[] = {
 	    py_line_method, py_result_call),
 	ROW(OP_GETPEERNAME, "getpeername", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
 	    py_line_method, py_result_call),
-	ROW(OP_EXEC, "exec", OPERAND_COMMAND, args_exec, keys_exec, AGENT, OP_JUDGE_PROGRAM, ADDRESS, 1,
+	ROW(OP_EXEC, "exec", OPERAND_COMMAND, args_exec, keys_exec, AGENT, expect_judge_program, ADDRESS, 1,
 	    py_line_exec, py_result_exec),
 	ROW(OP_PUT, "put", OPERAND_PATH, args_put, keys_put, OP_SITE_PUT, CALL, ADDRESS, 1,
 	    py_line_put, py_result_put),

@@ -4,14 +4,16 @@
  * transcript writes it and its result in Python, how its result is judged,
  * and what its result changes in the run (addresses, timeouts, background
  * steps).  The agent has its own table (agent/op-*.c) of what each does.
- * Adding an operation: one row here, its Python handlers in pyfmt.c, one
- * agent/op-*.c; the runner switches over the kinds below, never on names.
+ * Adding an operation: one row here, its Python handlers in pyfmt.c (and a
+ * judge in expect.c if neither fits), one agent/op-*.c; the runner switches
+ * over the site and effect kinds below, never on names.
  */
 #ifndef VERONA_OPS_H
 #define VERONA_OPS_H
 #include <jansson.h>
 
 struct step;
+struct expect_ctx;
 
 /* Every operation, in the order DESIGN section 2 lists them; the index of its row in the table. */
 enum op_id {
@@ -75,12 +77,6 @@ enum op_site {
 	OP_SITE_PUT,		/* put: the controller reads the files and sends each to the agent */
 };
 
-/* How a result is compared with the step's expectation. */
-enum op_judge {
-	OP_JUDGE_CALL,		/* a socket call: errno, ret, data, from, peer, within */
-	OP_JUDGE_PROGRAM,	/* exec: ready, exit status, signal, stdout/stderr, within */
-};
-
 /* What a result changes in the run's socket and background-step tables. */
 enum op_effect {
 	OP_EFFECT_ADDRESS,	/* the socket's local address, when the result has one */
@@ -95,6 +91,8 @@ enum op_effect {
 typedef char	*(*op_pyline_fn)(const struct step *, json_t *args, const char *sock);
 /* A result (not an agent error) as Python shows it; caller frees. */
 typedef char	*(*op_pyresult_fn)(const struct step *, json_t *result);
+/* Compares a result (not an agent error) with the step's expectation, appending reasons to failures (expect.h). */
+typedef void	 (*op_judge_fn)(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
 
 struct op_schema {
 	enum op_id		 id;
@@ -103,7 +101,7 @@ struct op_schema {
 	const struct op_arg	*args;		/* terminated by a NULL name */
 	const char *const	*keys;		/* every key allowed in the step */
 	enum op_site		 site;
-	enum op_judge		 judge;
+	op_judge_fn		 judge;		/* expect.c */
 	enum op_effect		 effect;
 	int			 runs_program;	/* exec, put: the host's agent must allow programs */
 	op_pyline_fn		 py_line;	/* pyfmt.c */

@@ -61,6 +61,7 @@ UNIT_TEST(every_operation_has_a_row_with_handlers)
 		CHECK_INT(op->id, i);
 		CHECK(op->py_line != NULL);
 		CHECK(op->py_result != NULL);
+		CHECK(op->judge != NULL);
 		CHECK(ops_find(op->name) == op);
 	}
 	CHECK(ops_find("frobnicate") == NULL);
