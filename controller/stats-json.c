@@ -37,11 +37,12 @@ stats_json_dir(const struct trace_dir_stats *d, enum stats_json_style style, int
 json_t *
 stats_json_run(const struct trace_stats *st, size_t max_flows)
 {
-	json_t *flows = json_array(), *o;
+	json_t *flows, *o;
 	struct trace_dir_stats tcp, udp;
 
 	if (st == NULL)
 		return NULL;
+	flows = json_array();
 	memset(&tcp, 0, sizeof tcp);
 	memset(&udp, 0, sizeof udp);
 	for (size_t i = 0; i < st->nflows; i++) {
