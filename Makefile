@@ -15,7 +15,7 @@ PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium libpcre2-8 libcrypto libseccomp
 DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev libpcre2-dev libssl-dev libseccomp-dev iproute2 python3 python3-pytest python3-nacl python3-yaml procps tshark tcpdump nftables \
+            libpcap-dev libpcre2-dev libssl-dev libseccomp-dev iproute2 python3 python3-pytest python3-nacl python3-yaml python3-jsonschema procps tshark tcpdump nftables \
             chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool \
             mmdebstrap systemd-container \
             clang valgrind

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "checks.h"
 #include "cmd.h"
 #include "conn.h"
 #include "expt.h"
@@ -294,13 +295,7 @@ cmd_check_exec(int argc, char **argv)
 		failed += strcmp(st, "fail") == 0;
 		errors += strcmp(st, "error") == 0;
 		if (!json && (!quiet || strcmp(st, "pass") != 0))
-			printf("check %s:%lld:%lld %-10s %s%-5s%s %s\n", argv[optind + 1],
-			    (long long)json_integer_value(json_object_get(v, "line")),
-			    (long long)json_integer_value(json_object_get(v, "col")),
-			    json_string_value(json_object_get(v, "check")),
-			    color ? (strcmp(st, "pass") == 0 ? "\033[32m" : "\033[31m") : "",
-			    strcmp(st, "pass") == 0 ? "pass" : strcmp(st, "fail") == 0 ? "FAIL" : "ERROR",
-			    color ? "\033[0m" : "", json_string_value(json_object_get(v, "message")));
+			checks_print_verdict(stdout, argv[optind + 1], v, color);
 		if (json)
 			json_array_append_new(out, v);
 		else

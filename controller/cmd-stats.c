@@ -15,6 +15,7 @@
 #include <pcap/pcap.h>
 
 #include "cmd.h"
+#include "stats-json.h"
 #include "trace.h"
 
 #define CMD_STATS_NCOLS	10
@@ -214,24 +215,6 @@ cmd_stats_text(const char *path, int linktype, const struct trace_stats *s, cons
 }
 
 static json_t *
-cmd_stats_json_dir(const struct trace_dir_stats *d, int tcp)
-{
-	json_t *o = json_pack("{s:I, s:I, s:{s:I, s:I, s:I}, s:I, s:f}",
-	    "packets", (json_int_t)d->packets,
-	    "payload_bytes", (json_int_t)d->payload_bytes,
-	    "header_bytes", "link", (json_int_t)d->link_bytes, "ip", (json_int_t)d->ip_bytes,
-	    "transport", (json_int_t)d->transport_bytes,
-	    "wire_bytes", (json_int_t)d->wire_bytes,
-	    "overhead_pct", trace_stats_overhead(d));
-
-	if (o != NULL && tcp) {
-		json_object_set_new(o, "handshake", json_integer((json_int_t)d->handshake));
-		json_object_set_new(o, "teardown", json_integer((json_int_t)d->teardown));
-	}
-	return o;
-}
-
-static json_t *
 cmd_stats_json_endpoint(int version, const uint8_t *addr, uint16_t port)
 {
 	char a[64];
@@ -262,22 +245,22 @@ cmd_stats_json(const char *path, int linktype, const struct trace_stats *s, cons
 		json_object_set_new(o, "b", cmd_stats_json_endpoint(f->ip_version, f->b, f->bport));
 		json_object_set_new(o, "first_ns", json_integer(f->first_ns));
 		json_object_set_new(o, "last_ns", json_integer(f->last_ns));
-		json_t *sums = cmd_stats_json_dir(&both, istcp);
+		json_t *sums = stats_json_dir(&both, STATS_JSON_CLI, istcp);
 		json_object_update(o, sums);
 		json_decref(sums);
-		json_object_set_new(o, "a_to_b", cmd_stats_json_dir(&f->dir[0], istcp));
-		json_object_set_new(o, "b_to_a", cmd_stats_json_dir(&f->dir[1], istcp));
+		json_object_set_new(o, "a_to_b", stats_json_dir(&f->dir[0], STATS_JSON_CLI, istcp));
+		json_object_set_new(o, "b_to_a", stats_json_dir(&f->dir[1], STATS_JSON_CLI, istcp));
 		json_array_append_new(flows, o);
 	}
 	ntcp = cmd_stats_proto_sum(s, 6, &tcp);
 	nudp = cmd_stats_proto_sum(s, 17, &udp);
 	protos = json_object();
-	json_object_set_new(protos, "tcp", cmd_stats_json_dir(&tcp, 1));
+	json_object_set_new(protos, "tcp", stats_json_dir(&tcp, STATS_JSON_CLI, 1));
 	json_object_set_new(json_object_get(protos, "tcp"), "flows", json_integer((json_int_t)ntcp));
-	json_object_set_new(protos, "udp", cmd_stats_json_dir(&udp, 0));
+	json_object_set_new(protos, "udp", stats_json_dir(&udp, STATS_JSON_CLI, 0));
 	json_object_set_new(json_object_get(protos, "udp"), "flows", json_integer((json_int_t)nudp));
 
-	json_t *other = cmd_stats_json_dir(&s->other, 0);
+	json_t *other = stats_json_dir(&s->other, STATS_JSON_CLI, 0);
 	json_object_set_new(other, "icmp_packets", json_integer((json_int_t)s->other_icmp));
 	json_object_set_new(other, "other_ip_packets", json_integer((json_int_t)s->other_ip));
 	json_object_set_new(other, "non_ip_packets", json_integer((json_int_t)s->other_nonip));
@@ -285,7 +268,7 @@ cmd_stats_json(const char *path, int linktype, const struct trace_stats *s, cons
 	json_t *bad = json_pack("{s:I, s:I, s:I, s:I}", "packets", (json_int_t)s->bad.packets,
 	    "wire_bytes", (json_int_t)s->bad.wire_bytes, "truncated", (json_int_t)s->truncated,
 	    "malformed", (json_int_t)s->malformed);
-	json_t *total = cmd_stats_json_dir(&s->total, 0);
+	json_t *total = stats_json_dir(&s->total, STATS_JSON_CLI, 0);
 	json_object_set_new(total, "flows", json_integer((json_int_t)s->nflows));
 
 	doc = json_pack("{s:s, s:s, s:i, s:I, s:I, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:I, s:I, s:I}",

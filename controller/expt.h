@@ -121,9 +121,6 @@ struct experiment {
 	size_t		 ntrace_checks;
 	int		 checks_only;	/* a checks file: hosts and checks, no steps */
 	json_t		*grading;	/* {total?, visibility, items: {name: visibility}}; NULL none */
-	/* set nowhere; only run.c still reads it: remove both when run.c's reading goes (issue 13) */
-	const char	*unsupported;
-	struct pos	 unsupported_pos;
 };
 
 /*

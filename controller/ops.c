@@ -1,8 +1,10 @@
-/* ops.c — what each step operation takes; see ops.h and DESIGN section 2. */
+/* ops.c — the table of step operations; see ops.h and DESIGN section 2. */
 #include <stdio.h>
 #include <string.h>
 
+#include "expect.h"
 #include "ops.h"
+#include "pyfmt.h"
 #include "util.h"
 
 #define COMMON "id", "background", "timeout", "expect"
@@ -92,30 +94,64 @@ static const char *const keys_settimeout[] = { "seconds", COMMON, NULL };
 static const char *const keys_exec[] = { "env", "cwd", "stdin", "ready", COMMON, NULL };
 static const char *const keys_put[] = { "dst", COMMON, NULL };
 
-/* The order is the one DESIGN section 2 lists them in. */
+/*
+ * One row per operation, in the order DESIGN section 2 lists them: its
+ * arguments and keys, where it runs, how its result is judged, what its
+ * result changes in the run, and its Python line and result (pyfmt.c).
+ */
+#define ROW(ID, NAME, OPERAND, ARGS, KEYS, SITE, JUDGE, EFFECT, PROGRAM, LINE, RESULT) \
+	[ID] = { .id = ID, .name = NAME, .operand = OPERAND, .args = ARGS, .keys = KEYS, .site = SITE, \
+	    .judge = JUDGE, .effect = EFFECT, .runs_program = PROGRAM, .py_line = LINE, .py_result = RESULT }
+#define AGENT	OP_SITE_AGENT
+#define CALL	expect_judge_call
+#define ADDRESS	OP_EFFECT_ADDRESS
+
 static const struct op_schema op_schemas[] = {
-	[OP_SOCKET] = { OP_SOCKET, "socket", OPERAND_NEW_SOCKET, args_socket, keys_socket },
-	[OP_BIND] = { OP_BIND, "bind", OPERAND_SOCKET, args_addr, keys_addr },
-	[OP_LISTEN] = { OP_LISTEN, "listen", OPERAND_SOCKET, args_listen, keys_listen },
-	[OP_ACCEPT] = { OP_ACCEPT, "accept", OPERAND_SOCKET, args_accept, keys_accept },
-	[OP_CONNECT] = { OP_CONNECT, "connect", OPERAND_SOCKET, args_addr, keys_addr },
-	[OP_SEND] = { OP_SEND, "send", OPERAND_SOCKET, args_send, keys_send },
-	[OP_SENDALL] = { OP_SENDALL, "sendall", OPERAND_SOCKET, args_send, keys_send },
-	[OP_SENDTO] = { OP_SENDTO, "sendto", OPERAND_SOCKET, args_sendto, keys_sendto },
-	[OP_RECV] = { OP_RECV, "recv", OPERAND_SOCKET, args_recv, keys_recv },
-	[OP_RECVALL] = { OP_RECVALL, "recvall", OPERAND_SOCKET, args_recvall, keys_recvall },
-	[OP_RECVFROM] = { OP_RECVFROM, "recvfrom", OPERAND_SOCKET, args_recv, keys_recv },
-	[OP_SHUTDOWN] = { OP_SHUTDOWN, "shutdown", OPERAND_SOCKET, args_shutdown, keys_shutdown },
-	[OP_CLOSE] = { OP_CLOSE, "close", OPERAND_SOCKET, args_none, keys_plain },
-	[OP_SETSOCKOPT] = { OP_SETSOCKOPT, "setsockopt", OPERAND_SOCKET, args_setsockopt, keys_setsockopt },
-	[OP_SETTIMEOUT] = { OP_SETTIMEOUT, "settimeout", OPERAND_SOCKET, args_settimeout, keys_settimeout },
-	[OP_GETSOCKNAME] = { OP_GETSOCKNAME, "getsockname", OPERAND_SOCKET, args_none, keys_plain },
-	[OP_GETPEERNAME] = { OP_GETPEERNAME, "getpeername", OPERAND_SOCKET, args_none, keys_plain },
-	[OP_EXEC] = { OP_EXEC, "exec", OPERAND_COMMAND, args_exec, keys_exec },
-	[OP_PUT] = { OP_PUT, "put", OPERAND_PATH, args_put, keys_put },
-	[OP_WAIT] = { OP_WAIT, "wait", OPERAND_ID, args_none, keys_plain },
-	[OP_KILL] = { OP_KILL, "kill", OPERAND_ID, args_none, keys_plain },
-	[OP_SLEEP] = { OP_SLEEP, "sleep", OPERAND_SECONDS, args_none, keys_plain },
+	ROW(OP_SOCKET, "socket", OPERAND_NEW_SOCKET, args_socket, keys_socket, AGENT, CALL,
+	    OP_EFFECT_NEW_SOCKET, 0, py_line_socket, py_result_socket),
+	ROW(OP_BIND, "bind", OPERAND_SOCKET, args_addr, keys_addr, AGENT, CALL, ADDRESS, 0,
+	    py_line_addr, py_result_call),
+	ROW(OP_LISTEN, "listen", OPERAND_SOCKET, args_listen, keys_listen, AGENT, CALL, ADDRESS, 0,
+	    py_line_listen, py_result_call),
+	ROW(OP_ACCEPT, "accept", OPERAND_SOCKET, args_accept, keys_accept, AGENT, CALL, OP_EFFECT_ACCEPTED, 0,
+	    py_line_accept, py_result_accept),
+	ROW(OP_CONNECT, "connect", OPERAND_SOCKET, args_addr, keys_addr, AGENT, CALL, ADDRESS, 0,
+	    py_line_addr, py_result_call),
+	ROW(OP_SEND, "send", OPERAND_SOCKET, args_send, keys_send, AGENT, CALL, ADDRESS, 0,
+	    py_line_send, py_result_call),
+	ROW(OP_SENDALL, "sendall", OPERAND_SOCKET, args_send, keys_send, AGENT, CALL, ADDRESS, 0,
+	    py_line_sendall, py_result_call),
+	ROW(OP_SENDTO, "sendto", OPERAND_SOCKET, args_sendto, keys_sendto, AGENT, CALL, ADDRESS, 0,
+	    py_line_sendto, py_result_call),
+	ROW(OP_RECV, "recv", OPERAND_SOCKET, args_recv, keys_recv, AGENT, CALL, ADDRESS, 0,
+	    py_line_recv, py_result_call),
+	ROW(OP_RECVALL, "recvall", OPERAND_SOCKET, args_recvall, keys_recvall, AGENT, CALL, ADDRESS, 0,
+	    py_line_recvall, py_result_call),
+	ROW(OP_RECVFROM, "recvfrom", OPERAND_SOCKET, args_recv, keys_recv, AGENT, CALL, ADDRESS, 0,
+	    py_line_recvfrom, py_result_call),
+	ROW(OP_SHUTDOWN, "shutdown", OPERAND_SOCKET, args_shutdown, keys_shutdown, AGENT, CALL, ADDRESS, 0,
+	    py_line_shutdown, py_result_call),
+	ROW(OP_CLOSE, "close", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_close, py_result_call),
+	ROW(OP_SETSOCKOPT, "setsockopt", OPERAND_SOCKET, args_setsockopt, keys_setsockopt, AGENT, CALL, ADDRESS, 0,
+	    py_line_setsockopt, py_result_call),
+	ROW(OP_SETTIMEOUT, "settimeout", OPERAND_SOCKET, args_settimeout, keys_settimeout, AGENT, CALL,
+	    OP_EFFECT_TIMEOUT, 0, py_line_settimeout, py_result_call),
+	ROW(OP_GETSOCKNAME, "getsockname", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_method, py_result_call),
+	ROW(OP_GETPEERNAME, "getpeername", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_method, py_result_call),
+	ROW(OP_EXEC, "exec", OPERAND_COMMAND, args_exec, keys_exec, AGENT, expect_judge_program, ADDRESS, 1,
+	    py_line_exec, py_result_exec),
+	ROW(OP_PUT, "put", OPERAND_PATH, args_put, keys_put, OP_SITE_PUT, CALL, ADDRESS, 1,
+	    py_line_put, py_result_put),
+	ROW(OP_WAIT, "wait", OPERAND_ID, args_none, keys_plain, AGENT, CALL, OP_EFFECT_COLLECT, 0,
+	    py_line_wait, py_result_call),
+	ROW(OP_KILL, "kill", OPERAND_ID, args_none, keys_plain, AGENT, CALL, OP_EFFECT_STOP, 0,
+	    py_line_kill, py_result_kill),
+	/* a top-level sleep (no host) is the controller's: the runner waits, watching the agents */
+	ROW(OP_SLEEP, "sleep", OPERAND_SECONDS, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_sleep, py_result_call),
 };
 
 _Static_assert(sizeof op_schemas / sizeof op_schemas[0] == OP__COUNT, "a row for every operation");
@@ -127,6 +163,12 @@ ops_find(const char *name)
 		if (strcmp(op_schemas[i].name, name) == 0)
 			return &op_schemas[i];
 	return NULL;
+}
+
+const struct op_schema *
+ops_get(enum op_id id)
+{
+	return &op_schemas[id];
 }
 
 const struct op_arg *

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "ops.h"
 #include "errnames.h"
 #include "pyfmt.h"
 #include "util.h"
@@ -90,126 +91,222 @@ py_sockopt(const char *opt, const char **level)
 	return "?";
 }
 
-char *
-py_step_line(const struct step *st, json_t *args)
-{
-	const char *op = st->op, *s = st->sock ? st->sock : "?";
-	char *r = NULL, *a = NULL, *d = NULL;
+/* ---- the Python line of each operation (ops.c's rows point here) ---- */
 
-	if (strcmp(op, "socket") == 0) {
-		const char *fam = json_string_value(json_object_get(args, "family"));
-		const char *ty = json_string_value(json_object_get(args, "type"));
-		r = xasprintf("%s = socket.socket(socket.%s, socket.%s)", s,
-		    fam && strcmp(fam, "inet6") == 0 ? "AF_INET6" : "AF_INET",
-		    ty && strcmp(ty, "udp") == 0 ? "SOCK_DGRAM" : "SOCK_STREAM");
-	} else if (strcmp(op, "bind") == 0 || strcmp(op, "connect") == 0) {
-		a = py_addr(json_object_get(args, "addr"));
-		r = xasprintf("%s.%s(%s)", s, op, a);
-	} else if (strcmp(op, "listen") == 0) {
-		json_t *b = json_object_get(args, "backlog");
-		r = b ? xasprintf("%s.listen(%lld)", s, (long long)json_integer_value(b))
-		      : xasprintf("%s.listen()", s);
-	} else if (strcmp(op, "accept") == 0) {
-		const char *as = json_string_value(json_object_get(args, "as"));
-		r = xasprintf("%s, %s_addr = %s.accept()", as, as, s);
-	} else if (strcmp(op, "send") == 0) {
-		d = py_data_arg(args, "data");
-		r = xasprintf("sent = %s.send(%s)", s, d);
-	} else if (strcmp(op, "sendall") == 0) {
-		d = py_data_arg(args, "data");
-		r = xasprintf("%s.sendall(%s)", s, d);
-	} else if (strcmp(op, "sendto") == 0) {
-		d = py_data_arg(args, "data");
-		a = py_addr(json_object_get(args, "to"));
-		r = xasprintf("sent = %s.sendto(%s, %s)", s, d, a);
-	} else if (strcmp(op, "recv") == 0) {
-		r = xasprintf("data = %s.recv(%lld)", s, (long long)json_integer_value(json_object_get(args, "size")));
-	} else if (strcmp(op, "recvfrom") == 0) {
-		r = xasprintf("data, addr = %s.recvfrom(%lld)", s,
-		    (long long)json_integer_value(json_object_get(args, "size")));
-	} else if (strcmp(op, "recvall") == 0) {
-		json_t *sz = json_object_get(args, "size");
-		r = sz ? xasprintf("data = recv_all(%s, %lld)", s, (long long)json_integer_value(sz))
-		       : xasprintf("data = recv_all(%s)  # until EOF", s);
-	} else if (strcmp(op, "shutdown") == 0) {
-		const char *how = json_string_value(json_object_get(args, "how"));
-		r = xasprintf("%s.shutdown(socket.SHUT_%s)", s,
-		    how && strcmp(how, "rd") == 0 ? "RD" : how && strcmp(how, "wr") == 0 ? "WR" : "RDWR");
-	} else if (strcmp(op, "close") == 0) {
-		r = xasprintf("%s.close()", s);
-	} else if (strcmp(op, "setsockopt") == 0) {
-		const char *level, *py = py_sockopt(json_string_value(json_object_get(args, "option")), &level);
-		long long v = json_integer_value(json_object_get(args, "value"));
-		if (strcmp(py, "socket.SO_LINGER") == 0)
-			r = xasprintf("%s.setsockopt(%s, %s, struct.pack('ii', %d, %lld))", s, level, py,
-			    v >= 0, v >= 0 ? v : 0);
-		else
-			r = xasprintf("%s.setsockopt(%s, %s, %lld)", s, level, py, v);
-	} else if (strcmp(op, "settimeout") == 0) {
-		json_t *v = json_object_get(args, "seconds");
-		r = json_is_number(v) ? xasprintf("%s.settimeout(%g)", s, json_number_value(v))
-		    : xasprintf("%s.settimeout(None)", s);
-	} else if (strcmp(op, "getsockname") == 0 || strcmp(op, "getpeername") == 0) {
-		r = xasprintf("%s.%s()", s, op);
-	} else if (strcmp(op, "sleep") == 0) {
-		r = xasprintf("time.sleep(%g)", json_number_value(json_object_get(args, "seconds")));
-	} else if (strcmp(op, "exec") == 0) {
-		json_t *c = json_object_get(args, "command"), *v = json_object_get(args, "argv");
-		if (json_is_string(c)) {
-			char *q = py_bytes_repr((const unsigned char *)json_string_value(c), strlen(json_string_value(c)), 200);
-			r = xasprintf("subprocess.run(%s, shell=True)", q + 1);	/* a str, not bytes */
-			free(q);
-		}
-		else {
-			struct buf b;
-			buf_init(&b);
-			for (size_t i = 0; i < json_array_size(v); i++)
-				buf_printf(&b, "%s'%s'", i ? ", " : "", json_string_value(json_array_get(v, i)));
-			r = xasprintf("subprocess.run([%s])", b.data ? (char *)b.data : "");
-			buf_free(&b);
-		}
-	} else if (strcmp(op, "put") == 0) {
-		const char *dst = json_string_value(json_object_get(args, "dst"));
-		r = xasprintf("shutil.copy('%s', '%s')", json_string_value(json_object_get(args, "src")), dst ? dst : ".");
-	} else if (strcmp(op, "wait") == 0) {
-		r = xasprintf("%s.join()  # wait for background step '%s'", st->target, st->target);
-	} else if (strcmp(op, "kill") == 0) {
-		r = xasprintf("%s.kill()  # stop background step '%s'", st->target, st->target);
-	} else
-		r = xasprintf("# %s", op);
-	if (st->background) {
-		char *bg = xasprintf("%s = start(lambda: %s)", st->id, r);
-		free(r);
-		r = bg;
-	}
+char *
+py_line_socket(const struct step *st, json_t *args, const char *s)
+{
+	const char *fam = json_string_value(json_object_get(args, "family"));
+	const char *ty = json_string_value(json_object_get(args, "type"));
+	(void)st;
+	return xasprintf("%s = socket.socket(socket.%s, socket.%s)", s,
+	    fam && strcmp(fam, "inet6") == 0 ? "AF_INET6" : "AF_INET",
+	    ty && strcmp(ty, "udp") == 0 ? "SOCK_DGRAM" : "SOCK_STREAM");
+}
+
+/* bind, connect */
+char *
+py_line_addr(const struct step *st, json_t *args, const char *s)
+{
+	char *a = py_addr(json_object_get(args, "addr")), *r;
+	r = xasprintf("%s.%s(%s)", s, st->def->name, a);
 	free(a);
+	return r;
+}
+
+char *
+py_line_listen(const struct step *st, json_t *args, const char *s)
+{
+	json_t *b = json_object_get(args, "backlog");
+	(void)st;
+	return b ? xasprintf("%s.listen(%lld)", s, (long long)json_integer_value(b)) : xasprintf("%s.listen()", s);
+}
+
+char *
+py_line_accept(const struct step *st, json_t *args, const char *s)
+{
+	const char *as = json_string_value(json_object_get(args, "as"));
+	(void)st;
+	return xasprintf("%s, %s_addr = %s.accept()", as, as, s);
+}
+
+char *
+py_line_send(const struct step *st, json_t *args, const char *s)
+{
+	char *d = py_data_arg(args, "data"), *r;
+	(void)st;
+	r = xasprintf("sent = %s.send(%s)", s, d);
 	free(d);
 	return r;
 }
 
 char *
-py_result(const struct step *st, json_t *res)
+py_line_sendall(const struct step *st, json_t *args, const char *s)
 {
-	json_t *ret = json_object_get(res, "ret");
-	const char *op = st->op;
+	char *d = py_data_arg(args, "data"), *r;
+	(void)st;
+	r = xasprintf("%s.sendall(%s)", s, d);
+	free(d);
+	return r;
+}
+
+char *
+py_line_sendto(const struct step *st, json_t *args, const char *s)
+{
+	char *d = py_data_arg(args, "data"), *a = py_addr(json_object_get(args, "to")), *r;
+	(void)st;
+	r = xasprintf("sent = %s.sendto(%s, %s)", s, d, a);
+	free(d);
+	free(a);
+	return r;
+}
+
+char *
+py_line_recv(const struct step *st, json_t *args, const char *s)
+{
+	(void)st;
+	return xasprintf("data = %s.recv(%lld)", s, (long long)json_integer_value(json_object_get(args, "size")));
+}
+
+char *
+py_line_recvfrom(const struct step *st, json_t *args, const char *s)
+{
+	(void)st;
+	return xasprintf("data, addr = %s.recvfrom(%lld)", s,
+	    (long long)json_integer_value(json_object_get(args, "size")));
+}
+
+char *
+py_line_recvall(const struct step *st, json_t *args, const char *s)
+{
+	json_t *sz = json_object_get(args, "size");
+	(void)st;
+	return sz ? xasprintf("data = recv_all(%s, %lld)", s, (long long)json_integer_value(sz))
+	    : xasprintf("data = recv_all(%s)  # until EOF", s);
+}
+
+char *
+py_line_shutdown(const struct step *st, json_t *args, const char *s)
+{
+	const char *how = json_string_value(json_object_get(args, "how"));
+	(void)st;
+	return xasprintf("%s.shutdown(socket.SHUT_%s)", s,
+	    how && strcmp(how, "rd") == 0 ? "RD" : how && strcmp(how, "wr") == 0 ? "WR" : "RDWR");
+}
+
+char *
+py_line_close(const struct step *st, json_t *args, const char *s)
+{
+	(void)st;
+	(void)args;
+	return xasprintf("%s.close()", s);
+}
+
+char *
+py_line_setsockopt(const struct step *st, json_t *args, const char *s)
+{
+	const char *level, *py = py_sockopt(json_string_value(json_object_get(args, "option")), &level);
+	long long v = json_integer_value(json_object_get(args, "value"));
+	(void)st;
+	if (strcmp(py, "socket.SO_LINGER") == 0)
+		return xasprintf("%s.setsockopt(%s, %s, struct.pack('ii', %d, %lld))", s, level, py,
+		    v >= 0, v >= 0 ? v : 0);
+	return xasprintf("%s.setsockopt(%s, %s, %lld)", s, level, py, v);
+}
+
+char *
+py_line_settimeout(const struct step *st, json_t *args, const char *s)
+{
+	json_t *v = json_object_get(args, "seconds");
+	(void)st;
+	return json_is_number(v) ? xasprintf("%s.settimeout(%g)", s, json_number_value(v))
+	    : xasprintf("%s.settimeout(None)", s);
+}
+
+/* getsockname, getpeername: the method of the operation's name, no arguments */
+char *
+py_line_method(const struct step *st, json_t *args, const char *s)
+{
+	(void)args;
+	return xasprintf("%s.%s()", s, st->def->name);
+}
+
+char *
+py_line_sleep(const struct step *st, json_t *args, const char *s)
+{
+	(void)st;
+	(void)s;
+	return xasprintf("time.sleep(%g)", json_number_value(json_object_get(args, "seconds")));
+}
+
+char *
+py_line_exec(const struct step *st, json_t *args, const char *s)
+{
+	json_t *c = json_object_get(args, "command"), *v = json_object_get(args, "argv");
+	struct buf b;
+	char *r;
+	(void)st;
+	(void)s;
+	if (json_is_string(c)) {
+		char *q = py_bytes_repr((const unsigned char *)json_string_value(c), strlen(json_string_value(c)), 200);
+		r = xasprintf("subprocess.run(%s, shell=True)", q + 1);	/* a str, not bytes */
+		free(q);
+		return r;
+	}
+	buf_init(&b);
+	for (size_t i = 0; i < json_array_size(v); i++)
+		buf_printf(&b, "%s'%s'", i ? ", " : "", json_string_value(json_array_get(v, i)));
+	r = xasprintf("subprocess.run([%s])", b.data ? (char *)b.data : "");
+	buf_free(&b);
+	return r;
+}
+
+char *
+py_line_put(const struct step *st, json_t *args, const char *s)
+{
+	const char *dst = json_string_value(json_object_get(args, "dst"));
+	(void)st;
+	(void)s;
+	return xasprintf("shutil.copy('%s', '%s')", json_string_value(json_object_get(args, "src")), dst ? dst : ".");
+}
+
+char *
+py_line_wait(const struct step *st, json_t *args, const char *s)
+{
+	(void)args;
+	(void)s;
+	return xasprintf("%s.join()  # wait for background step '%s'", st->target, st->target);
+}
+
+char *
+py_line_kill(const struct step *st, json_t *args, const char *s)
+{
+	(void)args;
+	(void)s;
+	return xasprintf("%s.kill()  # stop background step '%s'", st->target, st->target);
+}
+
+char *
+py_step_line(const struct step *st, json_t *args)
+{
+	char *r = st->def->py_line(st, args, st->sock ? st->sock : "?");
+
+	if (st->background) {
+		char *bg = xasprintf("%s = start(lambda: %s)", st->id, r);
+		free(r);
+		r = bg;
+	}
+	return r;
+}
+
+/* ---- the Python result of each operation ---- */
+
+/* A failed call as Python's exception, or the data received; NULL for neither. */
+static char *
+py_result_error_or_data(json_t *res)
+{
 	char text[256];
 
-	if (json_object_get(res, "agent_error") != NULL)
-		return xasprintf("agent error: %s", json_string_value(json_object_get(res, "agent_error")));
-	if (strcmp(op, "put") == 0)
-		return xasprintf("%lld file%s, %lld bytes", (long long)json_integer_value(json_object_get(res, "files")),
-		    json_integer_value(json_object_get(res, "files")) == 1 ? "" : "s",
-		    (long long)json_integer_value(json_object_get(res, "bytes")));
-	if (strcmp(op, "exec") == 0) {
-		double secs = json_number_value(json_object_get(res, "seconds"));
-		if (json_is_true(json_object_get(res, "timed_out")))
-			return xasprintf("still running after the step's timeout: stopped (%.2f s)", secs);
-		if (json_is_string(json_object_get(res, "signal")))
-			return xasprintf("killed by SIG%s (%.2f s)", json_string_value(json_object_get(res, "signal")), secs);
-		return xasprintf("exit %lld (%.2f s, %lld bytes of output)", (long long)json_integer_value(json_object_get(res, "exit")),
-		    secs, (long long)(json_integer_value(json_object_get(res, "stdout_len")) +
-		    json_integer_value(json_object_get(res, "stderr_len"))));
-	}
 	if (!json_is_true(json_object_get(res, "ok"))) {
 		errname_pyformat((int)json_integer_value(json_object_get(res, "errno")), text, sizeof text);
 		if (json_object_get(res, "timeout_reason") != NULL &&
@@ -233,19 +330,81 @@ py_result(const struct step *st, json_t *res)
 		}
 		return d;
 	}
-	if (strcmp(op, "accept") == 0) {
-		char *a = py_addr(json_object_get(res, "peer"));
-		char *r = xasprintf("(<socket %s>, %s)", json_string_value(json_object_get(res, "as")), a);
-		free(a);
+	return NULL;
+}
+
+/* A socket call: its exception, its data, or its return value (a number, an address or None). */
+char *
+py_result_call(const struct step *st, json_t *res)
+{
+	json_t *ret = json_object_get(res, "ret");
+	char *r = py_result_error_or_data(res);
+	(void)st;
+	if (r != NULL)
 		return r;
-	}
-	if (strcmp(op, "socket") == 0)
-		return xasprintf("<socket fd=%lld>", (long long)json_integer_value(json_object_get(res, "fd")));
-	if (strcmp(op, "kill") == 0)
-		return xstrdup("None  (stopped)");
 	if (json_is_integer(ret))
 		return xasprintf("%lld", (long long)json_integer_value(ret));
 	if (json_is_object(ret))
 		return py_addr(ret);
 	return xstrdup("None");
+}
+
+char *
+py_result_accept(const struct step *st, json_t *res)
+{
+	char *a, *r = py_result_error_or_data(res);
+	(void)st;
+	if (r != NULL)
+		return r;
+	a = py_addr(json_object_get(res, "peer"));
+	r = xasprintf("(<socket %s>, %s)", json_string_value(json_object_get(res, "as")), a);
+	free(a);
+	return r;
+}
+
+char *
+py_result_socket(const struct step *st, json_t *res)
+{
+	char *r = py_result_error_or_data(res);
+	(void)st;
+	return r ? r : xasprintf("<socket fd=%lld>", (long long)json_integer_value(json_object_get(res, "fd")));
+}
+
+char *
+py_result_kill(const struct step *st, json_t *res)
+{
+	char *r = py_result_error_or_data(res);
+	(void)st;
+	return r ? r : xstrdup("None  (stopped)");
+}
+
+char *
+py_result_put(const struct step *st, json_t *res)
+{
+	(void)st;
+	return xasprintf("%lld file%s, %lld bytes", (long long)json_integer_value(json_object_get(res, "files")),
+	    json_integer_value(json_object_get(res, "files")) == 1 ? "" : "s",
+	    (long long)json_integer_value(json_object_get(res, "bytes")));
+}
+
+char *
+py_result_exec(const struct step *st, json_t *res)
+{
+	double secs = json_number_value(json_object_get(res, "seconds"));
+	(void)st;
+	if (json_is_true(json_object_get(res, "timed_out")))
+		return xasprintf("still running after the step's timeout: stopped (%.2f s)", secs);
+	if (json_is_string(json_object_get(res, "signal")))
+		return xasprintf("killed by SIG%s (%.2f s)", json_string_value(json_object_get(res, "signal")), secs);
+	return xasprintf("exit %lld (%.2f s, %lld bytes of output)", (long long)json_integer_value(json_object_get(res, "exit")),
+	    secs, (long long)(json_integer_value(json_object_get(res, "stdout_len")) +
+	    json_integer_value(json_object_get(res, "stderr_len"))));
+}
+
+char *
+py_result(const struct step *st, json_t *res)
+{
+	if (json_object_get(res, "agent_error") != NULL)
+		return xasprintf("agent error: %s", json_string_value(json_object_get(res, "agent_error")));
+	return st->def->py_result(st, res);
 }

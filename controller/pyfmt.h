@@ -15,4 +15,36 @@ char	*py_bytes_repr(const unsigned char *, size_t, size_t max);
 /* args: the resolved arguments sent to the agent. */
 char	*py_step_line(const struct step *, json_t *args);
 char	*py_result(const struct step *, json_t *result);
+
+/*
+ * Each operation's handlers, named in its row of ops.c (op_pyline_fn,
+ * op_pyresult_fn); py_step_line and py_result call them.  sock: the socket
+ * operand, "?" when there is none.
+ */
+char	*py_line_socket(const struct step *, json_t *args, const char *sock);
+char	*py_line_addr(const struct step *, json_t *args, const char *sock);
+char	*py_line_listen(const struct step *, json_t *args, const char *sock);
+char	*py_line_accept(const struct step *, json_t *args, const char *sock);
+char	*py_line_send(const struct step *, json_t *args, const char *sock);
+char	*py_line_sendall(const struct step *, json_t *args, const char *sock);
+char	*py_line_sendto(const struct step *, json_t *args, const char *sock);
+char	*py_line_recv(const struct step *, json_t *args, const char *sock);
+char	*py_line_recvfrom(const struct step *, json_t *args, const char *sock);
+char	*py_line_recvall(const struct step *, json_t *args, const char *sock);
+char	*py_line_shutdown(const struct step *, json_t *args, const char *sock);
+char	*py_line_close(const struct step *, json_t *args, const char *sock);
+char	*py_line_setsockopt(const struct step *, json_t *args, const char *sock);
+char	*py_line_settimeout(const struct step *, json_t *args, const char *sock);
+char	*py_line_method(const struct step *, json_t *args, const char *sock);
+char	*py_line_sleep(const struct step *, json_t *args, const char *sock);
+char	*py_line_exec(const struct step *, json_t *args, const char *sock);
+char	*py_line_put(const struct step *, json_t *args, const char *sock);
+char	*py_line_wait(const struct step *, json_t *args, const char *sock);
+char	*py_line_kill(const struct step *, json_t *args, const char *sock);
+char	*py_result_call(const struct step *, json_t *result);
+char	*py_result_accept(const struct step *, json_t *result);
+char	*py_result_socket(const struct step *, json_t *result);
+char	*py_result_kill(const struct step *, json_t *result);
+char	*py_result_put(const struct step *, json_t *result);
+char	*py_result_exec(const struct step *, json_t *result);
 #endif

@@ -12,7 +12,9 @@
 
 #include <jansson.h>
 
+#include "grade.h"
 #include "report-grade.h"
+#include "report-grade-int.h"
 #include "util.h"
 
 #define NEEDS_REVIEW	"Needs review: "
@@ -21,45 +23,45 @@
 
 /* ---- reading results leniently ---- */
 
-static const char *
-jstr(json_t *o, const char *key)
+const char *
+rg_jstr(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
 }
 
-static double
-jnum(json_t *o, const char *key, double def)
+double
+rg_jnum(json_t *o, const char *key, double def)
 {
 	json_t *v = json_object_get(o, key);
 	return json_is_number(v) ? json_number_value(v) : def;
 }
 
-static int
-streq(const char *a, const char *b)
+int
+rg_streq(const char *a, const char *b)
 {
 	return a != NULL && b != NULL && strcmp(a, b) == 0;
 }
 
-static const char *
-experiment_name(json_t *results)
+const char *
+rg_experiment_name(json_t *results)
 {
-	const char *s = jstr(json_object_get(json_object_get(results, "manifest"), "experiment"), "name");
+	const char *s = rg_jstr(json_object_get(json_object_get(results, "manifest"), "experiment"), "name");
 	return s && *s ? s : "experiment";
 }
 
 /* "pass", "fail" or "error": anything else is taken as an error. */
-static const char *
-item_status(json_t *it)
+const char *
+rg_item_status(json_t *it)
 {
-	const char *s = jstr(it, "status");
-	if (streq(s, "pass") || streq(s, "fail"))
+	const char *s = rg_jstr(it, "status");
+	if (rg_streq(s, "pass") || rg_streq(s, "fail"))
 		return s;
 	return "error";
 }
 
 /* A score as a short decimal: 2, 0.5, 6.6667. */
-static void
-fmt_num(char *out, size_t len, double v)
+void
+rg_fmt_num(char *out, size_t len, double v)
 {
 	char *p;
 	if (!isfinite(v))
@@ -76,8 +78,8 @@ fmt_num(char *out, size_t len, double v)
 		strcpy(out, "0");
 }
 
-static int
-write_out(int dirfd, const char *path, const void *p, size_t n, char *err, size_t errlen)
+int
+rg_write_out(int dirfd, const char *path, const void *p, size_t n, char *err, size_t errlen)
 {
 	if (file_write_atomic_at(dirfd, path, p, n) != 0) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
@@ -89,37 +91,23 @@ write_out(int dirfd, const char *path, const void *p, size_t n, char *err, size_
 json_t *
 report_grade_of(json_t *results)
 {
-	json_t *g = json_object_get(results, "grading"), *checks, *items, *review;
-	double score = 0, max = 0;
-	int errors = 0;
+	json_t *g = json_object_get(results, "grading"), *checks, *items;
 
 	if (json_is_object(g) && json_is_array(json_object_get(g, "items")))
 		return json_incref(g);
-	/* no rubric: every check is worth a point, and only a pass scores it */
+	/* no rubric: every check is worth a point, and only a pass scores it (grade.h) */
 	checks = json_object_get(results, "checks");
 	items = json_array();
-	review = json_array();
 	for (size_t i = 0; i < json_array_size(checks); i++) {
 		json_t *c = json_array_get(checks, i);
-		const char *status = item_status(c), *name = jstr(c, "name");
-		const char *msg = jstr(c, "message") ? jstr(c, "message") : "";
+		const char *status = rg_item_status(c), *name = rg_jstr(c, "name");
 		char *n = name && *name ? xstrdup(name) : xasprintf("%s (line %lld)",
-		    jstr(c, "check") ? jstr(c, "check") : "check",
+		    rg_jstr(c, "check") ? rg_jstr(c, "check") : "check",
 		    (long long)json_integer_value(json_object_get(c, "line")));
-		double pts = streq(status, "pass") ? 1 : 0;
-		json_array_append_new(items, json_pack("{s:s, s:s, s:f, s:f, s:s, s:s, s:s}",
-		    "name", n, "kind", "check", "score", pts, "max_score", 1.0, "status", status,
-		    "output", msg, "visibility", "visible"));
-		if (streq(status, "error")) {
-			errors++;
-			json_array_append_new(review, json_pack("{s:s, s:s}", "item", n, "reason", msg));
-		}
+		json_array_append_new(items, grade_item(n, "check", 1.0, status, rg_jstr(c, "message"), "visible"));
 		free(n);
-		score += pts;
-		max += 1;
 	}
-	return json_pack("{s:f, s:f, s:i, s:b, s:o, s:o}", "score", score, "max_score", max, "errors", errors,
-	    "needs_review", errors > 0, "review", review, "items", items);
+	return grade_total(items, NULL);
 }
 
 /* An undecided item in the grade (needs_review, or any item of status error). */
@@ -131,7 +119,7 @@ grade_needs_review(json_t *grade)
 	if (json_is_true(json_object_get(grade, "needs_review")))
 		return 1;
 	for (size_t i = 0; i < json_array_size(items); i++)
-		if (streq(item_status(json_array_get(items, i)), "error"))
+		if (rg_streq(rg_item_status(json_array_get(items, i)), "error"))
 			return 1;
 	return 0;
 }
@@ -155,7 +143,7 @@ static int
 harness_errors(json_t *results)
 {
 	json_t *sum = json_object_get(results, "summary");
-	return streq(jstr(sum, "status"), "error") || jstr(sum, "error") != NULL;
+	return rg_streq(rg_jstr(sum, "status"), "error") || rg_jstr(sum, "error") != NULL;
 }
 
 /* ---- the sandbox a host reported ---- */
@@ -163,7 +151,7 @@ harness_errors(json_t *results)
 const char *
 report_sandbox_level(json_t *host)
 {
-	const char *level = jstr(json_object_get(host, "sandbox"), "level");
+	const char *level = rg_jstr(json_object_get(host, "sandbox"), "level");
 	return level && *level ? level : "unknown";
 }
 
@@ -176,7 +164,7 @@ report_unsandboxed_hosts(json_t *results)
 
 	buf_init(&b);
 	json_object_foreach(hosts, name, h)
-		if (streq(report_sandbox_level(h), "none"))
+		if (rg_streq(report_sandbox_level(h), "none"))
 			buf_printf(&b, "%s%s", b.len ? ", " : "", name);
 	if (b.len == 0) {
 		buf_free(&b);
@@ -236,10 +224,10 @@ fields_text(struct buf *b, json_t *obj, const char *skip, const char *prefix, in
 				x /= 1024;
 				u++;
 			}
-			fmt_num(num, sizeof num, x);
+			rg_fmt_num(num, sizeof num, x);
 			buf_printf(b, "%s %s", num, units[u]);
 		} else if (json_is_number(v)) {
-			fmt_num(num, sizeof num, json_number_value(v));
+			rg_fmt_num(num, sizeof num, json_number_value(v));
 			buf_adds(b, num);
 		} else if (json_is_string(v))
 			buf_adds(b, json_string_value(v));
@@ -282,8 +270,8 @@ report_fields_text(struct buf *b, json_t *obj, const char *skip)
 static const char *
 gs_visibility(const char *v)
 {
-	if (streq(v, "visible") || streq(v, "hidden") || streq(v, "after_due_date") ||
-	    streq(v, "after_published"))
+	if (rg_streq(v, "visible") || rg_streq(v, "hidden") || rg_streq(v, "after_due_date") ||
+	    rg_streq(v, "after_published"))
 		return v;
 	return "visible";
 }
@@ -291,23 +279,23 @@ gs_visibility(const char *v)
 static json_t *
 gs_test(json_t *it)
 {
-	const char *status = item_status(it), *out = jstr(it, "output"), *kind = jstr(it, "kind");
-	const char *name = jstr(it, "name");
+	const char *status = rg_item_status(it), *out = rg_jstr(it, "output"), *kind = rg_jstr(it, "kind");
+	const char *name = rg_jstr(it, "name");
 	json_t *t = json_object();
 
 	json_object_set_new(t, "name", json_string(name ? name : "(unnamed)"));
 	/* only an observed pass scores; every item keeps its full points in the maximum */
-	json_object_set_new(t, "score", json_real(streq(status, "pass") ? jnum(it, "score", 0) : 0));
-	json_object_set_new(t, "max_score", json_real(jnum(it, "max_score", 0)));
-	json_object_set_new(t, "status", json_string(streq(status, "pass") ? "passed" : "failed"));
-	if (streq(status, "error")) {
+	json_object_set_new(t, "score", json_real(rg_streq(status, "pass") ? rg_jnum(it, "score", 0) : 0));
+	json_object_set_new(t, "max_score", json_real(rg_jnum(it, "max_score", 0)));
+	json_object_set_new(t, "status", json_string(rg_streq(status, "pass") ? "passed" : "failed"));
+	if (rg_streq(status, "error")) {
 		char *o = xasprintf(NEEDS_REVIEW "%s\n\n" REVIEW_NOTE, out && *out ? out :
 		    "verona could not decide this item");
 		json_object_set_new(t, "output", json_string(o));
 		free(o);
 	} else
 		json_object_set_new(t, "output", json_string(out ? out : ""));
-	json_object_set_new(t, "visibility", json_string(gs_visibility(jstr(it, "visibility"))));
+	json_object_set_new(t, "visibility", json_string(gs_visibility(rg_jstr(it, "visibility"))));
 	if (kind != NULL)
 		json_object_set_new(t, "tags", json_pack("[s]", kind));
 	return t;
@@ -322,7 +310,7 @@ gs_failed_steps(struct buf *b, json_t *results)
 
 	for (size_t i = 0; i < json_array_size(steps); i++) {
 		json_t *s = json_array_get(steps, i), *f = json_object_get(s, "failures");
-		const char *py = jstr(s, "python"), *shown = jstr(s, "shown");
+		const char *py = rg_jstr(s, "python"), *shown = rg_jstr(s, "shown");
 		if (!json_is_false(json_object_get(s, "pass")))
 			continue;
 		if (n++ == 0)
@@ -330,7 +318,7 @@ gs_failed_steps(struct buf *b, json_t *results)
 		buf_printf(b, "\n  step %lld (line %lld): %s -> %s",
 		    (long long)json_integer_value(json_object_get(s, "number")),
 		    (long long)json_integer_value(json_object_get(s, "line")),
-		    py ? py : jstr(s, "op") ? jstr(s, "op") : "?", shown ? shown : "(no result)");
+		    py ? py : rg_jstr(s, "op") ? rg_jstr(s, "op") : "?", shown ? shown : "(no result)");
 		for (size_t k = 0; k < json_array_size(f); k++)
 			if (json_is_string(json_array_get(f, k)))
 				buf_printf(b, "\n    %s", json_string_value(json_array_get(f, k)));
@@ -359,7 +347,7 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	nerr = 0;
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
-		nerr += streq(item_status(it), "error");
+		nerr += rg_streq(rg_item_status(it), "error");
 		json_array_append_new(tests, gs_test(it));
 	}
 	review = nerr > 0 || grade_needs_review(grade);
@@ -373,12 +361,12 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	if (unsandboxed != NULL)
 		buf_printf(&out, "WARNING: not sandboxed: the programs on %s ran without a sandbox "
 		    "(sandbox level none).\n\n", unsandboxed);
-	fmt_num(a, sizeof a, jnum(grade, "score", 0));
-	fmt_num(m, sizeof m, jnum(grade, "max_score", 0));
-	buf_printf(&out, "%s: %s of %s points", experiment_name(results), a, m);
+	rg_fmt_num(a, sizeof a, rg_jnum(grade, "score", 0));
+	rg_fmt_num(m, sizeof m, rg_jnum(grade, "max_score", 0));
+	buf_printf(&out, "%s: %s of %s points", rg_experiment_name(results), a, m);
 	if (json_is_number(json_object_get(grade, "raw_score"))) {
-		fmt_num(a, sizeof a, jnum(grade, "raw_score", 0));
-		fmt_num(m, sizeof m, jnum(grade, "raw_max_score", 0));
+		rg_fmt_num(a, sizeof a, rg_jnum(grade, "raw_score", 0));
+		rg_fmt_num(m, sizeof m, rg_jnum(grade, "raw_max_score", 0));
 		buf_printf(&out, " (%s of %s rubric points, scaled to the total)", a, m);
 	}
 	buf_addc(&out, '.');
@@ -393,18 +381,18 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 		buf_adds(&out, "\n\nTo be reviewed:");
 		for (size_t i = 0; i < json_array_size(items); i++) {
 			json_t *it = json_array_get(items, i);
-			const char *n = jstr(it, "name");
-			if (!streq(item_status(it), "error"))
+			const char *n = rg_jstr(it, "name");
+			if (!rg_streq(rg_item_status(it), "error"))
 				continue;
 			/* a hidden item's name is not shown before its time */
-			if (streq(gs_visibility(jstr(it, "visibility")), "visible"))
+			if (rg_streq(gs_visibility(rg_jstr(it, "visibility")), "visible"))
 				buf_printf(&out, "\n  - %s", n ? n : "(unnamed)");
 			else
 				buf_adds(&out, "\n  - (an item not shown yet)");
 		}
 	}
 	if (harness_errors(results)) {
-		const char *e = jstr(sum, "error");
+		const char *e = rg_jstr(sum, "error");
 		if (e != NULL)
 			buf_printf(&out, "\n\nThe run failed: %s.", e);
 		if (!review)
@@ -413,13 +401,13 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	if (!json_is_object(json_object_get(results, "grading")))
 		gs_failed_steps(&out, results);
 
-	seconds = jnum(sum, "seconds", 0);
-	extra = json_pack("{s:s, s:s?, s:I, s:i, s:b, s:f}", "experiment", experiment_name(results),
-	    "status", jstr(sum, "status"), "exit", (json_int_t)json_integer_value(json_object_get(sum, "exit")),
-	    "undecided", nerr, "needs_review", review, "max_score", jnum(grade, "max_score", 0));
+	seconds = rg_jnum(sum, "seconds", 0);
+	extra = json_pack("{s:s, s:s?, s:I, s:i, s:b, s:f}", "experiment", rg_experiment_name(results),
+	    "status", rg_jstr(sum, "status"), "exit", (json_int_t)json_integer_value(json_object_get(sum, "exit")),
+	    "undecided", nerr, "needs_review", review, "max_score", rg_jnum(grade, "max_score", 0));
 	if (json_is_number(json_object_get(grade, "raw_score"))) {
-		json_object_set_new(extra, "raw_score", json_real(jnum(grade, "raw_score", 0)));
-		json_object_set_new(extra, "raw_max_score", json_real(jnum(grade, "raw_max_score", 0)));
+		json_object_set_new(extra, "raw_score", json_real(rg_jnum(grade, "raw_score", 0)));
+		json_object_set_new(extra, "raw_max_score", json_real(rg_jnum(grade, "raw_max_score", 0)));
 	}
 	{
 		json_t *hosts = json_object_get(json_object_get(results, "manifest"), "hosts"), *h, *sb = json_object();
@@ -430,7 +418,7 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	}
 	free(unsandboxed);
 	doc = json_pack("{s:f, s:I, s:s, s:s, s:s, s:s, s:o, s:o}",
-	    "score", jnum(grade, "score", 0),
+	    "score", rg_jnum(grade, "score", 0),
 	    "execution_time", (json_int_t)(isfinite(seconds) && seconds > 0 ? ceil(seconds) : 0),
 	    "output", (char *)out.data, "output_format", "text",
 	    "test_output_format", "text", "test_name_format", "text",
@@ -451,7 +439,7 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	buf_adds(&out, s);
 	buf_addc(&out, '\n');
 	free(s);
-	rc = write_out(dirfd, path, out.data, out.len, err, errlen);
+	rc = rg_write_out(dirfd, path, out.data, out.len, err, errlen);
 	buf_free(&out);
 	return rc;
 }
@@ -554,291 +542,6 @@ report_csv_field(struct buf *b, const char *s)
 	buf_addc(b, '"');
 }
 
-/* ---- junit.xml ---- */
-
-struct junit {
-	struct buf	 cases;
-	const char	*classname;
-	int		 tests, failures, errors, skipped;
-};
-
-static void
-attr(struct buf *b, const char *name, const char *value)
-{
-	buf_printf(b, " %s=\"", name);
-	report_xml_escape(b, value, 1);
-	buf_addc(b, '"');
-}
-
-static void
-text_elem(struct buf *b, const char *indent, const char *elem, const char *text)
-{
-	buf_printf(b, "%s<%s>", indent, elem);
-	report_xml_escape(b, text, 0);
-	buf_printf(b, "</%s>\n", elem);
-}
-
-/*
- * One testcase.  verdict: "pass", "fail", "error" or "skipped"; message the
- * attribute of <failure>/<error>/<skipped>, body their text, out the
- * system-out (NULL: none).
- */
-static void
-junit_case(struct junit *j, const char *name, double seconds, const char *verdict, const char *type,
-    const char *message, const char *body, const char *out)
-{
-	struct buf *b = &j->cases;
-	char t[32];
-
-	j->tests++;
-	snprintf(t, sizeof t, "%.6f", isfinite(seconds) && seconds > 0 ? seconds : 0.0);
-	buf_adds(b, "    <testcase");
-	attr(b, "classname", j->classname);
-	attr(b, "name", name);
-	attr(b, "time", t);
-	buf_adds(b, ">\n");
-	if (streq(verdict, "fail") || streq(verdict, "error")) {
-		const char *elem = streq(verdict, "fail") ? "failure" : "error";
-		if (streq(verdict, "fail"))
-			j->failures++;
-		else
-			j->errors++;
-		buf_printf(b, "      <%s", elem);
-		attr(b, "message", message);
-		attr(b, "type", type);
-		buf_adds(b, ">");
-		report_xml_escape(b, body, 0);
-		buf_printf(b, "</%s>\n", elem);
-	} else if (streq(verdict, "skipped")) {
-		j->skipped++;
-		buf_adds(b, "      <skipped");
-		attr(b, "message", message);
-		buf_adds(b, "/>\n");
-	}
-	if (out != NULL)
-		text_elem(b, "      ", "system-out", out);
-	buf_adds(b, "    </testcase>\n");
-}
-
-/* The grading item of step num when the grade could not decide it, else NULL. */
-static json_t *
-junit_undecided_step(json_t *results, long long num)
-{
-	json_t *items = json_object_get(json_object_get(results, "grading"), "items");
-
-	for (size_t i = 0; i < json_array_size(items); i++) {
-		json_t *it = json_array_get(items, i);
-		if (streq(jstr(it, "kind"), "step") && json_integer_value(json_object_get(it, "step")) == num &&
-		    streq(item_status(it), "error"))
-			return it;
-	}
-	return NULL;
-}
-
-static void
-junit_steps(struct junit *j, json_t *results, struct buf *log)
-{
-	json_t *steps = json_object_get(results, "steps"), *sum = json_object_get(results, "summary");
-	const char *herr = jstr(sum, "error");
-	int harness = herr != NULL || streq(jstr(sum, "status"), "error");
-	long long nsteps = json_integer_value(json_object_get(sum, "steps"));
-	size_t i;
-
-	for (i = 0; i < json_array_size(steps); i++) {
-		json_t *s = json_array_get(steps, i), *f = json_object_get(s, "failures");
-		json_t *res = json_object_get(s, "result"), *pass = json_object_get(s, "pass");
-		const char *py = jstr(s, "python"), *shown = jstr(s, "shown"), *host = jstr(s, "host");
-		const char *state = jstr(s, "state"), *first;
-		json_t *undecided;
-		long long num = json_is_integer(json_object_get(s, "number")) ?
-		    json_integer_value(json_object_get(s, "number")) : (long long)i + 1;
-		double secs = 0;
-		struct buf body;
-		char *name, *out;
-
-		if (py == NULL)
-			py = jstr(s, "op") ? jstr(s, "op") : "?";
-		if (json_is_integer(json_object_get(res, "start_ns")) && json_is_integer(json_object_get(res, "end_ns")))
-			secs = (double)(json_integer_value(json_object_get(res, "end_ns")) -
-			    json_integer_value(json_object_get(res, "start_ns"))) / 1e9;
-		name = xasprintf("step %lld: %s", num, py);
-		out = xasprintf("%s: %s\n-> %s", host ? host : "-", py, shown ? shown : "(no result)");
-		buf_printf(log, "%3lld %-8s %s\n             -> %s   [%s]\n", num, host ? host : "-", py,
-		    shown ? shown : "(no result)",
-		    json_is_true(pass) ? "pass" : json_is_false(pass) ? "FAIL" : state ? state : "not run");
-		buf_init(&body);
-		buf_adds(&body, out);
-		for (size_t k = 0; k < json_array_size(f); k++) {
-			buf_printf(&body, "\n%s", json_string_value(json_array_get(f, k)) ?: "");
-			buf_printf(log, "             !! %s\n", json_string_value(json_array_get(f, k)) ?: "");
-		}
-		undecided = junit_undecided_step(results, num);
-		if (undecided != NULL && !json_is_null(pass) && pass != NULL)
-			/* its graded expectation could not be decided (its packets, in a damaged trace) */
-			junit_case(j, name, secs, "error", "undecidable", "needs review: this step's expectation "
-			    "could not be decided", jstr(undecided, "output"), out);
-		else if (json_is_true(pass))
-			junit_case(j, name, secs, "pass", NULL, NULL, NULL, out);
-		else if (json_is_false(pass)) {
-			first = json_string_value(json_array_get(f, 0));
-			junit_case(j, name, secs, "fail", "expectation", first ? first : "the step failed",
-			    (char *)body.data, NULL);
-		} else {
-			char *msg = xasprintf("the step did not finish (%s)%s%s", state ? state : "no result",
-			    herr ? ": " : "", herr ? herr : "");
-			junit_case(j, name, secs, "error", "harness", msg, (char *)body.data, NULL);
-			free(msg);
-		}
-		buf_free(&body);
-		free(name);
-		free(out);
-	}
-	/* steps the run never reached */
-	for (long long n = (long long)i + 1; n <= nsteps; n++) {
-		char *name = xasprintf("step %lld", n);
-		if (harness)
-			junit_case(j, name, 0, "error", "harness", herr ? herr : "not run: the run stopped",
-			    herr ? herr : "not run", NULL);
-		else
-			junit_case(j, name, 0, "skipped", NULL, "not run", NULL, NULL);
-		buf_printf(log, "%3lld (not run)\n", n);
-		free(name);
-	}
-}
-
-static void
-junit_check(struct junit *j, const char *name, const char *status, const char *msg, json_t *it)
-{
-	char a[32], m[32], *body;
-
-	if (msg == NULL || *msg == '\0')
-		msg = streq(status, "pass") ? "passed" : streq(status, "fail") ? "failed" : "not decided";
-	if (json_is_number(json_object_get(it, "max_score"))) {
-		fmt_num(a, sizeof a, jnum(it, "score", 0));
-		fmt_num(m, sizeof m, jnum(it, "max_score", 0));
-		body = xasprintf("%s\n(%s of %s points)", msg, a, m);
-	} else
-		body = xstrdup(msg);
-	if (streq(status, "pass"))
-		junit_case(j, name, 0, "pass", NULL, NULL, NULL, body);
-	else if (streq(status, "fail"))
-		junit_case(j, name, 0, "fail", "check", msg, body, NULL);
-	else {
-		char *m = xasprintf("needs review: %s", msg);
-		junit_case(j, name, 0, "error", "undecidable", m, body, NULL);
-		free(m);
-	}
-	free(body);
-}
-
-static void
-junit_checks(struct junit *j, json_t *results)
-{
-	json_t *g = json_object_get(results, "grading"), *items = json_object_get(g, "items");
-	json_t *checks = json_object_get(results, "checks");
-
-	if (json_is_array(items)) {
-		/* the rubric's names, points, and the checks never decided */
-		for (size_t i = 0; i < json_array_size(items); i++) {
-			json_t *it = json_array_get(items, i);
-			if (!streq(jstr(it, "kind"), "check"))
-				continue;
-			junit_check(j, jstr(it, "name") ? jstr(it, "name") : "(unnamed)", item_status(it),
-			    jstr(it, "output"), it);
-		}
-		return;
-	}
-	for (size_t i = 0; i < json_array_size(checks); i++) {
-		json_t *c = json_array_get(checks, i);
-		const char *name = jstr(c, "name");
-		char *n = name && *name ? xstrdup(name) : xasprintf("%s (line %lld)",
-		    jstr(c, "check") ? jstr(c, "check") : "check",
-		    (long long)json_integer_value(json_object_get(c, "line")));
-		junit_check(j, n, item_status(c), jstr(c, "message"), NULL);
-		free(n);
-	}
-}
-
-static void
-property(struct buf *b, const char *name, const char *value)
-{
-	if (value == NULL)
-		return;
-	buf_adds(b, "      <property");
-	attr(b, "name", name);
-	attr(b, "value", value);
-	buf_adds(b, "/>\n");
-}
-
-int
-report_junit(json_t *results, int dirfd, const char *path, char *err, size_t errlen)
-{
-	json_t *sum, *exp, *g;
-	struct junit j;
-	struct buf b, log;
-	const char *name;
-	char t[32], num[32], *cls;
-	int rc;
-
-	if (!json_is_object(results)) {
-		snprintf(err, errlen, "junit: the results are not a JSON object");
-		return -1;
-	}
-	sum = json_object_get(results, "summary");
-	exp = json_object_get(json_object_get(results, "manifest"), "experiment");
-	g = json_object_get(results, "grading");
-	name = experiment_name(results);
-	cls = xasprintf("verona.%s", name);
-	memset(&j, 0, sizeof j);
-	j.classname = cls;
-	buf_init(&j.cases);
-	buf_init(&log);
-	junit_steps(&j, results, &log);
-	junit_checks(&j, results);
-	if (jstr(sum, "error") != NULL)
-		buf_printf(&log, "harness error: %s\n", jstr(sum, "error"));
-	if (jstr(sum, "status") != NULL)
-		buf_printf(&log, "status: %s, exit %lld\n", jstr(sum, "status"),
-		    (long long)json_integer_value(json_object_get(sum, "exit")));
-
-	snprintf(t, sizeof t, "%.6f", jnum(sum, "seconds", 0) > 0 ? jnum(sum, "seconds", 0) : 0.0);
-	buf_init(&b);
-	buf_adds(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites");
-	attr(&b, "name", "verona");
-	buf_printf(&b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", j.tests, j.failures,
-	    j.errors, j.skipped);
-	attr(&b, "time", t);
-	buf_adds(&b, ">\n  <testsuite");
-	attr(&b, "name", name);
-	buf_printf(&b, " tests=\"%d\" failures=\"%d\" errors=\"%d\" skipped=\"%d\"", j.tests, j.failures,
-	    j.errors, j.skipped);
-	attr(&b, "time", t);
-	if (jstr(json_object_get(results, "manifest"), "started") != NULL)
-		attr(&b, "timestamp", jstr(json_object_get(results, "manifest"), "started"));
-	buf_adds(&b, ">\n    <properties>\n");
-	property(&b, "experiment.file", jstr(exp, "file"));
-	property(&b, "experiment.sha256", jstr(exp, "sha256"));
-	property(&b, "status", jstr(sum, "status"));
-	if (json_is_object(g)) {
-		fmt_num(num, sizeof num, jnum(g, "score", 0));
-		property(&b, "score", num);
-		fmt_num(num, sizeof num, jnum(g, "max_score", 0));
-		property(&b, "max_score", num);
-	}
-	property(&b, "needs_review", report_needs_review(results) ? "true" : "false");
-	buf_adds(&b, "    </properties>\n");
-	buf_add(&b, j.cases.data, j.cases.len);
-	text_elem(&b, "    ", "system-out", (char *)log.data);
-	buf_adds(&b, "  </testsuite>\n</testsuites>\n");
-
-	rc = write_out(dirfd, path, b.data, b.len, err, errlen);
-	buf_free(&b);
-	buf_free(&log);
-	buf_free(&j.cases);
-	free(cls);
-	return rc;
-}
-
 /* ---- summary.csv ---- */
 
 int
@@ -868,7 +571,7 @@ report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t 
 		byname = json_object();
 		for (size_t k = 0; k < json_array_size(items); k++) {
 			json_t *it = json_array_get(items, k);
-			const char *n = jstr(it, "name");
+			const char *n = rg_jstr(it, "name");
 			if (n == NULL)
 				continue;
 			if (json_object_get(seen, n) == NULL) {
@@ -892,17 +595,17 @@ report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t 
 		json_t *row = json_array_get(rows, i), *gr = json_array_get(grades, i);
 		json_t *res = json_object_get(row, "results"), *sum = json_object_get(res, "summary");
 		json_t *g = json_object_get(gr, "grade"), *byname = json_object_get(gr, "items");
-		const char *e = jstr(row, "error"), *status = jstr(sum, "status");
+		const char *e = rg_jstr(row, "error"), *status = rg_jstr(sum, "status");
 
-		report_csv_field(&b, jstr(row, "student"));
+		report_csv_field(&b, rg_jstr(row, "student"));
 		buf_addc(&b, ',');
 		if (g != NULL) {
-			fmt_num(num, sizeof num, jnum(g, "score", 0));
+			rg_fmt_num(num, sizeof num, rg_jnum(g, "score", 0));
 			buf_adds(&b, num);
 		}
 		buf_addc(&b, ',');
 		if (g != NULL) {
-			fmt_num(num, sizeof num, jnum(g, "max_score", 0));
+			rg_fmt_num(num, sizeof num, rg_jnum(g, "max_score", 0));
 			buf_adds(&b, num);
 		}
 		buf_addc(&b, ',');
@@ -914,22 +617,22 @@ report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t 
 			buf_addc(&b, ',');
 			if (it == NULL)
 				continue;
-			if (streq(item_status(it), "error"))
+			if (rg_streq(rg_item_status(it), "error"))
 				buf_adds(&b, "error");
 			else {
-				fmt_num(num, sizeof num, jnum(it, "score", 0));
+				rg_fmt_num(num, sizeof num, rg_jnum(it, "score", 0));
 				buf_adds(&b, num);
 			}
 		}
 		buf_addc(&b, ',');
 		if (e == NULL)
-			e = jstr(sum, "error");
+			e = rg_jstr(sum, "error");
 		if (e == NULL && g == NULL)
 			e = "the run did not start";
 		report_csv_field(&b, e);
 		buf_adds(&b, "\r\n");
 	}
-	rc = write_out(dirfd, path, b.data, b.len, err, errlen);
+	rc = rg_write_out(dirfd, path, b.data, b.len, err, errlen);
 	buf_free(&b);
 	json_decref(names);
 	json_decref(seen);

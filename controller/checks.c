@@ -1,0 +1,63 @@
+/*
+ * checks.c — the trace checks of a run (pcap/check.c decides each), their
+ * verdicts printed (one printer, also verona check's) and kept for
+ * results.json.  See run-int.h and checks.h.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "checks.h"
+#include "names.h"
+#include "run-int.h"
+#include "util.h"
+
+void
+checks_print_verdict(FILE *f, const char *file, json_t *v, int color)
+{
+	const char *status = json_string_value(json_object_get(v, "status")) ?: "error";
+	int pass = strcmp(status, "pass") == 0;
+
+	fprintf(f, "check %s:%lld:%lld %-10s %s%-5s%s %s\n", file,
+	    (long long)json_integer_value(json_object_get(v, "line")),
+	    (long long)json_integer_value(json_object_get(v, "col")),
+	    json_string_value(json_object_get(v, "check")), color ? (pass ? "\033[32m" : "\033[31m") : "",
+	    pass ? "pass" : strcmp(status, "fail") == 0 ? "FAIL" : "ERROR",
+	    color ? "\033[0m" : "", json_string_value(json_object_get(v, "message")));
+}
+
+void
+checks_run(struct runner *r)
+{
+	json_t *hist = model_sockets_history_json(&r->socks);
+	struct names nm = { r->x, hist, r->steps };
+	struct trace_check_ctx ctx = {
+		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
+		.step_packets = names_step_packets,
+		.arg = &nm, .t0 = r->started_ns, .drops = r->drops, .undecidable = r->undecidable,
+	};
+	int captured = 0;
+
+	for (size_t i = 0; i < r->nac; i++)
+		captured |= r->ac[i].pcap != NULL;
+	for (size_t i = 0; i < json_array_size(r->x->checks); i++) {
+		json_t *c = json_array_get(r->x->checks, i), *v;
+		const char *status;
+		if (!captured) {
+			v = json_pack("{s:s, s:O?, s:s, s:s, s:f, s:f, s:O, s:O}", "check",
+			    json_string_value(json_object_get(c, "check")), "name", json_object_get(c, "name"),
+			    "status", "error", "message", "no capture: the checks cannot be decided", "points", 0.0,
+			    "max_points", 1.0, "line", json_object_get(c, "line"), "col", json_object_get(c, "col"));
+		} else
+			v = trace_check_run(&ctx, c);
+		status = json_string_value(json_object_get(v, "status"));
+		if (strcmp(status, "fail") == 0)
+			r->checks_failed++;
+		else if (strcmp(status, "error") == 0)
+			r->checks_errors++;
+		if (!r->o->json && (!r->o->quiet || strcmp(status, "pass") != 0))
+			checks_print_verdict(stdout, r->x->file, v, r->o->color);
+		json_array_append_new(r->checks, v);
+	}
+	json_decref(hist);
+}

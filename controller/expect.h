@@ -1,0 +1,39 @@
+/*
+ * expect.h — resolving a step's arguments and judging its result against
+ * its expectation (DESIGN section 2: expect), for the runner and for unit
+ * tests: nothing here talks to an agent.  Every failure is one plain
+ * sentence appended to a JSON array of strings (results.json's "failures").
+ */
+#ifndef VERONA_EXPECT_H
+#define VERONA_EXPECT_H
+#include <jansson.h>
+#include "expt.h"
+#include "model.h"
+
+/* What judging needs from the run: the experiment and what the runner learned of its sockets. */
+struct expect_ctx {
+	const struct experiment		*x;
+	const struct model_sockets	*socks;
+};
+
+/*
+ * An address as {ip, port} (a new object, the caller's), or NULL with *err
+ * (a new string, the caller's): HOST.SOCKET is the socket's last address.
+ * family: "inet6" resolves any and localhost to IPv6, anything else IPv4.
+ */
+json_t	*expect_resolve_aref(const struct expect_ctx *, const struct aref *, const char *family, char **err);
+/* The arguments sent to the agent (a new object, the caller's), or NULL with *err (the caller's). */
+json_t	*expect_resolve_args(const struct expect_ctx *, const struct step *, char **err);
+/*
+ * Compares a result with the step's expectation; failures (a JSON array)
+ * gets the reasons.  An agent's refusal fails any step; otherwise the
+ * operation's row (ops.h) names the judge.
+ */
+void	 expect_evaluate(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
+/* The judges of ops.c's rows (op_judge_fn). A socket call: errno, ret, data, data_prefix, data_regex, from, peer, within. */
+void	 expect_judge_call(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
+/* A program (exec): ready, exit status, signal, timed out, stdout, stdout_regex, stderr_regex, within. */
+void	 expect_judge_program(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
+/* Appends a formatted reason to failures. */
+void	 expect_fail(json_t *failures, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+#endif

@@ -1,0 +1,189 @@
+/* grade.c — the grade of a run and of its items; see grade.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade.h"
+#include "util.h"
+
+const char *
+grade_visibility(const struct experiment *x, const char *name)
+{
+	const char *v = json_string_value(json_object_get(json_object_get(x->grading, "items"), name));
+	if (v == NULL)
+		v = json_string_value(json_object_get(x->grading, "visibility"));
+	return v ? v : "visible";
+}
+
+json_t *
+grade_item(const char *name, const char *kind, double max, const char *status, const char *output,
+    const char *visibility)
+{
+	return json_pack("{s:s, s:s, s:f, s:f, s:s, s:s, s:s}", "name", name, "kind", kind,
+	    "score", strcmp(status, "pass") == 0 ? max : 0.0, "max_score", max, "status", status,
+	    "output", output ? output : "", "visibility", visibility);
+}
+
+/*
+ * The grade of a run: steps whose expect has points, and every check (1 point unless
+ * it says otherwise), when the experiment has a grading section or any
+ * points.  An item scores only when it was observed to pass on a whole
+ * trace: a check decided on what a cut capture left (headers cut by the
+ * snaplen), or passed on a capture that dropped packets, is undecided too.
+ * An item the trace or the testbed could not decide (status "error") scores 0, keeps
+ * its points in the maximum, says why, and marks the submission for review
+ * (needs_review, and one entry in review per such item): damaging or
+ * flooding the trace can never raise a score.  grade_of_run is the entry.
+ */
+
+/* A step with points that ran (or began): pass, fail, or undecided, and why. */
+static json_t *
+grade_step(const struct grade_run *g, json_t *rec)
+{
+	const struct experiment *x = g->x;
+	json_t *f = json_object_get(rec, "failures"), *it;
+	const struct step *st = &x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
+	struct buf out;
+	char *name;
+	const char *status;
+
+	name = st->expect.name ? xstrdup(st->expect.name) :
+	    xasprintf("step %d: %s", st->number, json_string_value(json_object_get(rec, "python")));
+	status = json_object_get(rec, "pass") == NULL ? "error" :
+	    json_is_true(json_object_get(rec, "pass")) ? "pass" : "fail";
+	buf_init(&out);
+	buf_printf(&out, "%s -> %s", json_string_value(json_object_get(rec, "python")),
+	    json_string_value(json_object_get(rec, "shown")) ?: "(not run)");
+	for (size_t k = 0; k < json_array_size(f); k++)
+		buf_printf(&out, "\n%s", json_string_value(json_array_get(f, k)));
+	/* a step marked undecidable says why in its failures; another did not finish */
+	if (strcmp(status, "error") == 0 && !json_is_true(json_object_get(rec, "undecidable")))
+		buf_printf(&out, "\nthe step did not finish: %s",
+		    g->error ? g->error : json_string_value(json_object_get(rec, "state")) ?: "no result");
+	else if (st->expect.packets != NULL && g->doubt != NULL) {
+		/* its packets were part of the expectation, and the trace cannot tell them */
+		status = "error";
+		buf_printf(&out, "\nthe packets of this step cannot be decided: %s", g->doubt);
+	}
+	it = grade_item(name, "step", st->expect.points, status, (char *)out.data, grade_visibility(x, name));
+	json_object_set_new(it, "step", json_integer(st->number));
+	buf_free(&out);
+	free(name);
+	return it;
+}
+
+/* A step with points that never ran because the testbed failed: undecided. */
+static json_t *
+grade_unrun_step(const struct grade_run *g, const struct step *st)
+{
+	char *name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d", st->number);
+	char *why = xasprintf("the step was not run: %s", g->error ? g->error : "the run stopped before it");
+	json_t *it = grade_item(name, "step", st->expect.points, "error", why, grade_visibility(g->x, name));
+
+	json_object_set_new(it, "step", json_integer(st->number));
+	free(why);
+	free(name);
+	return it;
+}
+
+/* A check: its verdict, unless the trace it was decided on cannot be trusted. */
+static json_t *
+grade_check(const struct grade_run *g, size_t i)
+{
+	json_t *c = json_array_get(g->x->checks, i), *v = json_array_get(g->checks, i), *conn, *it;
+	double pts = json_is_number(json_object_get(c, "points")) ? json_number_value(json_object_get(c, "points")) : 1;
+	const char *status = v ? json_string_value(json_object_get(v, "status")) : "error";
+	char *name, *why = NULL;
+
+	if (json_is_string(json_object_get(c, "name")))
+		name = xstrdup(json_string_value(json_object_get(c, "name")));
+	else {
+		conn = json_object_get(c, "conn");
+		name = xasprintf("%s %s (line %lld)", json_string_value(json_object_get(c, "check")),
+		    json_is_string(conn) ? json_string_value(conn) :
+		    json_string_value(json_object_get(c, "from")) ?: "",
+		    (long long)json_integer_value(json_object_get(c, "line")));
+	}
+	/* anything but an observed pass or fail is undecided */
+	if (status == NULL || (strcmp(status, "pass") != 0 && strcmp(status, "fail") != 0))
+		status = "error";
+	if (v == NULL)
+		why = xasprintf("the check was not decided: %s", g->error ? g->error : "the run stopped before the checks");
+	else if (strcmp(status, "error") != 0 && g->truncated > 0) {
+		/* decided on what the snaplen left of the packets: neither verdict can be trusted */
+		why = xasprintf("the capture cut %llu packets short inside their headers (snaplen too small): "
+		    "this check cannot be decided (on what was left: %s)", (unsigned long long)g->truncated,
+		    json_string_value(json_object_get(v, "message")) ?: "?");
+		status = "error";
+	} else if (strcmp(status, "pass") == 0 && g->drops > 0) {
+		/* a pass on a trace with holes is no evidence */
+		why = xasprintf("the capture dropped %llu packets: this check cannot be decided (on what was "
+		    "left: %s)", (unsigned long long)g->drops, json_string_value(json_object_get(v, "message")) ?: "?");
+		status = "error";
+	}
+	it = grade_item(name, "check", pts, status, why ? why : json_string_value(json_object_get(v, "message")),
+	    grade_visibility(g->x, name));
+	free(why);
+	free(name);
+	return it;
+}
+
+json_t *
+grade_total(json_t *items, json_t *total)
+{
+	json_t *review = json_array(), *g;
+	double score = 0, max = 0;
+	int errors = 0;
+
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		/* only an observed pass scores; the maximum always counts every item */
+		if (strcmp(json_string_value(json_object_get(it, "status")), "pass") == 0)
+			score += json_number_value(json_object_get(it, "score"));
+		else
+			json_object_set_new(it, "score", json_real(0));
+		max += json_number_value(json_object_get(it, "max_score"));
+		if (strcmp(json_string_value(json_object_get(it, "status")), "error") == 0) {
+			errors++;
+			json_array_append_new(review, json_pack("{s:O, s:O}", "item", json_object_get(it, "name"),
+			    "reason", json_object_get(it, "output")));
+		}
+	}
+	g = json_pack("{s:f, s:f, s:i, s:b, s:o, s:o}", "score", score, "max_score", max, "errors", errors,
+	    "needs_review", errors > 0, "review", review, "items", items);
+	if (json_is_number(total) && max > 0) {
+		double t = json_number_value(total);
+		json_object_set_new(g, "score", json_real(score * t / max));
+		json_object_set_new(g, "max_score", json_real(t));
+		json_object_set_new(g, "raw_score", json_real(score));
+		json_object_set_new(g, "raw_max_score", json_real(max));
+	}
+	return g;
+}
+
+json_t *
+grade_of_run(const struct grade_run *g)
+{
+	const struct experiment *x = g->x;
+	json_t *items;
+	int graded = x->grading != NULL;
+
+	for (size_t i = 0; i < x->nsteps; i++)
+		graded |= x->steps[i].expect.has_points;
+	for (size_t i = 0; i < json_array_size(x->checks); i++)
+		graded |= json_object_get(json_array_get(x->checks, i), "points") != NULL;
+	if (!graded)
+		return NULL;
+	items = json_array();
+	for (size_t i = 0; i < json_array_size(g->steps); i++) {
+		json_t *rec = json_array_get(g->steps, i);
+		if (x->steps[json_integer_value(json_object_get(rec, "number")) - 1].expect.has_points)
+			json_array_append_new(items, grade_step(g, rec));
+	}
+	/* steps that never ran because the testbed failed are undecided too */
+	for (size_t i = json_array_size(g->steps); i < x->nsteps; i++)
+		if (x->steps[i].expect.has_points)
+			json_array_append_new(items, grade_unrun_step(g, &x->steps[i]));
+	for (size_t i = 0; i < json_array_size(x->checks); i++)
+		json_array_append_new(items, grade_check(g, i));
+	return grade_total(items, json_object_get(x->grading, "total"));
+}

@@ -1,0 +1,208 @@
+/*
+ * test_grade.c — unit tests for controller/grade.c: the grade of a run from
+ * its step records and check verdicts (points, names, hidden items, a
+ * rubric total), undecided items (a check in error, a step that never ran,
+ * a pass on a capture that dropped packets, expect: packets on a trace in
+ * doubt) scoring 0 and marking the submission for review, and no grade at
+ * all for an experiment without points.  Experiments and records are built
+ * by hand.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "expt.h"
+#include "grade.h"
+#include "ops.h"
+#include "util.h"
+#include "unit.h"
+
+static struct step steps[3];
+static struct experiment x;
+
+/* Two graded steps (2 points "binds", 1 point unnamed) and an ungraded one; two checks. */
+static void
+setup(const char *grading_json)
+{
+	memset(steps, 0, sizeof steps);
+	memset(&x, 0, sizeof x);
+	for (int i = 0; i < 3; i++) {
+		steps[i].number = i + 1;
+		steps[i].def = ops_find("bind");
+		steps[i].expect.within = -1;
+	}
+	steps[0].expect.has_points = 1;
+	steps[0].expect.points = 2;
+	steps[0].expect.name = "binds";
+	steps[1].expect.has_points = 1;
+	steps[1].expect.points = 1;
+	x.file = "t.yaml";
+	x.steps = steps;
+	x.nsteps = 3;
+	x.checks = json_loads("[{\"check\": \"handshake\", \"conn\": \"romeo.sock\", \"line\": 20, \"points\": 3},"
+	    " {\"check\": \"closed\", \"name\": \"closes\", \"line\": 21}]", 0, NULL);
+	x.grading = grading_json ? json_loads(grading_json, 0, NULL) : NULL;
+}
+
+static void
+teardown(void)
+{
+	json_decref(x.checks);
+	json_decref(x.grading);
+}
+
+static json_t *
+rec(int number, const char *pass)
+{
+	json_t *r = json_pack("{s:i, s:s, s:s}", "number", number, "python", "s.bind(('10.10.0.101', 4000))",
+	    "shown", "None");
+	if (pass != NULL)
+		json_object_set_new(r, "pass", json_boolean(strcmp(pass, "pass") == 0));
+	return r;
+}
+
+static json_t *
+item(json_t *g, const char *name)
+{
+	json_t *items = json_object_get(g, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(items, i), "name")), name) == 0)
+			return json_array_get(items, i);
+	return NULL;
+}
+
+static double
+num(json_t *o, const char *key)
+{
+	return json_number_value(json_object_get(o, key));
+}
+
+UNIT_TEST(points_of_passed_items_only)
+{
+	json_t *recs, *checks, *g;
+	struct grade_run run;
+
+	setup(NULL);
+	recs = json_pack("[o, o, o]", rec(1, "pass"), rec(2, "fail"), rec(3, "pass"));
+	checks = json_loads("[{\"status\": \"pass\", \"message\": \"ok\"}, {\"status\": \"fail\", \"message\": \"no FIN\"}]",
+	    0, NULL);
+	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks };
+	g = grade_of_run(&run);
+	CHECK(g != NULL);
+	CHECK(num(g, "score") == 5);		/* binds 2 + handshake 3 */
+	CHECK(num(g, "max_score") == 7);	/* 2 + 1 + 3 + 1 */
+	CHECK(json_is_false(json_object_get(g, "needs_review")));
+	CHECK_INT(json_array_size(json_object_get(g, "items")), 4);
+	CHECK(item(g, "binds") != NULL && num(item(g, "binds"), "score") == 2);
+	CHECK(item(g, "step 2: s.bind(('10.10.0.101', 4000))") != NULL);
+	CHECK(item(g, "handshake romeo.sock (line 20)") != NULL);
+	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "status")), "fail");
+	CHECK(num(item(g, "closes"), "score") == 0);
+	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "output")), "no FIN");
+	json_decref(g);
+	json_decref(recs);
+	json_decref(checks);
+	teardown();
+}
+
+UNIT_TEST(hidden_items_and_a_rubric_total)
+{
+	json_t *recs, *checks, *g;
+	struct grade_run run;
+
+	setup("{\"total\": 14, \"visibility\": \"after_published\", \"items\": {\"binds\": \"hidden\"}}");
+	recs = json_pack("[o, o, o]", rec(1, "pass"), rec(2, "pass"), rec(3, "pass"));
+	checks = json_loads("[{\"status\": \"pass\"}, {\"status\": \"pass\"}]", 0, NULL);
+	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks };
+	g = grade_of_run(&run);
+	CHECK(num(g, "score") == 14 && num(g, "max_score") == 14);
+	CHECK(num(g, "raw_score") == 7 && num(g, "raw_max_score") == 7);
+	CHECK_STR(json_string_value(json_object_get(item(g, "binds"), "visibility")), "hidden");
+	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "visibility")), "after_published");
+	json_decref(g);
+	json_decref(recs);
+	json_decref(checks);
+	teardown();
+}
+
+UNIT_TEST(undecided_items_score_nothing_and_need_review)
+{
+	json_t *recs, *checks, *g, *review;
+	struct grade_run run;
+
+	setup(NULL);
+	steps[0].expect.packets = json_string("none");
+	/* step 1 passed, but its packets cannot be told; step 2 never finished; step 3 never ran */
+	recs = json_pack("[o, o]", rec(1, "pass"), rec(2, NULL));
+	json_object_set_new(json_array_get(recs, 1), "state", json_string("running"));
+	checks = json_loads("[{\"status\": \"pass\", \"message\": \"ok\"}, {\"status\": \"error\", \"message\": \"lost\"}]",
+	    0, NULL);
+	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks, .doubt = "no capture came from romeo",
+	    .drops = 2 };
+	g = grade_of_run(&run);
+	CHECK(num(g, "score") == 0);
+	CHECK(num(g, "max_score") == 7);
+	CHECK(json_is_true(json_object_get(g, "needs_review")));
+	CHECK_INT(json_integer_value(json_object_get(g, "errors")), 4);
+	CHECK_STR(json_string_value(json_object_get(item(g, "binds"), "status")), "error");
+	CHECK(strstr(json_string_value(json_object_get(item(g, "binds"), "output")),
+	    "the packets of this step cannot be decided: no capture came from romeo") != NULL);
+	CHECK(strstr(json_string_value(json_object_get(item(g, "step 2: s.bind(('10.10.0.101', 4000))"), "output")),
+	    "the step did not finish: running") != NULL);
+	/* a pass on a capture with holes is no evidence */
+	CHECK(strstr(json_string_value(json_object_get(item(g, "handshake romeo.sock (line 20)"), "output")),
+	    "the capture dropped 2 packets") != NULL);
+	review = json_object_get(g, "review");
+	CHECK_INT(json_array_size(review), 4);
+	json_decref(g);
+	json_decref(recs);
+	json_decref(checks);
+	json_decref(steps[0].expect.packets);
+	teardown();
+}
+
+UNIT_TEST(steps_that_never_ran)
+{
+	json_t *recs = json_array(), *checks = json_array(), *g;
+	struct grade_run run;
+
+	setup(NULL);
+	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks, .error = "the agent on romeo was lost" };
+	g = grade_of_run(&run);
+	CHECK_STR(json_string_value(json_object_get(item(g, "step 2"), "output")),
+	    "the step was not run: the agent on romeo was lost");
+	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "output")),
+	    "the check was not decided: the agent on romeo was lost");
+	CHECK(json_is_true(json_object_get(g, "needs_review")));
+	json_decref(g);
+	json_decref(recs);
+	json_decref(checks);
+	teardown();
+}
+
+UNIT_TEST(no_points_no_grade)
+{
+	json_t *recs = json_array(), *checks = json_array();
+	struct grade_run run;
+
+	setup(NULL);
+	steps[0].expect.has_points = steps[1].expect.has_points = 0;
+	json_object_del(json_array_get(x.checks, 0), "points");
+	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks };
+	CHECK(grade_of_run(&run) == NULL);
+	json_decref(recs);
+	json_decref(checks);
+	teardown();
+}
+
+int
+main(void)
+{
+	UNIT_RUN(points_of_passed_items_only);
+	UNIT_RUN(hidden_items_and_a_rubric_total);
+	UNIT_RUN(undecided_items_score_nothing_and_need_review);
+	UNIT_RUN(steps_that_never_ran);
+	UNIT_RUN(no_points_no_grade);
+	return UNIT_END();
+}

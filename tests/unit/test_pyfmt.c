@@ -1,0 +1,172 @@
+/*
+ * test_pyfmt.c — unit tests for controller/pyfmt.c through the operation
+ * table (controller/ops.c): the Python line of every operation, and the
+ * Python result of each kind of result (an errno, a step timeout, data,
+ * data with its sender, an accepted socket, a new socket, a program's exit,
+ * a put, a kill, an agent error).  Steps are built by hand as the loader
+ * would leave them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "errnames.h"
+#include "expt.h"
+#include "ops.h"
+#include "pyfmt.h"
+#include "util.h"
+#include "unit.h"
+
+static struct step
+mkstep(const char *op, const char *sock)
+{
+	struct step st;
+	memset(&st, 0, sizeof st);
+	st.def = ops_find(op);
+	st.op = (char *)op;
+	st.sock = (char *)sock;
+	st.number = 1;
+	return st;
+}
+
+/* The line of op on sock with the arguments given as JSON text. */
+static char *
+line_of(const char *op, const char *sock, const char *args_json)
+{
+	struct step st = mkstep(op, sock);
+	json_t *args = json_loads(args_json, 0, NULL);
+	char *r = py_step_line(&st, args);
+	json_decref(args);
+	return r;
+}
+
+static char *
+result_of(const char *op, const char *res_json)
+{
+	struct step st = mkstep(op, "s");
+	json_t *res = json_loads(res_json, 0, NULL);
+	char *r = py_result(&st, res);
+	json_decref(res);
+	return r;
+}
+
+#define LINE(op, sock, args, want) do { char *l_ = line_of(op, sock, args); CHECK_STR(l_, want); free(l_); } while (0)
+#define RESULT(op, res, want) do { char *r_ = result_of(op, res); CHECK_STR(r_, want); free(r_); } while (0)
+
+UNIT_TEST(every_operation_has_a_row_with_handlers)
+{
+	for (int i = 0; i < OP__COUNT; i++) {
+		const struct op_schema *op = ops_get((enum op_id)i);
+		CHECK_INT(op->id, i);
+		CHECK(op->py_line != NULL);
+		CHECK(op->py_result != NULL);
+		CHECK(op->judge != NULL);
+		CHECK(ops_find(op->name) == op);
+	}
+	CHECK(ops_find("frobnicate") == NULL);
+}
+
+UNIT_TEST(socket_calls_as_python_lines)
+{
+	LINE("socket", "sock", "{\"type\": \"tcp\"}", "sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)");
+	LINE("socket", "u6", "{\"type\": \"udp\", \"family\": \"inet6\"}",
+	    "u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)");
+	LINE("bind", "sock", "{\"addr\": {\"ip\": \"10.10.0.101\", \"port\": 4000}}", "sock.bind(('10.10.0.101', 4000))");
+	LINE("connect", "sock", "{\"addr\": {\"ip\": \"10.10.0.101\", \"port\": 4000}}",
+	    "sock.connect(('10.10.0.101', 4000))");
+	LINE("listen", "sock", "{}", "sock.listen()");
+	LINE("listen", "sock", "{\"backlog\": 5}", "sock.listen(5)");
+	LINE("accept", "sock", "{\"as\": \"conn\"}", "conn, conn_addr = sock.accept()");
+	/* "hi'" base64 */
+	LINE("send", "sock", "{\"data\": \"aGkn\"}", "sent = sock.send(b\"hi'\")");
+	LINE("sendall", "sock", "{\"data\": \"aGkK\"}", "sock.sendall(b'hi\\n')");
+	LINE("sendto", "u", "{\"data\": \"aGk=\", \"to\": {\"ip\": \"10.10.0.100\", \"port\": 53}}",
+	    "sent = u.sendto(b'hi', ('10.10.0.100', 53))");
+	LINE("recv", "conn", "{\"size\": 1024}", "data = conn.recv(1024)");
+	LINE("recvfrom", "u", "{\"size\": 512}", "data, addr = u.recvfrom(512)");
+	LINE("recvall", "conn", "{\"size\": 10}", "data = recv_all(conn, 10)");
+	LINE("recvall", "conn", "{\"until\": \"eof\"}", "data = recv_all(conn)  # until EOF");
+	LINE("shutdown", "sock", "{\"how\": \"wr\"}", "sock.shutdown(socket.SHUT_WR)");
+	LINE("shutdown", "sock", "{\"how\": \"rdwr\"}", "sock.shutdown(socket.SHUT_RDWR)");
+	LINE("close", "sock", "{}", "sock.close()");
+	LINE("setsockopt", "sock", "{\"option\": \"reuseaddr\", \"value\": 1}",
+	    "sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)");
+	LINE("setsockopt", "sock", "{\"option\": \"nodelay\", \"value\": 1}",
+	    "sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)");
+	LINE("setsockopt", "sock", "{\"option\": \"linger\", \"value\": 0}",
+	    "sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))");
+	LINE("settimeout", "sock", "{\"seconds\": 0.5}", "sock.settimeout(0.5)");
+	LINE("settimeout", "sock", "{\"seconds\": null}", "sock.settimeout(None)");
+	LINE("getsockname", "sock", "{}", "sock.getsockname()");
+	LINE("getpeername", "conn", "{}", "conn.getpeername()");
+}
+
+UNIT_TEST(programs_files_and_background_steps_as_python_lines)
+{
+	struct step st;
+	char *l;
+
+	LINE("exec", NULL, "{\"command\": \"python3 server.py 4000\"}", "subprocess.run('python3 server.py 4000', shell=True)");
+	LINE("exec", NULL, "{\"argv\": [\"./client\", \"juliet\"]}", "subprocess.run(['./client', 'juliet'])");
+	LINE("put", NULL, "{\"src\": \"solutions/echo\"}", "shutil.copy('solutions/echo', '.')");
+	LINE("put", NULL, "{\"src\": \"a.py\", \"dst\": \"b.py\"}", "shutil.copy('a.py', 'b.py')");
+	LINE("sleep", NULL, "{\"seconds\": 0.25}", "time.sleep(0.25)");
+	st = mkstep("wait", NULL);
+	st.target = "srv";
+	l = py_step_line(&st, NULL);
+	CHECK_STR(l, "srv.join()  # wait for background step 'srv'");
+	free(l);
+	st = mkstep("kill", NULL);
+	st.target = "srv";
+	l = py_step_line(&st, NULL);
+	CHECK_STR(l, "srv.kill()  # stop background step 'srv'");
+	free(l);
+	st = mkstep("recv", "conn");
+	st.background = 1;
+	st.id = "r1";
+	json_t *args = json_pack("{s:i}", "size", 8);
+	l = py_step_line(&st, args);
+	CHECK_STR(l, "r1 = start(lambda: data = conn.recv(8))");
+	free(l);
+	json_decref(args);
+}
+
+UNIT_TEST(results_as_python_shows_them)
+{
+	char want[300], text[256];
+
+	errname_pyformat(98, text, sizeof text);
+	RESULT("bind", "{\"ok\": false, \"errno\": 98}", text);
+	CHECK(strstr(text, "Address already in use") != NULL);
+	snprintf(want, sizeof want, "%s (the step's timeout passed)", (errname_pyformat(ERR_TIMEOUT, text, sizeof text), text));
+	RESULT("recv", "{\"ok\": false, \"errno\": -1000, \"timeout_reason\": \"step timeout\"}", want);
+	RESULT("recv", "{\"ok\": true, \"data\": \"aGk=\"}", "b'hi'");
+	RESULT("recvfrom", "{\"ok\": true, \"data\": \"aGk=\", \"from\": {\"ip\": \"10.10.0.100\", \"port\": 5000}}",
+	    "(b'hi', ('10.10.0.100', 5000))");
+	RESULT("send", "{\"ok\": true, \"ret\": 5}", "5");
+	RESULT("getsockname", "{\"ok\": true, \"ret\": {\"ip\": \"10.10.0.100\", \"port\": 4000}}", "('10.10.0.100', 4000)");
+	RESULT("close", "{\"ok\": true, \"ret\": null}", "None");
+	RESULT("accept", "{\"ok\": true, \"as\": \"conn\", \"peer\": {\"ip\": \"10.10.0.100\", \"port\": 41000}}",
+	    "(<socket conn>, ('10.10.0.100', 41000))");
+	RESULT("socket", "{\"ok\": true, \"fd\": 7}", "<socket fd=7>");
+	RESULT("kill", "{\"ok\": true}", "None  (stopped)");
+	RESULT("exec", "{\"ok\": true, \"exit\": 0, \"seconds\": 0.5, \"stdout_len\": 10, \"stderr_len\": 2}",
+	    "exit 0 (0.50 s, 12 bytes of output)");
+	RESULT("exec", "{\"ok\": true, \"signal\": \"KILL\", \"seconds\": 1.0}", "killed by SIGKILL (1.00 s)");
+	RESULT("exec", "{\"ok\": true, \"timed_out\": true, \"seconds\": 5.0}",
+	    "still running after the step's timeout: stopped (5.00 s)");
+	RESULT("put", "{\"ok\": true, \"files\": 1, \"bytes\": 300}", "1 file, 300 bytes");
+	RESULT("put", "{\"ok\": true, \"files\": 3, \"bytes\": 900}", "3 files, 900 bytes");
+	RESULT("connect", "{\"ok\": false, \"agent_error\": \"no such socket: s\"}", "agent error: no such socket: s");
+}
+
+int
+main(void)
+{
+	UNIT_RUN(every_operation_has_a_row_with_handlers);
+	UNIT_RUN(socket_calls_as_python_lines);
+	UNIT_RUN(programs_files_and_background_steps_as_python_lines);
+	UNIT_RUN(results_as_python_shows_them);
+	return UNIT_END();
+}
