@@ -177,3 +177,11 @@ proto_decode(enum proto_dir dir, json_t *msg, enum msg_type *type, char *err, si
 	}
 	return PROTO_OK;
 }
+
+int
+proto_is(json_t *msg, enum msg_type t)
+{
+	enum msg_type got;
+	const char *name = json_string_value(json_object_get(msg, "type"));
+	return name != NULL && proto_type_of(name, &got) == 0 && got == t;
+}

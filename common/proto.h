@@ -98,4 +98,6 @@ int	proto_type_of(const char *name, enum msg_type *type);
  * is set for PROTO_BAD_FIELD and PROTO_WRONG_WAY too.
  */
 enum proto_status proto_decode(enum proto_dir, json_t *msg, enum msg_type *type, char *err, size_t errlen);
+/* Whether a frame (decoded already) is of type t. */
+int	proto_is(json_t *msg, enum msg_type t);
 #endif

@@ -34,7 +34,7 @@ captures_start(struct runner *r)
 		json_t *m;
 		if (!a->host->capture)
 			continue;
-		m = json_pack("{s:s, s:i, s:s?}", "type", "capture_start",
+		m = json_pack("{s:s, s:i, s:s?}", "type", proto_type_name(MSG_CAPTURE_START),
 		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144, "filter", x->capture_filter);
 		json_object_set_new(m, "buffer", json_integer(x->capture_buffer > 0 ? x->capture_buffer : buffer));
 		json_object_set_new(m, "budget", json_integer((json_int_t)budget));
@@ -52,9 +52,9 @@ captures_start(struct runner *r)
 		if (!a->host->capture)
 			continue;
 		snprintf(what, sizeof what, "the start of the capture on %s", a->host->name);
-		if ((f = await_frame(r, a, "capture_started|capture_failed", -1, HELLO_S, what)) == NULL)
+		if ((f = await_frame(r, a, MSG_BIT(MSG_CAPTURE_STARTED) | MSG_BIT(MSG_CAPTURE_FAILED), -1, HELLO_S, what)) == NULL)
 			return -1;
-		if (strcmp(json_string_value(json_object_get(f, "type")), "capture_failed") == 0) {
+		if (proto_is(f, MSG_CAPTURE_FAILED)) {
 			runner_fail(r, 3, "cannot capture on %s: %s", a->host->name,
 			    json_string_value(json_object_get(f, "reason")));
 			json_decref(f);
@@ -99,7 +99,7 @@ capture_fetch(struct runner *r, struct agentconn *a)
 		goto fail;
 	}
 	while (!eof) {
-		json_t *m = json_pack("{s:s, s:I}", "type", "capture_fetch", "offset", off), *c;
+		json_t *m = json_pack("{s:s, s:I}", "type", proto_type_name(MSG_CAPTURE_FETCH), "offset", off), *c;
 		unsigned char *data;
 		size_t n;
 		if (agent_send(a, m) != 0) {
@@ -108,9 +108,9 @@ capture_fetch(struct runner *r, struct agentconn *a)
 			goto fail;
 		}
 		json_decref(m);
-		if ((c = await_frame(r, a, "capture_chunk|capture_failed", -1, CAPTURE_S, what)) == NULL)
+		if ((c = await_frame(r, a, MSG_BIT(MSG_CAPTURE_CHUNK) | MSG_BIT(MSG_CAPTURE_FAILED), -1, CAPTURE_S, what)) == NULL)
 			goto fail;
-		if (strcmp(json_string_value(json_object_get(c, "type")), "capture_failed") == 0 ||
+		if (proto_is(c, MSG_CAPTURE_FAILED) ||
 		    json_integer_value(json_object_get(c, "offset")) != off ||
 		    b64_decode(json_string_value(json_object_get(c, "data")) ?: "", &data, &n) != 0) {
 			runner_fail(r, 3, "the agent on %s sent a bad capture chunk: %s", a->host->name,
@@ -170,7 +170,7 @@ void
 captures_stop(struct runner *r)
 {
 	int64_t until = time_mono_ns() + (int64_t)(SETTLE_S * 1e9);
-	json_t *m = json_pack("{s:s}", "type", "capture_stop");
+	json_t *m = json_pack("{s:s}", "type", proto_type_name(MSG_CAPTURE_STOP));
 
 	while (time_mono_ns() < until && !run_interrupted())
 		usleep(5000);
@@ -190,10 +190,10 @@ captures_stop(struct runner *r)
 		if (!a->capturing || !a->alive)
 			continue;
 		snprintf(what, sizeof what, "the end of the capture on %s", a->host->name);
-		if ((f = await_frame(r, a, "capture_stopped|capture_failed", -1, CAPTURE_S, what)) == NULL)
+		if ((f = await_frame(r, a, MSG_BIT(MSG_CAPTURE_STOPPED) | MSG_BIT(MSG_CAPTURE_FAILED), -1, CAPTURE_S, what)) == NULL)
 			return;
 		a->capturing = 0;
-		if (strcmp(json_string_value(json_object_get(f, "type")), "capture_failed") == 0) {
+		if (proto_is(f, MSG_CAPTURE_FAILED)) {
 			runner_fail(r, 3, "the capture on %s failed: %s", a->host->name,
 			    json_string_value(json_object_get(f, "reason")));
 			json_decref(f);

@@ -44,7 +44,7 @@ void
 live_peek(struct runner *r)
 {
 	struct pktview_live *lv = r->lv;
-	json_t *m = json_pack("{s:s}", "type", "capture_peek"), *raw = json_array(), *lost = json_array();
+	json_t *m = json_pack("{s:s}", "type", proto_type_name(MSG_CAPTURE_PEEK)), *raw = json_array(), *lost = json_array();
 	json_int_t last_ts = 0;
 
 	for (size_t i = 0; i < r->nac && i < RUN_CAPTURES_MAX && r->error == NULL; i++) {
@@ -52,7 +52,7 @@ live_peek(struct runner *r)
 		json_t *f, *list;
 		if (!a->capturing || agent_send(a, m) != 0)
 			continue;
-		if ((f = await_frame(r, a, "capture_packets|capture_failed", -1, HELLO_S, "a look at the capture")) == NULL)
+		if ((f = await_frame(r, a, MSG_BIT(MSG_CAPTURE_PACKETS) | MSG_BIT(MSG_CAPTURE_FAILED), -1, HELLO_S, "a look at the capture")) == NULL)
 			break;
 		/* the agent hands at most TRACE_PEEK_MAX packets a look; it counts the others */
 		if (json_integer_value(json_object_get(f, "lost")) > 0)

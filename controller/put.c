@@ -33,7 +33,7 @@ put_one(struct runner *r, struct agentconn *a, const char *path, const char *dst
 	}
 	b64 = b64_encode(data, len);
 	free(data);
-	msg = json_pack("{s:s, s:I, s:s, s:{s:s, s:s, s:i}, s:b, s:f}", "type", "step", "seq", (json_int_t)++r->seq,
+	msg = json_pack("{s:s, s:I, s:s, s:{s:s, s:s, s:i}, s:b, s:f}", "type", proto_type_name(MSG_STEP), "seq", (json_int_t)++r->seq,
 	    "op", "put", "args", "dst", dst, "data", b64, "mode", stat(path, &sb) == 0 ? (int)(sb.st_mode & 0777) : 0644,
 	    "background", 0, "timeout", 30.0);
 	free(b64);
@@ -44,7 +44,7 @@ put_one(struct runner *r, struct agentconn *a, const char *path, const char *dst
 		return;
 	}
 	json_decref(msg);
-	if ((f = await_frame(r, a, "result", r->seq, 30 + GRACE_S, what)) == NULL)
+	if ((f = await_frame(r, a, MSG_BIT(MSG_RESULT), r->seq, 30 + GRACE_S, what)) == NULL)
 		return;
 	res = json_object_get(f, "result");
 	if (!json_is_true(json_object_get(res, "ok")))

@@ -96,8 +96,8 @@ struct agentconn	*agent_of(struct runner *, const char *host);
 char			*agent_exit_text(struct agentconn *);
 int			 agent_send(struct agentconn *, json_t *);
 void			 agents_ping(struct runner *);
-/* The frame of type want ("a|b") and seq (-1: any) from target (the caller's), or NULL after runner_fail. */
-json_t			*await_frame(struct runner *, struct agentconn *target, const char *want, int64_t seq,
+/* The frame of a type in want (MSG_BIT()s) and seq (-1: any) from target (the caller's), or NULL after runner_fail. */
+json_t			*await_frame(struct runner *, struct agentconn *target, unsigned want, int64_t seq,
 			    double timeout_s, const char *what);
 
 /* put.c: the result of a put step, in the form of a step's result (the caller's) */

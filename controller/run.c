@@ -107,29 +107,19 @@ agents_ping(struct runner *r)
 }
 
 /*
- * Waits for a frame of type want ("capture_chunk|capture_failed": one type
- * or several separated by '|') with seq, if seq >= 0, from agent target,
- * watching every agent.  Returns the frame, or NULL after runner_fail()
- * (agent lost, timeout, interrupted).  what: "step 7 (file:12:5)".
+ * Waits for a frame of one of the types in want (MSG_BIT(MSG_RESULT) | ...)
+ * with seq, if seq >= 0, from agent target, watching every agent.  Returns
+ * the frame, or NULL after runner_fail() (agent lost, timeout, interrupted).
+ * what: "step 7 (file:12:5)".
  */
 json_t *
-await_frame(struct runner *r, struct agentconn *target, const char *want, int64_t seq,
+await_frame(struct runner *r, struct agentconn *target, unsigned want, int64_t seq,
     double timeout_s, const char *what)
 {
-	unsigned set = 0;
 	char err[768];
 	json_t *f;
 
-	for (const char *w = want; *w != '\0';) {
-		size_t len = strcspn(w, "|");
-		char name[32];
-		enum msg_type t;
-		snprintf(name, sizeof name, "%.*s", (int)len, w);
-		if (proto_type_of(name, &t) == 0)
-			set |= MSG_BIT(t);
-		w += len + (w[len] == '|');
-	}
-	if ((f = agents_await(&r->ag, target, set, seq, timeout_s, what, err, sizeof err)) == NULL)
+	if ((f = agents_await(&r->ag, target, want, seq, timeout_s, what, err, sizeof err)) == NULL)
 		runner_fail(r, 3, "%s", err);
 	return f;
 }
@@ -485,7 +475,7 @@ run_step(struct runner *r, const struct step *st)
 		return;
 	}
 	timeout = run_step_timeout(r, st, args);
-	msg = json_pack("{s:s, s:I, s:s, s:o, s:b, s:f}", "type", "step", "seq", (json_int_t)++r->seq,
+	msg = json_pack("{s:s, s:I, s:s, s:o, s:b, s:f}", "type", proto_type_name(MSG_STEP), "seq", (json_int_t)++r->seq,
 	    "op", st->op, "args", args, "background", st->background, "timeout", timeout);
 	if (st->id)
 		json_object_set_new(msg, "id", json_string(st->id));
@@ -498,7 +488,7 @@ run_step(struct runner *r, const struct step *st)
 		return;
 	}
 	json_decref(msg);
-	frame = await_frame(r, a, st->background ? "started" : "result", r->seq, timeout + GRACE_S, what);
+	frame = await_frame(r, a, MSG_BIT(st->background ? MSG_STARTED : MSG_RESULT), r->seq, timeout + GRACE_S, what);
 	if (frame == NULL) {
 		free(line);
 		return;
@@ -546,7 +536,7 @@ collect_leftovers(struct runner *r)
 			return;
 		snprintf(what, sizeof what, "the end of background step %d (%s:%d:%d)", bst->number,
 		    r->x->file, bst->pos.line, bst->pos.col);
-		msg = json_pack("{s:s, s:I, s:s, s:{s:s}, s:b, s:f}", "type", "step", "seq",
+		msg = json_pack("{s:s, s:I, s:s, s:{s:s}, s:b, s:f}", "type", proto_type_name(MSG_STEP), "seq",
 		    (json_int_t)++r->seq, "op", "wait", "args", "id", id, "background", 0, "timeout", bst->timeout);
 		if (agent_send(a, msg) != 0) {
 			json_decref(msg);
@@ -554,7 +544,7 @@ collect_leftovers(struct runner *r)
 			return;
 		}
 		json_decref(msg);
-		frame = await_frame(r, a, "result", r->seq, bst->timeout + GRACE_S, what);
+		frame = await_frame(r, a, MSG_BIT(MSG_RESULT), r->seq, bst->timeout + GRACE_S, what);
 		if (frame == NULL)
 			return;
 		failures = json_array();
