@@ -31,6 +31,39 @@ def agent_pids():
     return {int(p) for p in out.split()}
 
 
+SCHEMA = json.loads((ROOT / "docs" / "results.schema.json").read_text())
+
+
+def schema_problems(path):
+    """What in a results.json verona wrote does not keep to docs/results.schema.json."""
+    import jsonschema  # Debian's python3-jsonschema (make deps)
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    try:
+        doc = json.loads(path.read_text())
+    except ValueError as e:
+        return [f"not JSON: {e}"]
+    return [f"{'/'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+@pytest.fixture(autouse=True)
+def results_keep_to_the_schema(request):
+    """Every results.json a test's verona writes (in a folder verona marked as
+    its own run folder) keeps to the written schema."""
+    started = time.time()
+    folders = [ROOT / "runs"]
+    if "tmp_path" in request.fixturenames:
+        folders.append(request.getfixturevalue("tmp_path"))
+    yield
+    bad = {}
+    for folder in folders:
+        for path in pathlib.Path(folder).glob("**/results.json"):
+            if not (path.parent / ".verona-run").exists() or path.stat().st_mtime < started - 1:
+                continue
+            if problems := schema_problems(path):
+                bad[str(path)] = problems[:5]
+    assert not bad, f"results.json not as docs/results.schema.json says: {bad}"
+
+
 @pytest.fixture(autouse=True)
 def no_leftovers():
     # VERONA_TEST_SHARED=1: other runs share this machine (several sessions

@@ -101,3 +101,19 @@ def test_the_schema_refuses_what_it_does_not_describe(run):
     bad = copy.deepcopy(r.results)
     del bad["summary"]["exit"]			# a missing field
     assert errors(bad)
+
+
+def test_every_run_folder_of_the_suite_is_validated(run, tmp_path):
+    """conftest.py validates every results.json a test's verona writes in a
+    folder marked as verona's (.verona-run): the marker must be where the
+    results are, and a results.json off the schema must be caught."""
+    from conftest import schema_problems
+    r = run(EXPERIMENTS / "sockets-udp.yaml")
+    assert r.exit == 0, r.proc.stderr
+    found = [p for p in tmp_path.glob("**/results.json") if (p.parent / ".verona-run").exists()]
+    assert found, "no run folder with verona's marker next to results.json: the suite-wide check would see nothing"
+    bad = tmp_path / "bad.json"
+    doc = json.loads(found[0].read_text())
+    doc["steps"][0]["undocumented"] = 1
+    bad.write_text(json.dumps(doc))
+    assert schema_problems(bad), "a key the schema does not describe passed"
