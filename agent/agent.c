@@ -211,7 +211,7 @@ session_step(struct session *s, json_t *msg)
 			goto started;
 		}
 	}
-	if (t->op->check(a, t) != 0)
+	if (t->op->check != NULL && t->op->check(a, t) != 0)
 		goto started;
 	/* a program started with ready: says "started" itself, once it is ready */
 	t->quiet_start = t->background && strcmp(t->op->name, "exec") == 0 &&

@@ -42,7 +42,7 @@ struct agent;
 struct op_entry {
 	const char	*name;
 	int		 uses_socket;	/* args.socket names an existing socket */
-	/* Validates args; 0, or -1 after task_agent_error(). */
+	/* Validates args; 0, or -1 after task_agent_error().  NULL: nothing to check. */
 	int		(*check)(struct agent *, struct task *);
 	/* Makes the call; OP_DONE with the result set, or OP_WAIT. */
 	enum op_status	(*run)(struct agent *, struct task *);

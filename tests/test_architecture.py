@@ -3,10 +3,13 @@ newcomer can read (no controller file over 800 lines, no function over 150),
 one table per concept (no operation name compared as a string outside the
 controller's table, no message type compared as a string outside the wire
 protocol's table)."""
+import json
 import pathlib
 import re
+import shutil
+import subprocess
 
-from conftest import ROOT
+from conftest import ROOT, needs_root
 
 DIRS = ("agent", "common", "controller", "pcap")
 OPERATIONS = ("socket", "bind", "listen", "accept", "connect", "send", "sendall", "sendto", "recv", "recvall",
@@ -80,3 +83,87 @@ def test_no_message_type_compared_outside_the_protocol_table():
              for k, line in enumerate(p.read_text().split("\n"), 1)
              if pattern.search(line) and re.search(r"\btype\b", line)]
     assert not found, "message types compared as strings:\n" + "\n".join(found)
+
+
+# -- adding an operation and a check, as docs/architecture.md says ----------
+
+OP_FILE = """/* op-fileno.c — n = sock.fileno(): the socket's descriptor (a test's operation). */
+#include "agent.h"
+
+static enum op_status
+op_fileno_run(struct agent *a, struct task *t)
+{
+	(void)a;
+	task_ok(t, json_integer(t->sock->fd));
+	return OP_DONE;
+}
+
+const struct op_entry op_fileno_entry = {
+	.name = "fileno", .uses_socket = 1, .run = op_fileno_run,
+};
+"""
+
+EXPERIMENT = """name: added-as-documented
+hosts:
+  romeo: 10.10.0.100
+  juliet: 10.10.0.101
+steps:
+  - juliet: {socket: srv, type: tcp}
+  - juliet: {bind: srv, addr: "juliet:4300"}
+  - juliet: {listen: srv}
+  - romeo: {socket: c, type: tcp}
+  - romeo: {fileno: c}
+  - romeo: {connect: c, addr: "juliet:4300"}
+  - juliet: {accept: srv, as: conn}
+  - romeo: {close: c}
+  - juliet: {close: conn}
+"""
+
+
+def edit(path, anchor, text, before=False):
+    """Inserts text after (or before) the one place anchor is in path."""
+    s = path.read_text()
+    assert s.count(anchor) == 1, f"{path}: the anchor {anchor!r} docs/architecture.md relies on moved"
+    path.write_text(s.replace(anchor, text + anchor if before else anchor + text))
+
+
+def copy_tree(dst):
+    files = subprocess.run(["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True,
+                           text=True, check=True).stdout.split("\n")
+    for name in filter(None, files):
+        src = ROOT / name
+        if src.is_file() and not name.startswith("tests/corpus/"):
+            (dst / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst / name)
+
+
+def add_operation(tree):
+    (tree / "agent" / "op-fileno.c").write_text(OP_FILE)
+    edit(tree / "agent" / "op.c", "extern const struct op_entry op_exec_entry",
+         "extern const struct op_entry op_fileno_entry;\n", before=True)
+    edit(tree / "agent" / "op.c", "static const struct op_entry *const op_table[] = {\n", "\t&op_fileno_entry,\n")
+    edit(tree / "controller" / "ops.h", "\tOP__COUNT", "\tOP_FILENO,\n", before=True)
+    edit(tree / "controller" / "ops.c", "static const struct op_schema op_schemas[] = {\n",
+         '\tROW(OP_FILENO, "fileno", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,\n'
+         "\t    py_line_method, py_result_call),\n")
+
+
+@needs_root
+def test_an_operation_added_as_documented(tmp_path):
+    """One file and one row on the agent's side, one id and one row on the
+    controller's: the new operation loads, runs, shows its Python line and
+    its result, and is judged like any call."""
+    tree = tmp_path / "tree"
+    copy_tree(tree)
+    add_operation(tree)
+    b = subprocess.run(["make", "-j2", "all"], cwd=tree, capture_output=True, text=True, timeout=600)
+    assert b.returncode == 0, b.stderr[-3000:]
+    exp = tmp_path / "added.yaml"
+    exp.write_text(EXPERIMENT)
+    p = subprocess.run([str(tree / "bin" / "verona"), "run", "--quiet", "--out", str(tmp_path / "out"), str(exp)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stdout + p.stderr
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    step = next(s for s in results["steps"] if s["op"] == "fileno")
+    assert step["python"] == "c.fileno()" and step["pass"] is True and step["shown"] == str(step["result"]["ret"]), step
+    assert isinstance(step["result"].get("ret"), int) and step["result"]["ret"] > 2, step
