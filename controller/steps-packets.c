@@ -5,12 +5,14 @@
  * step's expect: packets decided on them.  See run-int.h.
  */
 #include <arpa/inet.h>
+#include <pcap/dlt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "conn.h"
+#include "dissect.h"
 #include "merge.h"
 #include "run-int.h"
 #include "util.h"
@@ -129,10 +131,11 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	char src[64], dst[64], flags[16] = "";
 	if (p.ip_version == 0) {
 		/* ARP: the copy of the host that sent it (its sender address); other non-IP kept as captured */
+		struct dissect_arp arp;
 		struct in_addr me;
-		if (linktype == 1 && caplen >= 42 && data[12] == 0x08 && data[13] == 0x06 &&
+		if (linktype == DLT_EN10MB && dissect_arp_read(linktype, data, caplen, &arp) == 0 &&
 		    inet_pton(AF_INET, at->addr[input], &me) == 1)
-			return memcmp(data + 28, &me, 4) == 0;
+			return memcmp(arp.spa, &me, 4) == 0;
 		return 1;
 	}
 	if (!pktview_line(&at->view, at->addr[input], &p, NULL, 0, NULL, NULL))
