@@ -47,8 +47,8 @@ checks_run(struct runner *r)
 	};
 	int captured = 0;
 
-	for (size_t i = 0; i < r->nac; i++)
-		captured |= r->ac[i].pcap != NULL;
+	for (size_t i = 0; i < r->ag.nac; i++)
+		captured |= r->ag.ac[i].pcap != NULL;
 	for (size_t i = 0; i < r->x->ntrace_checks; i++) {
 		const struct trace_check *c = &r->x->trace_checks[i];
 		json_t *v = captured ? trace_check_decide(&ctx, c) : checks_uncaptured(c);

@@ -295,8 +295,8 @@ attribute_packets(struct runner *r)
 	at.view.bases = json_object();
 	at.view.senders = json_object();
 	at.trace_steps = json_array();
-	for (size_t i = 0; i < r->nac && n < RUN_CAPTURES_MAX; i++) {
-		struct agentconn *a = &r->ac[i];
+	for (size_t i = 0; i < r->ag.nac && n < RUN_CAPTURES_MAX; i++) {
+		struct agentconn *a = &r->ag.ac[i];
 		struct sockaddr_storage ss;
 		socklen_t len;
 		if (a->pcap == NULL)
@@ -343,9 +343,9 @@ attribute_packets(struct runner *r)
 out:
 	/* what the captures cannot tell: past a budget, or a host's capture refused or never fetched */
 	why = r->undecidable ? xstrdup(r->undecidable) : NULL;
-	for (size_t i = 0; i < r->nac && why == NULL; i++)
-		if (r->ac[i].host->capture && r->ac[i].pcap == NULL)
-			why = xasprintf("the capture of %s was not kept (%s)", r->ac[i].host->name,
+	for (size_t i = 0; i < r->ag.nac && why == NULL; i++)
+		if (r->ag.ac[i].host->capture && r->ag.ac[i].pcap == NULL)
+			why = xasprintf("the capture of %s was not kept (%s)", r->ag.ac[i].host->name,
 			    r->error ? r->error : "not fetched");
 	if (why == NULL && n == 0)
 		why = xstrdup("no host captured");
