@@ -13,7 +13,6 @@
 #include "run.h"
 #include "util.h"
 
-#define HELLO_S		5.0	/* for each answer of hello and the clock estimate */
 
 struct agentconn *
 agents_find(struct agents *ag, const char *host)
@@ -185,7 +184,7 @@ agents_connect(struct agents *ag, size_t i, char *err, size_t errlen)
 	ag->nac++;
 	for (size_t k = 0; k < x->nsteps; k++)
 		allow_exec |= x->steps[k].host != NULL && strcmp(x->steps[k].host, a->host->name) == 0 &&
-		    (x->steps[k].def->id == OP_EXEC || x->steps[k].def->id == OP_PUT);
+		    x->steps[k].def->runs_program;
 	rc = ag->tb->kind->connect(ag->tb, a->host, logfd, allow_exec, ag->say, &a->ch, why, sizeof why);
 	if (logfd >= 0)
 		close(logfd);

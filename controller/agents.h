@@ -14,6 +14,8 @@
 #include "expt.h"
 #include "testbed.h"
 
+#define HELLO_S		5.0	/* for each answer of hello and the clock estimate, and a capture's start or look */
+
 struct agentconn {
 	const struct host	*host;
 	struct chan		 ch;

@@ -22,15 +22,15 @@ captures_start(struct runner *r)
 	int ncap = 0, buffer;
 	uint64_t budget;
 
-	for (size_t i = 0; i < r->nac; i++)
-		ncap += r->ac[i].host->capture != 0;
+	for (size_t i = 0; i < r->ag.nac; i++)
+		ncap += r->ag.ac[i].host->capture != 0;
 	buffer = ncap > 0 ? RUN_CAPTURE_BUDGET / ncap : 0;
 	buffer = buffer > (16 << 20) ? (16 << 20) : buffer < (2 << 20) ? (2 << 20) : buffer;
 	budget = ncap > 0 ? RUN_CAPTURE_FILES / (unsigned)ncap : 0;
 	budget = budget > RUN_CAPTURE_FILE_MAX ? RUN_CAPTURE_FILE_MAX : budget < RUN_CAPTURE_FILE_MIN ?
 	    RUN_CAPTURE_FILE_MIN : budget;
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
+	for (size_t i = 0; i < r->ag.nac; i++) {
+		struct agentconn *a = &r->ag.ac[i];
 		json_t *m;
 		if (!a->host->capture)
 			continue;
@@ -45,8 +45,8 @@ captures_start(struct runner *r)
 		}
 		json_decref(m);
 	}
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
+	for (size_t i = 0; i < r->ag.nac; i++) {
+		struct agentconn *a = &r->ag.ac[i];
 		char what[128];
 		json_t *f;
 		if (!a->host->capture)
@@ -178,13 +178,13 @@ captures_stop(struct runner *r)
 		live_peek(r);
 		live_print(r, -1);
 	}
-	for (size_t i = 0; i < r->nac; i++)
-		if (r->ac[i].capturing && r->ac[i].alive && agent_send(&r->ac[i], m) != 0)
-			runner_fail(r, 3, "the agent on %s was lost before its capture stopped", r->ac[i].host->name);
+	for (size_t i = 0; i < r->ag.nac; i++)
+		if (r->ag.ac[i].capturing && r->ag.ac[i].alive && agent_send(&r->ag.ac[i], m) != 0)
+			runner_fail(r, 3, "the agent on %s was lost before its capture stopped", r->ag.ac[i].host->name);
 	json_decref(m);
 	/* after a failure (an agent lost), the other hosts' captures are still fetched */
-	for (size_t i = 0; i < r->nac; i++) {
-		struct agentconn *a = &r->ac[i];
+	for (size_t i = 0; i < r->ag.nac; i++) {
+		struct agentconn *a = &r->ag.ac[i];
 		char what[128];
 		json_t *f;
 		if (!a->capturing || !a->alive)

@@ -26,11 +26,20 @@ checks_print_verdict(FILE *f, const char *file, json_t *v, int color)
 	    color ? "\033[0m" : "", json_string_value(json_object_get(v, "message")));
 }
 
+/* The verdict of a check no capture can decide (none was made). */
+static json_t *
+checks_uncaptured(const struct trace_check *c)
+{
+	return json_pack("{s:s, s:o?, s:s, s:s, s:f, s:f, s:i, s:i}", "check", c->def->name,
+	    "name", c->name != NULL ? json_string(c->name) : NULL, "status", "error",
+	    "message", "no capture: the checks cannot be decided", "points", 0.0, "max_points", 1.0,
+	    "line", c->line, "col", c->col);
+}
+
 void
 checks_run(struct runner *r)
 {
-	json_t *hist = model_sockets_history_json(&r->socks);
-	struct names nm = { r->x, hist, r->steps };
+	struct names nm = { r->x, &r->socks, r->steps };
 	struct trace_check_ctx ctx = {
 		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
 		.step_packets = names_step_packets,
@@ -38,19 +47,13 @@ checks_run(struct runner *r)
 	};
 	int captured = 0;
 
-	for (size_t i = 0; i < r->nac; i++)
-		captured |= r->ac[i].pcap != NULL;
-	for (size_t i = 0; i < json_array_size(r->x->checks); i++) {
-		json_t *c = json_array_get(r->x->checks, i), *v;
-		const char *status;
-		if (!captured) {
-			v = json_pack("{s:s, s:O?, s:s, s:s, s:f, s:f, s:O, s:O}", "check",
-			    json_string_value(json_object_get(c, "check")), "name", json_object_get(c, "name"),
-			    "status", "error", "message", "no capture: the checks cannot be decided", "points", 0.0,
-			    "max_points", 1.0, "line", json_object_get(c, "line"), "col", json_object_get(c, "col"));
-		} else
-			v = trace_check_run(&ctx, c);
-		status = json_string_value(json_object_get(v, "status"));
+	for (size_t i = 0; i < r->ag.nac; i++)
+		captured |= r->ag.ac[i].pcap != NULL;
+	for (size_t i = 0; i < r->x->ntrace_checks; i++) {
+		const struct trace_check *c = &r->x->trace_checks[i];
+		json_t *v = captured ? trace_check_decide(&ctx, c) : checks_uncaptured(c);
+		const char *status = json_string_value(json_object_get(v, "status"));
+
 		if (strcmp(status, "fail") == 0)
 			r->checks_failed++;
 		else if (strcmp(status, "error") == 0)
@@ -59,5 +62,4 @@ checks_run(struct runner *r)
 			checks_print_verdict(stdout, r->x->file, v, r->o->color);
 		json_array_append_new(r->checks, v);
 	}
-	json_decref(hist);
 }

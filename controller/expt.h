@@ -116,7 +116,6 @@ struct experiment {
 	int		 link_delay_ms;		/* links: delay added on every link */
 	json_t		*vars;		/* final values: file vars overridden by -D */
 	json_t		*defines;	/* the -D values */
-	json_t		*checks;	/* the trace checks in their JSON form, for the runner; NULL none, and in a checks file */
 	struct trace_check *trace_checks;	/* the trace checks, typed, endpoints resolved (pcap/check.h) */
 	size_t		 ntrace_checks;
 	int		 checks_only;	/* a checks file: hosts and checks, no steps */

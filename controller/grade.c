@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check.h"
 #include "grade.h"
 #include "util.h"
 
@@ -89,20 +90,17 @@ grade_unrun_step(const struct grade_run *g, const struct step *st)
 static json_t *
 grade_check(const struct grade_run *g, size_t i)
 {
-	json_t *c = json_array_get(g->x->checks, i), *v = json_array_get(g->checks, i), *conn, *it;
-	double pts = json_is_number(json_object_get(c, "points")) ? json_number_value(json_object_get(c, "points")) : 1;
+	const struct trace_check *c = &g->x->trace_checks[i];
+	json_t *v = json_array_get(g->checks, i), *it;
+	double pts = c->has_points ? c->points : 1;
 	const char *status = v ? json_string_value(json_object_get(v, "status")) : "error";
 	char *name, *why = NULL;
 
-	if (json_is_string(json_object_get(c, "name")))
-		name = xstrdup(json_string_value(json_object_get(c, "name")));
-	else {
-		conn = json_object_get(c, "conn");
-		name = xasprintf("%s %s (line %lld)", json_string_value(json_object_get(c, "check")),
-		    json_is_string(conn) ? json_string_value(conn) :
-		    json_string_value(json_object_get(c, "from")) ?: "",
-		    (long long)json_integer_value(json_object_get(c, "line")));
-	}
+	if (c->name != NULL)
+		name = xstrdup(c->name);
+	else
+		name = xasprintf("%s %s (line %d)", c->def->name, c->conn ? c->conn : c->from.text ? c->from.text : "",
+		    c->line);
 	/* anything but an observed pass or fail is undecided */
 	if (status == NULL || (strcmp(status, "pass") != 0 && strcmp(status, "fail") != 0))
 		status = "error";
@@ -169,8 +167,8 @@ grade_of_run(const struct grade_run *g)
 
 	for (size_t i = 0; i < x->nsteps; i++)
 		graded |= x->steps[i].expect.has_points;
-	for (size_t i = 0; i < json_array_size(x->checks); i++)
-		graded |= json_object_get(json_array_get(x->checks, i), "points") != NULL;
+	for (size_t i = 0; i < x->ntrace_checks; i++)
+		graded |= x->trace_checks[i].has_points;
 	if (!graded)
 		return NULL;
 	items = json_array();
@@ -183,7 +181,7 @@ grade_of_run(const struct grade_run *g)
 	for (size_t i = json_array_size(g->steps); i < x->nsteps; i++)
 		if (x->steps[i].expect.has_points)
 			json_array_append_new(items, grade_unrun_step(g, &x->steps[i]));
-	for (size_t i = 0; i < json_array_size(x->checks); i++)
+	for (size_t i = 0; i < x->ntrace_checks; i++)
 		json_array_append_new(items, grade_check(g, i));
 	return grade_total(items, json_object_get(x->grading, "total"));
 }

@@ -21,7 +21,7 @@
 struct grade_run {
 	const struct experiment	*x;
 	json_t			*steps;		/* results.json steps[] */
-	json_t			*checks;	/* results.json checks[], in the order of x->checks */
+	json_t			*checks;	/* results.json checks[], in the order of x->trace_checks */
 	const char		*error;		/* the testbed failure, or NULL */
 	const char		*doubt;		/* why the packets under the steps cannot be told, or NULL */
 	uint64_t		 drops;		/* packets the captures dropped */

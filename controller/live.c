@@ -21,12 +21,12 @@ live_start(struct runner *r)
 	r->lv->view.bases = json_object();
 	r->lv->view.senders = json_object();
 	r->lv->pending = json_array();
-	for (size_t i = 0; i < r->nac && i < RUN_CAPTURES_MAX; i++) {
+	for (size_t i = 0; i < r->ag.nac && i < RUN_CAPTURES_MAX; i++) {
 		struct sockaddr_storage ss;
 		socklen_t len;
-		if (addr_from_ip(r->ac[i].host->addr, 0, &ss, &len) == 0)
+		if (addr_from_ip(r->ag.ac[i].host->addr, 0, &ss, &len) == 0)
 			addr_ip((struct sockaddr *)&ss, r->lv->addr[i], sizeof r->lv->addr[i]);
-		if (r->ac[i].capturing)
+		if (r->ag.ac[i].capturing)
 			json_object_set_new(r->lv->view.senders, r->lv->addr[i], json_true());
 	}
 }
@@ -47,8 +47,8 @@ live_peek(struct runner *r)
 	json_t *m = json_pack("{s:s}", "type", proto_type_name(MSG_CAPTURE_PEEK)), *raw = json_array(), *lost = json_array();
 	json_int_t last_ts = 0;
 
-	for (size_t i = 0; i < r->nac && i < RUN_CAPTURES_MAX && r->error == NULL; i++) {
-		struct agentconn *a = &r->ac[i];
+	for (size_t i = 0; i < r->ag.nac && i < RUN_CAPTURES_MAX && r->error == NULL; i++) {
+		struct agentconn *a = &r->ag.ac[i];
 		json_t *f, *list;
 		if (!a->capturing || agent_send(a, m) != 0)
 			continue;
@@ -97,7 +97,7 @@ live_peek(struct runner *r)
 		if (pktview_line(&lv->view, lv->addr[i], &p, line, sizeof line, NULL, NULL)) {
 			lv->listed++;
 			json_array_append_new(lv->pending, json_pack("[O, s, s]", json_array_get(e, 0),
-			    r->ac[i].host->name, line));
+			    r->ag.ac[i].host->name, line));
 		}
 		free(data);
 	}

@@ -338,7 +338,7 @@ check_resolve(void *arg, struct trace_check_ep *e)
 	e->late = names_address(L->x, e->text, &e->ep) != 1;
 }
 
-/* The check o, typed (its endpoints resolved), onto the experiment's checks; o into the JSON ones (run.c). */
+/* The check o (taken), typed (its endpoints resolved), onto the experiment's checks. */
 static void
 check_add(struct loader *L, json_t *o)
 {
@@ -349,10 +349,7 @@ check_add(struct loader *L, json_t *o)
 	}
 	if (trace_check_from_json(&x->trace_checks[x->ntrace_checks], o, check_resolve, L) == 0)
 		x->ntrace_checks++;
-	if (x->checks != NULL)
-		json_array_append_new(x->checks, o);
-	else
-		json_decref(o);
+	json_decref(o);
 }
 
 /* One item of checks:, added to the experiment's checks (they go only if there were no errors). */
@@ -458,8 +455,6 @@ load_checks(struct loader *L, yaml_node_t *n)
 		load_err(L, n, "checks must be a list");
 		return;
 	}
-	/* the JSON form is for the runner (run.c); a checks file has thousands, and only the typed form */
-	L->x->checks = L->x->checks_only ? NULL : json_array();
 	if (L->checks_skipped) {
 		checks_stream(L, n);
 		return;

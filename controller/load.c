@@ -478,7 +478,6 @@ expt_free(struct experiment *x)
 	free(x->file); free(x->dir); free(x->name); free(x->summary); free(x->sha256); free(x->text);
 	json_decref(x->vars);
 	json_decref(x->defines);
-	json_decref(x->checks);
 	for (size_t i = 0; i < x->ntrace_checks; i++)
 		trace_check_free(&x->trace_checks[i]);
 	free(x->trace_checks);

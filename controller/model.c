@@ -97,35 +97,6 @@ model_socket_timeout(struct model_sockets *m, const char *host, const char *name
 	s->timeout = seconds;
 }
 
-json_t *
-model_sockets_history_json(const struct model_sockets *m)
-{
-	json_t *all = json_object();
-
-	for (size_t i = 0; i < m->n; i++) {
-		const struct model_socket *s = &m->v[i];
-		json_t *host = json_object_get(all, s->host), *list = json_array();
-		if (!s->has_addr && s->nhist == 0) {
-			json_decref(list);
-			continue;
-		}
-		if (host == NULL) {
-			host = json_object();
-			json_object_set_new(all, s->host, host);
-		}
-		for (size_t k = 0; k < s->nhist; k++) {
-			const struct model_hist *h = &s->hist[k];
-			json_t *e = json_pack("{s:s, s:i}", "ip", h->local.ip, "port", h->local.port);
-			if (h->has_peer)
-				json_object_set_new(e, "peer", json_pack("{s:s, s:i}", "ip", h->peer.ip,
-				    "port", h->peer.port));
-			json_array_append_new(list, e);
-		}
-		json_object_set_new(host, s->name, list);
-	}
-	return all;
-}
-
 void
 model_sockets_free(struct model_sockets *m)
 {

@@ -2,8 +2,8 @@
  * model.h — the typed tables a run keeps while its steps go: per host and
  * socket what the runner learned from the results (family, local address,
  * every local address it had, settimeout), and the background steps still
- * running.  JSON only where a table is handed on (the checks' names, as
- * names.h reads them).  The tables own every string in them (copied);
+ * running; the checks' socket names are resolved from the socket table
+ * (names.h).  The tables own every string in them (copied);
  * model_*_free releases everything.
  */
 #ifndef VERONA_MODEL_H
@@ -55,8 +55,6 @@ void			 model_socket_address(struct model_sockets *, const char *host, const cha
 /* settimeout: has 0 for settimeout(None). */
 void			 model_socket_timeout(struct model_sockets *, const char *host, const char *name,
 			    int has, double seconds);
-/* host -> socket -> [{ip, port, peer?}...], as names.h reads it; the caller owns it. */
-json_t			*model_sockets_history_json(const struct model_sockets *);
 void			 model_sockets_free(struct model_sockets *);
 
 /* The background steps that run and are not collected yet, in the order they started. */

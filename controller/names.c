@@ -22,41 +22,53 @@ names_ip(const char *ip, int port, struct trace_endpoint *e)
 	return 0;
 }
 
+/* The socket text names (HOST.SOCKET of a host of x), or NULL; *is_sock: text is a socket's name. */
+static const struct model_socket *
+names_socket(const struct names *nm, const char *text, int *is_sock)
+{
+	const char *dot = strchr(text, '.');
+	const struct host *h;
+	char *hn;
+
+	*is_sock = 0;
+	if (strchr(text, ':') != NULL || dot == NULL)
+		return NULL;
+	hn = xstrndup(text, (size_t)(dot - text));
+	h = expt_host(nm->x, hn);
+	free(hn);
+	if (h == NULL)
+		return NULL;
+	*is_sock = 1;
+	return nm->socks != NULL ? model_socket_find(nm->socks, h->name, dot + 1) : NULL;
+}
+
 int
 names_resolve(void *arg, const char *text, struct trace_endpoint *out, int max, char *err, size_t errlen)
 {
 	struct names *nm = arg;
-	const char *dot = strchr(text, '.');
-	const struct host *h;
-	int n = 0;
+	const struct model_socket *s;
+	int n = 0, is_sock;
 
-	if (strchr(text, ':') == NULL && dot != NULL) {
-		char *hn = xstrndup(text, (size_t)(dot - text));
-		h = expt_host(nm->x, hn);
-		free(hn);
-		if (h != NULL) {
-			json_t *list = nm->sockhist ? json_object_get(json_object_get(nm->sockhist, h->name), dot + 1) : NULL;
-			if (nm->sockhist == NULL) {
-				snprintf(err, errlen, "%s names a socket, and this trace has no run behind it: "
-				    "name endpoints (host, HOST:PORT, IP)", text);
-				return -1;
-			}
-			for (size_t i = 0; i < json_array_size(list) && n < max; i++) {
-				json_t *a = json_array_get(list, i);
-				int dup = 0;
-				if (names_ip(json_string_value(json_object_get(a, "ip")),
-				    (int)json_integer_value(json_object_get(a, "port")), &out[n]) != 0)
-					continue;
-				for (int k = 0; k < n && !dup; k++)
-					dup = out[k].port == out[n].port && out[k].ip_version == out[n].ip_version &&
-					    memcmp(out[k].addr, out[n].addr, 16) == 0;
-				if (!dup)
-					n++;
-			}
-			if (n == 0)
-				snprintf(err, errlen, "%s never had an address (it was not bound, connected or used)", text);
-			return n > 0 ? n : -1;
+	s = names_socket(nm, text, &is_sock);
+	if (is_sock) {
+		if (nm->socks == NULL) {
+			snprintf(err, errlen, "%s names a socket, and this trace has no run behind it: "
+			    "name endpoints (host, HOST:PORT, IP)", text);
+			return -1;
 		}
+		for (size_t i = 0; s != NULL && i < s->nhist && n < max; i++) {
+			int dup = 0;
+			if (names_ip(s->hist[i].local.ip, s->hist[i].local.port, &out[n]) != 0)
+				continue;
+			for (int k = 0; k < n && !dup; k++)
+				dup = out[k].port == out[n].port && out[k].ip_version == out[n].ip_version &&
+				    memcmp(out[k].addr, out[n].addr, 16) == 0;
+			if (!dup)
+				n++;
+		}
+		if (n == 0)
+			snprintf(err, errlen, "%s never had an address (it was not bound, connected or used)", text);
+		return n > 0 ? n : -1;
 	}
 	if ((n = names_address(nm->x, text, &out[0])) < 0)
 		snprintf(err, errlen, "bad address '%s'", text);
@@ -106,29 +118,19 @@ names_resolve_conn(void *arg, const char *text, struct trace_endpoint *local, st
     int max, char *err, size_t errlen)
 {
 	struct names *nm = arg;
-	const char *dot = strchr(text, '.');
-	const struct host *h;
-	json_t *list;
-	char *hn;
-	int n = 0;
+	const struct model_socket *s;
+	int n = 0, is_sock;
 
-	if (nm->sockhist == NULL || strchr(text, ':') != NULL || dot == NULL)
+	s = names_socket(nm, text, &is_sock);
+	if (nm->socks == NULL || !is_sock)
 		return 0;
-	hn = xstrndup(text, (size_t)(dot - text));
-	h = expt_host(nm->x, hn);
-	free(hn);
-	if (h == NULL)
-		return 0;
-	list = json_object_get(json_object_get(nm->sockhist, h->name), dot + 1);
-	for (size_t i = 0; i < json_array_size(list) && n < max; i++) {
-		json_t *a = json_array_get(list, i), *pe = json_object_get(a, "peer");
-		if (names_ip(json_string_value(json_object_get(a, "ip")),
-		    (int)json_integer_value(json_object_get(a, "port")), &local[n]) != 0)
+	for (size_t i = 0; s != NULL && i < s->nhist && n < max; i++) {
+		const struct model_hist *h = &s->hist[i];
+		if (names_ip(h->local.ip, h->local.port, &local[n]) != 0)
 			continue;
 		memset(&peer[n], 0, sizeof peer[n]);
-		if (json_is_object(pe))
-			names_ip(json_string_value(json_object_get(pe, "ip")),
-			    (int)json_integer_value(json_object_get(pe, "port")), &peer[n]);
+		if (h->has_peer)
+			names_ip(h->peer.ip, h->peer.port, &peer[n]);
 		n++;
 	}
 	if (n == 0) {

@@ -8,10 +8,11 @@
 #include <jansson.h>
 #include "check.h"
 #include "expt.h"
+#include "model.h"
 
 struct names {
 	const struct experiment	*x;
-	json_t			*sockhist;	/* host -> sock -> [{ip, port}...]; NULL offline */
+	const struct model_sockets *socks;	/* the run's sockets (their addresses' history); NULL offline */
 	json_t			*steps;		/* results.json steps[] with their packets; NULL offline */
 };
 

@@ -172,14 +172,14 @@ manifest(struct runner *r)
 		struct testbed_host_info hi;
 		r->tb.kind->host_info(&r->tb, x->hosts[i].name, &hi);
 		json_t *h = json_pack("{s:s, s:s}", "addr", x->hosts[i].addr, hi.key, hi.value);
-		if (i < r->nac && r->ac[i].clock != NULL)
-			json_object_set(h, "clock", r->ac[i].clock);
-		if (i < r->nac && r->ac[i].hello != NULL) {
-			json_object_update(h, r->ac[i].hello);
+		if (i < r->ag.nac && r->ag.ac[i].clock != NULL)
+			json_object_set(h, "clock", r->ag.ac[i].clock);
+		if (i < r->ag.nac && r->ag.ac[i].hello != NULL) {
+			json_object_update(h, r->ag.ac[i].hello);
 			json_object_del(h, "type");
 		}
-		if (i < r->nac && r->ac[i].capture != NULL)
-			json_object_set(h, "capture", r->ac[i].capture);
+		if (i < r->ag.nac && r->ag.ac[i].capture != NULL)
+			json_object_set(h, "capture", r->ag.ac[i].capture);
 		json_object_set_new(hosts, x->hosts[i].name, h);
 	}
 	json_object_set_new(m, "hosts", hosts);
@@ -244,7 +244,7 @@ outputs_write(struct runner *r, json_t *g)
 	    r->tb.kind->id(&r->tb), r->x->sha256);
 	free(started);
 	for (size_t i = 0; i < r->x->nhosts; i++) {
-		json_t *clk = i < r->nac ? r->ac[i].clock : NULL;
+		json_t *clk = i < r->ag.nac ? r->ag.ac[i].clock : NULL;
 		struct testbed_host_info hi;
 		r->tb.kind->host_info(&r->tb, r->x->hosts[i].name, &hi);
 		buf_printf(&t, "# host %s %s", r->x->hosts[i].name, r->x->hosts[i].addr);
@@ -253,7 +253,7 @@ outputs_write(struct runner *r, json_t *g)
 		if (clk != NULL && !json_is_null(json_object_get(clk, "rtt_ns")))
 			buf_printf(&t, ", clock %+.6f s +- %.6f s", (double)json_integer_value(json_object_get(clk, "offset_ns")) / 1e9,
 			    (double)json_integer_value(json_object_get(clk, "uncertainty_ns")) / 1e9);
-		transcript_sandbox(&t, i < r->nac ? r->ac[i].hello : NULL);
+		transcript_sandbox(&t, i < r->ag.nac ? r->ag.ac[i].hello : NULL);
 		buf_addc(&t, '\n');
 	}
 	transcript_steps(r, &t);

@@ -21,7 +21,6 @@
 #include "trace.h"
 
 #define GRACE_S		3.0	/* beyond a step's timeout before its agent counts as lost */
-#define HELLO_S		5.0
 #define SETTLE_S	0.2	/* captures go on this long after the last step */
 #define CAPTURE_S	30.0	/* to stop a capture and fetch one chunk of it */
 
@@ -60,9 +59,7 @@ struct runner {
 	struct experiment	*x;
 	const struct run_opts	*o;
 	struct testbed_run	 tb;		/* the testbed, whatever its kind (testbed.h) */
-	struct agents		 ag;		/* the agents (agents.h) */
-	struct agentconn	*ac;		/* ag.ac and ag.nac, as the runner indexes them */
-	size_t			 nac;
+	struct agents		 ag;		/* the agents (agents.h): ag.ac[ag.nac] */
 	char			*dir;		/* the run folder's name, for messages */
 	int			 dirfd;		/* the run folder: everything in it is made relative to this */
 	char			*dirat;		/* "/proc/self/fd/N": reads the run folder's files by path, through dirfd */

@@ -138,8 +138,6 @@ agents_start(struct runner *r)
 	r->ag.limits = r->o->limits;
 	r->ag.exec_everywhere = r->o->submission != NULL;
 	rc = agents_open(&r->ag, err, sizeof err);
-	r->ac = r->ag.ac;
-	r->nac = r->ag.nac;
 	if (rc != 0)
 		runner_fail(r, 3, "%s", err);
 	return rc;
@@ -574,11 +572,11 @@ grade_trace_doubt(const struct runner *r)
 
 	if (r->error != NULL)
 		return xasprintf("the packets were never compared: %s", r->error);
-	for (size_t i = 0; i < r->nac; i++) {
-		if (!r->ac[i].host->capture)
+	for (size_t i = 0; i < r->ag.nac; i++) {
+		if (!r->ag.ac[i].host->capture)
 			continue;
-		if (r->ac[i].pcap == NULL)
-			return xasprintf("no capture came from %s", r->ac[i].host->name);
+		if (r->ag.ac[i].pcap == NULL)
+			return xasprintf("no capture came from %s", r->ag.ac[i].host->name);
 		captured = 1;
 	}
 	if (!captured)
@@ -690,13 +688,13 @@ out:
 		    json_integer_value(json_object_get(grading, "errors")) == 1 ? "" : "s",
 		    json_integer_value(json_object_get(grading, "errors")) == 1 ? "s" : "",
 		    json_integer_value(json_object_get(grading, "errors")) == 1 ? "it" : "them", r.dir);
-	for (size_t i = 0; i < r.nac; i++) {
-		json_decref(r.ac[i].hello);
-		json_decref(r.ac[i].clock);
-		json_decref(r.ac[i].capture);
-		free(r.ac[i].pcap);
+	for (size_t i = 0; i < r.ag.nac; i++) {
+		json_decref(r.ag.ac[i].hello);
+		json_decref(r.ag.ac[i].clock);
+		json_decref(r.ag.ac[i].capture);
+		free(r.ag.ac[i].pcap);
 	}
-	free(r.ac);
+	free(r.ag.ac);
 free:
 	json_decref(grading);
 	json_decref(r.steps);

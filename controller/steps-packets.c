@@ -5,12 +5,14 @@
  * step's expect: packets decided on them.  See run-int.h.
  */
 #include <arpa/inet.h>
+#include <pcap/dlt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "conn.h"
+#include "dissect.h"
 #include "merge.h"
 #include "run-int.h"
 #include "util.h"
@@ -129,10 +131,11 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	char src[64], dst[64], flags[16] = "";
 	if (p.ip_version == 0) {
 		/* ARP: the copy of the host that sent it (its sender address); other non-IP kept as captured */
+		struct dissect_arp arp;
 		struct in_addr me;
-		if (linktype == 1 && caplen >= 42 && data[12] == 0x08 && data[13] == 0x06 &&
+		if (linktype == DLT_EN10MB && dissect_arp_read(linktype, data, caplen, &arp) == 0 &&
 		    inet_pton(AF_INET, at->addr[input], &me) == 1)
-			return memcmp(data + 28, &me, 4) == 0;
+			return memcmp(arp.spa, &me, 4) == 0;
 		return 1;
 	}
 	if (!pktview_line(&at->view, at->addr[input], &p, NULL, 0, NULL, NULL))
@@ -292,8 +295,8 @@ attribute_packets(struct runner *r)
 	at.view.bases = json_object();
 	at.view.senders = json_object();
 	at.trace_steps = json_array();
-	for (size_t i = 0; i < r->nac && n < RUN_CAPTURES_MAX; i++) {
-		struct agentconn *a = &r->ac[i];
+	for (size_t i = 0; i < r->ag.nac && n < RUN_CAPTURES_MAX; i++) {
+		struct agentconn *a = &r->ag.ac[i];
 		struct sockaddr_storage ss;
 		socklen_t len;
 		if (a->pcap == NULL)
@@ -340,9 +343,9 @@ attribute_packets(struct runner *r)
 out:
 	/* what the captures cannot tell: past a budget, or a host's capture refused or never fetched */
 	why = r->undecidable ? xstrdup(r->undecidable) : NULL;
-	for (size_t i = 0; i < r->nac && why == NULL; i++)
-		if (r->ac[i].host->capture && r->ac[i].pcap == NULL)
-			why = xasprintf("the capture of %s was not kept (%s)", r->ac[i].host->name,
+	for (size_t i = 0; i < r->ag.nac && why == NULL; i++)
+		if (r->ag.ac[i].host->capture && r->ag.ac[i].pcap == NULL)
+			why = xasprintf("the capture of %s was not kept (%s)", r->ag.ac[i].host->name,
 			    r->error ? r->error : "not fetched");
 	if (why == NULL && n == 0)
 		why = xstrdup("no host captured");

@@ -992,25 +992,3 @@ trace_check_decide(const struct trace_check_ctx *x, const struct trace_check *c)
 	}
 	return verdict_json(c->def->name, c->name, &v, points, c->line, c->col);
 }
-
-json_t *
-trace_check_run(const struct trace_check_ctx *x, json_t *j)
-{
-	struct trace_check c;
-	json_t *r;
-
-	if (trace_check_from_json(&c, j, NULL, NULL) != 0) {
-		struct trace_verdict v = { 0, NULL };
-		double points = json_is_number(json_object_get(j, "points")) ? json_number_value(json_object_get(j, "points")) : 1;
-		say(&v, 2, "unknown check '%s'", json_string_value(json_object_get(j, "check")));
-		r = json_pack("{s:s?, s:O?, s:s, s:s, s:f, s:f, s:O?, s:O?}", "check",
-		    json_string_value(json_object_get(j, "check")), "name", json_object_get(j, "name"), "status", "error",
-		    "message", v.msg, "points", 0.0, "max_points", points, "line", json_object_get(j, "line"),
-		    "col", json_object_get(j, "col"));
-		free(v.msg);
-		return r;
-	}
-	r = trace_check_decide(x, &c);
-	trace_check_free(&c);
-	return r;
-}

@@ -172,6 +172,4 @@ void	trace_check_free(struct trace_check *);
  * name that resolves to nothing): a harness error, never a student's.
  */
 json_t	*trace_check_decide(const struct trace_check_ctx *, const struct trace_check *);
-/* The same for a check in its JSON form, every endpoint resolved through the ctx (the runner's entry point). */
-json_t	*trace_check_run(const struct trace_check_ctx *, json_t *check);
 #endif

@@ -3,8 +3,8 @@
  * typed checks the loader makes of a checks file (controller/load-check.c):
  * every check's row and allowed keys, a key outside the table refused with
  * the table's list, endpoints resolved at load time (a host, HOST:PORT,
- * localhost, an IP) while a socket is left for the run, and a typed check
- * decided the same as its JSON form.
+ * localhost, an IP) while a socket is left for the run and resolved from
+ * the run's socket table (controller/names.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,8 @@
 
 #include "check.h"
 #include "expt.h"
+#include "model.h"
+#include "names.h"
 #include "util.h"
 #include "unit.h"
 
@@ -184,8 +186,6 @@ UNIT_TEST(test_endpoints)
 	check_ep(&c->from, "[fd00::1]:4000", 6, "fd00::1", 4000);
 	CHECK(c->has_prefix && !c->has_data && !c->has_contains);
 	CHECK_MEM(c->data.p, c->data.len, "\x01\x02", 2);
-	/* an experiment keeps the JSON form for the runner too */
-	CHECK_INT(json_array_size(x->checks), 3);
 	errlist_free(&errs);
 	expt_free(x);
 }
@@ -210,6 +210,7 @@ UNIT_TEST(test_decide)
 	    "  - datagrams: {from: \"any:5000\", to: juliet, count: 0}\n", &errs);
 	struct trace_conns *conns = trace_conns_new();
 	struct trace_check_ctx ctx = { .conns = conns, .resolve = resolve_none };
+	struct trace_check late;
 	json_t *j, *v, *w;
 	char *a, *b;
 
@@ -218,20 +219,22 @@ UNIT_TEST(test_decide)
 		trace_conns_free(conns);
 		return;
 	}
-	CHECK(x->checks == NULL);	/* a checks file: only the typed form */
 	v = trace_check_decide(&ctx, &x->trace_checks[0]);
 	a = json_dumps(v, JSON_COMPACT);
 	CHECK_STR(a, "{\"check\":\"handshake\",\"name\":\"opens\",\"status\":\"fail\",\"message\":"
 	    "\"no TCP connection of romeo to juliet:4000 is in the trace\",\"points\":0.0,\"max_points\":2.0,"
 	    "\"line\":3,\"col\":5}");
-	/* the JSON form (the runner's entry point) resolves every name through the ctx when it is decided */
+	/* every name left late (as the JSON form without a resolver leaves it) is resolved through the ctx */
 	j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:f, s:i, s:i}", "check", "handshake", "conn", "romeo to juliet:4000",
 	    "client", "romeo", "server", "juliet:4000", "name", "opens", "points", 2.0, "line", 3, "col", 5);
-	w = trace_check_run(&ctx, j);
+	CHECK(trace_check_from_json(&late, j, NULL, NULL) == 0);
+	CHECK(late.client.late && late.server.late);
+	w = trace_check_decide(&ctx, &late);
 	b = json_dumps(w, JSON_COMPACT);
 	CHECK_STR(b, "{\"check\":\"handshake\",\"name\":\"opens\",\"status\":\"error\",\"message\":"
 	    "\"'romeo' is not a host of the experiment or an address\",\"points\":0.0,\"max_points\":2.0,"
 	    "\"line\":3,\"col\":5}");
+	trace_check_free(&late);
 	free(a);
 	free(b);
 	json_decref(v);
@@ -243,13 +246,66 @@ UNIT_TEST(test_decide)
 	CHECK_STR(json_string_value(json_object_get(v, "status")), "error");
 	CHECK_STR(json_string_value(json_object_get(v, "message")), "'any:5000' is not a host of the experiment or an address");
 	json_decref(v);
-	/* an unknown check in JSON form */
+	/* the JSON form of an unknown check is refused */
 	j = json_pack("{s:s, s:i, s:i}", "check", "teleport", "line", 1, "col", 1);
-	v = trace_check_run(&ctx, j);
-	CHECK_STR(json_string_value(json_object_get(v, "message")), "unknown check 'teleport'");
-	json_decref(v);
+	CHECK(trace_check_from_json(&late, j, NULL, NULL) == -1);
 	json_decref(j);
 	trace_conns_free(conns);
+	errlist_free(&errs);
+	expt_free(x);
+}
+
+/* HOST.SOCKET stands for every local address the run's socket table (model.h) gave it, each once (names.h). */
+UNIT_TEST(test_socket_names)
+{
+	struct errlist errs = { NULL, 0 };
+	struct experiment *x = load_text("hosts: {romeo: 10.10.0.100, juliet: 10.10.0.101}\n"
+	    "steps:\n"
+	    "  - romeo: {socket: sock}\n"
+	    "checks:\n"
+	    "  - handshake: romeo.sock\n", &errs);
+	struct model_sockets m = { 0 };
+	struct model_addr a = { "10.10.0.100", 41000 }, b = { "10.10.0.100", 41001 };
+	struct model_addr p1 = { "10.10.0.101", 4000 }, p2 = { "10.10.0.101", 4001 };
+	struct names run = { x, &m, NULL }, offline = { x, NULL, NULL };
+	struct trace_endpoint out[8], peer[8];
+	char err[256] = "";
+	uint8_t ip[16];
+
+	CHECK(x != NULL);
+	if (x == NULL)
+		return;
+	model_socket_new(&m, "romeo", "sock", 0);
+	model_socket_address(&m, "romeo", "sock", &a, NULL);
+	model_socket_address(&m, "romeo", "sock", &a, &p1);	/* the same address again, with a peer */
+	model_socket_address(&m, "romeo", "sock", &b, &p2);
+	model_socket_new(&m, "romeo", "idle", 0);
+	/* every address once, in the order it had them */
+	CHECK_INT(names_resolve(&run, "romeo.sock", out, 8, err, sizeof err), 2);
+	inet_pton(AF_INET, "10.10.0.100", ip);
+	CHECK(out[0].ip_version == 4 && memcmp(out[0].addr, ip, 4) == 0 && out[0].port == 41000);
+	CHECK(out[1].ip_version == 4 && out[1].port == 41001);
+	/* as a connection: each (local, peer) pair; a peer the result did not name is unknown */
+	CHECK_INT(names_resolve_conn(&run, "romeo.sock", out, peer, 8, err, sizeof err), 3);
+	CHECK(peer[0].ip_version == 0);
+	CHECK(peer[1].ip_version == 4 && peer[1].port == 4000);
+	CHECK(out[2].port == 41001 && peer[2].port == 4001);
+	/* not a socket: the connection is named otherwise */
+	CHECK_INT(names_resolve_conn(&run, "juliet:4000", out, peer, 8, err, sizeof err), 0);
+	/* a socket with no address, and one no step made, say so */
+	CHECK_INT(names_resolve(&run, "romeo.idle", out, 8, err, sizeof err), -1);
+	CHECK_STR(err, "romeo.idle never had an address (it was not bound, connected or used)");
+	CHECK_INT(names_resolve_conn(&run, "romeo.nope", out, peer, 8, err, sizeof err), -1);
+	CHECK_STR(err, "romeo.nope never had an address (it was not bound, connected or used)");
+	/* a host is its address, any port */
+	CHECK_INT(names_resolve(&run, "juliet", out, 8, err, sizeof err), 1);
+	CHECK(out[0].port == -1);
+	/* a trace without a run has no sockets */
+	CHECK_INT(names_resolve(&offline, "romeo.sock", out, 8, err, sizeof err), -1);
+	CHECK_STR(err, "romeo.sock names a socket, and this trace has no run behind it: "
+	    "name endpoints (host, HOST:PORT, IP)");
+	CHECK_INT(names_resolve_conn(&offline, "romeo.sock", out, peer, 8, err, sizeof err), 0);
+	model_sockets_free(&m);
 	errlist_free(&errs);
 	expt_free(x);
 }
@@ -262,5 +318,6 @@ main(void)
 	UNIT_RUN(test_unknown_key);
 	UNIT_RUN(test_endpoints);
 	UNIT_RUN(test_decide);
+	UNIT_RUN(test_socket_names);
 	return UNIT_END();
 }

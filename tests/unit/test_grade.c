@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "check.h"
 #include "expt.h"
 #include "grade.h"
 #include "ops.h"
@@ -19,7 +20,9 @@
 #include "unit.h"
 
 static struct step steps[3];
+static struct trace_check checks2[2];
 static struct experiment x;
+static char conn_sock[] = "romeo.sock", name_closes[] = "closes";
 
 /* Two graded steps (2 points "binds", 1 point unnamed) and an ungraded one; two checks. */
 static void
@@ -40,15 +43,23 @@ setup(const char *grading_json)
 	x.file = "t.yaml";
 	x.steps = steps;
 	x.nsteps = 3;
-	x.checks = json_loads("[{\"check\": \"handshake\", \"conn\": \"romeo.sock\", \"line\": 20, \"points\": 3},"
-	    " {\"check\": \"closed\", \"name\": \"closes\", \"line\": 21}]", 0, NULL);
+	memset(checks2, 0, sizeof checks2);
+	checks2[0].def = trace_check_find("handshake");
+	checks2[0].conn = conn_sock;
+	checks2[0].line = 20;
+	checks2[0].has_points = 1;
+	checks2[0].points = 3;
+	checks2[1].def = trace_check_find("closed");
+	checks2[1].name = name_closes;
+	checks2[1].line = 21;
+	x.trace_checks = checks2;
+	x.ntrace_checks = 2;
 	x.grading = grading_json ? json_loads(grading_json, 0, NULL) : NULL;
 }
 
 static void
 teardown(void)
 {
-	json_decref(x.checks);
 	json_decref(x.grading);
 }
 
@@ -188,7 +199,7 @@ UNIT_TEST(no_points_no_grade)
 
 	setup(NULL);
 	steps[0].expect.has_points = steps[1].expect.has_points = 0;
-	json_object_del(json_array_get(x.checks, 0), "points");
+	checks2[0].has_points = 0;
 	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks };
 	CHECK(grade_of_run(&run) == NULL);
 	json_decref(recs);
