@@ -239,81 +239,125 @@ check_intervals(struct loader *L, yaml_node_t *v, json_t *o)
 	json_object_set_new(o, "tolerance", json_real(tol));
 }
 
-/* The arguments of the checks that name a connection. */
+/*
+ * A check whose keys need nothing of their own (a row added to
+ * trace_check_table with endpoints, counts and seconds): each key read by
+ * its type, none of them required.
+ */
 static void
-check_conn_args(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+check_generic_args(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
 {
-	yaml_node_t *a;
-	long long m;
-	const char *stv;
-
-	switch (def->id) {
-	case TRACE_CHECK_HANDSHAKE:
-	case TRACE_CHECK_REFUSED:
-		if (v->type == YAML_MAPPING_NODE)
-			check_keys(L, v, def);
+	check_keys(L, v, def);
+	if (def->conn != TRACE_CONN_NONE)
 		check_conn(L, o, v, def->name);
-		break;
-	case TRACE_CHECK_STREAM:
-	case TRACE_CHECK_ACKED:
-		check_keys(L, v, def);
-		check_conn(L, o, v, def->name);
-		check_set_endpoint(L, o, v, "from", 1, def->name);
-		if (def->id == TRACE_CHECK_STREAM)
-			check_stream_bytes(L, v, o);
-		break;
-	case TRACE_CHECK_CLOSED:
-	case TRACE_CHECK_RESET:
-		if (v->type == YAML_MAPPING_NODE) {
-			check_keys(L, v, def);
-			check_set_endpoint(L, o, v, def->id == TRACE_CHECK_CLOSED ? "first" : "by", 0, def->name);
+	for (const struct trace_check_key *k = def->keys; k->name != NULL; k++) {
+		yaml_node_t *a = yamldoc_map_get(&L->doc, v, k->name);
+		long long nn;
+		double d;
+		if (a == NULL)
+			continue;
+		switch (k->type) {
+		case TRACE_ARG_ENDPOINT:
+			check_set_endpoint(L, o, v, k->name, 0, def->name);
+			break;
+		case TRACE_ARG_COUNT:
+			if (load_int(L, a, k->name, 0, 1000000000, &nn) == 0)
+				json_object_set_new(o, k->name, json_integer(nn));
+			break;
+		case TRACE_ARG_NUMBER:
+			if (load_num(L, a, k->name, 0, 86400, &d) == 0)
+				json_object_set_new(o, k->name, json_real(d));
+			break;
+		case TRACE_ARG_CONN:
+		case TRACE_ARG_ATTEMPT:
+			break;	/* check_conn() read them */
+		case TRACE_ARG_DATA:
+		case TRACE_ARG_LINES:
+		case TRACE_ARG_DATA_LIST:
+		case TRACE_ARG_NUMBER_LIST:
+		case TRACE_ARG_STATE:
+		case TRACE_ARG_STEP_IDS:
+			load_err(L, a, "check %s: the loader reads %s only for the checks it knows", def->name, k->name);
+			break;
 		}
-		check_conn(L, o, v, def->name);
-		break;
-	case TRACE_CHECK_STATE:
-		check_keys(L, v, def);
-		check_conn(L, o, v, def->name);
-		if ((a = yamldoc_map_get(&L->doc, v, "state")) == NULL)
-			load_err(L, v, "state needs state: (S0, S1, SF, REJ, RSTO, RSTR, ...)");
-		else if (load_enum(L, a, "state", trace_check_states, &stv) == 0)
-			json_object_set_new(o, "state", json_string(stv));
-		break;
-	case TRACE_CHECK_RETRANSMISSIONS:
-		check_keys(L, v, def);
-		check_conn(L, o, v, def->name);
-		if ((a = yamldoc_map_get(&L->doc, v, "max")) != NULL && load_int(L, a, "max", 0, 1000000000, &m) == 0)
-			json_object_set_new(o, "max", json_integer(m));
-		if ((a = yamldoc_map_get(&L->doc, v, "min")) != NULL && load_int(L, a, "min", 0, 1000000000, &m) == 0)
-			json_object_set_new(o, "min", json_integer(m));
-		if (yamldoc_map_get(&L->doc, v, "max") == NULL && yamldoc_map_get(&L->doc, v, "min") == NULL)
-			load_err(L, v, "retransmissions needs max or min");
-		break;
-	case TRACE_CHECK_DATAGRAMS:
-	case TRACE_CHECK_ICMP_UNREACHABLE:
-	case TRACE_CHECK_QUIET:
-	case TRACE_CHECK_CONCURRENT:
-	case TRACE_CHECK_INTERVALS:
-	case TRACE_CHECK__COUNT:
-		break;
 	}
 }
 
-/* The arguments of the checks that name endpoints instead. */
+/* handshake, refused: the connection, as the value or in a map */
 static void
-check_endpoint_args(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+args_conn_only(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+{
+	if (v->type == YAML_MAPPING_NODE)
+		check_keys(L, v, def);
+	check_conn(L, o, v, def->name);
+}
+
+/* stream, acked: the connection and the sender */
+static void
+args_stream(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+{
+	check_keys(L, v, def);
+	check_conn(L, o, v, def->name);
+	check_set_endpoint(L, o, v, "from", 1, def->name);
+	if (def->id == TRACE_CHECK_STREAM)
+		check_stream_bytes(L, v, o);
+}
+
+/* closed, reset: the connection, and who closed it first or reset it */
+static void
+args_close(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+{
+	if (v->type == YAML_MAPPING_NODE) {
+		check_keys(L, v, def);
+		check_set_endpoint(L, o, v, def->id == TRACE_CHECK_CLOSED ? "first" : "by", 0, def->name);
+	}
+	check_conn(L, o, v, def->name);
+}
+
+static void
+args_state(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+{
+	yaml_node_t *a;
+	const char *stv;
+
+	check_keys(L, v, def);
+	check_conn(L, o, v, def->name);
+	if ((a = yamldoc_map_get(&L->doc, v, "state")) == NULL)
+		load_err(L, v, "state needs state: (S0, S1, SF, REJ, RSTO, RSTR, ...)");
+	else if (load_enum(L, a, "state", trace_check_states, &stv) == 0)
+		json_object_set_new(o, "state", json_string(stv));
+}
+
+static void
+args_retransmissions(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+{
+	check_generic_args(L, def, v, o);
+	if (yamldoc_map_get(&L->doc, v, "max") == NULL && yamldoc_map_get(&L->doc, v, "min") == NULL)
+		load_err(L, v, "retransmissions needs max or min");
+}
+
+static void
+args_concurrent(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
 {
 	yaml_node_t *a;
 	long long nn;
 
 	check_keys(L, v, def);
-	if (def->id == TRACE_CHECK_CONCURRENT) {
-		check_set_endpoint(L, o, v, "server", 1, def->name);
-		if ((a = yamldoc_map_get(&L->doc, v, "count")) == NULL)
-			load_err(L, v, "concurrent needs count");
-		else if (load_int(L, a, "count", 1, 100000, &nn) == 0)
-			json_object_set_new(o, "count", json_integer(nn));
-		return;
-	}
+	check_set_endpoint(L, o, v, "server", 1, def->name);
+	if ((a = yamldoc_map_get(&L->doc, v, "count")) == NULL)
+		load_err(L, v, "concurrent needs count");
+	else if (load_int(L, a, "count", 1, 100000, &nn) == 0)
+		json_object_set_new(o, "count", json_integer(nn));
+}
+
+/* datagrams, icmp_unreachable, intervals: from and to, and what each adds */
+static void
+args_from_to(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
+{
+	yaml_node_t *a;
+	long long nn;
+
+	check_keys(L, v, def);
 	check_set_endpoint(L, o, v, "from", 1, def->name);
 	check_set_endpoint(L, o, v, "to", 1, def->name);
 	if (def->id == TRACE_CHECK_DATAGRAMS)
@@ -325,6 +369,27 @@ check_endpoint_args(struct loader *L, const struct trace_check_def *def, yaml_no
 	} else if (def->id == TRACE_CHECK_INTERVALS)
 		check_intervals(L, v, o);
 }
+
+/*
+ * How the loader reads each check's arguments, when its keys need more than
+ * check_generic_args() (required keys, ranges, data forms); a check without
+ * a row here (a new row of trace_check_table) is read generically.
+ */
+typedef void (*check_args_fn)(struct loader *, const struct trace_check_def *, yaml_node_t *, json_t *);
+static const check_args_fn check_args[TRACE_CHECK__COUNT] = {
+	[TRACE_CHECK_HANDSHAKE] = args_conn_only,
+	[TRACE_CHECK_REFUSED] = args_conn_only,
+	[TRACE_CHECK_STREAM] = args_stream,
+	[TRACE_CHECK_ACKED] = args_stream,
+	[TRACE_CHECK_CLOSED] = args_close,
+	[TRACE_CHECK_RESET] = args_close,
+	[TRACE_CHECK_STATE] = args_state,
+	[TRACE_CHECK_RETRANSMISSIONS] = args_retransmissions,
+	[TRACE_CHECK_CONCURRENT] = args_concurrent,
+	[TRACE_CHECK_DATAGRAMS] = args_from_to,
+	[TRACE_CHECK_ICMP_UNREACHABLE] = args_from_to,
+	[TRACE_CHECK_INTERVALS] = args_from_to,
+};
 
 /*
  * An endpoint's addresses, when the experiment says them: a host, HOST:PORT,
@@ -383,10 +448,7 @@ parse_check_item(struct loader *L, yaml_node_t *c)
 		json_decref(o);
 		return;
 	}
-	if (def->conn != TRACE_CONN_NONE)
-		check_conn_args(L, def, v, o);
-	else
-		check_endpoint_args(L, def, v, o);
+	(check_args[def->id] != NULL ? check_args[def->id] : check_generic_args)(L, def, v, o);
 	check_add(L, o);
 }
 

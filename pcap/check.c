@@ -22,6 +22,18 @@ struct trace_verdict {
 
 static void say(struct trace_verdict *, int, const char *, ...) __attribute__((format(printf, 3, 4)));
 
+void
+trace_verdict_say(struct trace_verdict *v, int status, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	say(v, status, "%s", msg);
+	free(msg);
+}
+
 static void
 say(struct trace_verdict *v, int status, const char *fmt, ...)
 {

@@ -97,6 +97,14 @@ struct trace_check_def {
 	void	(*decide)(const struct trace_check_ctx *, const struct trace_check *, struct trace_verdict *);
 };
 
+/*
+ * What a decide function says: status 0 pass, 1 fail, 2 error (cannot be
+ * decided), with a message.  The worst status said wins; among equals, the
+ * first message.
+ */
+void	trace_verdict_say(struct trace_verdict *, int status, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* Indexed by enum trace_check_id. */
 extern const struct trace_check_def trace_check_table[TRACE_CHECK__COUNT];
 /* The row of the check called name, or NULL. */

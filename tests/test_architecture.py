@@ -103,6 +103,27 @@ const struct op_entry op_fileno_entry = {
 };
 """
 
+CHECK_FILE = """/* check-connections.c — connections: {min: N, max: M}: how many TCP connections the trace holds (a test's check). */
+#include "check.h"
+#include "conn.h"
+
+const struct trace_check_key check_connections_keys[] = {
+	{ "min", TRACE_ARG_COUNT }, { "max", TRACE_ARG_COUNT }, { NULL, 0 },
+};
+
+void
+check_connections(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
+{
+	long long n = (long long)x->conns->ntcp;
+	if (c->has_max && n > c->max)
+		trace_verdict_say(v, 1, "%lld connections, more than %lld", n, c->max);
+	else if (c->has_min && n < c->min)
+		trace_verdict_say(v, 1, "%lld connections, fewer than %lld", n, c->min);
+	else
+		trace_verdict_say(v, 0, "%lld connections", n);
+}
+"""
+
 EXPERIMENT = """name: added-as-documented
 hosts:
   romeo: 10.10.0.100
@@ -117,6 +138,9 @@ steps:
   - juliet: {accept: srv, as: conn}
   - romeo: {close: c}
   - juliet: {close: conn}
+checks:
+  - connections: {min: 1, max: 1}
+  - connections: {min: 2}
 """
 
 
@@ -148,22 +172,45 @@ def add_operation(tree):
          "\t    py_line_method, py_result_call),\n")
 
 
+def add_check(tree):
+    (tree / "pcap" / "check-connections.c").write_text(CHECK_FILE)
+    edit(tree / "pcap" / "check.h", "\tTRACE_CHECK__COUNT\n", "\tTRACE_CHECK_CONNECTIONS,\n", before=True)
+    edit(tree / "pcap" / "check.c", "const struct trace_check_def trace_check_table[TRACE_CHECK__COUNT] = {\n",
+         "extern const struct trace_check_key check_connections_keys[];\n"
+         "void check_connections(const struct trace_check_ctx *, const struct trace_check *, struct trace_verdict *);\n\n",
+         before=True)
+    edit(tree / "pcap" / "check.c", "const struct trace_check_def trace_check_table[TRACE_CHECK__COUNT] = {\n",
+         '\t{ TRACE_CHECK_CONNECTIONS, "connections", TRACE_CONN_NONE, check_connections_keys, check_connections },\n')
+
+
 @needs_root
-def test_an_operation_added_as_documented(tmp_path):
+def test_an_operation_and_a_check_added_as_documented(tmp_path):
     """One file and one row on the agent's side, one id and one row on the
     controller's: the new operation loads, runs, shows its Python line and
-    its result, and is judged like any call."""
+    its result, and is judged like any call.  One id, one row and one file in
+    pcap/: the new check is read by the loader (its keys from the row), and
+    decided, printed and kept like any other."""
     tree = tmp_path / "tree"
     copy_tree(tree)
     add_operation(tree)
+    add_check(tree)
     b = subprocess.run(["make", "-j2", "all"], cwd=tree, capture_output=True, text=True, timeout=600)
     assert b.returncode == 0, b.stderr[-3000:]
     exp = tmp_path / "added.yaml"
     exp.write_text(EXPERIMENT)
     p = subprocess.run([str(tree / "bin" / "verona"), "run", "--quiet", "--out", str(tmp_path / "out"), str(exp)],
                        capture_output=True, text=True, timeout=120)
-    assert p.returncode == 0, p.stdout + p.stderr
+    assert p.returncode == 1, p.stdout + p.stderr
     results = json.loads((tmp_path / "out" / "results.json").read_text())
+    verdicts = [(c["check"], c["status"], c["message"]) for c in results["checks"]]
+    assert verdicts == [("connections", "pass", "1 connections"),
+                        ("connections", "fail", "1 connections, fewer than 2")], verdicts
+    assert "check" in p.stdout and "connections" in p.stdout and "FAIL" in p.stdout, p.stdout
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(EXPERIMENT.replace("{min: 2}", "{min: 2, most: 3}"))
+    v = subprocess.run([str(tree / "bin" / "verona"), "validate", str(bad)], capture_output=True, text=True)
+    assert v.returncode == 2 and "most" in v.stderr and "min, max" in v.stderr, v.stderr
+    assert all(s["pass"] for s in results["steps"]), results["steps"]
     step = next(s for s in results["steps"] if s["op"] == "fileno")
     assert step["python"] == "c.fileno()" and step["pass"] is True and step["shown"] == str(step["result"]["ret"]), step
     assert isinstance(step["result"].get("ret"), int) and step["result"]["ret"] > 2, step
