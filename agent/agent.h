@@ -55,6 +55,13 @@ struct op_entry {
 	 * closed socket.
 	 */
 	int		(*closed)(struct task *);
+	/*
+	 * The call returns the errno as an int instead of raising (connect_ex):
+	 * task_errno() finishes it ok with ret = errno, a socket timeout as
+	 * EAGAIN (CPython's SOCK_TIMEOUT_ERR); the step's own timeout stays an
+	 * error.
+	 */
+	int		 returns_errno;
 };
 
 struct task {
@@ -110,6 +117,16 @@ void	proc_free(struct proc *);
 
 /* op.c */
 const struct op_entry	*op_find(const char *);
+/* connect and connect_ex share their check and run (op-connect.c). */
+int		 op_connect_check(struct agent *, struct task *);
+enum op_status	 op_connect_run(struct agent *, struct task *);
+/* The level and option number of a socket option the experiment language names; NULL if none (op-setsockopt.c). */
+struct op_sockopt {
+	const char	*name;
+	int		 level;
+	int		 opt;
+};
+const struct op_sockopt	*op_setsockopt_find(const char *name);
 struct vsock	*agent_sock_find(struct agent *, const char *);
 struct vsock	*agent_sock_add(struct agent *, const char *, int fd, int type, int family);
 void		 agent_sock_unref(struct vsock *);

@@ -19,7 +19,8 @@ extern const struct op_entry op_socket_entry, op_bind_entry, op_listen_entry,
     op_sendto_entry, op_recv_entry, op_recvall_entry, op_recvfrom_entry,
     op_shutdown_entry, op_close_entry, op_setsockopt_entry,
     op_settimeout_entry, op_getsockname_entry, op_getpeername_entry,
-    op_sleep_entry, op_wait_entry, op_kill_entry;
+    op_sleep_entry, op_wait_entry, op_kill_entry, op_connect_ex_entry,
+    op_setblocking_entry, op_gettimeout_entry, op_getsockopt_entry;
 
 static const struct op_entry *const op_table[] = {
 	&op_socket_entry, &op_bind_entry, &op_listen_entry, &op_accept_entry,
@@ -28,6 +29,7 @@ static const struct op_entry *const op_table[] = {
 	&op_shutdown_entry, &op_close_entry, &op_setsockopt_entry,
 	&op_settimeout_entry, &op_getsockname_entry, &op_getpeername_entry,
 	&op_sleep_entry, &op_wait_entry, &op_kill_entry, &op_exec_entry, &op_put_entry,
+	&op_connect_ex_entry, &op_setblocking_entry, &op_gettimeout_entry, &op_getsockopt_entry,
 };
 
 const struct op_entry *
@@ -184,6 +186,11 @@ task_errno(struct task *t, int err)
 
 	if (task_closed_socket(t, &err))
 		return;
+	if (t->op->returns_errno && !(err == ERR_TIMEOUT && !t->deadline_is_socket) && err != ERR_EOF) {
+		json_object_del(t->result, "timeout_reason");
+		task_ok(t, json_integer(err == ERR_TIMEOUT ? EAGAIN : err));
+		return;
+	}
 	name = errname_name(err);
 	errname_pyformat(err, text, sizeof text);
 	json_object_set_new(t->result, "ok", json_false());

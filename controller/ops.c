@@ -68,6 +68,14 @@ static const struct op_arg args_settimeout[] = {
 	{ "seconds", ARG_NUMBER_OR_NULL, 1, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
+static const struct op_arg args_setblocking[] = {
+	{ "flag", ARG_INT_OR_BOOL, 1, 0, 1, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+static const struct op_arg args_getsockopt[] = {
+	{ "option", ARG_ENUM, 1, 0, 0, sockopts },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
 static const struct op_arg args_exec[] = {
 	{ "env", ARG_ENV, 0, 0, 0, NULL },
 	{ "cwd", ARG_STRING, 0, 0, 0, NULL },
@@ -91,6 +99,8 @@ static const char *const keys_recvall[] = { "size", "until", COMMON, NULL };
 static const char *const keys_shutdown[] = { "how", COMMON, NULL };
 static const char *const keys_setsockopt[] = { "option", "value", COMMON, NULL };
 static const char *const keys_settimeout[] = { "seconds", COMMON, NULL };
+static const char *const keys_setblocking[] = { "flag", COMMON, NULL };
+static const char *const keys_getsockopt[] = { "option", COMMON, NULL };
 static const char *const keys_exec[] = { "env", "cwd", "stdin", "ready", COMMON, NULL };
 static const char *const keys_put[] = { "dst", COMMON, NULL };
 
@@ -152,6 +162,15 @@ static const struct op_schema op_schemas[] = {
 	/* a top-level sleep (no host) is the controller's: the runner waits, watching the agents */
 	ROW(OP_SLEEP, "sleep", OPERAND_SECONDS, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
 	    py_line_sleep, py_result_call),
+	ROW(OP_CONNECT_EX, "connect_ex", OPERAND_SOCKET, args_addr, keys_addr, AGENT, CALL, ADDRESS, 0,
+	    py_line_connect_ex, py_result_call),
+	/* setblocking(False) is settimeout(0.0), setblocking(True) settimeout(None) */
+	ROW(OP_SETBLOCKING, "setblocking", OPERAND_SOCKET, args_setblocking, keys_setblocking, AGENT, CALL,
+	    OP_EFFECT_TIMEOUT, 0, py_line_setblocking, py_result_call),
+	ROW(OP_GETTIMEOUT, "gettimeout", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_method, py_result_call),
+	ROW(OP_GETSOCKOPT, "getsockopt", OPERAND_SOCKET, args_getsockopt, keys_getsockopt, AGENT, CALL, ADDRESS, 0,
+	    py_line_getsockopt, py_result_call),
 };
 
 _Static_assert(sizeof op_schemas / sizeof op_schemas[0] == OP__COUNT, "a row for every operation");

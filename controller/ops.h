@@ -39,6 +39,10 @@ enum op_id {
 	OP_WAIT,
 	OP_KILL,
 	OP_SLEEP,
+	OP_CONNECT_EX,
+	OP_SETBLOCKING,
+	OP_GETTIMEOUT,
+	OP_GETSOCKOPT,
 	OP__COUNT
 };
 
@@ -82,7 +86,8 @@ enum op_effect {
 	OP_EFFECT_ADDRESS,	/* the socket's local address, when the result has one */
 	OP_EFFECT_NEW_SOCKET,	/* socket: the name starts afresh (its family; no address yet) */
 	OP_EFFECT_ACCEPTED,	/* accept: a new socket named by the result's "as", with its address */
-	OP_EFFECT_TIMEOUT,	/* settimeout: later calls on the socket may wait that long (set when sent) */
+	OP_EFFECT_TIMEOUT,	/* settimeout: later calls on the socket may wait that long (set when sent);
+				   setblocking, which has no "seconds": the socket has no timeout that lengthens a step */
 	OP_EFFECT_COLLECT,	/* wait: the background step's result, judged by its own expectation */
 	OP_EFFECT_STOP,		/* kill: the background step stopped; its result is kept, not judged */
 };

@@ -232,6 +232,31 @@ py_line_method(const struct step *st, json_t *args, const char *s)
 }
 
 char *
+py_line_connect_ex(const struct step *st, json_t *args, const char *s)
+{
+	char *a = py_addr(json_object_get(args, "addr")), *r;
+	(void)st;
+	r = xasprintf("n = %s.connect_ex(%s)", s, a);
+	free(a);
+	return r;
+}
+
+char *
+py_line_setblocking(const struct step *st, json_t *args, const char *s)
+{
+	(void)st;
+	return xasprintf("%s.setblocking(%s)", s, json_integer_value(json_object_get(args, "flag")) ? "True" : "False");
+}
+
+char *
+py_line_getsockopt(const struct step *st, json_t *args, const char *s)
+{
+	const char *level, *py = py_sockopt(json_string_value(json_object_get(args, "option")), &level);
+	(void)st;
+	return xasprintf("%s.getsockopt(%s, %s)", s, level, py);
+}
+
+char *
 py_line_sleep(const struct step *st, json_t *args, const char *s)
 {
 	(void)st;
@@ -333,6 +358,28 @@ py_result_error_or_data(json_t *res)
 	return NULL;
 }
 
+char *
+py_float_repr(double d)
+{
+	char text[64];
+	int prec, exp;
+
+	/* the fewest significant digits that read back as the same double, as repr() */
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(text, sizeof text, "%.*e", prec - 1, d);
+		if (strtod(text, NULL) == d)
+			break;
+	}
+	snprintf(text, sizeof text, "%.*e", prec - 1, d);
+	exp = atoi(strchr(text, 'e') + 1);
+	if (d != d || d - d != 0 || exp < -4 || exp >= 16)	/* nan, inf, or an exponent Python shows */
+		return xstrdup(text);
+	snprintf(text, sizeof text, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, d);
+	if (strchr(text, '.') == NULL)
+		return xasprintf("%s.0", text);
+	return xstrdup(text);
+}
+
 /* A socket call: its exception, its data, or its return value (a number, an address or None). */
 char *
 py_result_call(const struct step *st, json_t *res)
@@ -344,6 +391,8 @@ py_result_call(const struct step *st, json_t *res)
 		return r;
 	if (json_is_integer(ret))
 		return xasprintf("%lld", (long long)json_integer_value(ret));
+	if (json_is_real(ret))
+		return py_float_repr(json_real_value(ret));
 	if (json_is_object(ret))
 		return py_addr(ret);
 	return xstrdup("None");

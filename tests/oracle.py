@@ -216,6 +216,8 @@ def verona_text(result):
     ret = result.get("ret")
     if isinstance(ret, int) and not isinstance(ret, bool):
         return str(ret)
+    if isinstance(ret, float):
+        return repr(ret)
     if isinstance(ret, dict):
         return addr_text(ret)
     return "None"

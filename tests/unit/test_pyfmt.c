@@ -100,6 +100,31 @@ UNIT_TEST(socket_calls_as_python_lines)
 	LINE("settimeout", "sock", "{\"seconds\": null}", "sock.settimeout(None)");
 	LINE("getsockname", "sock", "{}", "sock.getsockname()");
 	LINE("getpeername", "conn", "{}", "conn.getpeername()");
+	LINE("connect_ex", "sock", "{\"addr\": {\"ip\": \"10.10.0.101\", \"port\": 4000}}",
+	    "n = sock.connect_ex(('10.10.0.101', 4000))");
+	LINE("setblocking", "sock", "{\"flag\": 0}", "sock.setblocking(False)");
+	LINE("setblocking", "sock", "{\"flag\": 1}", "sock.setblocking(True)");
+	LINE("gettimeout", "sock", "{}", "sock.gettimeout()");
+	LINE("getsockopt", "sock", "{\"option\": \"rcvbuf\"}", "sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)");
+	LINE("getsockopt", "sock", "{\"option\": \"keepidle\"}",
+	    "sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)");
+}
+
+/* gettimeout's seconds as Python's repr of a float: the shortest text that reads back, always with a point. */
+UNIT_TEST(floats_as_python_repr_shows_them)
+{
+	static const struct { double d; const char *want; } cases[] = {
+		{ 0.0, "0.0" }, { 0.2, "0.2" }, { 5.0, "5.0" }, { 0.25, "0.25" }, { 2.5, "2.5" },
+		{ 0.1 + 0.2, "0.30000000000000004" }, { 86400.0, "86400.0" }, { 1e-05, "1e-05" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *r = py_float_repr(cases[i].d);
+		CHECK_STR(r, cases[i].want);
+		free(r);
+	}
+	RESULT("gettimeout", "{\"ok\": true, \"ret\": 0.2}", "0.2");
+	RESULT("gettimeout", "{\"ok\": true, \"ret\": null}", "None");
+	RESULT("connect_ex", "{\"ok\": true, \"ret\": 111}", "111");
 }
 
 UNIT_TEST(programs_files_and_background_steps_as_python_lines)
@@ -168,5 +193,6 @@ main(void)
 	UNIT_RUN(socket_calls_as_python_lines);
 	UNIT_RUN(programs_files_and_background_steps_as_python_lines);
 	UNIT_RUN(results_as_python_shows_them);
+	UNIT_RUN(floats_as_python_repr_shows_them);
 	return UNIT_END();
 }
