@@ -162,6 +162,19 @@ int	task_arg_data(struct task *, const char *key);	/* into payload */
 /* A receive size: an integer 0..RECV_SIZE_MAX. */
 #define RECV_SIZE_MAX	(16 * 1024 * 1024)
 int	task_arg_size(struct task *, long long *out);
+/* args.flags (peek, waitall, dontwait; absent: none) as MSG_* bits; -1 after task_agent_error(). */
+int	task_arg_recv_flags(struct task *, int *out);
+/*
+ * One receive of up to size bytes with the step's flags into t->in, as
+ * CPython's recv()/recvfrom() on the socket: dontwait on a blocking socket
+ * raises EAGAIN at once; waitall on a blocking TCP socket waits for size
+ * bytes (or the end of the stream, or an error after some data), with
+ * peek too by SO_RCVLOWAT.  from: the sender (may be NULL).  Returns 1
+ * with *got bytes in t->in; 0 with *status set (the task finished with an
+ * error, or waits).
+ */
+int	task_recv(struct task *, size_t size, int flags, struct sockaddr_storage *from, socklen_t *fromlen,
+	    size_t *got, enum op_status *status);
 void	task_set_data(struct task *, const void *, size_t);
 
 /* hello.c */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include "agent.h"
 #include "addr.h"
@@ -339,4 +341,93 @@ task_set_data(struct task *t, const void *p, size_t n)
 	json_object_set_new(t->result, "data", json_string(b));
 	json_object_set_new(t->result, "data_len", json_integer((json_int_t)n));
 	free(b);
+}
+
+static const struct recv_flag {
+	const char	*name;
+	int		 bit;
+} recv_flags[] = {
+	{ "peek",	MSG_PEEK },
+	{ "waitall",	MSG_WAITALL },
+	{ "dontwait",	MSG_DONTWAIT },
+};
+
+int
+task_arg_recv_flags(struct task *t, int *out)
+{
+	json_t *v = json_object_get(t->args, "flags"), *f;
+	size_t i, k;
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		task_agent_error(t, "%s: argument 'flags' must be a list of peek, waitall, dontwait", t->op->name);
+		return -1;
+	}
+	json_array_foreach(v, i, f) {
+		for (k = 0; k < sizeof recv_flags / sizeof recv_flags[0]; k++)
+			if (json_is_string(f) && strcmp(json_string_value(f), recv_flags[k].name) == 0)
+				break;
+		if (k == sizeof recv_flags / sizeof recv_flags[0]) {
+			task_agent_error(t, "%s: flag %s is not one of peek, waitall, dontwait", t->op->name,
+			    json_is_string(f) ? json_string_value(f) : "(not a string)");
+			return -1;
+		}
+		*out |= recv_flags[k].bit;
+	}
+	return 0;
+}
+
+/* SO_RCVLOWAT: poll() wakes once n bytes wait (peek with waitall), or 1 again. */
+static void
+task_recv_lowat(struct task *t, int n)
+{
+	(void)setsockopt(t->sock->fd, SOL_SOCKET, SO_RCVLOWAT, &n, sizeof n);
+}
+
+int
+task_recv(struct task *t, size_t size, int flags, struct sockaddr_storage *from, socklen_t *fromlen,
+    size_t *got, enum op_status *status)
+{
+	/* CPython's blocking recv waits in the kernel: MSG_WAITALL then waits for all of it */
+	int waitall = (flags & MSG_WAITALL) && t->sock->timeout < 0 && t->sock->type == SOCK_STREAM;
+	int peek = (flags & MSG_PEEK) != 0;
+	size_t have = peek ? 0 : t->off;
+	ssize_t n;
+
+	buf_reserve(&t->in, size);
+	n = recvfrom(t->sock->fd, t->in.data + have, size - have, flags, (struct sockaddr *)from, fromlen);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR) && !((flags & MSG_DONTWAIT) && t->sock->timeout < 0)) {
+		if (waitall && peek && t->off == 0) {
+			task_recv_lowat(t, (int)size);
+			t->off = 1;
+		}
+		*status = task_block(t, POLLIN);
+		return 0;
+	}
+	if (n < 0 && have == 0) {
+		if (waitall && peek)
+			task_recv_lowat(t, 1);
+		task_errno(t, errno);
+		*status = OP_DONE;
+		return 0;
+	}
+	if (n > 0 && waitall && (size_t)n + have < size) {
+		if (peek && t->off == 0) {	/* not all there yet: wait until it is, or the stream ends */
+			task_recv_lowat(t, (int)size);
+			t->off = 1;
+			*status = task_block(t, POLLIN);
+			return 0;
+		}
+		if (!peek) {
+			t->off += (size_t)n;
+			*status = task_block(t, POLLIN);
+			return 0;
+		}
+	}
+	if (waitall && peek)
+		task_recv_lowat(t, 1);
+	*got = (n > 0 ? (size_t)n : 0) + have;
+	return 1;
 }

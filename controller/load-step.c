@@ -449,6 +449,38 @@ step_operand(struct loader *L, const struct host *h, const struct op_schema *op,
 	}
 }
 
+/* flags: [a, b]: each one of the argument's choices, once; a single name is a list of one. */
+static void
+step_flags(struct loader *L, yaml_node_t *val, const struct op_arg *arg, struct step *st)
+{
+	json_t *list = json_array();
+	yaml_node_item_t *it, *end;
+	const char *e;
+
+	if (val->type == YAML_SEQUENCE_NODE) {
+		it = val->data.sequence.items.start;
+		end = val->data.sequence.items.top;
+	} else
+		it = end = NULL;
+	if (val->type != YAML_SEQUENCE_NODE && load_enum(L, val, arg->name, arg->choices, &e) == 0)
+		json_array_append_new(list, json_string(e));
+	for (; it < end; it++) {
+		yaml_node_t *f = yamldoc_node(&L->doc, *it);
+		int seen = 0;
+		size_t i;
+		json_t *v;
+		if (load_enum(L, f, arg->name, arg->choices, &e) != 0)
+			continue;
+		json_array_foreach(list, i, v)
+			seen |= strcmp(json_string_value(v), e) == 0;
+		if (seen)
+			load_err(L, f, "%s: '%s' is given twice", arg->name, e);
+		else
+			json_array_append_new(list, json_string(e));
+	}
+	json_object_set_new(st->args, arg->name, list);
+}
+
 /* The operation's own arguments, by their type in its row (ops.h). */
 static void
 step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struct step *st)
@@ -527,6 +559,9 @@ step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struc
 			free(s);
 			break;
 		}
+		case ARG_FLAGS:
+			step_flags(L, val, arg, st);
+			break;
 		case ARG_ENV:
 			if (val->type != YAML_MAPPING_NODE) {
 				load_err(L, val, "env must be a map of NAME: value");

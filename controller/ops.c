@@ -14,6 +14,7 @@ static const char *const types[] = { "tcp", "udp", NULL };
 static const char *const families[] = { "inet", "inet6", NULL };
 static const char *const hows[] = { "rd", "wr", "rdwr", NULL };
 static const char *const untils[] = { "eof", NULL };
+static const char *const recv_flags[] = { "peek", "waitall", "dontwait", NULL };
 static const char *const sockopts[] = {
 	"reuseaddr", "reuseport", "keepalive", "nodelay", "broadcast", "rcvbuf",
 	"sndbuf", "keepidle", "keepintvl", "keepcnt", "linger", NULL,
@@ -48,6 +49,7 @@ static const struct op_arg args_sendto[] = {
 };
 static const struct op_arg args_recv[] = {
 	{ "size", ARG_INT, 1, 0, SIZE_MAX_ARG, NULL },
+	{ "flags", ARG_FLAGS, 0, 0, 0, recv_flags },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 static const struct op_arg args_recvall[] = {
@@ -94,7 +96,7 @@ static const char *const keys_listen[] = { "backlog", COMMON, NULL };
 static const char *const keys_accept[] = { "as", COMMON, NULL };
 static const char *const keys_send[] = { "data", COMMON, NULL };
 static const char *const keys_sendto[] = { "data", "to", COMMON, NULL };
-static const char *const keys_recv[] = { "size", COMMON, NULL };
+static const char *const keys_recv[] = { "size", "flags", COMMON, NULL };
 static const char *const keys_recvall[] = { "size", "until", COMMON, NULL };
 static const char *const keys_shutdown[] = { "how", COMMON, NULL };
 static const char *const keys_setsockopt[] = { "option", "value", COMMON, NULL };
@@ -138,7 +140,7 @@ static const struct op_schema op_schemas[] = {
 	ROW(OP_RECVALL, "recvall", OPERAND_SOCKET, args_recvall, keys_recvall, AGENT, CALL, ADDRESS, 0,
 	    py_line_recvall, py_result_call),
 	ROW(OP_RECVFROM, "recvfrom", OPERAND_SOCKET, args_recv, keys_recv, AGENT, CALL, ADDRESS, 0,
-	    py_line_recvfrom, py_result_call),
+	    py_line_recv, py_result_call),
 	ROW(OP_SHUTDOWN, "shutdown", OPERAND_SOCKET, args_shutdown, keys_shutdown, AGENT, CALL, ADDRESS, 0,
 	    py_line_shutdown, py_result_call),
 	ROW(OP_CLOSE, "close", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,

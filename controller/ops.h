@@ -65,6 +65,7 @@ enum arg_type {
 	ARG_NAME,
 	ARG_STRING,
 	ARG_ENV,
+	ARG_FLAGS,	/* a list of choices, each once: flags: [peek, waitall] */
 };
 
 struct op_arg {
@@ -72,7 +73,7 @@ struct op_arg {
 	enum arg_type		 type;
 	int			 required;
 	long long		 min, max;	/* ARG_INT, ARG_INT_OR_BOOL */
-	const char *const	*choices;	/* ARG_ENUM */
+	const char *const	*choices;	/* ARG_ENUM, ARG_FLAGS */
 };
 
 /* Where a step runs. */

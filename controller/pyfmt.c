@@ -161,19 +161,34 @@ py_line_sendto(const struct step *st, json_t *args, const char *s)
 	return r;
 }
 
+/* ", socket.MSG_PEEK | socket.MSG_WAITALL" for args.flags, "" without */
+static char *
+py_recv_flags(json_t *args)
+{
+	static const struct { const char *name, *py; } m[] = {
+		{ "peek", "socket.MSG_PEEK" }, { "waitall", "socket.MSG_WAITALL" }, { "dontwait", "socket.MSG_DONTWAIT" },
+	};
+	json_t *flags = json_object_get(args, "flags"), *f;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	json_array_foreach(flags, i, f)
+		for (size_t k = 0; k < sizeof m / sizeof m[0]; k++)
+			if (json_is_string(f) && strcmp(json_string_value(f), m[k].name) == 0)
+				buf_printf(&b, "%s%s", i ? " | " : ", ", m[k].py);
+	return b.data ? buf_steal(&b, NULL) : xstrdup("");
+}
+
+/* recv, recvfrom: data = s.recv(size[, flags]) */
 char *
 py_line_recv(const struct step *st, json_t *args, const char *s)
 {
-	(void)st;
-	return xasprintf("data = %s.recv(%lld)", s, (long long)json_integer_value(json_object_get(args, "size")));
-}
-
-char *
-py_line_recvfrom(const struct step *st, json_t *args, const char *s)
-{
-	(void)st;
-	return xasprintf("data, addr = %s.recvfrom(%lld)", s,
-	    (long long)json_integer_value(json_object_get(args, "size")));
+	char *fl = py_recv_flags(args), *r;
+	r = xasprintf("%s = %s.%s(%lld%s)", st->def->id == OP_RECVFROM ? "data, addr" : "data", s, st->def->name,
+	    (long long)json_integer_value(json_object_get(args, "size")), fl);
+	free(fl);
+	return r;
 }
 
 char *

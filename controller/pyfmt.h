@@ -29,7 +29,6 @@ char	*py_line_send(const struct step *, json_t *args, const char *sock);
 char	*py_line_sendall(const struct step *, json_t *args, const char *sock);
 char	*py_line_sendto(const struct step *, json_t *args, const char *sock);
 char	*py_line_recv(const struct step *, json_t *args, const char *sock);
-char	*py_line_recvfrom(const struct step *, json_t *args, const char *sock);
 char	*py_line_recvall(const struct step *, json_t *args, const char *sock);
 char	*py_line_shutdown(const struct step *, json_t *args, const char *sock);
 char	*py_line_close(const struct step *, json_t *args, const char *sock);

@@ -105,6 +105,12 @@ UNIT_TEST(socket_calls_as_python_lines)
 	LINE("setblocking", "sock", "{\"flag\": 0}", "sock.setblocking(False)");
 	LINE("setblocking", "sock", "{\"flag\": 1}", "sock.setblocking(True)");
 	LINE("gettimeout", "sock", "{}", "sock.gettimeout()");
+	LINE("recv", "conn", "{\"size\": 5, \"flags\": [\"peek\"]}", "data = conn.recv(5, socket.MSG_PEEK)");
+	LINE("recv", "conn", "{\"size\": 5, \"flags\": [\"peek\", \"waitall\"]}",
+	    "data = conn.recv(5, socket.MSG_PEEK | socket.MSG_WAITALL)");
+	LINE("recvfrom", "u", "{\"size\": 9, \"flags\": [\"dontwait\"]}",
+	    "data, addr = u.recvfrom(9, socket.MSG_DONTWAIT)");
+	LINE("recv", "conn", "{\"size\": 5, \"flags\": []}", "data = conn.recv(5)");
 	LINE("getsockopt", "sock", "{\"option\": \"rcvbuf\"}", "sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)");
 	LINE("getsockopt", "sock", "{\"option\": \"keepidle\"}",
 	    "sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)");
