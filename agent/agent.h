@@ -148,6 +148,8 @@ struct task	*agent_task_find_id(struct agent *, const char *);
 void	task_finish(struct task *);
 void	task_ok(struct task *, json_t *ret);		/* steals ret (may be NULL) */
 void	task_errno(struct task *, int err);
+/* A resolver failure (getaddrinfo's EAI_*), as CPython raises it: socket.gaierror, or OSError for EAI_SYSTEM. */
+void	task_gaierror(struct task *, int eai);
 void	task_agent_error(struct task *, const char *, ...) __attribute__((format(printf, 2, 3)));
 /* Arms a wait on the task's socket fd; returns OP_WAIT, or finishes the
  * task with EAGAIN (non-blocking socket) and returns OP_DONE. */

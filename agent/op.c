@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netdb.h>
 #include <poll.h>
 #include <sys/socket.h>
 
@@ -22,7 +23,8 @@ extern const struct op_entry op_socket_entry, op_bind_entry, op_listen_entry,
     op_shutdown_entry, op_close_entry, op_setsockopt_entry,
     op_settimeout_entry, op_getsockname_entry, op_getpeername_entry,
     op_sleep_entry, op_wait_entry, op_kill_entry, op_connect_ex_entry,
-    op_setblocking_entry, op_gettimeout_entry, op_getsockopt_entry;
+    op_setblocking_entry, op_gettimeout_entry, op_getsockopt_entry,
+    op_gethostname_entry, op_gethostbyname_entry, op_getaddrinfo_entry;
 
 static const struct op_entry *const op_table[] = {
 	&op_socket_entry, &op_bind_entry, &op_listen_entry, &op_accept_entry,
@@ -32,6 +34,7 @@ static const struct op_entry *const op_table[] = {
 	&op_settimeout_entry, &op_getsockname_entry, &op_getpeername_entry,
 	&op_sleep_entry, &op_wait_entry, &op_kill_entry, &op_exec_entry, &op_put_entry,
 	&op_connect_ex_entry, &op_setblocking_entry, &op_gettimeout_entry, &op_getsockopt_entry,
+	&op_gethostname_entry, &op_gethostbyname_entry, &op_getaddrinfo_entry,
 };
 
 const struct op_entry *
@@ -206,6 +209,26 @@ task_errno(struct task *t, int err)
 	else
 		json_object_set_new(t->result, "message", json_string(strerror(err)));
 	json_object_set_new(t->result, "python", json_string(text));
+	task_finish(t);
+}
+
+void
+task_gaierror(struct task *t, int eai)
+{
+	char *text;
+
+	if (eai == EAI_SYSTEM) {
+		task_errno(t, errno);
+		return;
+	}
+	text = xasprintf("socket.gaierror: [Errno %d] %s", eai, gai_strerror(eai));
+	json_object_set_new(t->result, "ok", json_false());
+	json_object_set_new(t->result, "ret", json_null());
+	json_object_set_new(t->result, "errno", json_integer(eai));
+	json_object_set_new(t->result, "error", json_string("gaierror"));
+	json_object_set_new(t->result, "message", json_string(gai_strerror(eai)));
+	json_object_set_new(t->result, "python", json_string(text));
+	free(text);
 	task_finish(t);
 }
 

@@ -439,13 +439,18 @@ step_operand(struct loader *L, const struct host *h, const struct op_schema *op,
 		if ((v = yamldoc_map_get(&L->doc, body, "ready")) != NULL)
 			step_ready(L, body, v, st);
 		break;
-	case OPERAND_PATH: {
-		char *p = load_subst(L, operand);
+	case OPERAND_PATH:
+	case OPERAND_HOSTNAME: {
+		char *p = yamldoc_is_null(operand) && op->operand == OPERAND_HOSTNAME ? xstrdup("") : load_subst(L, operand);
 		if (p != NULL)
-			json_object_set_new(st->args, "src", json_string(p));
+			json_object_set_new(st->args, op->operand == OPERAND_PATH ? "src" : "name", json_string(p));
 		free(p);
 		break;
 	}
+	case OPERAND_NONE:
+		if (!yamldoc_is_null(operand))
+			load_err(L, operand, "%s takes nothing: write {%s: }", op->name, op->name);
+		break;
 	}
 }
 

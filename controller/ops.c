@@ -78,6 +78,10 @@ static const struct op_arg args_getsockopt[] = {
 	{ "option", ARG_ENUM, 1, 0, 0, sockopts },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
+static const struct op_arg args_getaddrinfo[] = {
+	{ "port", ARG_INT, 1, 0, 65535, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
 static const struct op_arg args_exec[] = {
 	{ "env", ARG_ENV, 0, 0, 0, NULL },
 	{ "cwd", ARG_STRING, 0, 0, 0, NULL },
@@ -103,6 +107,7 @@ static const char *const keys_setsockopt[] = { "option", "value", COMMON, NULL }
 static const char *const keys_settimeout[] = { "seconds", COMMON, NULL };
 static const char *const keys_setblocking[] = { "flag", COMMON, NULL };
 static const char *const keys_getsockopt[] = { "option", COMMON, NULL };
+static const char *const keys_getaddrinfo[] = { "port", COMMON, NULL };
 static const char *const keys_exec[] = { "env", "cwd", "stdin", "ready", COMMON, NULL };
 static const char *const keys_put[] = { "dst", COMMON, NULL };
 
@@ -173,6 +178,12 @@ static const struct op_schema op_schemas[] = {
 	    py_line_method, py_result_call),
 	ROW(OP_GETSOCKOPT, "getsockopt", OPERAND_SOCKET, args_getsockopt, keys_getsockopt, AGENT, CALL, ADDRESS, 0,
 	    py_line_getsockopt, py_result_call),
+	ROW(OP_GETHOSTNAME, "gethostname", OPERAND_NONE, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_resolve, py_result_resolve),
+	ROW(OP_GETHOSTBYNAME, "gethostbyname", OPERAND_HOSTNAME, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_resolve, py_result_resolve),
+	ROW(OP_GETADDRINFO, "getaddrinfo", OPERAND_HOSTNAME, args_getaddrinfo, keys_getaddrinfo, AGENT, CALL,
+	    ADDRESS, 0, py_line_resolve, py_result_resolve),
 };
 
 _Static_assert(sizeof op_schemas / sizeof op_schemas[0] == OP__COUNT, "a row for every operation");

@@ -43,6 +43,9 @@ enum op_id {
 	OP_SETBLOCKING,
 	OP_GETTIMEOUT,
 	OP_GETSOCKOPT,
+	OP_GETHOSTNAME,
+	OP_GETHOSTBYNAME,
+	OP_GETADDRINFO,
 	OP__COUNT
 };
 
@@ -53,6 +56,8 @@ enum operand_kind {
 	OPERAND_ID,		/* wait, kill */
 	OPERAND_COMMAND,	/* exec */
 	OPERAND_PATH,		/* put */
+	OPERAND_HOSTNAME,	/* gethostbyname, getaddrinfo: a host name or address ("" allowed) */
+	OPERAND_NONE,		/* gethostname: nothing ({gethostname: }) */
 };
 
 enum arg_type {

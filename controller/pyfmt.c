@@ -271,6 +271,34 @@ py_line_getsockopt(const struct step *st, json_t *args, const char *s)
 	return xasprintf("%s.getsockopt(%s, %s)", s, level, py);
 }
 
+/* a str as Python's repr, for the names these calls take and give ('juliet') */
+static char *
+py_str_repr(const char *s)
+{
+	char *q = py_bytes_repr((const unsigned char *)s, strlen(s), 1000), *r = xstrdup(q + 1);
+	free(q);
+	return r;
+}
+
+/* gethostname, gethostbyname, getaddrinfo: socket module functions, not methods */
+char *
+py_line_resolve(const struct step *st, json_t *args, const char *s)
+{
+	const char *name = json_string_value(json_object_get(args, "name"));
+	char *q, *r;
+	(void)s;
+	if (st->def->id == OP_GETHOSTNAME)
+		return xstrdup("name = socket.gethostname()");
+	q = py_str_repr(name ? name : "");
+	if (st->def->id == OP_GETADDRINFO)
+		r = xasprintf("info = socket.getaddrinfo(%s, %lld)", q,
+		    (long long)json_integer_value(json_object_get(args, "port")));
+	else
+		r = xasprintf("ip = socket.gethostbyname(%s)", q);
+	free(q);
+	return r;
+}
+
 char *
 py_line_sleep(const struct step *st, json_t *args, const char *s)
 {
@@ -411,6 +439,47 @@ py_result_call(const struct step *st, json_t *res)
 	if (json_is_object(ret))
 		return py_addr(ret);
 	return xstrdup("None");
+}
+
+/* one entry of getaddrinfo's list: (<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', addr) */
+static void
+py_addrinfo_entry(struct buf *b, json_t *e)
+{
+	static const char *const kinds[] = { "?", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW" };
+	long long fam = json_integer_value(json_object_get(e, "family")), ty = json_integer_value(json_object_get(e, "type"));
+	char *a = py_addr(json_object_get(e, "addr")), *cn = py_str_repr(json_string_value(json_object_get(e, "canonname")) ?: "");
+
+	buf_printf(b, "(<AddressFamily.%s: %lld>, <SocketKind.%s: %lld>, %lld, %s, %s)",
+	    fam == 10 ? "AF_INET6" : fam == 2 ? "AF_INET" : "?", fam, ty >= 0 && ty <= 3 ? kinds[ty] : "?", ty,
+	    (long long)json_integer_value(json_object_get(e, "proto")), cn, a);
+	free(a);
+	free(cn);
+}
+
+/* gethostname, gethostbyname ('10.10.0.101'), getaddrinfo (a list); a resolver failure as socket.gaierror */
+char *
+py_result_resolve(const struct step *st, json_t *res)
+{
+	json_t *ret = json_object_get(res, "ret"), *e;
+	const char *err = json_string_value(json_object_get(res, "error"));
+	struct buf b;
+	size_t i;
+
+	if (!json_is_true(json_object_get(res, "ok")) && err != NULL && strcmp(err, "gaierror") == 0)
+		return xstrdup(json_string_value(json_object_get(res, "python")) ?: "socket.gaierror");
+	if (json_is_string(ret))
+		return py_str_repr(json_string_value(ret));
+	if (!json_is_array(ret))
+		return py_result_call(st, res);
+	buf_init(&b);
+	buf_addc(&b, '[');
+	json_array_foreach(ret, i, e) {
+		if (i)
+			buf_adds(&b, ", ");
+		py_addrinfo_entry(&b, e);
+	}
+	buf_addc(&b, ']');
+	return buf_steal(&b, NULL);
 }
 
 char *

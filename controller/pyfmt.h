@@ -43,6 +43,8 @@ char	*py_line_kill(const struct step *, json_t *args, const char *sock);
 char	*py_line_connect_ex(const struct step *, json_t *args, const char *sock);
 char	*py_line_setblocking(const struct step *, json_t *args, const char *sock);
 char	*py_line_getsockopt(const struct step *, json_t *args, const char *sock);
+char	*py_line_resolve(const struct step *, json_t *args, const char *sock);
+char	*py_result_resolve(const struct step *, json_t *result);
 /* A float as Python's repr shows it (0.2, 5.0, 1e-05); caller frees. */
 char	*py_float_repr(double);
 char	*py_result_call(const struct step *, json_t *result);
