@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "errnames.h"
+#include "expect.h"
 #include "load.h"
 #include "ops.h"
 #include "util.h"
@@ -28,7 +29,7 @@ parse_errname(struct loader *L, yaml_node_t *n, int *err)
 	char *s = load_subst(L, n);
 	if (s == NULL)
 		return -1;
-	*err = errname_lookup(s);
+	*err = strcmp(s, "gaierror") == 0 ? EXPECT_GAIERROR : errname_lookup(s);
 	if (*err == 0) {
 		load_err(L, n, "unknown error name '%s' (write an errno name like ECONNREFUSED, or timeout, eof)", s);
 		free(s);
@@ -606,6 +607,8 @@ step_finish(struct loader *L, const struct host *h, const struct op_schema *op, 
 	}
 	if ((v = yamldoc_map_get(&L->doc, body, "expect")) != NULL)
 		parse_expect(L, v, st);
+	if (st->expect.err == EXPECT_GAIERROR && op->judge != expect_judge_resolve)
+		load_err(L, v, "%s cannot raise socket.gaierror: only gethostbyname and getaddrinfo resolve names", op->name);
 	if (st->background && (op->id == OP_WAIT || op->id == OP_KILL))
 		load_err(L, item, "%s cannot run in the background", op->name);
 

@@ -178,12 +178,13 @@ static const struct op_schema op_schemas[] = {
 	    py_line_method, py_result_call),
 	ROW(OP_GETSOCKOPT, "getsockopt", OPERAND_SOCKET, args_getsockopt, keys_getsockopt, AGENT, CALL, ADDRESS, 0,
 	    py_line_getsockopt, py_result_call),
-	ROW(OP_GETHOSTNAME, "gethostname", OPERAND_NONE, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	ROW(OP_GETHOSTNAME, "gethostname", OPERAND_NONE, args_none, keys_plain, AGENT, expect_judge_resolve, ADDRESS, 0,
 	    py_line_resolve, py_result_resolve),
-	ROW(OP_GETHOSTBYNAME, "gethostbyname", OPERAND_HOSTNAME, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	ROW(OP_GETHOSTBYNAME, "gethostbyname", OPERAND_HOSTNAME, args_none, keys_plain, AGENT, expect_judge_resolve,
+	    ADDRESS, 0,
 	    py_line_resolve, py_result_resolve),
-	ROW(OP_GETADDRINFO, "getaddrinfo", OPERAND_HOSTNAME, args_getaddrinfo, keys_getaddrinfo, AGENT, CALL,
-	    ADDRESS, 0, py_line_resolve, py_result_resolve),
+	ROW(OP_GETADDRINFO, "getaddrinfo", OPERAND_HOSTNAME, args_getaddrinfo, keys_getaddrinfo, AGENT,
+	    expect_judge_resolve, ADDRESS, 0, py_line_resolve, py_result_resolve),
 };
 
 _Static_assert(sizeof op_schemas / sizeof op_schemas[0] == OP__COUNT, "a row for every operation");

@@ -141,3 +141,23 @@ steps:
     assert res["seconds"] < 5
     after = set(pathlib.Path("/etc/netns").glob("*")) if pathlib.Path("/etc/netns").exists() else set()
     assert not {p for p in after - before if p.name.startswith("verona-")}, "hosts files left in /etc/netns"
+
+
+def test_a_resolver_failure_is_judged_as_socket_gaierror(run, tmp_path):
+    """`expect: gaierror` passes for a name that does not resolve and fails,
+    saying so, for one that does; a step expecting success that meets a
+    resolver failure names socket.gaierror (not an errno)."""
+    f = tmp_path / "gai.yaml"
+    f.write_text("""
+hosts: {romeo: 10.10.0.100, juliet: 10.10.0.101}
+steps:
+  - romeo: {gethostbyname: nowhere.example, expect: gaierror}
+  - romeo: {gethostbyname: juliet, expect: gaierror}
+  - romeo: {getaddrinfo: nowhere.example, port: 80}
+  - romeo: {getaddrinfo: juliet, port: 80, expect: {errno: gaierror}}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    assert [s["pass"] for s in r.steps] == [True, False, False, False]
+    assert "expected socket.gaierror, but the call succeeded" in r.transcript
+    assert "expected success, got socket.gaierror: [Errno -2] Name or service not known" in r.transcript
