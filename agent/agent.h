@@ -55,6 +55,13 @@ struct op_entry {
 	 * closed socket.
 	 */
 	int		(*closed)(struct task *);
+	/*
+	 * The call returns the errno as an int instead of raising (connect_ex):
+	 * task_errno() finishes it ok with ret = errno, a socket timeout as
+	 * EAGAIN (CPython's SOCK_TIMEOUT_ERR); the step's own timeout stays an
+	 * error.
+	 */
+	int		 returns_errno;
 };
 
 struct task {
@@ -110,6 +117,16 @@ void	proc_free(struct proc *);
 
 /* op.c */
 const struct op_entry	*op_find(const char *);
+/* connect and connect_ex share their check and run (op-connect.c). */
+int		 op_connect_check(struct agent *, struct task *);
+enum op_status	 op_connect_run(struct agent *, struct task *);
+/* The level and option number of a socket option the experiment language names; NULL if none (op-setsockopt.c). */
+struct op_sockopt {
+	const char	*name;
+	int		 level;
+	int		 opt;
+};
+const struct op_sockopt	*op_setsockopt_find(const char *name);
 struct vsock	*agent_sock_find(struct agent *, const char *);
 struct vsock	*agent_sock_add(struct agent *, const char *, int fd, int type, int family);
 void		 agent_sock_unref(struct vsock *);
@@ -131,6 +148,8 @@ struct task	*agent_task_find_id(struct agent *, const char *);
 void	task_finish(struct task *);
 void	task_ok(struct task *, json_t *ret);		/* steals ret (may be NULL) */
 void	task_errno(struct task *, int err);
+/* A resolver failure (getaddrinfo's EAI_*), as CPython raises it: socket.gaierror, or OSError for EAI_SYSTEM. */
+void	task_gaierror(struct task *, int eai);
 void	task_agent_error(struct task *, const char *, ...) __attribute__((format(printf, 2, 3)));
 /* Arms a wait on the task's socket fd; returns OP_WAIT, or finishes the
  * task with EAGAIN (non-blocking socket) and returns OP_DONE. */
@@ -145,6 +164,19 @@ int	task_arg_data(struct task *, const char *key);	/* into payload */
 /* A receive size: an integer 0..RECV_SIZE_MAX. */
 #define RECV_SIZE_MAX	(16 * 1024 * 1024)
 int	task_arg_size(struct task *, long long *out);
+/* args.flags (peek, waitall, dontwait; absent: none) as MSG_* bits; -1 after task_agent_error(). */
+int	task_arg_recv_flags(struct task *, int *out);
+/*
+ * One receive of up to size bytes with the step's flags into t->in, as
+ * CPython's recv()/recvfrom() on the socket: dontwait on a blocking socket
+ * raises EAGAIN at once; waitall on a blocking TCP socket waits for size
+ * bytes (or the end of the stream, or an error after some data), with
+ * peek too by SO_RCVLOWAT.  from: the sender (may be NULL).  Returns 1
+ * with *got bytes in t->in; 0 with *status set (the task finished with an
+ * error, or waits).
+ */
+int	task_recv(struct task *, size_t size, int flags, struct sockaddr_storage *from, socklen_t *fromlen,
+	    size_t *got, enum op_status *status);
 void	task_set_data(struct task *, const void *, size_t);
 
 /* hello.c */

@@ -8,7 +8,7 @@
 
 #include "agent.h"
 
-static int
+int
 op_connect_check(struct agent *a, struct task *t)
 {
 	struct sockaddr_storage ss;
@@ -37,7 +37,7 @@ op_connect_finish_blocking(struct task *t)
 		(void)connect(t->sock->fd, (struct sockaddr *)&ss, len);
 }
 
-static enum op_status
+enum op_status
 op_connect_run(struct agent *a, struct task *t)
 {
 	struct sockaddr_storage ss;
@@ -74,7 +74,7 @@ op_connect_run(struct agent *a, struct task *t)
 	}
 connected:
 	task_set_local_peer(t, fd);
-	task_ok(t, NULL);
+	task_ok(t, t->op->returns_errno ? json_integer(0) : NULL);
 	return OP_DONE;
 }
 

@@ -1,4 +1,4 @@
-/* op-recv.c — data = sock.recv(size): one call; b'' at end of stream. */
+/* op-recv.c — data = sock.recv(size[, flags]): one call; b'' at end of stream; flags as task_recv() says. */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -11,34 +11,34 @@ static int
 op_recv_check(struct agent *a, struct task *t)
 {
 	long long size;
+	int flags;
 	(void)a;
-	return task_arg_size(t, &size);
+	if (task_arg_size(t, &size) != 0)
+		return -1;
+	return task_arg_recv_flags(t, &flags);
 }
 
 static enum op_status
 op_recv_run(struct agent *a, struct task *t)
 {
 	long long size;
-	ssize_t n;
+	int flags;
+	size_t n;
+	enum op_status status;
 	(void)a;
 
 	task_arg_int(t, "size", &size, 1, 0);
+	task_arg_recv_flags(t, &flags);
 	if (size == 0) {		/* CPython returns b'' without a system call */
 		task_set_data(t, "", 0);
 		task_ok(t, json_integer(0));
 		return OP_DONE;
 	}
-	buf_reserve(&t->in, (size_t)size);
-	n = recv(t->sock->fd, t->in.data, (size_t)size, 0);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return task_block(t, POLLIN);
-		task_errno(t, errno);
-		return OP_DONE;
-	}
-	task_set_data(t, t->in.data, (size_t)n);
+	if (!task_recv(t, (size_t)size, flags, NULL, NULL, &n, &status))
+		return status;
+	task_set_data(t, t->in.data, n);
 	task_set_local_peer(t, t->sock->fd);
-	task_ok(t, json_integer(n));
+	task_ok(t, json_integer((json_int_t)n));
 	return OP_DONE;
 }
 

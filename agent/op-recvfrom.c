@@ -1,4 +1,4 @@
-/* op-recvfrom.c — data, addr = sock.recvfrom(size). */
+/* op-recvfrom.c — data, addr = sock.recvfrom(size[, flags]); flags as task_recv() says. */
 #include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -10,8 +10,11 @@ static int
 op_recvfrom_check(struct agent *a, struct task *t)
 {
 	long long size;
+	int flags;
 	(void)a;
-	return task_arg_size(t, &size);
+	if (task_arg_size(t, &size) != 0)
+		return -1;
+	return task_arg_recv_flags(t, &flags);
 }
 
 static enum op_status
@@ -20,23 +23,20 @@ op_recvfrom_run(struct agent *a, struct task *t)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 	long long size;
-	ssize_t n;
+	int flags;
+	size_t n;
+	enum op_status status;
 	(void)a;
 
 	task_arg_int(t, "size", &size, 1, 0);
-	buf_reserve(&t->in, (size_t)size);
-	n = recvfrom(t->sock->fd, t->in.data, (size_t)size, 0, (struct sockaddr *)&ss, &len);
-	if (n < 0) {
-		if (errno == EAGAIN || errno == EINTR)
-			return task_block(t, POLLIN);
-		task_errno(t, errno);
-		return OP_DONE;
-	}
-	task_set_data(t, t->in.data, (size_t)n);
+	task_arg_recv_flags(t, &flags);
+	if (!task_recv(t, (size_t)size, flags, &ss, &len, &n, &status))
+		return status;
+	task_set_data(t, t->in.data, n);
 	if (len > 0)
 		task_set_addr(t, "from", (struct sockaddr *)&ss, len);
 	task_set_local_peer(t, t->sock->fd);
-	task_ok(t, json_integer(n));
+	task_ok(t, json_integer((json_int_t)n));
 	return OP_DONE;
 }
 

@@ -10,11 +10,7 @@
 
 #include "agent.h"
 
-static const struct sockopt_name {
-	const char	*name;
-	int		 level;
-	int		 opt;
-} sockopt_names[] = {
+static const struct op_sockopt sockopt_names[] = {
 	{ "reuseaddr",	SOL_SOCKET,	SO_REUSEADDR },
 	{ "reuseport",	SOL_SOCKET,	SO_REUSEPORT },
 	{ "keepalive",	SOL_SOCKET,	SO_KEEPALIVE },
@@ -28,8 +24,8 @@ static const struct sockopt_name {
 	{ "keepcnt",	IPPROTO_TCP,	TCP_KEEPCNT },
 };
 
-static const struct sockopt_name *
-sockopt_find(const char *name)
+const struct op_sockopt *
+op_setsockopt_find(const char *name)
 {
 	for (size_t i = 0; i < sizeof sockopt_names / sizeof sockopt_names[0]; i++)
 		if (strcmp(sockopt_names[i].name, name) == 0)
@@ -45,7 +41,7 @@ op_setsockopt_check(struct agent *a, struct task *t)
 	(void)a;
 	if (task_arg_str(t, "option", &name) != 0 || task_arg_int(t, "value", &v, 1, 0) != 0)
 		return -1;
-	if (sockopt_find(name) == NULL) {
+	if (op_setsockopt_find(name) == NULL) {
 		task_agent_error(t, "setsockopt: unknown option '%s'", name);
 		return -1;
 	}
@@ -55,7 +51,7 @@ op_setsockopt_check(struct agent *a, struct task *t)
 static enum op_status
 op_setsockopt_run(struct agent *a, struct task *t)
 {
-	const struct sockopt_name *o = sockopt_find(
+	const struct op_sockopt *o = op_setsockopt_find(
 	    json_string_value(json_object_get(t->args, "option")));
 	long long v;
 	int rc;

@@ -8,6 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netdb.h>
+#include <poll.h>
+#include <sys/socket.h>
 
 #include "agent.h"
 #include "addr.h"
@@ -19,7 +22,9 @@ extern const struct op_entry op_socket_entry, op_bind_entry, op_listen_entry,
     op_sendto_entry, op_recv_entry, op_recvall_entry, op_recvfrom_entry,
     op_shutdown_entry, op_close_entry, op_setsockopt_entry,
     op_settimeout_entry, op_getsockname_entry, op_getpeername_entry,
-    op_sleep_entry, op_wait_entry, op_kill_entry;
+    op_sleep_entry, op_wait_entry, op_kill_entry, op_connect_ex_entry,
+    op_setblocking_entry, op_gettimeout_entry, op_getsockopt_entry,
+    op_gethostname_entry, op_gethostbyname_entry, op_getaddrinfo_entry;
 
 static const struct op_entry *const op_table[] = {
 	&op_socket_entry, &op_bind_entry, &op_listen_entry, &op_accept_entry,
@@ -28,6 +33,8 @@ static const struct op_entry *const op_table[] = {
 	&op_shutdown_entry, &op_close_entry, &op_setsockopt_entry,
 	&op_settimeout_entry, &op_getsockname_entry, &op_getpeername_entry,
 	&op_sleep_entry, &op_wait_entry, &op_kill_entry, &op_exec_entry, &op_put_entry,
+	&op_connect_ex_entry, &op_setblocking_entry, &op_gettimeout_entry, &op_getsockopt_entry,
+	&op_gethostname_entry, &op_gethostbyname_entry, &op_getaddrinfo_entry,
 };
 
 const struct op_entry *
@@ -184,6 +191,11 @@ task_errno(struct task *t, int err)
 
 	if (task_closed_socket(t, &err))
 		return;
+	if (t->op->returns_errno && !(err == ERR_TIMEOUT && !t->deadline_is_socket) && err != ERR_EOF) {
+		json_object_del(t->result, "timeout_reason");
+		task_ok(t, json_integer(err == ERR_TIMEOUT ? EAGAIN : err));
+		return;
+	}
 	name = errname_name(err);
 	errname_pyformat(err, text, sizeof text);
 	json_object_set_new(t->result, "ok", json_false());
@@ -197,6 +209,26 @@ task_errno(struct task *t, int err)
 	else
 		json_object_set_new(t->result, "message", json_string(strerror(err)));
 	json_object_set_new(t->result, "python", json_string(text));
+	task_finish(t);
+}
+
+void
+task_gaierror(struct task *t, int eai)
+{
+	char *text;
+
+	if (eai == EAI_SYSTEM) {
+		task_errno(t, errno);
+		return;
+	}
+	text = xasprintf("socket.gaierror: [Errno %d] %s", eai, gai_strerror(eai));
+	json_object_set_new(t->result, "ok", json_false());
+	json_object_set_new(t->result, "ret", json_null());
+	json_object_set_new(t->result, "errno", json_integer(eai));
+	json_object_set_new(t->result, "error", json_string("gaierror"));
+	json_object_set_new(t->result, "message", json_string(gai_strerror(eai)));
+	json_object_set_new(t->result, "python", json_string(text));
+	free(text);
 	task_finish(t);
 }
 
@@ -332,4 +364,93 @@ task_set_data(struct task *t, const void *p, size_t n)
 	json_object_set_new(t->result, "data", json_string(b));
 	json_object_set_new(t->result, "data_len", json_integer((json_int_t)n));
 	free(b);
+}
+
+static const struct recv_flag {
+	const char	*name;
+	int		 bit;
+} recv_flags[] = {
+	{ "peek",	MSG_PEEK },
+	{ "waitall",	MSG_WAITALL },
+	{ "dontwait",	MSG_DONTWAIT },
+};
+
+int
+task_arg_recv_flags(struct task *t, int *out)
+{
+	json_t *v = json_object_get(t->args, "flags"), *f;
+	size_t i, k;
+
+	*out = 0;
+	if (v == NULL || json_is_null(v))
+		return 0;
+	if (!json_is_array(v)) {
+		task_agent_error(t, "%s: argument 'flags' must be a list of peek, waitall, dontwait", t->op->name);
+		return -1;
+	}
+	json_array_foreach(v, i, f) {
+		for (k = 0; k < sizeof recv_flags / sizeof recv_flags[0]; k++)
+			if (json_is_string(f) && strcmp(json_string_value(f), recv_flags[k].name) == 0)
+				break;
+		if (k == sizeof recv_flags / sizeof recv_flags[0]) {
+			task_agent_error(t, "%s: flag %s is not one of peek, waitall, dontwait", t->op->name,
+			    json_is_string(f) ? json_string_value(f) : "(not a string)");
+			return -1;
+		}
+		*out |= recv_flags[k].bit;
+	}
+	return 0;
+}
+
+/* SO_RCVLOWAT: poll() wakes once n bytes wait (peek with waitall), or 1 again. */
+static void
+task_recv_lowat(struct task *t, int n)
+{
+	(void)setsockopt(t->sock->fd, SOL_SOCKET, SO_RCVLOWAT, &n, sizeof n);
+}
+
+int
+task_recv(struct task *t, size_t size, int flags, struct sockaddr_storage *from, socklen_t *fromlen,
+    size_t *got, enum op_status *status)
+{
+	/* CPython's blocking recv waits in the kernel: MSG_WAITALL then waits for all of it */
+	int waitall = (flags & MSG_WAITALL) && t->sock->timeout < 0 && t->sock->type == SOCK_STREAM;
+	int peek = (flags & MSG_PEEK) != 0;
+	size_t have = peek ? 0 : t->off;
+	ssize_t n;
+
+	buf_reserve(&t->in, size);
+	n = recvfrom(t->sock->fd, t->in.data + have, size - have, flags, (struct sockaddr *)from, fromlen);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR) && !((flags & MSG_DONTWAIT) && t->sock->timeout < 0)) {
+		if (waitall && peek && t->off == 0) {
+			task_recv_lowat(t, (int)size);
+			t->off = 1;
+		}
+		*status = task_block(t, POLLIN);
+		return 0;
+	}
+	if (n < 0 && have == 0) {
+		if (waitall && peek)
+			task_recv_lowat(t, 1);
+		task_errno(t, errno);
+		*status = OP_DONE;
+		return 0;
+	}
+	if (n > 0 && waitall && (size_t)n + have < size) {
+		if (peek && t->off == 0) {	/* not all there yet: wait until it is, or the stream ends */
+			task_recv_lowat(t, (int)size);
+			t->off = 1;
+			*status = task_block(t, POLLIN);
+			return 0;
+		}
+		if (!peek) {
+			t->off += (size_t)n;
+			*status = task_block(t, POLLIN);
+			return 0;
+		}
+	}
+	if (waitall && peek)
+		task_recv_lowat(t, 1);
+	*got = (n > 0 ? (size_t)n : 0) + have;
+	return 1;
 }

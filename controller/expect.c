@@ -400,3 +400,23 @@ expect_judge_call(const struct expect_ctx *c, const struct step *st, json_t *res
 			expect_fail(failures, "took %.3f s, expected within %g s", took, e->within);
 	}
 }
+
+void
+expect_judge_resolve(const struct expect_ctx *c, const struct step *st, json_t *res, json_t *failures)
+{
+	const char *err = json_string_value(json_object_get(res, "error"));
+	const char *py = json_string_value(json_object_get(res, "python"));
+	int ok = json_is_true(json_object_get(res, "ok")), gai = !ok && err != NULL && strcmp(err, "gaierror") == 0;
+
+	if (st->expect.err == EXPECT_GAIERROR) {
+		if (ok)
+			expect_fail(failures, "expected socket.gaierror, but the call succeeded");
+		else if (!gai)
+			expect_fail(failures, "expected socket.gaierror, got %s", py ? py : "an error");
+	} else if (gai && st->expect.err != 0)
+		expect_fail(failures, "expected %s, got %s", errname_name(st->expect.err), py ? py : "socket.gaierror");
+	else if (gai)
+		expect_fail(failures, "expected success, got %s", py ? py : "socket.gaierror");
+	else
+		expect_judge_call(c, st, res, failures);
+}

@@ -32,6 +32,10 @@ json_t	*expect_resolve_args(const struct expect_ctx *, const struct step *, char
 void	 expect_evaluate(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
 /* The judges of ops.c's rows (op_judge_fn). A socket call: errno, ret, data, data_prefix, data_regex, from, peer, within. */
 void	 expect_judge_call(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
+/* gethostname, gethostbyname, getaddrinfo: a socket call's, and socket.gaierror (expect: gaierror). */
+void	 expect_judge_resolve(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
+/* expect: gaierror — the resolver's failure (not an errno; only the resolving calls raise it) */
+#define EXPECT_GAIERROR	(-2000)
 /* A program (exec): ready, exit status, signal, timed out, stdout, stdout_regex, stderr_regex, within. */
 void	 expect_judge_program(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
 /* Appends a formatted reason to failures. */

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "errnames.h"
+#include "expect.h"
 #include "load.h"
 #include "ops.h"
 #include "util.h"
@@ -28,7 +29,7 @@ parse_errname(struct loader *L, yaml_node_t *n, int *err)
 	char *s = load_subst(L, n);
 	if (s == NULL)
 		return -1;
-	*err = errname_lookup(s);
+	*err = strcmp(s, "gaierror") == 0 ? EXPECT_GAIERROR : errname_lookup(s);
 	if (*err == 0) {
 		load_err(L, n, "unknown error name '%s' (write an errno name like ECONNREFUSED, or timeout, eof)", s);
 		free(s);
@@ -439,14 +440,51 @@ step_operand(struct loader *L, const struct host *h, const struct op_schema *op,
 		if ((v = yamldoc_map_get(&L->doc, body, "ready")) != NULL)
 			step_ready(L, body, v, st);
 		break;
-	case OPERAND_PATH: {
-		char *p = load_subst(L, operand);
+	case OPERAND_PATH:
+	case OPERAND_HOSTNAME: {
+		char *p = yamldoc_is_null(operand) && op->operand == OPERAND_HOSTNAME ? xstrdup("") : load_subst(L, operand);
 		if (p != NULL)
-			json_object_set_new(st->args, "src", json_string(p));
+			json_object_set_new(st->args, op->operand == OPERAND_PATH ? "src" : "name", json_string(p));
 		free(p);
 		break;
 	}
+	case OPERAND_NONE:
+		if (!yamldoc_is_null(operand))
+			load_err(L, operand, "%s takes nothing: write {%s: }", op->name, op->name);
+		break;
 	}
+}
+
+/* flags: [a, b]: each one of the argument's choices, once; a single name is a list of one. */
+static void
+step_flags(struct loader *L, yaml_node_t *val, const struct op_arg *arg, struct step *st)
+{
+	json_t *list = json_array();
+	yaml_node_item_t *it, *end;
+	const char *e;
+
+	if (val->type == YAML_SEQUENCE_NODE) {
+		it = val->data.sequence.items.start;
+		end = val->data.sequence.items.top;
+	} else
+		it = end = NULL;
+	if (val->type != YAML_SEQUENCE_NODE && load_enum(L, val, arg->name, arg->choices, &e) == 0)
+		json_array_append_new(list, json_string(e));
+	for (; it < end; it++) {
+		yaml_node_t *f = yamldoc_node(&L->doc, *it);
+		int seen = 0;
+		size_t i;
+		json_t *v;
+		if (load_enum(L, f, arg->name, arg->choices, &e) != 0)
+			continue;
+		json_array_foreach(list, i, v)
+			seen |= strcmp(json_string_value(v), e) == 0;
+		if (seen)
+			load_err(L, f, "%s: '%s' is given twice", arg->name, e);
+		else
+			json_array_append_new(list, json_string(e));
+	}
+	json_object_set_new(st->args, arg->name, list);
 }
 
 /* The operation's own arguments, by their type in its row (ops.h). */
@@ -527,6 +565,9 @@ step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struc
 			free(s);
 			break;
 		}
+		case ARG_FLAGS:
+			step_flags(L, val, arg, st);
+			break;
 		case ARG_ENV:
 			if (val->type != YAML_MAPPING_NODE) {
 				load_err(L, val, "env must be a map of NAME: value");
@@ -566,6 +607,8 @@ step_finish(struct loader *L, const struct host *h, const struct op_schema *op, 
 	}
 	if ((v = yamldoc_map_get(&L->doc, body, "expect")) != NULL)
 		parse_expect(L, v, st);
+	if (st->expect.err == EXPECT_GAIERROR && op->judge != expect_judge_resolve)
+		load_err(L, v, "%s cannot raise socket.gaierror: only gethostbyname and getaddrinfo resolve names", op->name);
 	if (st->background && (op->id == OP_WAIT || op->id == OP_KILL))
 		load_err(L, item, "%s cannot run in the background", op->name);
 

@@ -14,6 +14,7 @@ static const char *const types[] = { "tcp", "udp", NULL };
 static const char *const families[] = { "inet", "inet6", NULL };
 static const char *const hows[] = { "rd", "wr", "rdwr", NULL };
 static const char *const untils[] = { "eof", NULL };
+static const char *const recv_flags[] = { "peek", "waitall", "dontwait", NULL };
 static const char *const sockopts[] = {
 	"reuseaddr", "reuseport", "keepalive", "nodelay", "broadcast", "rcvbuf",
 	"sndbuf", "keepidle", "keepintvl", "keepcnt", "linger", NULL,
@@ -48,6 +49,7 @@ static const struct op_arg args_sendto[] = {
 };
 static const struct op_arg args_recv[] = {
 	{ "size", ARG_INT, 1, 0, SIZE_MAX_ARG, NULL },
+	{ "flags", ARG_FLAGS, 0, 0, 0, recv_flags },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 static const struct op_arg args_recvall[] = {
@@ -68,6 +70,18 @@ static const struct op_arg args_settimeout[] = {
 	{ "seconds", ARG_NUMBER_OR_NULL, 1, 0, 0, NULL },
 	{ NULL, 0, 0, 0, 0, NULL },
 };
+static const struct op_arg args_setblocking[] = {
+	{ "flag", ARG_INT_OR_BOOL, 1, 0, 1, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+static const struct op_arg args_getsockopt[] = {
+	{ "option", ARG_ENUM, 1, 0, 0, sockopts },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
+static const struct op_arg args_getaddrinfo[] = {
+	{ "port", ARG_INT, 1, 0, 65535, NULL },
+	{ NULL, 0, 0, 0, 0, NULL },
+};
 static const struct op_arg args_exec[] = {
 	{ "env", ARG_ENV, 0, 0, 0, NULL },
 	{ "cwd", ARG_STRING, 0, 0, 0, NULL },
@@ -86,11 +100,14 @@ static const char *const keys_listen[] = { "backlog", COMMON, NULL };
 static const char *const keys_accept[] = { "as", COMMON, NULL };
 static const char *const keys_send[] = { "data", COMMON, NULL };
 static const char *const keys_sendto[] = { "data", "to", COMMON, NULL };
-static const char *const keys_recv[] = { "size", COMMON, NULL };
+static const char *const keys_recv[] = { "size", "flags", COMMON, NULL };
 static const char *const keys_recvall[] = { "size", "until", COMMON, NULL };
 static const char *const keys_shutdown[] = { "how", COMMON, NULL };
 static const char *const keys_setsockopt[] = { "option", "value", COMMON, NULL };
 static const char *const keys_settimeout[] = { "seconds", COMMON, NULL };
+static const char *const keys_setblocking[] = { "flag", COMMON, NULL };
+static const char *const keys_getsockopt[] = { "option", COMMON, NULL };
+static const char *const keys_getaddrinfo[] = { "port", COMMON, NULL };
 static const char *const keys_exec[] = { "env", "cwd", "stdin", "ready", COMMON, NULL };
 static const char *const keys_put[] = { "dst", COMMON, NULL };
 
@@ -128,7 +145,7 @@ static const struct op_schema op_schemas[] = {
 	ROW(OP_RECVALL, "recvall", OPERAND_SOCKET, args_recvall, keys_recvall, AGENT, CALL, ADDRESS, 0,
 	    py_line_recvall, py_result_call),
 	ROW(OP_RECVFROM, "recvfrom", OPERAND_SOCKET, args_recv, keys_recv, AGENT, CALL, ADDRESS, 0,
-	    py_line_recvfrom, py_result_call),
+	    py_line_recv, py_result_call),
 	ROW(OP_SHUTDOWN, "shutdown", OPERAND_SOCKET, args_shutdown, keys_shutdown, AGENT, CALL, ADDRESS, 0,
 	    py_line_shutdown, py_result_call),
 	ROW(OP_CLOSE, "close", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
@@ -152,6 +169,22 @@ static const struct op_schema op_schemas[] = {
 	/* a top-level sleep (no host) is the controller's: the runner waits, watching the agents */
 	ROW(OP_SLEEP, "sleep", OPERAND_SECONDS, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
 	    py_line_sleep, py_result_call),
+	ROW(OP_CONNECT_EX, "connect_ex", OPERAND_SOCKET, args_addr, keys_addr, AGENT, CALL, ADDRESS, 0,
+	    py_line_connect_ex, py_result_call),
+	/* setblocking(False) is settimeout(0.0), setblocking(True) settimeout(None) */
+	ROW(OP_SETBLOCKING, "setblocking", OPERAND_SOCKET, args_setblocking, keys_setblocking, AGENT, CALL,
+	    OP_EFFECT_TIMEOUT, 0, py_line_setblocking, py_result_call),
+	ROW(OP_GETTIMEOUT, "gettimeout", OPERAND_SOCKET, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
+	    py_line_method, py_result_call),
+	ROW(OP_GETSOCKOPT, "getsockopt", OPERAND_SOCKET, args_getsockopt, keys_getsockopt, AGENT, CALL, ADDRESS, 0,
+	    py_line_getsockopt, py_result_call),
+	ROW(OP_GETHOSTNAME, "gethostname", OPERAND_NONE, args_none, keys_plain, AGENT, expect_judge_resolve, ADDRESS, 0,
+	    py_line_resolve, py_result_resolve),
+	ROW(OP_GETHOSTBYNAME, "gethostbyname", OPERAND_HOSTNAME, args_none, keys_plain, AGENT, expect_judge_resolve,
+	    ADDRESS, 0,
+	    py_line_resolve, py_result_resolve),
+	ROW(OP_GETADDRINFO, "getaddrinfo", OPERAND_HOSTNAME, args_getaddrinfo, keys_getaddrinfo, AGENT,
+	    expect_judge_resolve, ADDRESS, 0, py_line_resolve, py_result_resolve),
 };
 
 _Static_assert(sizeof op_schemas / sizeof op_schemas[0] == OP__COUNT, "a row for every operation");

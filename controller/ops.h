@@ -39,6 +39,13 @@ enum op_id {
 	OP_WAIT,
 	OP_KILL,
 	OP_SLEEP,
+	OP_CONNECT_EX,
+	OP_SETBLOCKING,
+	OP_GETTIMEOUT,
+	OP_GETSOCKOPT,
+	OP_GETHOSTNAME,
+	OP_GETHOSTBYNAME,
+	OP_GETADDRINFO,
 	OP__COUNT
 };
 
@@ -49,6 +56,8 @@ enum operand_kind {
 	OPERAND_ID,		/* wait, kill */
 	OPERAND_COMMAND,	/* exec */
 	OPERAND_PATH,		/* put */
+	OPERAND_HOSTNAME,	/* gethostbyname, getaddrinfo: a host name or address ("" allowed) */
+	OPERAND_NONE,		/* gethostname: nothing ({gethostname: }) */
 };
 
 enum arg_type {
@@ -61,6 +70,7 @@ enum arg_type {
 	ARG_NAME,
 	ARG_STRING,
 	ARG_ENV,
+	ARG_FLAGS,	/* a list of choices, each once: flags: [peek, waitall] */
 };
 
 struct op_arg {
@@ -68,7 +78,7 @@ struct op_arg {
 	enum arg_type		 type;
 	int			 required;
 	long long		 min, max;	/* ARG_INT, ARG_INT_OR_BOOL */
-	const char *const	*choices;	/* ARG_ENUM */
+	const char *const	*choices;	/* ARG_ENUM, ARG_FLAGS */
 };
 
 /* Where a step runs. */
@@ -82,7 +92,8 @@ enum op_effect {
 	OP_EFFECT_ADDRESS,	/* the socket's local address, when the result has one */
 	OP_EFFECT_NEW_SOCKET,	/* socket: the name starts afresh (its family; no address yet) */
 	OP_EFFECT_ACCEPTED,	/* accept: a new socket named by the result's "as", with its address */
-	OP_EFFECT_TIMEOUT,	/* settimeout: later calls on the socket may wait that long (set when sent) */
+	OP_EFFECT_TIMEOUT,	/* settimeout: later calls on the socket may wait that long (set when sent);
+				   setblocking, which has no "seconds": the socket has no timeout that lengthens a step */
 	OP_EFFECT_COLLECT,	/* wait: the background step's result, judged by its own expectation */
 	OP_EFFECT_STOP,		/* kill: the background step stopped; its result is kept, not judged */
 };

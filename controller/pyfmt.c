@@ -161,19 +161,34 @@ py_line_sendto(const struct step *st, json_t *args, const char *s)
 	return r;
 }
 
+/* ", socket.MSG_PEEK | socket.MSG_WAITALL" for args.flags, "" without */
+static char *
+py_recv_flags(json_t *args)
+{
+	static const struct { const char *name, *py; } m[] = {
+		{ "peek", "socket.MSG_PEEK" }, { "waitall", "socket.MSG_WAITALL" }, { "dontwait", "socket.MSG_DONTWAIT" },
+	};
+	json_t *flags = json_object_get(args, "flags"), *f;
+	struct buf b;
+	size_t i;
+
+	buf_init(&b);
+	json_array_foreach(flags, i, f)
+		for (size_t k = 0; k < sizeof m / sizeof m[0]; k++)
+			if (json_is_string(f) && strcmp(json_string_value(f), m[k].name) == 0)
+				buf_printf(&b, "%s%s", i ? " | " : ", ", m[k].py);
+	return b.data ? buf_steal(&b, NULL) : xstrdup("");
+}
+
+/* recv, recvfrom: data = s.recv(size[, flags]) */
 char *
 py_line_recv(const struct step *st, json_t *args, const char *s)
 {
-	(void)st;
-	return xasprintf("data = %s.recv(%lld)", s, (long long)json_integer_value(json_object_get(args, "size")));
-}
-
-char *
-py_line_recvfrom(const struct step *st, json_t *args, const char *s)
-{
-	(void)st;
-	return xasprintf("data, addr = %s.recvfrom(%lld)", s,
-	    (long long)json_integer_value(json_object_get(args, "size")));
+	char *fl = py_recv_flags(args), *r;
+	r = xasprintf("%s = %s.%s(%lld%s)", st->def->id == OP_RECVFROM ? "data, addr" : "data", s, st->def->name,
+	    (long long)json_integer_value(json_object_get(args, "size")), fl);
+	free(fl);
+	return r;
 }
 
 char *
@@ -229,6 +244,59 @@ py_line_method(const struct step *st, json_t *args, const char *s)
 {
 	(void)args;
 	return xasprintf("%s.%s()", s, st->def->name);
+}
+
+char *
+py_line_connect_ex(const struct step *st, json_t *args, const char *s)
+{
+	char *a = py_addr(json_object_get(args, "addr")), *r;
+	(void)st;
+	r = xasprintf("n = %s.connect_ex(%s)", s, a);
+	free(a);
+	return r;
+}
+
+char *
+py_line_setblocking(const struct step *st, json_t *args, const char *s)
+{
+	(void)st;
+	return xasprintf("%s.setblocking(%s)", s, json_integer_value(json_object_get(args, "flag")) ? "True" : "False");
+}
+
+char *
+py_line_getsockopt(const struct step *st, json_t *args, const char *s)
+{
+	const char *level, *py = py_sockopt(json_string_value(json_object_get(args, "option")), &level);
+	(void)st;
+	return xasprintf("%s.getsockopt(%s, %s)", s, level, py);
+}
+
+/* a str as Python's repr, for the names these calls take and give ('juliet') */
+static char *
+py_str_repr(const char *s)
+{
+	char *q = py_bytes_repr((const unsigned char *)s, strlen(s), 1000), *r = xstrdup(q + 1);
+	free(q);
+	return r;
+}
+
+/* gethostname, gethostbyname, getaddrinfo: socket module functions, not methods */
+char *
+py_line_resolve(const struct step *st, json_t *args, const char *s)
+{
+	const char *name = json_string_value(json_object_get(args, "name"));
+	char *q, *r;
+	(void)s;
+	if (st->def->id == OP_GETHOSTNAME)
+		return xstrdup("name = socket.gethostname()");
+	q = py_str_repr(name ? name : "");
+	if (st->def->id == OP_GETADDRINFO)
+		r = xasprintf("info = socket.getaddrinfo(%s, %lld)", q,
+		    (long long)json_integer_value(json_object_get(args, "port")));
+	else
+		r = xasprintf("ip = socket.gethostbyname(%s)", q);
+	free(q);
+	return r;
 }
 
 char *
@@ -333,6 +401,28 @@ py_result_error_or_data(json_t *res)
 	return NULL;
 }
 
+char *
+py_float_repr(double d)
+{
+	char text[64];
+	int prec, exp;
+
+	/* the fewest significant digits that read back as the same double, as repr() */
+	for (prec = 1; prec < 17; prec++) {
+		snprintf(text, sizeof text, "%.*e", prec - 1, d);
+		if (strtod(text, NULL) == d)
+			break;
+	}
+	snprintf(text, sizeof text, "%.*e", prec - 1, d);
+	exp = atoi(strchr(text, 'e') + 1);
+	if (d != d || d - d != 0 || exp < -4 || exp >= 16)	/* nan, inf, or an exponent Python shows */
+		return xstrdup(text);
+	snprintf(text, sizeof text, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, d);
+	if (strchr(text, '.') == NULL)
+		return xasprintf("%s.0", text);
+	return xstrdup(text);
+}
+
 /* A socket call: its exception, its data, or its return value (a number, an address or None). */
 char *
 py_result_call(const struct step *st, json_t *res)
@@ -344,9 +434,52 @@ py_result_call(const struct step *st, json_t *res)
 		return r;
 	if (json_is_integer(ret))
 		return xasprintf("%lld", (long long)json_integer_value(ret));
+	if (json_is_real(ret))
+		return py_float_repr(json_real_value(ret));
 	if (json_is_object(ret))
 		return py_addr(ret);
 	return xstrdup("None");
+}
+
+/* one entry of getaddrinfo's list: (<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', addr) */
+static void
+py_addrinfo_entry(struct buf *b, json_t *e)
+{
+	static const char *const kinds[] = { "?", "SOCK_STREAM", "SOCK_DGRAM", "SOCK_RAW" };
+	long long fam = json_integer_value(json_object_get(e, "family")), ty = json_integer_value(json_object_get(e, "type"));
+	char *a = py_addr(json_object_get(e, "addr")), *cn = py_str_repr(json_string_value(json_object_get(e, "canonname")) ?: "");
+
+	buf_printf(b, "(<AddressFamily.%s: %lld>, <SocketKind.%s: %lld>, %lld, %s, %s)",
+	    fam == 10 ? "AF_INET6" : fam == 2 ? "AF_INET" : "?", fam, ty >= 0 && ty <= 3 ? kinds[ty] : "?", ty,
+	    (long long)json_integer_value(json_object_get(e, "proto")), cn, a);
+	free(a);
+	free(cn);
+}
+
+/* gethostname, gethostbyname ('10.10.0.101'), getaddrinfo (a list); a resolver failure as socket.gaierror */
+char *
+py_result_resolve(const struct step *st, json_t *res)
+{
+	json_t *ret = json_object_get(res, "ret"), *e;
+	const char *err = json_string_value(json_object_get(res, "error"));
+	struct buf b;
+	size_t i;
+
+	if (!json_is_true(json_object_get(res, "ok")) && err != NULL && strcmp(err, "gaierror") == 0)
+		return xstrdup(json_string_value(json_object_get(res, "python")) ?: "socket.gaierror");
+	if (json_is_string(ret))
+		return py_str_repr(json_string_value(ret));
+	if (!json_is_array(ret))
+		return py_result_call(st, res);
+	buf_init(&b);
+	buf_addc(&b, '[');
+	json_array_foreach(ret, i, e) {
+		if (i)
+			buf_adds(&b, ", ");
+		py_addrinfo_entry(&b, e);
+	}
+	buf_addc(&b, ']');
+	return buf_steal(&b, NULL);
 }
 
 char *

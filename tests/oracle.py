@@ -199,6 +199,13 @@ def addr_text(a):
     return f"('{a['ip']}', {a['port']})"
 
 
+def addrinfo_text(e):
+    fam = {2: "AF_INET", 10: "AF_INET6"}.get(e["family"], "?")
+    kind = {1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW"}.get(e["type"], "?")
+    return (f"(<AddressFamily.{fam}: {e['family']}>, <SocketKind.{kind}: {e['type']}>, {e['proto']}, "
+            f"{e['canonname']!r}, {addr_text(e['addr'])})")
+
+
 def verona_text(result):
     """A step's full result (results.json) as text, the way verona shows it
     but uncut: the error's Python line, the data's repr, the value."""
@@ -216,6 +223,12 @@ def verona_text(result):
     ret = result.get("ret")
     if isinstance(ret, int) and not isinstance(ret, bool):
         return str(ret)
+    if isinstance(ret, float):
+        return repr(ret)
+    if isinstance(ret, str):
+        return repr(ret)
+    if isinstance(ret, list):		# getaddrinfo's entries
+        return "[" + ", ".join(addrinfo_text(e) for e in ret) + "]"
     if isinstance(ret, dict):
         return addr_text(ret)
     return "None"
@@ -269,7 +282,9 @@ class Testbed:
     def driver(self, host):
         if host not in self.drivers:
             self.drivers[host] = subprocess.Popen(
-                ["ip", "netns", "exec", self.ns[host], "/usr/bin/python3", "-u", os.path.abspath(__file__), "serve"],
+                # the host's own name in a UTS namespace, as verona's agent (and its programs) has it
+                ["ip", "netns", "exec", self.ns[host], "unshare", "--uts", "sh", "-c",
+                 'hostname "$0" && exec /usr/bin/python3 -u "$1" serve', host, os.path.abspath(__file__)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         return self.drivers[host]
 

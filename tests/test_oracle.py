@@ -99,3 +99,65 @@ def test_every_step_as_cpython_does_it(path, tmp_path):
     differ = [r for r in rows if r[2] != r[3]]
     assert not differ, f"{path.name}: {len(differ)} of {len(rows)} steps differ from CPython:\n" + "\n".join(
         f"  step {n}: {short(py)}\n    verona:  {short(v)}\n    CPython: {short(c)}" for n, py, v, c in differ)
+
+
+# ---- host names in students' programs (exec): what CPython sees on that host
+
+NAMES_PROGRAM = """
+import socket
+print(socket.gethostname())
+print(socket.gethostbyname('juliet'), socket.gethostbyname(socket.gethostname()))
+print(socket.getaddrinfo('romeo', 4000, type=socket.SOCK_STREAM)[0][4])
+try:
+    socket.gethostbyname('crisewing.com')
+except socket.gaierror as e:
+    print(repr(e))
+"""
+
+
+@pytest.mark.parametrize("level", ["full", "uid", "none"])
+def test_a_program_resolves_the_hosts_and_has_its_hosts_name(run, tmp_path, level):
+    """A program run by an exec step, at every sandbox level, has its host's
+    name (gethostname), resolves the experiment's host names, and no other
+    (socket.gaierror -2, at once: there is no DNS); the hosts files the
+    testbed wrote under /etc/netns are gone after the run."""
+    import base64
+    import pathlib
+    (tmp_path / "names.py").write_text(NAMES_PROGRAM)
+    f = tmp_path / "names.yaml"
+    f.write_text(f"""
+hosts: {{romeo: 10.10.0.100, juliet: 10.10.0.101}}
+steps:
+  - juliet: {{put: names.py}}
+  - juliet: {{exec: "/usr/bin/python3 names.py", timeout: 10}}
+""")
+    before = set(pathlib.Path("/etc/netns").glob("*")) if pathlib.Path("/etc/netns").exists() else set()
+    r = run(f, "--sandbox", level)
+    assert r.exit == 0, r.proc.stdout + r.proc.stderr
+    res = r.result(2)
+    assert base64.b64decode(res.get("stdout_b64", "")).decode() == (
+        "juliet\n10.10.0.101 10.10.0.101\n('10.10.0.100', 4000)\n"
+        "gaierror(-2, 'Name or service not known')\n"), base64.b64decode(res.get("stderr_b64", "")).decode()
+    assert res["seconds"] < 5
+    after = set(pathlib.Path("/etc/netns").glob("*")) if pathlib.Path("/etc/netns").exists() else set()
+    assert not {p for p in after - before if p.name.startswith("verona-")}, "hosts files left in /etc/netns"
+
+
+def test_a_resolver_failure_is_judged_as_socket_gaierror(run, tmp_path):
+    """`expect: gaierror` passes for a name that does not resolve and fails,
+    saying so, for one that does; a step expecting success that meets a
+    resolver failure names socket.gaierror (not an errno)."""
+    f = tmp_path / "gai.yaml"
+    f.write_text("""
+hosts: {romeo: 10.10.0.100, juliet: 10.10.0.101}
+steps:
+  - romeo: {gethostbyname: nowhere.example, expect: gaierror}
+  - romeo: {gethostbyname: juliet, expect: gaierror}
+  - romeo: {getaddrinfo: nowhere.example, port: 80}
+  - romeo: {getaddrinfo: juliet, port: 80, expect: {errno: gaierror}}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    assert [s["pass"] for s in r.steps] == [True, False, False, False]
+    assert "expected socket.gaierror, but the call succeeded" in r.transcript
+    assert "expected success, got socket.gaierror: [Errno -2] Name or service not known" in r.transcript

@@ -100,6 +100,55 @@ UNIT_TEST(socket_calls_as_python_lines)
 	LINE("settimeout", "sock", "{\"seconds\": null}", "sock.settimeout(None)");
 	LINE("getsockname", "sock", "{}", "sock.getsockname()");
 	LINE("getpeername", "conn", "{}", "conn.getpeername()");
+	LINE("connect_ex", "sock", "{\"addr\": {\"ip\": \"10.10.0.101\", \"port\": 4000}}",
+	    "n = sock.connect_ex(('10.10.0.101', 4000))");
+	LINE("setblocking", "sock", "{\"flag\": 0}", "sock.setblocking(False)");
+	LINE("setblocking", "sock", "{\"flag\": 1}", "sock.setblocking(True)");
+	LINE("gettimeout", "sock", "{}", "sock.gettimeout()");
+	LINE("recv", "conn", "{\"size\": 5, \"flags\": [\"peek\"]}", "data = conn.recv(5, socket.MSG_PEEK)");
+	LINE("recv", "conn", "{\"size\": 5, \"flags\": [\"peek\", \"waitall\"]}",
+	    "data = conn.recv(5, socket.MSG_PEEK | socket.MSG_WAITALL)");
+	LINE("recvfrom", "u", "{\"size\": 9, \"flags\": [\"dontwait\"]}",
+	    "data, addr = u.recvfrom(9, socket.MSG_DONTWAIT)");
+	LINE("recv", "conn", "{\"size\": 5, \"flags\": []}", "data = conn.recv(5)");
+	LINE("gethostname", NULL, "{}", "name = socket.gethostname()");
+	LINE("gethostbyname", NULL, "{\"name\": \"juliet\"}", "ip = socket.gethostbyname('juliet')");
+	LINE("getaddrinfo", NULL, "{\"name\": \"\", \"port\": 80}", "info = socket.getaddrinfo('', 80)");
+	LINE("getsockopt", "sock", "{\"option\": \"rcvbuf\"}", "sock.getsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF)");
+	LINE("getsockopt", "sock", "{\"option\": \"keepidle\"}",
+	    "sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_KEEPIDLE)");
+}
+
+/* gettimeout's seconds as Python's repr of a float: the shortest text that reads back, always with a point. */
+UNIT_TEST(floats_as_python_repr_shows_them)
+{
+	static const struct { double d; const char *want; } cases[] = {
+		{ 0.0, "0.0" }, { 0.2, "0.2" }, { 5.0, "5.0" }, { 0.25, "0.25" }, { 2.5, "2.5" },
+		{ 0.1 + 0.2, "0.30000000000000004" }, { 86400.0, "86400.0" }, { 1e-05, "1e-05" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *r = py_float_repr(cases[i].d);
+		CHECK_STR(r, cases[i].want);
+		free(r);
+	}
+	RESULT("gettimeout", "{\"ok\": true, \"ret\": 0.2}", "0.2");
+	RESULT("gettimeout", "{\"ok\": true, \"ret\": null}", "None");
+	RESULT("connect_ex", "{\"ok\": true, \"ret\": 111}", "111");
+}
+
+/* names and addresses as str, getaddrinfo's entries as CPython's repr, a resolver failure as socket.gaierror */
+UNIT_TEST(resolver_results_as_python_shows_them)
+{
+	RESULT("gethostname", "{\"ok\": true, \"ret\": \"romeo\"}", "'romeo'");
+	RESULT("gethostbyname", "{\"ok\": true, \"ret\": \"10.10.0.101\"}", "'10.10.0.101'");
+	RESULT("gethostbyname", "{\"ok\": false, \"errno\": -2, \"error\": \"gaierror\", "
+	    "\"python\": \"socket.gaierror: [Errno -2] Name or service not known\"}",
+	    "socket.gaierror: [Errno -2] Name or service not known");
+	RESULT("getaddrinfo", "{\"ok\": true, \"ret\": [{\"family\": 2, \"type\": 1, \"proto\": 6, \"canonname\": \"\", "
+	    "\"addr\": {\"ip\": \"10.10.0.101\", \"port\": 80}}, {\"family\": 10, \"type\": 2, \"proto\": 17, "
+	    "\"canonname\": \"\", \"addr\": {\"ip\": \"::1\", \"port\": 80}}]}",
+	    "[(<AddressFamily.AF_INET: 2>, <SocketKind.SOCK_STREAM: 1>, 6, '', ('10.10.0.101', 80)), "
+	    "(<AddressFamily.AF_INET6: 10>, <SocketKind.SOCK_DGRAM: 2>, 17, '', ('::1', 80, 0, 0))]");
 }
 
 UNIT_TEST(programs_files_and_background_steps_as_python_lines)
@@ -168,5 +217,7 @@ main(void)
 	UNIT_RUN(socket_calls_as_python_lines);
 	UNIT_RUN(programs_files_and_background_steps_as_python_lines);
 	UNIT_RUN(results_as_python_shows_them);
+	UNIT_RUN(floats_as_python_repr_shows_them);
+	UNIT_RUN(resolver_results_as_python_shows_them);
 	return UNIT_END();
 }
