@@ -42,8 +42,6 @@
 #include "util.h"
 
 #define NETNS_DIR	"/run/netns"
-#define NETNS_ETC	"/etc/netns"	/* iproute2's: `ip netns exec NS` binds NETNS_ETC/NS/FILE over /etc/FILE */
-static const char *const etc_files[] = { "hosts", "nsswitch.conf" };
 
 int
 testbed_can_run(char *err, size_t errlen)
@@ -68,86 +66,6 @@ testbed_ns(const struct testbed *tb, const char *host)
 	static char name[256];
 	snprintf(name, sizeof name, TESTBED_PREFIX "%s-%s", tb->id, host);
 	return name;
-}
-
-/*
- * There is no DNS here: each host's /etc/hosts names every host of the
- * experiment, and resolving looks nowhere else (nsswitch "hosts: files"),
- * so another name fails at once as "Name or service not known".  Written
- * where `ip netns exec` finds them; the agents see them through
- * ns_etc_enter().  0, or -1 with err set.
- */
-static int
-ns_etc_write(const char *ns, const struct experiment *x, char *err, size_t errlen)
-{
-	char path[512];
-	struct buf b[2];
-	int rc = 0;
-
-	buf_init(&b[0]);
-	buf_init(&b[1]);
-	buf_adds(&b[0], "# written by verona for this testbed: the experiment's hosts\n"
-	    "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-	for (size_t i = 0; i < x->nhosts; i++)
-		buf_printf(&b[0], "%s\t%s\n", x->hosts[i].addr, x->hosts[i].name);
-	buf_adds(&b[1], "# written by verona: no DNS in the testbed, only its hosts file\n"
-	    "passwd: files\ngroup: files\nshadow: files\nhosts: files\n");
-	snprintf(path, sizeof path, NETNS_ETC "/%s", ns);
-	(void)mkdir(NETNS_ETC, 0755);
-	if (mkdir(path, 0755) != 0 && errno != EEXIST)
-		rc = -1;
-	for (size_t i = 0; rc == 0 && i < 2; i++) {
-		FILE *f;
-		snprintf(path, sizeof path, NETNS_ETC "/%s/%s", ns, etc_files[i]);
-		if ((f = fopen(path, "we")) == NULL)
-			rc = -1;
-		else {
-			fwrite(b[i].data, 1, b[i].len, f);
-			if (fclose(f) != 0)
-				rc = -1;
-		}
-	}
-	if (rc != 0)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
-	buf_free(&b[0]);
-	buf_free(&b[1]);
-	return rc;
-}
-
-/* Removes what ns_etc_write() wrote (nothing there is no error). */
-static void
-ns_etc_remove(const char *ns)
-{
-	char path[512];
-	for (size_t i = 0; i < 2; i++)
-		(void)unlink((snprintf(path, sizeof path, NETNS_ETC "/%s/%s", ns, etc_files[i]), path));
-	snprintf(path, sizeof path, NETNS_ETC "/%s", ns);
-	(void)rmdir(path);
-}
-
-/*
- * In an agent's child after ns_enter(): as `ip netns exec` binds NETNS_ETC/NS's
- * files over /etc's, in a UTS namespace with the host's name (the agent's
- * calls and its programs resolve the hosts; gethostname() is the host's).
- */
-static int
-ns_etc_enter(const char *ns, const char *host)
-{
-	char path[512], dst[64];
-
-	snprintf(path, sizeof path, NETNS_ETC "/%s/hosts", ns);
-	if (access(path, R_OK) != 0)
-		return 0;
-	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) != 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0 ||
-	    sethostname(host, strlen(host)) != 0)
-		return -1;
-	for (size_t i = 0; i < 2; i++) {
-		snprintf(path, sizeof path, NETNS_ETC "/%s/%s", ns, etc_files[i]);
-		snprintf(dst, sizeof dst, "/etc/%s", etc_files[i]);
-		if (mount(path, dst, NULL, MS_BIND, NULL) != 0)
-			return -1;
-	}
-	return 0;
 }
 
 static int
@@ -502,7 +420,7 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 	if (ip_batch(&b, NULL, err, errlen) != 0)
 		goto fail;
 	for (size_t i = 0; i < x->nhosts; i++)
-		if (ns_etc_write(tb->ns[i], x, err, errlen) != 0)
+		if (testbed_etc_write(tb->ns[i], x, err, errlen) != 0)
 			goto fail;
 	/* inside every namespace, all at once */
 	if (ns_jobs_run(jobs, njobs, err, errlen) != 0)
@@ -583,7 +501,7 @@ ns_delete(char *const *ns, size_t nns, int verbose)
 	buf_init(&b);
 	for (size_t i = nns; i-- > 0;) {
 		buf_printf(&b, "netns del %s\n", ns[i]);
-		ns_etc_remove(ns[i]);
+		testbed_etc_remove(ns[i]);
 	}
 	(void)ip_batch(&b, "-force", err, sizeof err);
 	buf_free(&b);
@@ -644,6 +562,7 @@ testbed_down_matching(const char *id, int verbose)
 	closedir(d);
 	ns_kill_all(ns, nns);
 	n = ns_delete(ns, nns, verbose);
+	testbed_etc_sweep(prefix);	/* hosts files whose namespace went some other way */
 	for (size_t i = 0; i < nns; i++)
 		free(ns[i]);
 	free(ns);
@@ -681,7 +600,7 @@ testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd, int a
 			snprintf(why, sizeof why, "cannot enter namespace %s: %s", ns, strerror(errno));
 			goto child_fail;
 		}
-		if (ns_etc_enter(ns, host) != 0) {
+		if (testbed_etc_enter(ns, host) != 0) {
 			snprintf(why, sizeof why, "cannot give the agent of %s its hosts file and host name: %s", host,
 			    strerror(errno));
 			goto child_fail;

@@ -45,7 +45,17 @@ void	testbed_kill_uid(unsigned uid);
  */
 int	testbed_spawn_agent(const struct testbed *, const char *host, int logfd, int allow_exec,
 	    pid_t *pid, int *to_agent, int *from_agent, char *err, size_t errlen);
-/* Removes namespaces named verona-<id>-* (id NULL: every verona- one); returns how many. */
+/*
+ * The hosts' /etc (testbed-etc.c): written for namespace ns (0, or -1 with
+ * err), removed, entered by an agent's child that is in the namespace
+ * already (a mount and UTS namespace with host's name and the files over
+ * /etc), and swept for namespaces named PREFIX* that are gone.
+ */
+int	testbed_etc_write(const char *ns, const struct experiment *, char *err, size_t errlen);
+void	testbed_etc_remove(const char *ns);
+int	testbed_etc_enter(const char *ns, const char *host);
+void	testbed_etc_sweep(const char *prefix);
+/* Removes namespaces named verona-<id>-* (id NULL: every verona- one) and their /etc files; returns how many. */
 int	testbed_down_matching(const char *id, int verbose);
 /* 1 when running as root; else 0 with a message in err. */
 int	testbed_can_run(char *err, size_t errlen);

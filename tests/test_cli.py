@@ -2,6 +2,8 @@
 parts of the language, a lost agent, Ctrl-C, root, up/down."""
 import json
 import os
+import pathlib
+import shutil
 import signal
 import subprocess
 import time
@@ -231,6 +233,9 @@ def test_up_and_down(tmp_path):
     tid = p.stdout.split()[1]
     names = {f"verona-{tid}-romeo", f"verona-{tid}-juliet"}
     assert names <= verona_namespaces()
+    # each host resolves the experiment's hosts from its own hosts file, and nothing else
+    hosts = pathlib.Path(f"/etc/netns/verona-{tid}-romeo/hosts").read_text()
+    assert "10.10.0.101\tjuliet" in hosts and "10.10.0.100\tromeo" in hosts
     # the link works: juliet answers a connection to a closed port with a reset
     probe = ("import socket\ntry:\n socket.create_connection(('10.10.0.101', 9), timeout=2)\n"
              "except ConnectionRefusedError:\n print('refused')\n")
@@ -239,7 +244,29 @@ def test_up_and_down(tmp_path):
     d = verona("down", tid)
     assert d.returncode == 0 and "2 namespaces removed" in d.stdout
     assert not names & verona_namespaces()
+    assert not [n for n in names if os.path.exists(f"/etc/netns/{n}")], "hosts files left in /etc/netns"
     assert reach.stdout == "refused\n", reach.stderr
+
+
+@needs_root
+def test_down_removes_hosts_files_whose_namespace_is_gone():
+    """A namespace deleted some other way (ip netns del, a crash between the
+    two) leaves its /etc/netns/NS folder: `verona down ID` sweeps it."""
+    tid = f"{os.getpid() % 100000:05x}{int(time.time() * 1000) % 4096:03x}"[:6]
+    stale = pathlib.Path(f"/etc/netns/verona-{tid}-romeo")
+    other = pathlib.Path(f"/etc/netns/notverona-{tid}")
+    try:
+        for d in (stale, other):
+            d.mkdir(parents=True)
+            (d / "hosts").write_text("10.10.0.100\tromeo\n")
+        (stale / "nsswitch.conf").write_text("hosts: files\n")
+        p = verona("down", tid)
+        assert p.returncode == 0, p.stderr
+        assert not stale.exists(), list(stale.iterdir())
+        assert other.exists(), "a folder that is not verona's was removed"
+    finally:
+        for d in (stale, other):
+            shutil.rmtree(d, ignore_errors=True)
 
 
 @needs_root
