@@ -214,6 +214,49 @@ parse_capture(struct loader *L, yaml_node_t *n)
 			L->x->capture_buffer = (int)b;
 	}
 }
+/* How many more of open than of close the text has. */
+static int
+unclosed(const char *s, char open, char close)
+{
+	int n = 0;
+	for (; *s != '\0'; s++)
+		n += (*s == open) - (*s == close);
+	return n;
+}
+
+/*
+ * A name in a flow list ([a, b]) that YAML split at a comma inside it:
+ * "an orderly close (FIN" and "not RST)" from [an orderly close (FIN, not
+ * RST)].  An item that leaves a bracket open is reported with the name it
+ * was meant to be, quoted; -1 when it was.
+ */
+static int
+grading_split_name(struct loader *L, yaml_node_t *list, yaml_node_item_t *it, const char *key)
+{
+	yaml_node_t *n = yamldoc_node(&L->doc, *it);
+	struct buf whole;
+	int open;
+
+	if (n->type != YAML_SCALAR_NODE || n->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
+		return 0;
+	open = unclosed((const char *)n->data.scalar.value, '(', ')') + unclosed((const char *)n->data.scalar.value, '[', ']');
+	if (open <= 0)
+		return 0;
+	buf_init(&whole);
+	buf_adds(&whole, (const char *)n->data.scalar.value);
+	for (yaml_node_item_t *next = it + 1; next < list->data.sequence.items.top && open > 0; next++) {
+		yaml_node_t *m = yamldoc_node(&L->doc, *next);
+		const char *t = m->type == YAML_SCALAR_NODE ? (const char *)m->data.scalar.value : "";
+		buf_printf(&whole, ", %s", t);
+		open += unclosed(t, '(', ')') + unclosed(t, '[', ']');
+	}
+	buf_addc(&whole, '\0');
+	load_err(L, n, "grading %s: \"%s\" leaves a bracket open: YAML splits a name at its commas in [...]; "
+	    "quote the name: %s: [\"%s\"]", key, (const char *)n->data.scalar.value, key, (char *)whole.data);
+	buf_free(&whole);
+	return -1;
+}
+
 /* grading: {total: N, visibility: V, hidden: [names], after_due_date: [names], visible: [names]} */
 static void
 parse_grading(struct loader *L, yaml_node_t *n)
@@ -245,7 +288,7 @@ parse_grading(struct loader *L, yaml_node_t *n)
 		}
 		for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 			char *name = load_subst(L, yamldoc_node(&L->doc, *it));
-			if (name != NULL)
+			if (name != NULL && grading_split_name(L, v, it, *k) == 0)
 				json_object_set_new(json_object_get(L->x->grading, "items"), name, json_string(*k));
 			free(name);
 		}
