@@ -538,6 +538,42 @@ check_reset(const struct trace_check_ctx *x, const struct trace_check *c, struct
 	say(v, 0, "%s sent RST at %.3f s", hn, secs(x, h->rst_ns));
 }
 
+/*
+ * Datagram i carried other bytes than w: both shown, from ten bytes before
+ * the first difference when that is past what repr() shows whole.
+ */
+static void
+datagram_differs(struct trace_verdict *v, const struct trace_check *c, size_t i, const struct trace_dgram *d,
+    const uint8_t *w, size_t wn)
+{
+	size_t at = 0, from;
+	char *ws, *gs;
+
+	while (at < wn && at < d->len && w[at] == d->data[at])
+		at++;
+	if (at < 30) {
+		ws = repr(w, wn);
+		gs = repr(d->data, d->caplen);
+		say(v, 1, "datagram %zu from %s to %s carried %s, expected %s", i + 1, c->from.text, c->to.text, gs, ws);
+	} else {
+		from = at - 10;
+		ws = repr(w + from, wn - from);
+		gs = repr(d->data + from, d->caplen - from);
+		if (at == d->len)
+			say(v, 1, "datagram %zu from %s to %s carried %zu bytes, %zu fewer than expected; from byte %zu "
+			    "it carried %s, expected %s", i + 1, c->from.text, c->to.text, (size_t)d->len, wn - d->len,
+			    from, gs, ws);
+		else if (at == wn)
+			say(v, 1, "datagram %zu from %s to %s carried %zu bytes more than expected; from byte %zu it "
+			    "carried %s, expected %s", i + 1, c->from.text, c->to.text, (size_t)d->len - wn, from, gs, ws);
+		else
+			say(v, 1, "datagram %zu from %s to %s differs from the expected at byte %zu; from byte %zu it "
+			    "carried %s, expected %s", i + 1, c->from.text, c->to.text, at, from, gs, ws);
+	}
+	free(ws);
+	free(gs);
+}
+
 static void
 check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
@@ -580,11 +616,7 @@ check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, st
 			break;
 		}
 		if (seen[i]->len != wn || (wn > 0 && memcmp(seen[i]->data, w, wn) != 0)) {
-			char *ws = repr(w, wn), *gs = repr(seen[i]->data, seen[i]->caplen);
-			say(v, 1, "datagram %zu from %s to %s carried %s, expected %s", i + 1, c->from.text,
-			    c->to.text, gs, ws);
-			free(ws);
-			free(gs);
+			datagram_differs(v, c, i, seen[i], w, wn);
 			break;
 		}
 	}

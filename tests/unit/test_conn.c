@@ -829,6 +829,45 @@ UNIT_TEST(test_midstream)
 	trace_conns_free(t);
 }
 
+/* A long datagram that differs late: the message shows the difference, not the equal start. */
+UNIT_TEST(test_datagram_difference_shown)
+{
+	static const char sent[] = "O Romeo, Romeo! wherefore art thou Romeo? Deny thy father";
+	static const char want[] = "O Romeo, Romeo! wherefore art thou Romeo! Deny thy father";
+	struct trace_conns *t = fresh();
+	struct trace_pkt p;
+	char *b, *spec;
+
+	memset(&p, 0, sizeof p);
+	p.ts_ns = clock_ns += 1000000;
+	p.status = TRACE_OK;
+	p.ip_version = 4;
+	memcpy(p.src, addr_a, 4);
+	memcpy(p.dst, addr_b, 4);
+	p.proto = 17;
+	p.sport = 50000;
+	p.dport = 5000;
+	p.transport_hdr_len = 8;
+	p.udp_len = 8 + sizeof sent - 1;
+	p.payload = (const uint8_t *)sent;
+	p.payload_len = p.payload_caplen = sizeof sent - 1;
+	trace_conns_add(t, &p);
+	b = b64_encode(want, sizeof want - 1);
+	spec = xasprintf("{\"check\": \"datagrams\", \"from\": \"a\", \"to\": \"b:5000\", \"data\": [\"%s\"]}", b);
+	CHECK_STR(run_check(t, spec), "fail");
+	CHECK_MSG("datagram 1 from a to b:5000 differs from the expected at byte 40; from byte 30 it carried "
+	    "b'thou Romeo? Deny thy father', expected b'thou Romeo! Deny thy father'");
+	free(spec);
+	free(b);
+	b = b64_encode(want, sizeof want - 8);	/* the datagram is 7 bytes longer than this */
+	spec = xasprintf("{\"check\": \"datagrams\", \"from\": \"a\", \"to\": \"b:5000\", \"data\": [\"%s\"]}", b);
+	CHECK_STR(run_check(t, spec), "fail");
+	CHECK_MSG("differs from the expected at byte 40");
+	free(spec);
+	free(b);
+	trace_conns_free(t);
+}
+
 /* UDP datagrams, an ICMP port unreachable, quiet steps, and a capture that dropped packets. */
 UNIT_TEST(test_udp_icmp_quiet)
 {
@@ -1016,6 +1055,7 @@ main(void)
 	UNIT_RUN(test_concurrent);
 	UNIT_RUN(test_midstream);
 	UNIT_RUN(test_udp_icmp_quiet);
+	UNIT_RUN(test_datagram_difference_shown);
 	UNIT_RUN(test_holes_keepalive_midstream);
 	UNIT_RUN(test_many_conns);
 	json_decref(last_verdict);
