@@ -459,6 +459,11 @@ check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struc
 	hs[1] = &k->s;
 	half_name(&k->c, k->ip_version, cn, sizeof cn);
 	half_name(&k->s, k->ip_version, sn, sizeof sn);
+	if (k->refused) {
+		say(v, 1, "the connection was never open: %s refused %s's SYN (RST-ACK at %.3f s), so there was "
+		    "nothing to close", sn, cn, secs(x, k->refused_ns));
+		return;
+	}
 	/* an RST first: it ended the connection, so the other side's missing FIN is its consequence */
 	for (int i = 0; i < 2; i++) {
 		struct trace_half *h = hs[i], *o = hs[1 - i];

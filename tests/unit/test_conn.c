@@ -495,6 +495,10 @@ UNIT_TEST(test_refused)
 	CHECK_MSG("10.0.0.2:4000 answered 10.0.0.1:40000's SYN with a reset at 0.002 s: nothing was listening on that port");
 	CHECK_STR(run_check(t, "{\"check\": \"state\", \"conn\": \"a\", \"state\": \"REJ\"}"), "pass");
 	CHECK_STR(run_check(t, "{\"check\": \"reset\", \"conn\": \"a\", \"by\": \"b\"}"), "pass");
+	/* closed says the real cause, not an abort with unread data */
+	CHECK_STR(run_check(t, "{\"check\": \"closed\", \"conn\": \"a\"}"), "fail");
+	CHECK_MSG("the connection was never open: 10.0.0.2:4000 refused 10.0.0.1:40000's SYN (RST-ACK at 0.002 s), "
+	    "so there was nothing to close");
 	trace_conns_free(t);
 
 	/* an RST-ACK whose ack is not the SYN's x+1 does not refuse it */
