@@ -1,10 +1,11 @@
 /*
  * model.h — the typed tables a run keeps while its steps go: per host and
  * socket what the runner learned from the results (family, local address,
- * every local address it had, settimeout), and the background steps still
- * running; the checks' socket names are resolved from the socket table
- * (names.h).  The tables own every string in them (copied);
- * model_*_free releases everything.
+ * every local address it had, settimeout), the background steps still
+ * running, and each step's record (struct step_result, built into
+ * results.json's form by model_step_json only); the checks' socket names
+ * are resolved from the socket table (names.h).  The tables own every
+ * string in them (copied); model_*_free releases everything.
  */
 #ifndef VERONA_MODEL_H
 #define VERONA_MODEL_H
