@@ -276,9 +276,10 @@ runner_peek(struct runner *r)
 }
 
 /*
- * Fills in a step's result and its expectation's outcome (its "pass" now
- * says the expectation's; steps_decide writes the verdict once its packets
- * are known); prints it.  count: it counts in the summary.
+ * Fills in the record's result and its expectation's outcome (the verdict,
+ * derived from it and the packets' outcome, is what the record's "pass"
+ * says once steps-packets.c decided its packets); prints it.  count: it
+ * counts in the summary.
  */
 static void
 step_verdict(struct runner *r, const struct step *st, size_t rec, json_t *res, json_t *failures,

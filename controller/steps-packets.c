@@ -206,7 +206,7 @@ step_packets_undecidable(struct runner *r, struct step_result *sr, const char *w
 
 	model_step_fail(sr, msg);
 	free(msg);
-	sr->packets = STEP_OUTCOME_UNDECIDABLE;	/* the record says so in steps_decide */
+	sr->packets = STEP_OUTCOME_UNDECIDABLE;	/* its record says "undecidable" (model_step_json) */
 	r->checks_errors++;
 }
 
