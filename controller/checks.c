@@ -39,7 +39,7 @@ checks_uncaptured(const struct trace_check *c)
 void
 checks_run(struct runner *r)
 {
-	struct names nm = { r->x, &r->socks, r->steps };
+	struct names nm = { r->x, &r->socks, &r->results };
 	struct trace_check_ctx ctx = {
 		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
 		.step_packets = names_step_packets,

@@ -38,28 +38,26 @@ grade_item(const char *name, const char *kind, double max, const char *status, c
 
 /* A step with points that ran (or began): pass, fail, or undecided, and why. */
 static json_t *
-grade_step(const struct grade_run *g, json_t *rec)
+grade_step(const struct grade_run *g, const struct step_result *rec)
 {
 	const struct experiment *x = g->x;
-	json_t *f = json_object_get(rec, "failures"), *it;
-	const struct step *st = &x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
+	json_t *it;
+	const struct step *st = &x->steps[rec->number - 1];
 	struct buf out;
 	char *name;
 	const char *status;
+	int pass = model_step_pass(rec);
 
-	name = st->expect.name ? xstrdup(st->expect.name) :
-	    xasprintf("step %d: %s", st->number, json_string_value(json_object_get(rec, "python")));
-	status = json_object_get(rec, "pass") == NULL ? "error" :
-	    json_is_true(json_object_get(rec, "pass")) ? "pass" : "fail";
+	name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d: %s", st->number, rec->python);
+	status = pass < 0 ? "error" : pass ? "pass" : "fail";
 	buf_init(&out);
-	buf_printf(&out, "%s -> %s", json_string_value(json_object_get(rec, "python")),
-	    json_string_value(json_object_get(rec, "shown")) ?: "(not run)");
-	for (size_t k = 0; k < json_array_size(f); k++)
-		buf_printf(&out, "\n%s", json_string_value(json_array_get(f, k)));
+	buf_printf(&out, "%s -> %s", rec->python, rec->shown ?: "(not run)");
+	for (size_t k = 0; k < rec->nfailures; k++)
+		buf_printf(&out, "\n%s", rec->failures[k]);
 	/* a step marked undecidable says why in its failures; another did not finish */
-	if (strcmp(status, "error") == 0 && !json_is_true(json_object_get(rec, "undecidable")))
+	if (strcmp(status, "error") == 0 && model_step_verdict(rec) != STEP_OUTCOME_UNDECIDABLE)
 		buf_printf(&out, "\nthe step did not finish: %s",
-		    g->error ? g->error : json_string_value(json_object_get(rec, "state")) ?: "no result");
+		    g->error ? g->error : model_step_state_name(rec->state) ?: "no result");
 	else if (st->expect.packets != NULL && g->doubt != NULL) {
 		/* its packets were part of the expectation, and the trace cannot tell them */
 		status = "error";
@@ -172,13 +170,11 @@ grade_of_run(const struct grade_run *g)
 	if (!graded)
 		return NULL;
 	items = json_array();
-	for (size_t i = 0; i < json_array_size(g->steps); i++) {
-		json_t *rec = json_array_get(g->steps, i);
-		if (x->steps[json_integer_value(json_object_get(rec, "number")) - 1].expect.has_points)
-			json_array_append_new(items, grade_step(g, rec));
-	}
+	for (size_t i = 0; i < g->steps->n; i++)
+		if (x->steps[g->steps->v[i].number - 1].expect.has_points)
+			json_array_append_new(items, grade_step(g, &g->steps->v[i]));
 	/* steps that never ran because the testbed failed are undecided too */
-	for (size_t i = json_array_size(g->steps); i < x->nsteps; i++)
+	for (size_t i = g->steps->n; i < x->nsteps; i++)
 		if (x->steps[i].expect.has_points)
 			json_array_append_new(items, grade_unrun_step(g, &x->steps[i]));
 	for (size_t i = 0; i < x->ntrace_checks; i++)

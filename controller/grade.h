@@ -16,11 +16,12 @@
 #include <stdint.h>
 #include <jansson.h>
 #include "expt.h"
+#include "model.h"
 
 /* What a run's grade is computed from; nothing here is kept or freed. */
 struct grade_run {
 	const struct experiment	*x;
-	json_t			*steps;		/* results.json steps[] */
+	const struct model_steps *steps;	/* the run's step records (results.json steps[]) */
 	json_t			*checks;	/* results.json checks[], in the order of x->trace_checks */
 	const char		*error;		/* the testbed failure, or NULL */
 	const char		*doubt;		/* why the packets under the steps cannot be told, or NULL */

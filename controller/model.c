@@ -158,7 +158,7 @@ model_backgrounds_free(struct model_backgrounds *b)
 }
 
 struct step_result *
-model_step_add(struct model_steps *m, json_t *rec)
+model_step_add(struct model_steps *m)
 {
 	struct step_result *r;
 
@@ -168,8 +168,39 @@ model_step_add(struct model_steps *m, json_t *rec)
 	}
 	r = &m->v[m->n++];
 	memset(r, 0, sizeof *r);
-	r->rec = rec;
 	return r;
+}
+
+void
+model_step_fail(struct step_result *r, const char *msg)
+{
+	r->failures = xrealloc(r->failures, (r->nfailures + 1) * sizeof *r->failures);
+	r->failures[r->nfailures++] = xstrdup(msg);
+}
+
+static void
+model_step_failures_free(struct step_result *r)
+{
+	for (size_t i = 0; i < r->nfailures; i++)
+		free(r->failures[i]);
+	free(r->failures);
+	r->failures = NULL;
+	r->nfailures = 0;
+}
+
+void
+model_step_judge(struct step_result *r, json_t *result, const char *shown, json_t *failures)
+{
+	json_incref(result);
+	json_decref(r->result);
+	r->result = result;
+	free(r->shown);
+	r->shown = shown ? xstrdup(shown) : NULL;
+	model_step_failures_free(r);
+	for (size_t i = 0; i < json_array_size(failures); i++)
+		model_step_fail(r, json_string_value(json_array_get(failures, i)) ?: "");
+	r->judged = 1;
+	r->expect = r->nfailures == 0 ? STEP_OUTCOME_PASS : STEP_OUTCOME_FAIL;
 }
 
 enum step_outcome
@@ -189,9 +220,132 @@ model_step_verdict(const struct step_result *r)
 	return r->packets == STEP_OUTCOME_FAIL ? STEP_OUTCOME_FAIL : STEP_OUTCOME_PASS;
 }
 
+int
+model_step_pass(const struct step_result *r)
+{
+	switch (model_step_verdict(r)) {
+	case STEP_OUTCOME_PASS:
+		return 1;
+	case STEP_OUTCOME_FAIL:
+		return 0;
+	case STEP_OUTCOME_NONE:
+	case STEP_OUTCOME_UNDECIDABLE:
+		break;
+	}
+	return -1;
+}
+
+static const char *const model_step_states[] = {
+	[STEP_STATE_NONE] = NULL,
+	[STEP_STATE_RUNNING] = "running",
+	[STEP_STATE_COLLECTED] = "collected",
+	[STEP_STATE_KILLED] = "killed",
+	[STEP_STATE_AT_END] = "collected at the end",
+};
+
+const char *
+model_step_state_name(enum step_state s)
+{
+	return (size_t)s < sizeof model_step_states / sizeof *model_step_states ? model_step_states[s] : NULL;
+}
+
+static void
+model_json_str(json_t *o, const char *key, const char *v)
+{
+	if (v != NULL)
+		json_object_set_new(o, key, json_string(v));
+}
+
+static json_t *
+model_step_failures_json(const struct step_result *r)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < r->nfailures; i++)
+		json_array_append_new(a, json_string(r->failures[i]));
+	return a;
+}
+
+/* result, shown, failures, pass as the result came; a collected step's after the wait's or kill's number. */
+static void
+model_step_judged_json(const struct step_result *r, json_t *o)
+{
+	int pass = model_step_pass(r);
+	int collected = r->state == STEP_STATE_COLLECTED || r->state == STEP_STATE_KILLED;
+
+	if (r->result != NULL)
+		json_object_set(o, "result", r->result);
+	if (!collected)
+		model_json_str(o, "shown", r->shown);
+	json_object_set_new(o, "failures", model_step_failures_json(r));
+	if (pass >= 0)
+		json_object_set_new(o, "pass", json_boolean(pass));
+	if (collected) {
+		json_object_set_new(o, "collected_by", json_integer(r->collected_by));
+		model_json_str(o, "shown", r->shown);
+	}
+}
+
+json_t *
+model_step_json(const struct step_result *r)
+{
+	json_t *o = json_object();
+	int pass = model_step_pass(r);
+
+	json_object_set_new(o, "number", json_integer(r->number));
+	json_object_set_new(o, "host", r->host ? json_string(r->host) : json_null());	/* null: a top-level sleep */
+	model_json_str(o, "op", r->op);
+	json_object_set_new(o, "line", json_integer(r->line));
+	json_object_set_new(o, "col", json_integer(r->col));
+	model_json_str(o, "python", r->python);
+	json_object_set_new(o, "background", json_boolean(r->background));
+	model_json_str(o, "id", r->id);
+	model_json_str(o, "socket", r->socket);
+	if (r->args != NULL)
+		json_object_set(o, "args", r->args);
+	model_json_str(o, "state", model_step_state_name(r->state));
+	if (r->judged)
+		model_step_judged_json(r, o);
+	if (r->listed != NULL)
+		json_object_set(o, "packets", r->listed);
+	if (r->unlisted > 0)
+		json_object_set_new(o, "packets_unlisted", json_integer(r->unlisted));
+	/* a step that never finished says only what its packets failed, after them */
+	if (!r->judged && r->nfailures > 0)
+		json_object_set_new(o, "failures", model_step_failures_json(r));
+	if (model_step_verdict(r) == STEP_OUTCOME_UNDECIDABLE)
+		json_object_set_new(o, "undecidable", json_true());
+	else if (!r->judged && pass >= 0)
+		json_object_set_new(o, "pass", json_boolean(pass));
+	return o;
+}
+
+json_t *
+model_steps_json(const struct model_steps *m)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; i < m->n; i++)
+		json_array_append_new(a, model_step_json(&m->v[i]));
+	return a;
+}
+
 void
 model_steps_free(struct model_steps *m)
 {
+	for (size_t i = 0; i < m->n; i++) {
+		struct step_result *r = &m->v[i];
+		free(r->host);
+		free(r->op);
+		free(r->python);
+		free(r->id);
+		free(r->socket);
+		free(r->shown);
+		json_decref(r->args);
+		json_decref(r->result);
+		json_decref(r->listed);
+		model_step_failures_free(r);
+	}
 	free(m->v);
 	memset(m, 0, sizeof *m);
 }

@@ -103,11 +103,10 @@ int
 names_step_packets(void *arg, const char *id, char *err, size_t errlen)
 {
 	struct names *nm = arg;
-	for (size_t i = 0; i < json_array_size(nm->steps); i++) {
-		json_t *rec = json_array_get(nm->steps, i);
-		const char *rid = json_string_value(json_object_get(rec, "id"));
-		if (rid != NULL && strcmp(rid, id) == 0)
-			return (int)json_array_size(json_object_get(rec, "packets"));
+	for (size_t i = 0; nm->steps != NULL && i < nm->steps->n; i++) {
+		const struct step_result *rec = &nm->steps->v[i];
+		if (rec->id != NULL && strcmp(rec->id, id) == 0)
+			return (int)json_array_size(rec->listed);
 	}
 	snprintf(err, errlen, "no step with id '%s' ran", id);
 	return -1;

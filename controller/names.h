@@ -13,7 +13,7 @@
 struct names {
 	const struct experiment	*x;
 	const struct model_sockets *socks;	/* the run's sockets (their addresses' history); NULL offline */
-	json_t			*steps;		/* results.json steps[] with their packets; NULL offline */
+	const struct model_steps *steps;	/* the run's step records with their packets; NULL offline */
 };
 
 /*

@@ -20,31 +20,22 @@
 static void
 transcript_steps(struct runner *r, struct buf *t)
 {
-	for (size_t i = 0; i < json_array_size(r->steps); i++) {
-		json_t *rec = json_array_get(r->steps, i), *f = json_object_get(rec, "failures"),
-		    *pk = json_object_get(rec, "packets");
-		const char *shown = json_string_value(json_object_get(rec, "shown"));
-		const char *state = json_string_value(json_object_get(rec, "state"));
-		buf_printf(t, "%3lld %-8s %s\n             -> %s   [%s]\n",
-		    (long long)json_integer_value(json_object_get(rec, "number")),
-		    json_string_value(json_object_get(rec, "host")) ?: "-",
-		    json_string_value(json_object_get(rec, "python")),
-		    shown ? shown : "(no result)",
-		    shown == NULL ? (state ? state : "not run") :
-		    json_is_true(json_object_get(rec, "pass")) ? "pass" : "FAIL");
-		for (size_t k = 0; k < json_array_size(f); k++)
-			buf_printf(t, "             !! %s:%lld:%lld: %s\n", r->x->file,
-			    (long long)json_integer_value(json_object_get(rec, "line")),
-			    (long long)json_integer_value(json_object_get(rec, "col")),
-			    json_string_value(json_array_get(f, k)));
-		for (size_t k = 0; k < json_array_size(pk); k++) {
-			json_t *p = json_array_get(pk, k);
+	for (size_t i = 0; i < r->results.n; i++) {
+		const struct step_result *rec = &r->results.v[i];
+		const char *state = model_step_state_name(rec->state);
+		buf_printf(t, "%3d %-8s %s\n             -> %s   [%s]\n", rec->number, rec->host ?: "-", rec->python,
+		    rec->shown ? rec->shown : "(no result)",
+		    rec->shown == NULL ? (state ? state : "not run") : model_step_pass(rec) == 1 ? "pass" : "FAIL");
+		for (size_t k = 0; k < rec->nfailures; k++)
+			buf_printf(t, "             !! %s:%d:%d: %s\n", r->x->file, rec->line, rec->col, rec->failures[k]);
+		for (size_t k = 0; k < json_array_size(rec->listed); k++) {
+			json_t *p = json_array_get(rec->listed, k);
 			buf_printf(t, "               %-7s %s\n", json_string_value(json_object_get(p, "host")),
 			    json_string_value(json_object_get(p, "line")));
 		}
-		if (json_integer_value(json_object_get(rec, "packets_unlisted")) > 0)
+		if (rec->unlisted > 0)
 			buf_printf(t, "               ... and %lld more packets, not listed: a run lists at most %d\n",
-			    (long long)json_integer_value(json_object_get(rec, "packets_unlisted")), RUN_PACKETS_MAX);
+			    rec->unlisted, RUN_PACKETS_MAX);
 	}
 }
 
@@ -194,8 +185,8 @@ outputs_write(struct runner *r, json_t *g)
 	int rc = 0;
 	const char *status = r->status == 0 ? "pass" : r->status == 1 ? "fail" : "error";
 
-	doc = json_pack("{s:o, s:O, s:O, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:s?, s:f}}",
-	    "manifest", manifest(r), "steps", r->steps, "checks", r->checks,
+	doc = json_pack("{s:o, s:o, s:O, s:{s:i, s:i, s:i, s:i, s:i, s:i, s:s, s:i, s:s?, s:f}}",
+	    "manifest", manifest(r), "steps", model_steps_json(&r->results), "checks", r->checks,
 	    "summary", "steps", (int)r->x->nsteps, "passed", r->passed, "failed", r->failed,
 	    "checks", (int)json_array_size(r->checks), "checks_failed", r->checks_failed,
 	    "checks_errors", r->checks_errors,

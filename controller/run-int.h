@@ -63,10 +63,9 @@ struct runner {
 	char			*dir;		/* the run folder's name, for messages */
 	int			 dirfd;		/* the run folder: everything in it is made relative to this */
 	char			*dirat;		/* "/proc/self/fd/N": reads the run folder's files by path, through dirfd */
-	json_t			*steps;		/* results.json steps[] */
 	struct model_sockets	 socks;		/* per host and socket: family, address, history, timeout */
-	struct model_backgrounds bg;		/* running background steps -> index into steps[] */
-	struct model_steps	 results;	/* the typed outcome of each record of steps[], same index */
+	struct model_backgrounds bg;		/* running background steps -> index into results */
+	struct model_steps	 results;	/* the steps' records, typed (results.json's steps[], same index) */
 	struct trace_conns	*conns;		/* the connections of the trace, each packet once */
 	struct trace_stats	*stats;		/* per-flow statistics of the same packets */
 	json_t			*checks;	/* the checks' verdicts */
@@ -114,7 +113,8 @@ void			 live_free(struct runner *);
 
 /* steps-packets.c: the captures merged, each packet under the step that caused it, expect: packets decided */
 void			 attribute_packets(struct runner *);
-/* Each step's verdict from its two outcomes, written into its record ("pass" or "undecidable"), and counted. */
+/* Each step's verdict from its two outcomes counted in summary.passed/failed (its record derives "pass" or
+ * "undecidable" from them). */
 void			 steps_decide(struct runner *);
 /* 1 and its line when the packet is to be shown once (see steps-packets.c); line NULL: only whether. */
 int			 pktview_line(struct pktview *, const char *host_addr, const struct trace_pkt *, char *line,

@@ -249,19 +249,22 @@ print_line(struct runner *r, const struct step *st, const char *line, const char
 	fflush(stdout);
 }
 
-static json_t *
+/* A new record for the step, at the end of the run's records; returns its index. */
+static size_t
 step_record(struct runner *r, const struct step *st, const char *line)
 {
-	json_t *o = json_pack("{s:i, s:s?, s:s, s:i, s:i, s:s, s:b}", "number", st->number,
-	    "host", st->host, "op", st->op, "line", st->pos.line, "col", st->pos.col, "python", line,
-	    "background", st->background);
-	if (st->id)
-		json_object_set_new(o, "id", json_string(st->id));
-	if (st->sock)
-		json_object_set_new(o, "socket", json_string(st->sock));
-	json_array_append_new(r->steps, o);
-	model_step_add(&r->results, o);
-	return o;
+	struct step_result *sr = model_step_add(&r->results);
+
+	sr->number = st->number;
+	sr->host = st->host ? xstrdup(st->host) : NULL;
+	sr->op = xstrdup(st->op);
+	sr->line = st->pos.line;
+	sr->col = st->pos.col;
+	sr->python = xstrdup(line);
+	sr->background = st->background;
+	sr->id = st->id ? xstrdup(st->id) : NULL;
+	sr->socket = st->sock ? xstrdup(st->sock) : NULL;
+	return r->results.n - 1;
 }
 
 /* The live view brings in the agents' packets so far, before a step's line is printed (print_line only prints). */
@@ -273,37 +276,21 @@ runner_peek(struct runner *r)
 }
 
 /*
- * The step result of a record of steps[] (index: the record's), or NULL.
- */
-static struct step_result *
-step_result_of(struct runner *r, size_t index)
-{
-	return index < r->results.n ? &r->results.v[index] : NULL;
-}
-
-/*
- * Fills in a step's result and its expectation's outcome (its "pass" now
- * says the expectation's; steps_decide writes the verdict once its packets
- * are known); prints it.  count: it counts in the summary.
+ * Fills in the record's result and its expectation's outcome (the verdict,
+ * derived from it and the packets' outcome, is what the record's "pass"
+ * says once steps-packets.c decided its packets); prints it.  count: it
+ * counts in the summary.
  */
 static void
-step_verdict(struct runner *r, const struct step *st, json_t *rec, json_t *res, json_t *failures,
+step_verdict(struct runner *r, const struct step *st, size_t rec, json_t *res, json_t *failures,
     const char *line, int count)
 {
 	int pass = json_array_size(failures) == 0;
 	char *shown = py_result(st, res);
-	struct step_result *sr = NULL;
-	json_object_set(rec, "result", res);
-	json_object_set_new(rec, "shown", json_string(shown));
-	json_object_set(rec, "failures", failures);
-	json_object_set_new(rec, "pass", json_boolean(pass));
-	for (size_t i = r->results.n; i-- > 0 && sr == NULL; )
-		if (r->results.v[i].rec == rec)
-			sr = &r->results.v[i];
-	if (sr != NULL) {
-		sr->expect = pass ? STEP_OUTCOME_PASS : STEP_OUTCOME_FAIL;
-		sr->counted |= count;
-	}
+	struct step_result *sr = &r->results.v[rec];
+
+	model_step_judge(sr, res, shown, failures);
+	sr->counted |= count;
 	runner_peek(r);
 	print_line(r, st, line, shown, pass ? "pass" : "FAIL", failures,
 	    json_integer_value(json_object_get(res, "start_ns")));
@@ -317,7 +304,8 @@ run_sleep(struct runner *r, const struct step *st, const char *what)
 	double s = json_number_value(json_object_get(st->args, "seconds"));
 	int64_t start = time_realtime_ns(), until = time_mono_ns() + (int64_t)(s * 1e9);
 	char *line = py_step_line(st, st->args);
-	json_t *rec = step_record(r, st, line), *res, *failures;
+	size_t rec = step_record(r, st, line);
+	json_t *res, *failures;
 
 	while (time_mono_ns() < until && !run_signal) {
 		agents_ping(r);
@@ -342,7 +330,8 @@ static void
 run_put(struct runner *r, const struct step *st, struct agentconn *a)
 {
 	char *line = py_step_line(st, st->args);
-	json_t *rec = step_record(r, st, line), *res, *failures;
+	size_t rec = step_record(r, st, line);
+	json_t *res, *failures;
 
 	res = put_step(r, a, json_string_value(json_object_get(st->args, "src")),
 	    json_string_value(json_object_get(st->args, "dst")));
@@ -362,30 +351,28 @@ run_put(struct runner *r, const struct step *st, struct agentconn *a)
  * not judged), and the wait shows it as that step would.
  */
 static void
-run_collected(struct runner *r, const struct step *st, json_t *rec, json_t *res, json_t *failures,
+run_collected(struct runner *r, const struct step *st, size_t rec, json_t *res, json_t *failures,
     const char *line)
 {
 	int stop = st->def->effect == OP_EFFECT_STOP;
 	size_t idx;
 	const struct step *bst = NULL;
-	json_t *brec = NULL, *bres = stop ? json_object_get(res, "target") : res;
+	struct step_result *bsr = NULL;
+	json_t *bres = stop ? json_object_get(res, "target") : res;
 
 	if (model_background_find(&r->bg, st->target, &idx)) {
-		brec = json_array_get(r->steps, idx);
-		bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
+		bsr = &r->results.v[idx];
+		bst = &r->x->steps[bsr->number - 1];
 	}
 	if (bst != NULL && bres != NULL) {
 		json_t *bfail = json_array();
 		if (!stop)
 			evaluate(r, bst, bres, bfail);
 		remember_addresses(r, bst, bres);
-		json_object_set(brec, "result", bres);
-		json_object_set(brec, "failures", bfail);
-		json_object_set_new(brec, "pass", json_boolean(json_array_size(bfail) == 0));
-		if (step_result_of(r, idx) != NULL)	/* judged, not counted: the wait counts */
-			step_result_of(r, idx)->expect = json_array_size(bfail) == 0 ? STEP_OUTCOME_PASS : STEP_OUTCOME_FAIL;
-		json_object_set_new(brec, "state", json_string(stop ? "killed" : "collected"));
-		json_object_set_new(brec, "collected_by", json_integer(st->number));
+		/* judged, not counted: the wait counts; a killed step is not shown */
+		model_step_judge(bsr, bres, NULL, bfail);
+		bsr->state = stop ? STEP_STATE_KILLED : STEP_STATE_COLLECTED;
+		bsr->collected_by = st->number;
 		for (size_t i = 0; i < json_array_size(bfail); i++)
 			expect_fail(failures, "step %d (%s:%d:%d): %s", bst->number, r->x->file,
 			    bst->pos.line, bst->pos.col, json_string_value(json_array_get(bfail, i)));
@@ -400,9 +387,11 @@ run_collected(struct runner *r, const struct step *st, json_t *rec, json_t *res,
 	step_verdict(r, st, rec, stop ? res : bres, failures, line, 1);
 	if (bst != NULL && !stop && bres != NULL) {
 		char *shown = py_result(bst, bres);
-		json_object_set_new(rec, "shown", json_string(shown));
-		json_object_set_new(brec, "shown", json_string(shown));
-		free(shown);
+		free(r->results.v[rec].shown);
+		r->results.v[rec].shown = xstrdup(shown);
+		bsr = &r->results.v[idx];
+		free(bsr->shown);
+		bsr->shown = shown;
 	}
 }
 
@@ -424,10 +413,10 @@ run_step_timeout(struct runner *r, const struct step *st, json_t *args)
 
 /* A background step has started: it is collected by a wait, a kill, or at the end. */
 static void
-run_started(struct runner *r, const struct step *st, json_t *rec, json_t *frame, const char *line)
+run_started(struct runner *r, const struct step *st, size_t rec, json_t *frame, const char *line)
 {
-	model_background_start(&r->bg, st->id, json_array_size(r->steps) - 1);
-	json_object_set_new(rec, "state", json_string("running"));
+	model_background_start(&r->bg, st->id, rec);
+	r->results.v[rec].state = STEP_STATE_RUNNING;
 	runner_peek(r);
 	if (json_is_false(json_object_get(frame, "ready")))
 		print_line(r, st, line, "(running, but not ready)", "started", NULL, -1);
@@ -440,7 +429,8 @@ static void
 run_step(struct runner *r, const struct step *st)
 {
 	struct agentconn *a;
-	json_t *args, *msg, *rec, *frame, *res, *failures;
+	json_t *args, *msg, *frame, *res, *failures;
+	size_t rec;
 	char *err = NULL, *line, what[600];
 	double timeout;
 
@@ -461,7 +451,7 @@ run_step(struct runner *r, const struct step *st)
 	args = resolve_args(r, st, &err);
 	line = py_step_line(st, args ? args : st->args);
 	rec = step_record(r, st, line);
-	json_object_set(rec, "args", args ? args : st->args);
+	r->results.v[rec].args = json_incref(args ? args : st->args);
 	if (args == NULL) {
 		failures = json_pack("[s]", err);
 		res = json_pack("{s:b, s:s}", "ok", 0, "agent_error", err);
@@ -524,8 +514,8 @@ collect_leftovers(struct runner *r)
 {
 	while (r->bg.n > 0) {
 		const char *id = r->bg.v[0].id;	/* the table's: kept until model_background_end */
-		json_t *brec = json_array_get(r->steps, r->bg.v[0].rec);
-		const struct step *bst = &r->x->steps[json_integer_value(json_object_get(brec, "number")) - 1];
+		size_t brec = r->bg.v[0].rec;
+		const struct step *bst = &r->x->steps[r->results.v[brec].number - 1];
 		struct agentconn *a = agent_of(r, bst->host);
 		json_t *msg, *frame, *failures;
 		char what[600], *line;
@@ -547,8 +537,8 @@ collect_leftovers(struct runner *r)
 			return;
 		failures = json_array();
 		evaluate(r, bst, json_object_get(frame, "result"), failures);
-		line = xstrdup(json_string_value(json_object_get(brec, "python")));
-		json_object_set_new(brec, "state", json_string("collected at the end"));
+		line = xstrdup(r->results.v[brec].python);
+		r->results.v[brec].state = STEP_STATE_AT_END;
 		step_verdict(r, bst, brec, json_object_get(frame, "result"), failures, line, 1);
 		free(line);
 		json_decref(failures);
@@ -595,7 +585,7 @@ grade(struct runner *r)
 {
 	char *doubt = grade_trace_doubt(r);
 	struct grade_run g = {
-		.x = r->x, .steps = r->steps, .checks = r->checks, .error = r->error, .doubt = doubt,
+		.x = r->x, .steps = &r->results, .checks = r->checks, .error = r->error, .doubt = doubt,
 		.drops = r->drops, .truncated = r->conns != NULL ? r->conns->truncated : 0,
 	};
 	json_t *grading = grade_of_run(&g);
@@ -616,7 +606,6 @@ run_experiment(struct experiment *x, const struct run_opts *o)
 	r.dirfd = -1;
 	r.x = x;
 	r.o = o;
-	r.steps = json_array();
 	r.conns = trace_conns_new();
 	r.stats = trace_stats_new();
 	r.checks = json_array();
@@ -697,7 +686,6 @@ out:
 	free(r.ag.ac);
 free:
 	json_decref(grading);
-	json_decref(r.steps);
 	model_sockets_free(&r.socks);
 	model_backgrounds_free(&r.bg);
 	model_steps_free(&r.results);

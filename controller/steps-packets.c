@@ -19,7 +19,7 @@
 
 struct attrib {
 	struct runner	*r;
-	json_t		*recs;		/* step records, in start order */
+	struct step_result **recs;	/* the records of the steps that ran, in start order */
 	struct pktview	 view;
 	char		 addr[RUN_CAPTURES_MAX][64];	/* inputs' host addresses, as inet_ntop writes them */
 	int		 host_of_input[RUN_CAPTURES_MAX];
@@ -98,16 +98,14 @@ pktview_line(struct pktview *v, const char *host_addr, const struct trace_pkt *p
  * that the expectation is always decided on what the step caused.
  */
 static int
-step_wants_packets(struct runner *r, json_t *rec)
+step_wants_packets(struct runner *r, const struct step_result *rec)
 {
 	const struct step *st;
-	json_int_t num = json_integer_value(json_object_get(rec, "number"));
 
-	if (rec == NULL || num < 1 || (size_t)num > r->x->nsteps)
+	if (rec == NULL || rec->number < 1 || (size_t)rec->number > r->x->nsteps)
 		return 0;
-	st = &r->x->steps[num - 1];
-	return st->expect.packets != NULL &&
-	    json_array_size(json_object_get(rec, "packets")) <= json_array_size(st->expect.packets);
+	st = &r->x->steps[rec->number - 1];
+	return st->expect.packets != NULL && json_array_size(rec->listed) <= json_array_size(st->expect.packets);
 }
 
 /*
@@ -123,7 +121,8 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	struct attrib *at = arg;
 	struct trace_pkt p;
 	char line[512];
-	json_t *rec, *list;
+	struct step_result *rec;
+	json_t *list;
 
 	memset(&p, 0, sizeof p);
 	trace_dissect(linktype, data, caplen, wirelen, ts_ns, &p);
@@ -145,13 +144,12 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 		if (at->r->stats != NULL)
 			(void)trace_stats_add(at->r->stats, &p);
 	}
-	rec = step >= 0 ? json_array_get(at->recs, (size_t)step) : NULL;
+	rec = step >= 0 ? at->recs[step] : NULL;
 	if (at->listed >= RUN_PACKETS_MAX && !step_wants_packets(at->r, rec)) {
 		/* counted under its step, not listed; no line made (its directions' bases are not kept) */
 		at->r->unlisted++;
 		if (rec != NULL)
-			json_object_set_new(rec, "packets_unlisted", json_integer(
-			    json_integer_value(json_object_get(rec, "packets_unlisted")) + 1));
+			rec->unlisted++;
 		return 1;
 	}
 	at->listed++;
@@ -160,11 +158,9 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	trace_addr_text(p.ip_version, p.dst, dst, sizeof dst);
 	if (p.proto == 6)
 		trace_flags_text(p.flags, flags, sizeof flags);
-	list = rec ? json_object_get(rec, "packets") : at->trace_steps;
-	if (list == NULL) {
-		list = json_array();
-		json_object_set_new(rec, "packets", list);
-	}
+	list = rec ? rec->listed : at->trace_steps;
+	if (list == NULL)
+		list = rec->listed = json_array();
 	/* the fields a ladder diagram needs, besides the line */
 	const struct host *from = NULL, *to = NULL;
 	for (size_t i = 0; i < at->r->x->nhosts; i++) {
@@ -196,9 +192,9 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 static int
 rec_start_cmp(const void *a, const void *b)
 {
-	json_t *ra = *(json_t *const *)a, *rb = *(json_t *const *)b;
-	json_int_t x = json_integer_value(json_object_get(json_object_get(ra, "result"), "start_ns"));
-	json_int_t y = json_integer_value(json_object_get(json_object_get(rb, "result"), "start_ns"));
+	const struct step_result *ra = *(struct step_result *const *)a, *rb = *(struct step_result *const *)b;
+	json_int_t x = json_integer_value(json_object_get(ra->result, "start_ns"));
+	json_int_t y = json_integer_value(json_object_get(rb->result, "start_ns"));
 	return x < y ? -1 : x > y;
 }
 
@@ -206,17 +202,11 @@ rec_start_cmp(const void *a, const void *b)
 static void
 step_packets_undecidable(struct runner *r, struct step_result *sr, const char *why)
 {
-	json_t *rec = sr->rec;
-	json_t *failures = json_object_get(rec, "failures");
 	char *msg = xasprintf("the packets on the wire cannot be told: %s", why);
 
-	if (failures == NULL) {
-		failures = json_array();
-		json_object_set_new(rec, "failures", failures);
-	}
-	json_array_append_new(failures, json_string(msg));
+	model_step_fail(sr, msg);
 	free(msg);
-	sr->packets = STEP_OUTCOME_UNDECIDABLE;	/* the record says so in steps_decide */
+	sr->packets = STEP_OUTCOME_UNDECIDABLE;	/* its record says "undecidable" (model_step_json) */
 	r->checks_errors++;
 }
 
@@ -227,10 +217,9 @@ step_packets_undecidable(struct runner *r, struct step_result *sr, const char *w
 static void
 check_step_packets(struct runner *r, struct step_result *sr, const char *why)
 {
-	json_t *rec = sr->rec;
-	const struct step *st = &r->x->steps[json_integer_value(json_object_get(rec, "number")) - 1];
-	json_t *want = st->expect.packets, *got = json_object_get(rec, "packets");
-	json_int_t unlisted = json_integer_value(json_object_get(rec, "packets_unlisted"));
+	const struct step *st = &r->x->steps[sr->number - 1];
+	json_t *want = st->expect.packets, *got = sr->listed;
+	long long unlisted = sr->unlisted;
 	struct buf w, g;
 	int same;
 
@@ -260,14 +249,9 @@ check_step_packets(struct runner *r, struct step_result *sr, const char *why)
 		    json_string_value(json_object_get(json_array_get(got, i), "pattern")));
 	same = (w.len == 0 && g.len == 0) || (w.len > 0 && g.len > 0 && strcmp((char *)w.data, (char *)g.data) == 0);
 	if (!same) {
-		json_t *failures = json_object_get(rec, "failures");
 		char *msg = xasprintf("expected %s on the wire, saw %s", w.len ? (char *)w.data : "no packets",
 		    g.len ? (char *)g.data : "no packets");
-		if (failures == NULL) {
-			failures = json_array();
-			json_object_set_new(rec, "failures", failures);
-		}
-		json_array_append_new(failures, json_string(msg));
+		model_step_fail(sr, msg);
 		sr->packets = STEP_OUTCOME_FAIL;
 		if (!r->o->json)
 			printf("%3d %-8s %s%s:%d:%d: %s%s\n", st->number, st->host ? st->host : "-",
@@ -286,8 +270,8 @@ attribute_packets(struct runner *r)
 	struct trace_merge_input in[RUN_CAPTURES_MAX];
 	struct trace_merge_step *steps;
 	struct attrib at;
-	size_t n = 0, ns = json_array_size(r->steps);
-	json_t **sorted = xcalloc(ns + 1, sizeof *sorted);
+	size_t n = 0, ns = r->results.n;
+	struct step_result **sorted = xcalloc(ns + 1, sizeof *sorted);
 	char err[512], *out, *why;
 
 	memset(&at, 0, sizeof at);
@@ -314,20 +298,16 @@ attribute_packets(struct runner *r)
 		goto out;
 	/* steps that ran, in the order they started */
 	size_t k = 0;
-	for (size_t i = 0; i < ns; i++) {
-		json_t *rec = json_array_get(r->steps, i);
-		if (json_object_get(json_object_get(rec, "result"), "start_ns") != NULL)
-			sorted[k++] = rec;
-	}
+	for (size_t i = 0; i < ns; i++)
+		if (json_object_get(r->results.v[i].result, "start_ns") != NULL)
+			sorted[k++] = &r->results.v[i];
 	qsort(sorted, k, sizeof *sorted, rec_start_cmp);
-	at.recs = json_array();
+	at.recs = sorted;
 	steps = xcalloc(k + 1, sizeof *steps);
 	for (size_t i = 0; i < k; i++) {
-		json_array_append(at.recs, sorted[i]);
-		steps[i].start_ns = json_integer_value(json_object_get(json_object_get(sorted[i], "result"), "start_ns"));
-		steps[i].comment = xasprintf("step %lld %s: %s", (long long)json_integer_value(json_object_get(sorted[i], "number")),
-		    json_string_value(json_object_get(sorted[i], "host")) ?: "-",
-		    json_string_value(json_object_get(sorted[i], "python")));
+		steps[i].start_ns = json_integer_value(json_object_get(sorted[i]->result, "start_ns"));
+		steps[i].comment = xasprintf("step %d %s: %s", sorted[i]->number, sorted[i]->host ?: "-",
+		    sorted[i]->python);
 	}
 	out = xstrdup("trace.pcapng");
 	if (trace_merge(in, n, steps, k, r->dirfd, out, attrib_visit, &at, err, sizeof err) != 0)
@@ -336,7 +316,6 @@ attribute_packets(struct runner *r)
 	for (size_t i = 0; i < k; i++)
 		free((char *)steps[i].comment);
 	free(steps);
-	json_decref(at.recs);
 	if (r->unlisted > 0 && !r->o->json)
 		printf("verona: %llu packets are not listed under their steps (a run lists at most %d)\n",
 		    (unsigned long long)r->unlisted, RUN_PACKETS_MAX);
@@ -367,13 +346,10 @@ steps_decide(struct runner *r)
 		struct step_result *sr = &r->results.v[i];
 		enum step_outcome v = model_step_verdict(sr);
 		switch (v) {
-		case STEP_OUTCOME_UNDECIDABLE:
-			json_object_del(sr->rec, "pass");	/* neither */
-			json_object_set_new(sr->rec, "undecidable", json_true());
+		case STEP_OUTCOME_UNDECIDABLE:	/* neither */
 			break;
 		case STEP_OUTCOME_PASS:
 		case STEP_OUTCOME_FAIL:
-			json_object_set_new(sr->rec, "pass", json_boolean(v == STEP_OUTCOME_PASS));
 			if (sr->counted && v == STEP_OUTCOME_PASS)
 				r->passed++;
 			else if (sr->counted)

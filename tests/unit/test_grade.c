@@ -63,13 +63,19 @@ teardown(void)
 	json_decref(x.grading);
 }
 
-static json_t *
-rec(int number, const char *pass)
+/* A step's record; pass NULL: its result never came. */
+static struct step_result *
+rec(struct model_steps *m, int number, const char *pass)
 {
-	json_t *r = json_pack("{s:i, s:s, s:s}", "number", number, "python", "s.bind(('10.10.0.101', 4000))",
-	    "shown", "None");
-	if (pass != NULL)
-		json_object_set_new(r, "pass", json_boolean(strcmp(pass, "pass") == 0));
+	struct step_result *r = model_step_add(m);
+
+	r->number = number;
+	r->python = xstrdup("s.bind(('10.10.0.101', 4000))");
+	r->shown = xstrdup("None");
+	if (pass != NULL) {
+		r->judged = 1;
+		r->expect = strcmp(pass, "pass") == 0 ? STEP_OUTCOME_PASS : STEP_OUTCOME_FAIL;
+	}
 	return r;
 }
 
@@ -91,14 +97,17 @@ num(json_t *o, const char *key)
 
 UNIT_TEST(points_of_passed_items_only)
 {
-	json_t *recs, *checks, *g;
+	struct model_steps recs = { 0 };
+	json_t *checks, *g;
 	struct grade_run run;
 
 	setup(NULL);
-	recs = json_pack("[o, o, o]", rec(1, "pass"), rec(2, "fail"), rec(3, "pass"));
+	rec(&recs, 1, "pass");
+	rec(&recs, 2, "fail");
+	rec(&recs, 3, "pass");
 	checks = json_loads("[{\"status\": \"pass\", \"message\": \"ok\"}, {\"status\": \"fail\", \"message\": \"no FIN\"}]",
 	    0, NULL);
-	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks };
+	run = (struct grade_run){ .x = &x, .steps = &recs, .checks = checks };
 	g = grade_of_run(&run);
 	CHECK(g != NULL);
 	CHECK(num(g, "score") == 5);		/* binds 2 + handshake 3 */
@@ -112,44 +121,48 @@ UNIT_TEST(points_of_passed_items_only)
 	CHECK(num(item(g, "closes"), "score") == 0);
 	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "output")), "no FIN");
 	json_decref(g);
-	json_decref(recs);
+	model_steps_free(&recs);
 	json_decref(checks);
 	teardown();
 }
 
 UNIT_TEST(hidden_items_and_a_rubric_total)
 {
-	json_t *recs, *checks, *g;
+	struct model_steps recs = { 0 };
+	json_t *checks, *g;
 	struct grade_run run;
 
 	setup("{\"total\": 14, \"visibility\": \"after_published\", \"items\": {\"binds\": \"hidden\"}}");
-	recs = json_pack("[o, o, o]", rec(1, "pass"), rec(2, "pass"), rec(3, "pass"));
+	rec(&recs, 1, "pass");
+	rec(&recs, 2, "pass");
+	rec(&recs, 3, "pass");
 	checks = json_loads("[{\"status\": \"pass\"}, {\"status\": \"pass\"}]", 0, NULL);
-	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks };
+	run = (struct grade_run){ .x = &x, .steps = &recs, .checks = checks };
 	g = grade_of_run(&run);
 	CHECK(num(g, "score") == 14 && num(g, "max_score") == 14);
 	CHECK(num(g, "raw_score") == 7 && num(g, "raw_max_score") == 7);
 	CHECK_STR(json_string_value(json_object_get(item(g, "binds"), "visibility")), "hidden");
 	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "visibility")), "after_published");
 	json_decref(g);
-	json_decref(recs);
+	model_steps_free(&recs);
 	json_decref(checks);
 	teardown();
 }
 
 UNIT_TEST(undecided_items_score_nothing_and_need_review)
 {
-	json_t *recs, *checks, *g, *review;
+	struct model_steps recs = { 0 };
+	json_t *checks, *g, *review;
 	struct grade_run run;
 
 	setup(NULL);
 	steps[0].expect.packets = json_string("none");
 	/* step 1 passed, but its packets cannot be told; step 2 never finished; step 3 never ran */
-	recs = json_pack("[o, o]", rec(1, "pass"), rec(2, NULL));
-	json_object_set_new(json_array_get(recs, 1), "state", json_string("running"));
+	rec(&recs, 1, "pass");
+	rec(&recs, 2, NULL)->state = STEP_STATE_RUNNING;
 	checks = json_loads("[{\"status\": \"pass\", \"message\": \"ok\"}, {\"status\": \"error\", \"message\": \"lost\"}]",
 	    0, NULL);
-	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks, .doubt = "no capture came from romeo",
+	run = (struct grade_run){ .x = &x, .steps = &recs, .checks = checks, .doubt = "no capture came from romeo",
 	    .drops = 2 };
 	g = grade_of_run(&run);
 	CHECK(num(g, "score") == 0);
@@ -167,7 +180,7 @@ UNIT_TEST(undecided_items_score_nothing_and_need_review)
 	review = json_object_get(g, "review");
 	CHECK_INT(json_array_size(review), 4);
 	json_decref(g);
-	json_decref(recs);
+	model_steps_free(&recs);
 	json_decref(checks);
 	json_decref(steps[0].expect.packets);
 	teardown();
@@ -175,11 +188,12 @@ UNIT_TEST(undecided_items_score_nothing_and_need_review)
 
 UNIT_TEST(steps_that_never_ran)
 {
-	json_t *recs = json_array(), *checks = json_array(), *g;
+	struct model_steps recs = { 0 };
+	json_t *checks = json_array(), *g;
 	struct grade_run run;
 
 	setup(NULL);
-	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks, .error = "the agent on romeo was lost" };
+	run = (struct grade_run){ .x = &x, .steps = &recs, .checks = checks, .error = "the agent on romeo was lost" };
 	g = grade_of_run(&run);
 	CHECK_STR(json_string_value(json_object_get(item(g, "step 2"), "output")),
 	    "the step was not run: the agent on romeo was lost");
@@ -187,22 +201,23 @@ UNIT_TEST(steps_that_never_ran)
 	    "the check was not decided: the agent on romeo was lost");
 	CHECK(json_is_true(json_object_get(g, "needs_review")));
 	json_decref(g);
-	json_decref(recs);
+	model_steps_free(&recs);
 	json_decref(checks);
 	teardown();
 }
 
 UNIT_TEST(no_points_no_grade)
 {
-	json_t *recs = json_array(), *checks = json_array();
+	struct model_steps recs = { 0 };
+	json_t *checks = json_array();
 	struct grade_run run;
 
 	setup(NULL);
 	steps[0].expect.has_points = steps[1].expect.has_points = 0;
 	checks2[0].has_points = 0;
-	run = (struct grade_run){ .x = &x, .steps = recs, .checks = checks };
+	run = (struct grade_run){ .x = &x, .steps = &recs, .checks = checks };
 	CHECK(grade_of_run(&run) == NULL);
-	json_decref(recs);
+	model_steps_free(&recs);
 	json_decref(checks);
 	teardown();
 }
