@@ -278,15 +278,15 @@ runner_peek(struct runner *r)
 /*
  * Fills in the record's result and its expectation's outcome (the verdict,
  * derived from it and the packets' outcome, is what the record's "pass"
- * says once steps-packets.c decided its packets); prints it.  count: it
- * counts in the summary.
+ * says once steps-packets.c decided its packets); prints it, shown as step `as` shows it
+ * (a wait shows the step it collected).  count: it counts in the summary.
  */
 static void
-step_verdict(struct runner *r, const struct step *st, size_t rec, json_t *res, json_t *failures,
-    const char *line, int count)
+step_verdict_as(struct runner *r, const struct step *st, const struct step *as, size_t rec, json_t *res,
+    json_t *failures, const char *line, int count)
 {
 	int pass = json_array_size(failures) == 0;
-	char *shown = py_result(st, res);
+	char *shown = py_result(as, res);
 	struct step_result *sr = &r->results.v[rec];
 
 	model_step_judge(sr, res, shown, failures);
@@ -295,6 +295,14 @@ step_verdict(struct runner *r, const struct step *st, size_t rec, json_t *res, j
 	print_line(r, st, line, shown, pass ? "pass" : "FAIL", failures,
 	    json_integer_value(json_object_get(res, "start_ns")));
 	free(shown);
+}
+
+/* step_verdict_as, the result shown as the step itself shows it. */
+static void
+step_verdict(struct runner *r, const struct step *st, size_t rec, json_t *res, json_t *failures,
+    const char *line, int count)
+{
+	step_verdict_as(r, st, st, rec, res, failures, line, count);
 }
 
 /* A top-level sleep: the controller waits, watching the agents. */
@@ -384,14 +392,13 @@ run_collected(struct runner *r, const struct step *st, size_t rec, json_t *res, 
 	else if (json_object_get(res, "agent_error") != NULL)
 		expect_fail(failures, "the agent refused the step: %s",
 		    json_string_value(json_object_get(res, "agent_error")));
-	step_verdict(r, st, rec, stop ? res : bres, failures, line, 1);
+	/* a wait shows what it collected as that step shows it: a program's exit, a recv's data */
+	step_verdict_as(r, st, bst != NULL && !stop && bres != NULL ? bst : st, rec, stop ? res : bres, failures,
+	    line, 1);
 	if (bst != NULL && !stop && bres != NULL) {
-		char *shown = py_result(bst, bres);
-		free(r->results.v[rec].shown);
-		r->results.v[rec].shown = xstrdup(shown);
 		bsr = &r->results.v[idx];
 		free(bsr->shown);
-		bsr->shown = shown;
+		bsr->shown = xstrdup(r->results.v[rec].shown);
 	}
 }
 

@@ -68,3 +68,18 @@ def test_undecidable_steps_say_so_last_and_never_pass(run, tmp_path):
     assert keys(s[7]) == HEAD + ["id", "args", "state", "result", "shown", "failures", "undecidable"]
     assert all("pass" not in s[i] for i in (1, 3, 4, 7))
     assert "pass" in s[0] and "undecidable" not in s[0]   # a step without expect: packets is decided
+
+
+def test_a_wait_prints_what_it_collected_as_that_step_shows_it(run, tmp_path):
+    """The line printed for a wait shows the collected program's result as
+    results.json does (before, a program that failed was printed as the wait's
+    own call: "OSError: [Errno 0] Success")."""
+    exp = write(tmp_path, "wait-shows.yaml", "name: wait-shows\nhosts: {lab: 127.0.0.1}\nsteps:\n"
+                "  - lab: {exec: [./missing-program], background: true, id: m}\n"
+                "  - lab: {wait: m}\n")
+    r = run(exp)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    wait = r.steps[1]
+    assert wait["shown"].startswith("exit 127"), wait
+    line = next(l for l in r.proc.stdout.splitlines() if "m.join()" in l)
+    assert wait["shown"] in line and "OSError" not in line, line
