@@ -89,13 +89,13 @@ testbed_etc_enter(const char *ns, const char *host)
 	snprintf(path, sizeof path, NETNS_ETC "/%s/hosts", ns);
 	if (access(path, R_OK) != 0)
 		return 0;
-	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) != 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) != 0 ||
+	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) != 0 || mount("none", "/", "none", MS_SLAVE | MS_REC, NULL) != 0 ||
 	    sethostname(host, strlen(host)) != 0)
 		return -1;
 	for (size_t i = 0; i < 2; i++) {
 		snprintf(path, sizeof path, NETNS_ETC "/%s/%s", ns, etc_files[i]);
 		snprintf(dst, sizeof dst, "/etc/%s", etc_files[i]);
-		if (mount(path, dst, NULL, MS_BIND, NULL) != 0)
+		if (mount(path, dst, "none", MS_BIND, NULL) != 0)
 			return -1;
 	}
 	return 0;
