@@ -715,21 +715,22 @@ check_state(const struct trace_check_ctx *x, const struct trace_check *c, struct
 /*
  * Connections a server is serving at once.  The kernel completes handshakes
  * (and acknowledges data) from the listen queue before the program accepts,
- * so a connection the server answers counts from its first answer; one it
- * never sends data on (a server that only receives) counts from its
- * handshake.  Each counts until it ends, or the trace does.
+ * so only the server's own bytes show that it serves a connection: each
+ * counts from the server's first byte on it until it ends, or the trace
+ * does; one the server never sent a byte on does not count (a sequential
+ * server killed with clients still queued is not concurrent).
  */
 static int64_t
 served_from(const struct trace_conn *k)
 {
-	return k->s.first_data_ns != 0 ? k->s.first_data_ns : k->established_ns;
+	return k->s.first_data_ns;
 }
 
 static void
 check_concurrent(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
 	struct trace_endpoint s[MAX_EP];
-	int ns = resolve(x, &c->server, s, v), best = 0, served = 0;
+	int ns = resolve(x, &c->server, s, v), best = 0, served = 0, set_up = 0;
 	long long want = c->count;
 	int64_t trace_end = 0;
 
@@ -743,11 +744,14 @@ check_concurrent(const struct trace_check_ctx *x, const struct trace_check *c, s
 		int overlap = 0;
 		if (!a->established || !ep_match(s, ns, a->ip_version, a->s.addr, a->s.port))
 			continue;
+		set_up++;
+		if (served_from(a) == 0)
+			continue;
 		served++;
 		for (size_t j = 0; j < x->conns->ntcp; j++) {
 			struct trace_conn *b = x->conns->tcp[j];
 			int64_t end;
-			if (!b->established || !ep_match(s, ns, b->ip_version, b->s.addr, b->s.port))
+			if (!b->established || served_from(b) == 0 || !ep_match(s, ns, b->ip_version, b->s.addr, b->s.port))
 				continue;
 			/* still open at the end of the trace: open until then */
 			end = (b->c.fin && b->s.fin) || b->c.rst || b->s.rst ? b->last_ns : trace_end;
@@ -759,8 +763,11 @@ check_concurrent(const struct trace_check_ctx *x, const struct trace_check *c, s
 	}
 	if (best >= want)
 		say(v, 0, "%s served %d connections at once", c->server.text, best);
-	else if (served == 0)
+	else if (set_up == 0)
 		say(v, 1, "no connection to %s was set up", c->server.text);
+	else if (served == 0)
+		say(v, 1, "%s answered none of its %d connection%s (a connection counts from the server's first byte "
+		    "on it)", c->server.text, set_up, set_up == 1 ? "" : "s");
 	else
 		say(v, 1, "%s served at most %d connection%s at once (of %d), expected %lld: "
 		    "it handles one client at a time", c->server.text, best, best == 1 ? "" : "s", served,
