@@ -8,6 +8,7 @@ import base64
 import json
 import os
 import pathlib
+import shutil
 import subprocess
 import time
 
@@ -19,6 +20,29 @@ AGENT = os.environ.get("VERONA_AGENT_BIN", str(ROOT / "bin" / "verona-agent"))
 EXPERIMENTS = ROOT / "experiments"
 
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="the local testbed needs root")
+
+
+def needs_tools(*tools):
+    """A mark for tests that need programs (names on PATH, or absolute paths).
+    A missing one fails the test, never skips it: make deps installs them
+    all, so a missing tool is a broken machine, and a skip would hide it."""
+    return pytest.mark.tools(*tools)
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "tools(*names): programs the test needs (make deps installs them)")
+
+
+def require_tools(*tools):
+    missing = [t for t in tools if not (os.path.exists(t) if t.startswith("/") else shutil.which(t))]
+    if missing:
+        pytest.fail(f"missing {', '.join(missing)}: `make deps` installs what the tests need")
+
+
+@pytest.fixture(autouse=True)
+def tools_are_here(request):
+    for m in request.node.iter_markers("tools"):
+        require_tools(*m.args)
 
 
 def verona_namespaces():

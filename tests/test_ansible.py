@@ -13,15 +13,14 @@ import tarfile
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, needs_tools
 
 ANSIBLE = ROOT / "ansible"
 SAMPLES = ROOT / "tests" / "deploy"
 PY = "/usr/bin/python3"
 PLAYBOOKS = ["deploy.yml", "run.yml", "teardown.yml"]
 
-needs_ansible = pytest.mark.skipif(shutil.which("ansible-playbook") is None,
-                                   reason="needs ansible (make deps)")
+needs_ansible = needs_tools("ansible-playbook")
 
 
 def env():
@@ -61,7 +60,7 @@ def test_syntax_check(playbook, inventory):
     assert p.returncode == 0, p.stdout + p.stderr
 
 
-@pytest.mark.skipif(shutil.which("ansible-lint") is None, reason="needs ansible-lint (make deps)")
+@needs_tools("ansible-lint")
 def test_ansible_lint_is_clean():
     p = subprocess.run(["ansible-lint", "--nocolor", *PLAYBOOKS, "roles"], cwd=ANSIBLE, env=env(),
                        capture_output=True, text=True, timeout=600)

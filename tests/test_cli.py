@@ -10,7 +10,7 @@ import time
 
 import pytest
 
-from conftest import EXPERIMENTS, VERONA, needs_root, verona, verona_namespaces, write
+from conftest import EXPERIMENTS, VERONA, needs_root, verona, verona_namespaces, require_tools, write
 
 COMMANDS = ["run", "validate", "up", "down"]
 
@@ -146,8 +146,7 @@ steps:
 
 
 def test_without_root_says_so(tmp_path):
-    if subprocess.run(["which", "setpriv"], capture_output=True).returncode != 0:
-        pytest.skip("setpriv missing")
+    require_tools("setpriv")
     p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                         VERONA, "run", str(EXPERIMENTS / "sockets-tcp.yaml")],
                        capture_output=True, text=True, timeout=30, cwd=tmp_path)

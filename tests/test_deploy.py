@@ -33,15 +33,14 @@ import time
 
 import pytest
 
-from conftest import EXPERIMENTS, ROOT, VERONA, needs_root
+from conftest import EXPERIMENTS, ROOT, VERONA, needs_root, needs_tools
 
 ANSIBLE = ROOT / "ansible"
 SSHD = "/usr/sbin/sshd"
 
 pytestmark = [
     needs_root,
-    pytest.mark.skipif(shutil.which("ansible-playbook") is None or not os.path.exists(SSHD),
-                       reason="needs ansible and openssh-server (make deps)"),
+    needs_tools("ansible-playbook", SSHD),
 ]
 
 NODES = {"romeo": ("10.10.0.100", 2), "juliet": ("10.10.0.101", 3)}

@@ -15,7 +15,6 @@ import os
 import pathlib
 import re
 import select
-import shutil
 import signal
 import socket
 import struct
@@ -25,13 +24,13 @@ import time
 
 import pytest
 
-from conftest import EXPERIMENTS, ROOT, verona
+from conftest import EXPERIMENTS, ROOT, require_tools, verona
+from conftest import needs_tools as needs_tools_mark
 
 CORPUS = pathlib.Path(os.environ.get("VERONA_CORPUS", ROOT / "tests" / "corpus" / "tcpdump-tests"))
 PYTHON = "/usr/bin/python3"     # Debian's, for the traffic (any python3 would do)
 
-needs_tools = pytest.mark.skipif(not (shutil.which("tshark") and shutil.which("tcpdump")),
-                                 reason="tshark and tcpdump are needed")
+needs_tools = needs_tools_mark("tshark", "tcpdump")
 needs_root = pytest.mark.skipif(os.geteuid() != 0, reason="capturing needs root")
 
 TSHARK_FIELDS = [
@@ -357,8 +356,7 @@ AF_HOST = {0x0800: 2, 0x86dd: 24}
 def loopback_captures():
     if os.geteuid() != 0:
         pytest.skip("capturing needs root")
-    if not (shutil.which("tshark") and shutil.which("tcpdump")):
-        pytest.skip("tshark and tcpdump are needed")
+    require_tools("tshark", "tcpdump")
     with tempfile.TemporaryDirectory(prefix="verona-test-dissect-") as d:
         d = pathlib.Path(d)
         script = d / "traffic.py"
@@ -450,8 +448,7 @@ def testbed_capture():
     """A capture on juliet's eth0 of the same traffic between romeo and juliet."""
     if os.geteuid() != 0:
         pytest.skip("the local testbed needs root")
-    if not (shutil.which("tshark") and shutil.which("tcpdump")):
-        pytest.skip("tshark and tcpdump are needed")
+    require_tools("tshark", "tcpdump")
     with tempfile.TemporaryDirectory(prefix="verona-test-dissect-tb-") as d:
         d = pathlib.Path(d)
         script = d / "traffic.py"

@@ -4,7 +4,6 @@ regenerates them), then what the figures mean on a known capture, the
 command line, and a million packets."""
 import json
 import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -12,7 +11,7 @@ import time
 
 import pytest
 
-from conftest import ROOT, VERONA, verona
+from conftest import ROOT, VERONA, needs_tools, verona
 
 GOLDEN = ROOT / "tests" / "golden"
 
@@ -208,7 +207,7 @@ def test_memory_does_not_grow_with_payload(tmp_path):
     assert rss_large < rss_small + 16 * 1024, (rss_small, rss_large)
 
 
-@pytest.mark.skipif(not shutil.which("editcap"), reason="editcap (Wireshark) is needed")
+@needs_tools("editcap")
 @pytest.mark.parametrize("fmt", ["pcapng", "nsecpcap"])
 def test_file_formats_give_the_same_figures(tmp_path, fmt):
     """pcap with microseconds, pcap with nanoseconds and pcapng: the same stamps, the same figures."""

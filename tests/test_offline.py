@@ -2,15 +2,14 @@
 two plain Python programs replay the TCP tutorial between namespaces that
 `verona up` made.  The verdicts must be those of the live run."""
 import json
-import shutil
 import subprocess
 import time
 
 import pytest
 
-from conftest import EXPERIMENTS, needs_root, verona
+from conftest import EXPERIMENTS, needs_root, needs_tools, verona
 
-pytestmark = [needs_root, pytest.mark.skipif(shutil.which("tcpdump") is None, reason="tcpdump missing")]
+pytestmark = [needs_root, needs_tools("tcpdump")]
 
 JULIET = r"""
 import socket, sys

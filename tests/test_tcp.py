@@ -14,7 +14,7 @@ import time
 
 import pytest
 
-from conftest import AGENT, EXPERIMENTS, VERONA, needs_root
+from conftest import AGENT, EXPERIMENTS, VERONA, needs_root, needs_tools
 from lan import ADDRS, PORT, Lan, sh
 from sealclient import Client, load_key
 
@@ -578,7 +578,7 @@ def test_programs_do_not_inherit_the_agents_capabilities(lan, tmp_path):
     assert "Sanitizer" not in log.read_text()
 
 
-@pytest.mark.skipif(not os.path.exists("/usr/sbin/sshd"), reason="needs openssh-server (make deps)")
+@needs_tools("/usr/sbin/sshd")
 def test_ssh_on_the_experiment_interface_stays_out_of_the_trace(lan, tmp_path):
     """ssh:// over the same interface as the experiment (nodes with one NIC):
     a real sshd in romeo and juliet, the agent started by it over stdio, and

@@ -6,16 +6,15 @@ wrapper the test writes.  Skipped against the sanitizer build (ASan and
 valgrind do not mix); `make test` runs it against the release build."""
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
-from conftest import AGENT, EXPERIMENTS, VERONA, needs_root
+from conftest import AGENT, EXPERIMENTS, VERONA, needs_root, needs_tools
 
 pytestmark = [
     needs_root,
-    pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind missing (make deps installs it)"),
+    needs_tools("valgrind"),
     pytest.mark.skipif("san" in os.environ.get("VERONA_BUILD", ""), reason="valgrind cannot run ASan builds"),
 ]
 
