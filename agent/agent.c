@@ -53,6 +53,7 @@ struct session {
 static int	agent_allow_exec;
 static volatile sig_atomic_t agent_stop;	/* SIGTERM, SIGINT: end the session cleanly, then exit */
 static double	agent_heartbeat_s = HEARTBEAT_S;
+int64_t		agent_clock_lie_ns;
 static uid_t	agent_exec_uid;
 static gid_t	agent_exec_gid;
 static int	agent_exec_uid_fixed;	/* --exec-uid, --exec-user: every session the same; else one per session */
@@ -84,6 +85,8 @@ usage(FILE *f)
 "  --heartbeat S    end a TCP session when the controller is silent this long (%g s)\n"
 "  --clock-shift S  for tests: report every time stamp S seconds off, as a host\n"
 "                   whose clock is wrong would\n"
+"  --clock-lie S    for tests: answer the controller's clock questions S seconds\n"
+"                   off, as a lopsided control path makes its estimate wrong\n"
 "  --name NAME      the host's name in logs\n"
 "  --allow-exec     run programs (exec steps) and accept files (put steps)\n"
 "  --exec-user USER run programs as USER (default: a user id of each session's own,\n"
@@ -549,7 +552,7 @@ session_frame(struct session *s, json_t *msg)
 	case MSG_TIME:
 		session_reply(s, json_pack("{s:s, s:O, s:I}", "type", proto_type_name(MSG_TIME),
 		    "seq", json_object_get(msg, "seq") ? json_object_get(msg, "seq") : json_null(),
-		    "time_ns", (json_int_t)time_realtime_ns()));
+		    "time_ns", (json_int_t)(time_realtime_ns() + agent_clock_lie_ns)));
 		break;
 	case MSG_STEP:
 		session_step(s, msg);
@@ -1045,6 +1048,7 @@ main(int argc, char **argv)
 		{ "key", required_argument, NULL, 'k' },
 		{ "heartbeat", required_argument, NULL, 'H' },
 		{ "clock-shift", required_argument, NULL, 'S' },
+		{ "clock-lie", required_argument, NULL, 'L' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "allow-exec", no_argument, NULL, 'x' },
 		{ "exec-user", required_argument, NULL, 'U' },
@@ -1087,6 +1091,15 @@ main(int argc, char **argv)
 				return 2;
 			}
 			time_shift_ns = (int64_t)(shift * 1e9);
+			break;
+		}
+		case 'L': {
+			double lie = strtod(optarg, &end);
+			if (*end != '\0' || !(lie >= -10 && lie <= 10)) {
+				log_warn("--clock-lie %s: give a number of seconds, within +-10", optarg);
+				return 2;
+			}
+			agent_clock_lie_ns = (int64_t)(lie * 1e9);
 			break;
 		}
 		case 'n': log_set_tag(optarg); break;

@@ -180,6 +180,8 @@ int	task_recv(struct task *, size_t size, int flags, struct sockaddr_storage *fr
 void	task_set_data(struct task *, const void *, size_t);
 
 /* hello.c */
+/* --clock-lie: added to the stamps of the time frames only, for tests (agent.c); a lying clock is another machine's. */
+extern int64_t	agent_clock_lie_ns;
 /* The hello reply; probe_capture: also try whether a capture may be opened on the interface. */
 json_t	*hello_info(const char *addr, const char *iface, int probe_capture);
 /* The "sandbox" object of the hello reply: the level, the programs' uid, the work directory, nftables (new reference). */

@@ -146,7 +146,7 @@ hello_info(const char *addr, const char *iface, int probe_capture)
 	json_object_set_new(o, "addrs", addrs);
 	json_object_set_new(o, "sysctls", hello_sysctl_values());
 	json_object_set_new(o, "time_ns", json_integer(time_realtime_ns()));
-	if (time_shift_ns == 0) {	/* a shifted clock is another machine's, for tests */
+	if (time_shift_ns == 0 && agent_clock_lie_ns == 0) {	/* a shifted clock is another machine's (tests) */
 		char *boot = file_read_all("/proc/sys/kernel/random/boot_id", NULL, 64);
 		if (boot != NULL) {
 			boot[strcspn(boot, "\n")] = '\0';

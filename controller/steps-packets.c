@@ -11,9 +11,11 @@
 #include <string.h>
 
 #include "addr.h"
+#include "clocks.h"
 #include "conn.h"
 #include "dissect.h"
 #include "merge.h"
+#include "ops.h"
 #include "run-int.h"
 #include "util.h"
 
@@ -263,11 +265,74 @@ check_step_packets(struct runner *r, struct step_result *sr, const char *why)
 	buf_free(&g);
 }
 
+static int
+ptr_cmp(const void *a, const void *b)
+{
+	uintptr_t x = (uintptr_t)*(json_t *const *)a, y = (uintptr_t)*(json_t *const *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Corrects the agents' clock offsets from what their captures show
+ * (pcap/clocks.h): the inputs' offsets, the hosts' clocks in the manifest
+ * ("trace_correction_ns"), and the start and end of the steps their agents
+ * timed, so that packets and steps stay on one time line.
+ */
+static void
+correct_clocks(struct runner *r, struct trace_merge_input *in, struct agentconn **agent_of, size_t n,
+    const struct attrib *at)
+{
+	const char *addr[RUN_CAPTURES_MAX];
+	int64_t corr[RUN_CAPTURES_MAX];
+	json_t **seen = xcalloc(r->results.n + 1, sizeof *seen);
+	size_t nseen = 0;
+	char err[512];
+
+	for (size_t i = 0; i < n; i++)
+		addr[i] = at->addr[i];
+	if (trace_clocks_correct(in, n, addr, corr, err, sizeof err) != 0) {
+		free(seen);
+		return;		/* the merge that follows says why the capture cannot be read */
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (in[i].uncertainty_ns > 0 && json_is_object(agent_of[i]->clock))
+			json_object_set_new(agent_of[i]->clock, "trace_correction_ns", json_integer(corr[i]));
+		in[i].offset_ns += corr[i];
+	}
+	/* each result once: a wait's record may hold the same result as the step it collected */
+	for (size_t k = 0; k < r->results.n; k++) {
+		struct step_result *sr = &r->results.v[k];
+		if (sr->host != NULL && json_is_object(sr->result) &&
+		    r->x->steps[sr->number - 1].def->site == OP_SITE_AGENT)
+			seen[nseen++] = sr->result;
+	}
+	qsort(seen, nseen, sizeof *seen, ptr_cmp);
+	for (size_t k = 0; k < nseen; k++) {
+		struct step_result *sr = NULL;
+		if (k > 0 && seen[k] == seen[k - 1])
+			continue;
+		for (size_t m = 0; m < r->results.n && sr == NULL; m++)
+			if (r->results.v[m].result == seen[k])
+				sr = &r->results.v[m];
+		for (size_t i = 0; i < n; i++) {
+			static const char *const keys[] = { "start_ns", "end_ns", NULL };
+			json_t *v;
+			if (corr[i] == 0 || strcmp(agent_of[i]->host->name, sr->host) != 0)
+				continue;
+			for (int q = 0; keys[q] != NULL; q++)
+				if (json_is_integer(v = json_object_get(seen[k], keys[q])))
+					json_integer_set(v, json_integer_value(v) - corr[i]);
+		}
+	}
+	free(seen);
+}
+
 /* Merges the hosts' captures into trace.pcapng and puts each packet under its step. */
 void
 attribute_packets(struct runner *r)
 {
 	struct trace_merge_input in[RUN_CAPTURES_MAX];
+	struct agentconn *agent_of[RUN_CAPTURES_MAX];
 	struct trace_merge_step *steps;
 	struct attrib at;
 	size_t n = 0, ns = r->results.n;
@@ -287,6 +352,8 @@ attribute_packets(struct runner *r)
 			continue;
 		in[n].path = a->pcap;
 		in[n].offset_ns = a->offset_ns;
+		in[n].uncertainty_ns = json_integer_value(json_object_get(a->clock, "uncertainty_ns"));
+		agent_of[n] = a;
 		in[n].name = xasprintf("%s:%s", a->host->name, json_string_value(json_object_get(a->capture, "iface")) ?: "?");
 		if (addr_from_ip(a->host->addr, 0, &ss, &len) == 0)
 			addr_ip((struct sockaddr *)&ss, at.addr[n], sizeof at.addr[n]);
@@ -296,6 +363,7 @@ attribute_packets(struct runner *r)
 	}
 	if (n == 0)
 		goto out;
+	correct_clocks(r, in, agent_of, n, &at);
 	/* steps that ran, in the order they started */
 	size_t k = 0;
 	for (size_t i = 0; i < ns; i++)

@@ -12,6 +12,7 @@ struct trace_merge_input {
 	const char	*path;		/* a pcap (nanosecond or microsecond) file */
 	const char	*name;		/* the interface's name in the pcapng: "romeo:eth0" */
 	int64_t		 offset_ns;	/* subtracted from its stamps: its clock's lead on ours */
+	int64_t		 uncertainty_ns;/* how far offset_ns may be wrong; 0: exact (the same clock) */
 };
 
 struct trace_merge_step {

@@ -233,6 +233,39 @@ def test_clocks_seconds_apart_share_one_time_line(lan, tmp_path):
         lan.stop_agent("juliet")
 
 
+def test_a_wrong_clock_estimate_is_corrected_from_the_captures(lan, tmp_path):
+    """juliet answers the controller's clock questions 4 ms off (a test-only
+    option; a lopsided control path does the same), so the round-trip
+    estimate puts its packets 4 ms early: its SYN-ACK before romeo's SYN.
+    Every packet both hosts captured bounds the two clocks' difference, so
+    the controller corrects the estimate from the captures: the handshake is
+    in order, under romeo's connect, and results.json says by how much."""
+    lan.start_agent("romeo")
+    lan.start_agent("juliet", "--clock-lie", "0.004")
+    try:
+        out = tmp_path / "run"
+        p = lan.verona("run", "--quiet", "--testbed", lan.testbed(), "--out", out, EXPERIMENTS / "sockets-tcp.yaml")
+        assert p.returncode == 0, p.stdout + p.stderr
+        res = json.loads((out / "results.json").read_text())
+        clocks = {h: res["manifest"]["hosts"][h]["clock"] for h in ("romeo", "juliet")}
+        # the estimate was 4 ms off; the captures put it back within 0.5 ms of the truth (0: one clock)
+        assert abs(clocks["juliet"]["offset_ns"] - 4e6) < 1e6, clocks
+        # romeo's clock is the controller's (same machine): exact, never corrected
+        assert clocks["romeo"]["method"] == "same machine, same clock" and "trace_correction_ns" not in clocks["romeo"]
+        fixed = clocks["juliet"]["offset_ns"] + clocks["juliet"]["trace_correction_ns"]
+        assert abs(fixed) < 0.5e6, clocks
+        connect = [s for s in res["steps"] if s.get("op") == "connect" and s["host"] == "romeo"][-1]
+        flags = [pk["line"].split()[3] for pk in connect["packets"]]
+        assert flags == ["[S]", "[S.]", "[.]"], connect["packets"]
+        # every step on the corrected time line, in order
+        starts = [s["result"]["start_ns"] for s in res["steps"] if "result" in s]
+        assert starts == sorted(starts)
+        assert all(c["status"] == "pass" for c in res["checks"])
+    finally:
+        lan.stop_agent("romeo")
+        lan.stop_agent("juliet")
+
+
 # ---- an attacker on the control network ----
 
 def test_wrong_key_is_refused_and_the_agent_serves_on(agents, lan, tmp_path):
