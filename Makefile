@@ -51,6 +51,9 @@ CTRL_OBJ   := $(CTRL_SRC:%.c=$(BUILD)/%.o) $(BUILD)/agent/cgroup.o
 # the controller's objects minus its main(), for unit tests
 CTRL_LIB_OBJ := $(filter-out $(BUILD)/controller/verona.o $(BUILD)/controller/cmd-%.o,$(CTRL_OBJ))
 UNIT_BIN   := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# programs the end-to-end tests use to make a setting (tests/tools/*.c)
+TOOL_SRC   := $(wildcard tests/tools/*.c)
+TOOL_BIN   := $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tools/%)
 
 # bin/ holds one variant at a time; switching variants relinks.
 STAMP := bin/.variant-$(VARIANT)
@@ -80,6 +83,10 @@ $(BUILD)/%.o: %.c
 $(BUILD)/tests/%: tests/unit/%.c $(CTRL_LIB_OBJ) $(COMMON_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(CTRL_LIB_OBJ) $(COMMON_OBJ) $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+
+$(BUILD)/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS_ALL) -lseccomp
 
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
@@ -111,7 +118,7 @@ ifeq ($(SANITIZE),1)
 PYTEST_ONLY_RELEASE := --ignore=tests/test_systemd_nodes.py
 endif
 test: deps
-	$(MAKE) all $(UNIT_BIN) fuzz-build
+	$(MAKE) all $(UNIT_BIN) $(TOOL_BIN) fuzz-build
 	$(MAKE) check-pytest
 	VERONA_BUILD=$(BUILD) $(PYTEST) -q -rs tests $(PYTEST_ONLY_RELEASE)
 
