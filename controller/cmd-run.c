@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "testbed.h"
 #include "expt.h"
 #include "limitspec.h"
 #include "run.h"
@@ -36,6 +37,7 @@ cmd_run_exec(int argc, char **argv)
 		{ "color", no_argument, NULL, 'c' },
 		{ "no-color", no_argument, NULL, 'C' },
 		{ "testbed", required_argument, NULL, 't' },
+		{ "local", required_argument, NULL, 'l' },
 		{ "limits", required_argument, NULL, 'L' },
 		{ "sandbox", required_argument, NULL, 'B' },
 		{ "unsandboxed", no_argument, NULL, 'N' },
@@ -46,6 +48,7 @@ cmd_run_exec(int argc, char **argv)
 	struct experiment *x;
 	struct tbfile *tb = NULL;
 	const char *tbpath = NULL, *limits = NULL;
+	int place = TESTBED_PLACE_AUTO;
 	struct sigaction sa;
 	char err[256];
 	int c, status;
@@ -70,6 +73,13 @@ cmd_run_exec(int argc, char **argv)
 		case 'c': o.color = 1; break;
 		case 'C': o.color = 0; break;
 		case 't': tbpath = optarg; break;
+		case 'l':
+			if ((place = testbed_place_parse(optarg)) < 0) {
+				fprintf(stderr, "verona: --local %s: give netns, userns, loopback or auto\n", optarg);
+				json_decref(defines);
+				return 2;
+			}
+			break;
 		case 'L': limits = optarg; break;
 		case 'B':
 		case 'N':
@@ -106,6 +116,12 @@ cmd_run_exec(int argc, char **argv)
 		return 2;
 	}
 	o.testbed = tb;
+	if (tb == NULL && testbed_place_enter(place, err, sizeof err) != 0) {
+		fprintf(stderr, "verona: %s\n", err);
+		expt_free(x);
+		json_decref(o.limits);
+		return 2;
+	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = run_interrupt;	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
@@ -121,8 +137,8 @@ cmd_run_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[-D name=value]... [--testbed HOSTS.yaml] [--limits LIST] [--sandbox full|uid|none] [--out DIR [--force]] [--quiet] [--json] FILE",
-	.summary = "run an experiment on the local testbed (needs root) or real hosts",
+	.usage = "[-D name=value]... [--testbed HOSTS.yaml | --local netns|userns] [--limits LIST] [--sandbox full|uid|none] [--out DIR [--force]] [--quiet] [--json] FILE",
+	.summary = "run an experiment on the local testbed or real hosts",
 	.help =
 	"  -D, --define name=value   set a variable (overrides the file's vars)\n"
 	"  -o, --out DIR             the run folder (default runs/NAME-UTCTIME): a new path,\n"
@@ -134,6 +150,10 @@ const struct cmd_entry cmd_run_entry = {
 	"      --color, --no-color   colour the verdicts (default: on a terminal)\n"
 	"  -t, --testbed HOSTS.yaml  run on the hosts of a testbed file (agents reached\n"
 	"                            over tcp with a key, ssh, or unix), not the local one\n"
+	"      --local netns|userns  where the local testbed is made: netns, the machine's\n"
+	"                            namespaces (root); userns, a user namespace of the\n"
+	"                            run's own (any user; gone when verona ends); default:\n"
+	"                            netns where allowed, else userns (verona doctor)\n"
 	"      --limits LIST         per host, for everything its programs start (a cgroup):\n"
 	"                            memory=1G,processes=256,cpus=1,disk=256M (the defaults)\n"
 	"  --sandbox full|uid|none   where programs run (full: their own mount, PID and IPC\n"

@@ -159,6 +159,8 @@ manifest(struct runner *r)
 	    "defines", x->defines, "vars", x->vars, "started", started,
 	    "testbed", "kind", r->tb.kind->name, "id", r->tb.kind->id(&r->tb));
 	free(started);
+	if (r->tb.kind == &testbed_local_kind)	/* where its namespaces were made */
+		json_object_set_new(json_object_get(m, "testbed"), "place", json_string(testbed_place_name(testbed_place())));
 	for (size_t i = 0; i < x->nhosts; i++) {
 		struct testbed_host_info hi;
 		r->tb.kind->host_info(&r->tb, x->hosts[i].name, &hi);

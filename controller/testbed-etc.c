@@ -18,7 +18,15 @@
 #include "util.h"
 
 #define NETNS_DIR	"/run/netns"
-#define NETNS_ETC	"/etc/netns"	/* iproute2's: `ip netns exec NS` binds NETNS_ETC/NS/FILE over /etc/FILE */
+/* iproute2's: `ip netns exec NS` binds NETNS_ETC/NS/FILE over /etc/FILE (a user namespace may use another) */
+static const char *etc_dir = "/etc/netns";
+#define NETNS_ETC	etc_dir
+
+void
+testbed_etc_dir_set(const char *dir)
+{
+	etc_dir = dir;
+}
 static const char *const etc_files[] = { "hosts", "nsswitch.conf" };
 
 /*
@@ -43,13 +51,13 @@ testbed_etc_write(const char *ns, const struct experiment *x, char *err, size_t 
 		buf_printf(&b[0], "%s\t%s\n", x->hosts[i].addr, x->hosts[i].name);
 	buf_adds(&b[1], "# written by verona: no DNS in the testbed, only its hosts file\n"
 	    "passwd: files\ngroup: files\nshadow: files\nhosts: files\n");
-	snprintf(path, sizeof path, NETNS_ETC "/%s", ns);
+	snprintf(path, sizeof path, "%s/%s", NETNS_ETC, ns);
 	(void)mkdir(NETNS_ETC, 0755);
 	if (mkdir(path, 0755) != 0 && errno != EEXIST)
 		rc = -1;
 	for (size_t i = 0; rc == 0 && i < 2; i++) {
 		FILE *f;
-		snprintf(path, sizeof path, NETNS_ETC "/%s/%s", ns, etc_files[i]);
+		snprintf(path, sizeof path, "%s/%s/%s", NETNS_ETC, ns, etc_files[i]);
 		if ((f = fopen(path, "we")) == NULL)
 			rc = -1;
 		else {
@@ -71,8 +79,8 @@ testbed_etc_remove(const char *ns)
 {
 	char path[512];
 	for (size_t i = 0; i < 2; i++)
-		(void)unlink((snprintf(path, sizeof path, NETNS_ETC "/%s/%s", ns, etc_files[i]), path));
-	snprintf(path, sizeof path, NETNS_ETC "/%s", ns);
+		(void)unlink((snprintf(path, sizeof path, "%s/%s/%s", NETNS_ETC, ns, etc_files[i]), path));
+	snprintf(path, sizeof path, "%s/%s", NETNS_ETC, ns);
 	(void)rmdir(path);
 }
 
@@ -86,14 +94,14 @@ testbed_etc_enter(const char *ns, const char *host)
 {
 	char path[512], dst[64];
 
-	snprintf(path, sizeof path, NETNS_ETC "/%s/hosts", ns);
+	snprintf(path, sizeof path, "%s/%s/hosts", NETNS_ETC, ns);
 	if (access(path, R_OK) != 0)
 		return 0;
 	if (unshare(CLONE_NEWNS | CLONE_NEWUTS) != 0 || mount("none", "/", "none", MS_SLAVE | MS_REC, NULL) != 0 ||
 	    sethostname(host, strlen(host)) != 0)
 		return -1;
 	for (size_t i = 0; i < 2; i++) {
-		snprintf(path, sizeof path, NETNS_ETC "/%s/%s", ns, etc_files[i]);
+		snprintf(path, sizeof path, "%s/%s/%s", NETNS_ETC, ns, etc_files[i]);
 		snprintf(dst, sizeof dst, "/etc/%s", etc_files[i]);
 		if (mount(path, dst, "none", MS_BIND, NULL) != 0)
 			return -1;

@@ -38,6 +38,7 @@
 #include "chan.h"
 #include "proc.h"
 #include "uidproc.h"
+#include "ops.h"
 #include "testbed.h"
 #include "util.h"
 
@@ -47,8 +48,9 @@ int
 testbed_can_run(char *err, size_t errlen)
 {
 	if (geteuid() != 0) {
-		snprintf(err, errlen, "the local testbed needs root (it creates network namespaces): "
-		    "run verona as root, e.g. with sudo");
+		snprintf(err, errlen, "the netns testbed needs root (it makes network namespaces on the machine): "
+		    "run verona as root (sudo), or as yourself with --local userns (verona doctor says what this "
+		    "machine allows)");
 		return 0;
 	}
 	return 1;
@@ -343,13 +345,28 @@ testbed_uid_free(unsigned uid)
 	return getpwuid((uid_t)uid) == NULL && getgrgid((gid_t)uid) == NULL && !uidproc_alive(uid);
 }
 
-/* n consecutive free user ids from a random base in [800000, 1800000) */
+/*
+ * n consecutive free user ids (no account's, no group's, no process's) from
+ * a random base: in [800000, 1800000), or in a user namespace among the ids
+ * mapped there (the user's subordinate ids, which no account outside has;
+ * the agent refuses an id that names an account in /etc/passwd all the same).
+ */
 static void
 testbed_pick_uids(struct testbed *tb, size_t n)
 {
+	unsigned lo = 800000u, span = 1000000u, count;
+
 	tb->nexec_uids = (unsigned)n;
+	if (testbed_place_uids(&lo, &count)) {
+		span = count > 2 * n + 1000 ? count - n - 1000 : 0;
+		lo += 999;
+		if (count < n + 1 || span == 0) {
+			tb->nexec_uids = 0;
+			return;
+		}
+	}
 	for (int tries = 0; tries < 20; tries++) {
-		unsigned base = 800000u + randombytes_uniform(1000000u - 64u), i;
+		unsigned base = lo + randombytes_uniform(span - 64u < span ? span - 64u : 1u), i;
 		for (i = 0; i < n && testbed_uid_free(base + i); i++)
 			;
 		tb->exec_uid = base;
@@ -660,12 +677,20 @@ static int
 local_usable(const struct testbed_run *tr)
 {
 	char err[512];
+	unsigned lo, count;
 
-	(void)tr;
 	if (!testbed_can_run(err, sizeof err)) {
 		fprintf(stderr, "verona: %s\n", err);
 		return -1;
 	}
+	for (size_t i = 0; i < tr->x->nsteps; i++)
+		if (tr->x->steps[i].def->runs_program && testbed_place_uids(&lo, &count) && count < tr->x->nhosts + 1) {
+			fprintf(stderr, "verona: %s:%d:%d: this step runs a program, and in a user namespace programs "
+			    "need user ids of their own: give your user subordinate ids (as root: usermod --add-subuids "
+			    "100000-165535 --add-subgids 100000-165535 YOUR-USER) and install newuidmap "
+			    "(apt-get install uidmap)\n", tr->x->file, tr->x->steps[i].pos.line, tr->x->steps[i].pos.col);
+			return -1;
+		}
 	return 0;
 }
 

@@ -59,6 +59,29 @@ void	testbed_etc_sweep(const char *prefix);
 int	testbed_down_matching(const char *id, int verbose);
 /* 1 when running as root; else 0 with a message in err. */
 int	testbed_can_run(char *err, size_t errlen);
+/* Where the hosts' files go instead of /etc/netns (a user namespace without one; static storage). */
+void	testbed_etc_dir_set(const char *dir);
+
+/*
+ * Where the local testbed's namespaces are made (testbed-place.c): netns,
+ * the machine's own, as root; userns, inside a user namespace verona enters
+ * first, for any user; loopback (not yet).  auto: netns where this process
+ * may make network namespaces, else userns.
+ */
+enum testbed_place { TESTBED_PLACE_AUTO, TESTBED_PLACE_NETNS, TESTBED_PLACE_USERNS, TESTBED_PLACE_LOOPBACK };
+/* The place of a --local name, or -1. */
+int		 testbed_place_parse(const char *);
+const char	*testbed_place_name(enum testbed_place);
+/*
+ * Chooses the place (want, or auto) and, for userns, enters it: this
+ * process becomes root of a user namespace with mount and network
+ * namespaces of its own.  Call before any thread or child exists.  0, or -1
+ * with err.
+ */
+int		 testbed_place_enter(enum testbed_place want, char *err, size_t errlen);
+enum testbed_place testbed_place(void);
+/* userns: 1 and the user ids programs may have there ([lo, lo + count); count 0: none); else 0. */
+int		 testbed_place_uids(unsigned *lo, unsigned *count);
 
 /* ---- the interface every kind of testbed offers a run ---- */
 

@@ -145,13 +145,15 @@ steps:
     assert f"{f}:6:5: the step's timeout (0.2 s) passed while the call was still waiting" in r.proc.stdout
 
 
-def test_without_root_says_so(tmp_path):
+def test_netns_without_root_says_so_and_names_userns(tmp_path):
     require_tools("setpriv")
     p = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
-                        VERONA, "run", str(EXPERIMENTS / "sockets-tcp.yaml")],
+                        VERONA, "run", "--local", "netns", str(EXPERIMENTS / "sockets-tcp.yaml")],
                        capture_output=True, text=True, timeout=30, cwd=tmp_path)
     assert p.returncode == 2, p.stderr
-    assert "the local testbed needs root" in p.stderr
+    assert "the netns testbed needs root" in p.stderr and "--local userns" in p.stderr
+    p = verona("run", "--local", "elsewhere", EXPERIMENTS / "sockets-tcp.yaml")
+    assert p.returncode == 2 and "--local elsewhere: give netns, userns, loopback or auto" in p.stderr
 
 
 def start_run(tmp_path, text):

@@ -1,0 +1,277 @@
+/*
+ * testbed-place.c — where the local testbed's namespaces are made; see
+ * testbed.h.
+ *
+ * netns: as root, in the machine's own namespaces (/run/netns, /etc/netns),
+ * where `verona down` and other tools see them.
+ *
+ * userns: for any user.  verona itself enters a user namespace where it is
+ * root (mapped to the user who ran it), with a mount and a network
+ * namespace of its own: the testbed's namespaces are then made, linked,
+ * captured and torn down exactly as for netns, by the same code, but every
+ * one of them belongs to that user namespace, /run/netns and /etc/netns are
+ * tmpfs mounts only verona's processes see, and nothing outlives verona
+ * (when its last process ends, the kernel frees them all, also after a
+ * crash or a kill -9).  Programs (exec steps) need user ids of their own:
+ * the user's subordinate ids (/etc/subuid, /etc/subgid) mapped with
+ * newuidmap and newgidmap (Debian's uidmap package); without them, a run
+ * with exec steps is refused with the fix.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <linux/capability.h>
+
+#include "testbed.h"
+#include "util.h"
+
+static const char *const place_names[] = {
+	[TESTBED_PLACE_AUTO] = "auto", [TESTBED_PLACE_NETNS] = "netns", [TESTBED_PLACE_USERNS] = "userns",
+	[TESTBED_PLACE_LOOPBACK] = "loopback",
+};
+
+/* where this process's testbeds are made (set by testbed_place_enter) */
+static enum testbed_place place_chosen = TESTBED_PLACE_NETNS;
+/* user ids for programs inside the user namespace: [uid_lo, uid_lo + uid_count); 0 count: none */
+static unsigned place_uid_lo, place_uid_count;
+
+int
+testbed_place_parse(const char *name)
+{
+	for (size_t i = 0; i < sizeof place_names / sizeof place_names[0]; i++)
+		if (strcmp(name, place_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+const char *
+testbed_place_name(enum testbed_place p)
+{
+	return place_names[p];
+}
+
+enum testbed_place
+testbed_place(void)
+{
+	return place_chosen;
+}
+
+int
+testbed_place_uids(unsigned *lo, unsigned *count)
+{
+	if (place_chosen != TESTBED_PLACE_USERNS)
+		return 0;
+	*lo = place_uid_lo;
+	*count = place_uid_count;
+	return 1;
+}
+
+static int
+has_caps_for_netns(void)
+{
+	char line[256];
+	unsigned long long eff = 0;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f != NULL && fgets(line, sizeof line, f) != NULL)
+		if (strncmp(line, "CapEff:", 7) == 0)
+			eff = strtoull(line + 7, NULL, 16);
+	if (f != NULL)
+		fclose(f);
+	return ((eff >> CAP_NET_ADMIN) & 1) && ((eff >> CAP_SYS_ADMIN) & 1);
+}
+
+/* The user's first subordinate range in file (/etc/subuid or /etc/subgid): 0, or -1. */
+static int
+subid_range(const char *file, const char *user, unsigned id, unsigned long *start, unsigned long *count)
+{
+	char line[512], idtext[32];
+	FILE *f = fopen(file, "re");
+	int rc = -1;
+
+	snprintf(idtext, sizeof idtext, "%u", id);
+	while (rc != 0 && f != NULL && fgets(line, sizeof line, f) != NULL) {
+		char *name = strtok(line, ":\n"), *s = strtok(NULL, ":\n"), *c = strtok(NULL, ":\n");
+		if (name == NULL || s == NULL || c == NULL)
+			continue;
+		if ((user != NULL && strcmp(name, user) == 0) || strcmp(name, idtext) == 0) {
+			*start = strtoul(s, NULL, 10);
+			*count = strtoul(c, NULL, 10);
+			rc = *count >= 2 ? 0 : -1;
+		}
+	}
+	if (f != NULL)
+		fclose(f);
+	return rc;
+}
+
+static int
+write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	e = errno;
+	close(fd);
+	errno = e;
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/*
+ * Maps ids in the user namespace this process just entered: 0 to the user,
+ * and 1.. to the user's subordinate ids when both ranges exist and
+ * newuidmap/newgidmap (run from a child still outside) accept them; else
+ * only 0.  Returns how many ids beyond 0 were mapped.
+ */
+static unsigned
+userns_map(pid_t child, int go_fd, int done_fd, uid_t uid, gid_t gid, int ranged)
+{
+	char map[128];
+	int ok = 0;
+
+	if (ranged) {	/* the child runs newuidmap and newgidmap on us, then says how it went */
+		if (write(go_fd, "g", 1) != 1 || read(done_fd, &ok, sizeof ok) != (ssize_t)sizeof ok)
+			ok = 0;
+	}
+	close(go_fd);
+	close(done_fd);
+	while (child > 0 && waitpid(child, NULL, 0) < 0 && errno == EINTR)
+		;
+	if (ok > 0)
+		return (unsigned)ok;
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+	(void)write_file("/proc/self/setgroups", "deny");
+	(void)write_file("/proc/self/uid_map", map);
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+	(void)write_file("/proc/self/gid_map", map);
+	return 0;
+}
+
+/* The child that maps the parent's ids from outside: waits for "go", runs newuidmap/newgidmap, says the count. */
+static void
+userns_mapper(pid_t parent, int go_fd, int done_fd, uid_t uid, gid_t gid, unsigned long us, unsigned long gs,
+    unsigned count)
+{
+	char c, p[32], a[32], b[32], d[32], e[32], g[32];
+	int ok = 0;
+
+	if (read(go_fd, &c, 1) == 1) {
+		snprintf(p, sizeof p, "%ld", (long)parent);
+		snprintf(b, sizeof b, "%lu", us);
+		snprintf(d, sizeof d, "%u", count);
+		snprintf(a, sizeof a, "%u", (unsigned)uid);
+		char *uargv[] = { "newuidmap", p, "0", a, "1", "1", b, d, NULL };
+		snprintf(e, sizeof e, "%lu", gs);
+		snprintf(g, sizeof g, "%u", (unsigned)gid);
+		char *gargv[] = { "newgidmap", p, "0", g, "1", "1", e, d, NULL };
+		int st1 = -1, st2 = -1;
+		pid_t k = fork();
+		if (k == 0) {
+			int devnull = open("/dev/null", O_WRONLY);
+			dup2(devnull, 2);
+			execvp(uargv[0], uargv);
+			_exit(127);
+		}
+		if (k > 0)
+			waitpid(k, &st1, 0);
+		if (st1 == 0 && (k = fork()) == 0) {
+			int devnull = open("/dev/null", O_WRONLY);
+			dup2(devnull, 2);
+			execvp(gargv[0], gargv);
+			_exit(127);
+		}
+		if (st1 == 0 && k > 0)
+			waitpid(k, &st2, 0);
+		ok = st1 == 0 && st2 == 0 ? (int)count : 0;
+	}
+	if (write(done_fd, &ok, sizeof ok) != (ssize_t)sizeof ok)
+		_exit(1);
+	_exit(0);
+}
+
+/* A tmpfs of this mount namespace over dir (made first where the parent is this namespace's tmpfs). */
+static int
+private_tmpfs(const char *dir)
+{
+	return mount("verona", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755");
+}
+
+static int
+userns_enter(char *err, size_t errlen)
+{
+	uid_t uid = geteuid();
+	gid_t gid = getegid();
+	struct passwd *pw = getpwuid(uid);
+	unsigned long us = 0, uc = 0, gs = 0, gc = 0;
+	int go[2] = { -1, -1 }, done[2] = { -1, -1 }, ranged;
+	pid_t child = -1, parent = getpid();
+
+	ranged = subid_range("/etc/subuid", pw ? pw->pw_name : NULL, uid, &us, &uc) == 0 &&
+	    subid_range("/etc/subgid", pw ? pw->pw_name : NULL, uid, &gs, &gc) == 0 &&
+	    pipe2(go, O_CLOEXEC) == 0 && pipe2(done, O_CLOEXEC) == 0;
+	unsigned count = (unsigned)(uc < gc ? uc : gc);
+	if (count > 65536)
+		count = 65536;
+	if (ranged && (child = fork()) == 0)
+		userns_mapper(parent, go[0], done[1], uid, gid, us, gs, count);
+	if (unshare(CLONE_NEWUSER) != 0) {
+		snprintf(err, errlen, "cannot make a user namespace: %s (verona doctor says why and how to fix it)",
+		    strerror(errno));
+		if (child > 0) {
+			close(go[1]);	/* the child reads EOF and ends */
+			waitpid(child, NULL, 0);
+		}
+		return -1;
+	}
+	place_uid_count = userns_map(child, go[1], done[0], uid, gid, ranged && child > 0);
+	if (go[0] >= 0) close(go[0]);
+	if (done[1] >= 0) close(done[1]);
+	place_uid_lo = 1;
+	if (unshare(CLONE_NEWNS | CLONE_NEWNET) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
+		snprintf(err, errlen, "cannot make the mount and network namespaces of a user namespace: %s",
+		    strerror(errno));
+		return -1;
+	}
+	/* /run/netns and /etc/netns of its own; where the machine has none, a tmpfs over their parent */
+	static const char *const dirs[][2] = { { "/run/netns", "/run" }, { "/etc/netns", NULL } };
+	for (size_t i = 0; i < 2; i++) {
+		if (access(dirs[i][0], F_OK) == 0 ? private_tmpfs(dirs[i][0]) != 0 :
+		    dirs[i][1] == NULL || private_tmpfs(dirs[i][1]) != 0 || mkdir(dirs[i][0], 0755) != 0) {
+			if (dirs[i][1] == NULL) {	/* no /etc/netns: the hosts' files go elsewhere */
+				testbed_etc_dir_set("/run/netns/.verona-etc");
+				continue;
+			}
+			snprintf(err, errlen, "cannot mount a tmpfs of its own on %s: %s", dirs[i][0], strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+testbed_place_enter(enum testbed_place want, char *err, size_t errlen)
+{
+	if (want == TESTBED_PLACE_LOOPBACK) {
+		snprintf(err, errlen, "--local loopback: this verona does not have the loopback testbed yet");
+		return -1;
+	}
+	if (want == TESTBED_PLACE_NETNS || (want == TESTBED_PLACE_AUTO && has_caps_for_netns())) {
+		place_chosen = TESTBED_PLACE_NETNS;
+		return 0;
+	}
+	if (userns_enter(err, errlen) != 0)
+		return -1;
+	place_chosen = TESTBED_PLACE_USERNS;
+	return 0;
+}
