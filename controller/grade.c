@@ -15,6 +15,35 @@ grade_visibility(const struct experiment *x, const char *name)
 	return v ? v : "visible";
 }
 
+char *
+grade_step_name(const struct step *st)
+{
+	if (st->expect.name != NULL)
+		return xstrdup(st->expect.name);
+	return xasprintf("step %d: %s%s%s%s%s (line %d)", st->number, st->host ? st->host : "", st->host ? " " : "",
+	    st->op ? st->op : "?", st->sock ? " " : "", st->sock ? st->sock : "", st->pos.line);
+}
+
+char *
+grade_check_name(const struct trace_check *c)
+{
+	if (c->name != NULL)
+		return xstrdup(c->name);
+	return xasprintf("%s %s (line %d)", c->def->name, c->conn ? c->conn : c->from.text ? c->from.text : "", c->line);
+}
+
+int
+grade_is_graded(const struct experiment *x)
+{
+	int graded = x->grading != NULL;
+
+	for (size_t i = 0; i < x->nsteps; i++)
+		graded |= x->steps[i].expect.has_points;
+	for (size_t i = 0; i < x->ntrace_checks; i++)
+		graded |= x->trace_checks[i].has_points;
+	return graded;
+}
+
 json_t *
 grade_item(const char *name, const char *kind, double max, const char *status, const char *output,
     const char *visibility)
@@ -48,7 +77,7 @@ grade_step(const struct grade_run *g, const struct step_result *rec)
 	const char *status;
 	int pass = model_step_pass(rec);
 
-	name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d: %s", st->number, rec->python);
+	name = grade_step_name(st);
 	status = pass < 0 ? "error" : pass ? "pass" : "fail";
 	buf_init(&out);
 	buf_printf(&out, "%s -> %s", rec->python, rec->shown ?: "(not run)");
@@ -74,7 +103,7 @@ grade_step(const struct grade_run *g, const struct step_result *rec)
 static json_t *
 grade_unrun_step(const struct grade_run *g, const struct step *st)
 {
-	char *name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d", st->number);
+	char *name = grade_step_name(st);
 	char *why = xasprintf("the step was not run: %s", g->error ? g->error : "the run stopped before it");
 	json_t *it = grade_item(name, "step", st->expect.points, "error", why, grade_visibility(g->x, name));
 
@@ -94,11 +123,7 @@ grade_check(const struct grade_run *g, size_t i)
 	const char *status = v ? json_string_value(json_object_get(v, "status")) : "error";
 	char *name, *why = NULL;
 
-	if (c->name != NULL)
-		name = xstrdup(c->name);
-	else
-		name = xasprintf("%s %s (line %d)", c->def->name, c->conn ? c->conn : c->from.text ? c->from.text : "",
-		    c->line);
+	name = grade_check_name(c);
 	/* anything but an observed pass or fail is undecided */
 	if (status == NULL || (strcmp(status, "pass") != 0 && strcmp(status, "fail") != 0))
 		status = "error";
@@ -161,13 +186,8 @@ grade_of_run(const struct grade_run *g)
 {
 	const struct experiment *x = g->x;
 	json_t *items;
-	int graded = x->grading != NULL;
 
-	for (size_t i = 0; i < x->nsteps; i++)
-		graded |= x->steps[i].expect.has_points;
-	for (size_t i = 0; i < x->ntrace_checks; i++)
-		graded |= x->trace_checks[i].has_points;
-	if (!graded)
+	if (!grade_is_graded(x))
 		return NULL;
 	items = json_array();
 	for (size_t i = 0; i < g->steps->n; i++)

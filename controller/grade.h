@@ -32,6 +32,18 @@ struct grade_run {
 /* The grade of a run, or NULL when the experiment grades nothing (no grading section, no points). */
 json_t	*grade_of_run(const struct grade_run *);
 
+/*
+ * The one naming rule of graded items, known before the run (validate checks
+ * the grading section's lists against it, and an item is called the same
+ * in every run and for every student): a step's expect name, else "step N:
+ * HOST OP SOCKET (line L)"; a check's name, else "CHECK CONN (line L)".
+ * New strings, the caller's to free.
+ */
+char	*grade_step_name(const struct step *);
+char	*grade_check_name(const struct trace_check *);
+/* True when the experiment grades: it has a grading section or any points. */
+int	 grade_is_graded(const struct experiment *);
+
 /* One item: score max when status is "pass", else 0. */
 json_t	*grade_item(const char *name, const char *kind, double max, const char *status, const char *output,
 	    const char *visibility);

@@ -23,6 +23,7 @@ static struct step steps[3];
 static struct trace_check checks2[2];
 static struct experiment x;
 static char conn_sock[] = "romeo.sock", name_closes[] = "closes";
+static char host_juliet[] = "juliet", op_bind[] = "bind", sock_s[] = "s";
 
 /* Two graded steps (2 points "binds", 1 point unnamed) and an ungraded one; two checks. */
 static void
@@ -33,6 +34,10 @@ setup(const char *grading_json)
 	for (int i = 0; i < 3; i++) {
 		steps[i].number = i + 1;
 		steps[i].def = ops_find("bind");
+		steps[i].host = host_juliet;
+		steps[i].op = op_bind;
+		steps[i].sock = sock_s;
+		steps[i].pos.line = 10 + i;
 		steps[i].expect.within = -1;
 	}
 	steps[0].expect.has_points = 1;
@@ -115,7 +120,8 @@ UNIT_TEST(points_of_passed_items_only)
 	CHECK(json_is_false(json_object_get(g, "needs_review")));
 	CHECK_INT(json_array_size(json_object_get(g, "items")), 4);
 	CHECK(item(g, "binds") != NULL && num(item(g, "binds"), "score") == 2);
-	CHECK(item(g, "step 2: s.bind(('10.10.0.101', 4000))") != NULL);
+	/* an unnamed step is named from the experiment, never from what its run resolved */
+	CHECK(item(g, "step 2: juliet bind s (line 11)") != NULL);
 	CHECK(item(g, "handshake romeo.sock (line 20)") != NULL);
 	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "status")), "fail");
 	CHECK(num(item(g, "closes"), "score") == 0);
@@ -172,7 +178,7 @@ UNIT_TEST(undecided_items_score_nothing_and_need_review)
 	CHECK_STR(json_string_value(json_object_get(item(g, "binds"), "status")), "error");
 	CHECK(strstr(json_string_value(json_object_get(item(g, "binds"), "output")),
 	    "the packets of this step cannot be decided: no capture came from romeo") != NULL);
-	CHECK(strstr(json_string_value(json_object_get(item(g, "step 2: s.bind(('10.10.0.101', 4000))"), "output")),
+	CHECK(strstr(json_string_value(json_object_get(item(g, "step 2: juliet bind s (line 11)"), "output")),
 	    "the step did not finish: running") != NULL);
 	/* a pass on a capture with holes is no evidence */
 	CHECK(strstr(json_string_value(json_object_get(item(g, "handshake romeo.sock (line 20)"), "output")),
@@ -195,7 +201,7 @@ UNIT_TEST(steps_that_never_ran)
 	setup(NULL);
 	run = (struct grade_run){ .x = &x, .steps = &recs, .checks = checks, .error = "the agent on romeo was lost" };
 	g = grade_of_run(&run);
-	CHECK_STR(json_string_value(json_object_get(item(g, "step 2"), "output")),
+	CHECK_STR(json_string_value(json_object_get(item(g, "step 2: juliet bind s (line 11)"), "output")),
 	    "the step was not run: the agent on romeo was lost");
 	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "output")),
 	    "the check was not decided: the agent on romeo was lost");
