@@ -201,3 +201,95 @@ grade_of_run(const struct grade_run *g)
 		json_array_append_new(items, grade_check(g, i));
 	return grade_total(items, json_object_get(x->grading, "total"));
 }
+
+static int
+grade_score_cmp(const void *a, const void *b)
+{
+	const double *x = *(const double *const *)a, *y = *(const double *const *)b;
+	/* equal scores keep run order, so the median run does not depend on qsort */
+	return *x < *y ? -1 : *x > *y ? 1 : x < y ? -1 : x > y;
+}
+
+/* The graded items of each run whose status is not the same in every graded run: [{name, passed, runs}]. */
+static json_t *
+grade_varying_items(json_t *grades)
+{
+	json_t *seen = json_object(), *varying = json_array(), *v;
+	const char *name;
+	size_t graded = 0;
+
+	/* name -> {passed, statuses seen} over the runs that graded */
+	for (size_t r = 0; r < json_array_size(grades); r++) {
+		json_t *items = json_object_get(json_array_get(grades, r), "items");
+		if (!json_is_array(items))
+			continue;
+		graded++;
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *it = json_array_get(items, i), *s;
+			const char *n = json_string_value(json_object_get(it, "name"));
+			const char *st = json_string_value(json_object_get(it, "status"));
+			if (n == NULL)
+				continue;
+			if ((s = json_object_get(seen, n)) == NULL) {
+				s = json_pack("{s:i, s:i}", "passed", 0, "runs", 0);
+				json_object_set_new(seen, n, s);
+			}
+			json_object_set_new(s, "runs", json_integer(json_integer_value(json_object_get(s, "runs")) + 1));
+			if (st != NULL && strcmp(st, "pass") == 0)
+				json_object_set_new(s, "passed", json_integer(json_integer_value(json_object_get(s, "passed")) + 1));
+		}
+	}
+	json_object_foreach(seen, name, v) {
+		json_int_t passed = json_integer_value(json_object_get(v, "passed"));
+		json_int_t runs = json_integer_value(json_object_get(v, "runs"));
+		/* an item some runs lack, or one that passed in some runs only */
+		if ((size_t)runs != graded || (passed != 0 && passed != runs))
+			json_array_append_new(varying, json_pack("{s:s, s:I, s:I}", "name", name, "passed", passed,
+			    "runs", (json_int_t)graded));
+	}
+	json_decref(seen);
+	return varying;
+}
+
+json_t *
+grade_of_runs(json_t *grades)
+{
+	size_t n = json_array_size(grades), ng = 0;
+	const double **order = xcalloc(n ? n : 1, sizeof *order);
+	double *scores = xcalloc(n ? n : 1, sizeof *scores);
+	json_t *list = json_array(), *g, *varying;
+	size_t median_run = 0;
+
+	for (size_t r = 0; r < n; r++) {
+		json_t *s = json_object_get(json_array_get(grades, r), "score");
+		if (!json_is_number(s)) {
+			json_array_append_new(list, json_null());
+			continue;
+		}
+		scores[r] = json_number_value(s);
+		order[ng++] = &scores[r];
+		json_array_append_new(list, json_real(scores[r]));
+	}
+	varying = grade_varying_items(grades);
+	g = json_pack("{s:I, s:I, s:o}", "runs", (json_int_t)n, "graded", (json_int_t)ng, "scores", list);
+	if (ng > 0) {
+		/* the lower median: a score one of the runs had, and that run's items with it */
+		qsort(order, ng, sizeof *order, grade_score_cmp);
+		median_run = (size_t)(order[(ng - 1) / 2] - scores) + 1;
+		json_object_set_new(g, "median", json_real(*order[(ng - 1) / 2]));
+		json_object_set_new(g, "min", json_real(*order[0]));
+		json_object_set_new(g, "max", json_real(*order[ng - 1]));
+		json_object_set_new(g, "median_run", json_integer((json_int_t)median_run));
+	} else {
+		json_object_set_new(g, "median", json_null());
+		json_object_set_new(g, "min", json_null());
+		json_object_set_new(g, "max", json_null());
+		json_object_set_new(g, "median_run", json_null());
+	}
+	json_object_set_new(g, "unstable", json_boolean(ng > 1 && (*order[0] != *order[ng - 1] ||
+	    json_array_size(varying) > 0)));
+	json_object_set_new(g, "varying", varying);
+	free(order);
+	free(scores);
+	return g;
+}

@@ -228,9 +228,62 @@ UNIT_TEST(no_points_no_grade)
 	teardown();
 }
 
+/* A run's grading object with one item per "name=status" word, each worth 1 point. */
+static json_t *
+run_grade(const char *items)
+{
+	json_t *its = json_array();
+	char *copy = xstrdup(items), *save = NULL;
+
+	for (char *w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(w, '=');
+		*eq = '\0';
+		json_array_append_new(its, grade_item(w, "check", 1, eq + 1, "", "visible"));
+	}
+	free(copy);
+	return grade_total(its, NULL);
+}
+
+UNIT_TEST(runs_median_spread_and_unstable)
+{
+	json_t *grades = json_array(), *g;
+
+	json_array_append_new(grades, run_grade("a=pass b=fail c=fail"));	/* 1 */
+	json_array_append_new(grades, json_null());				/* a run that did not grade */
+	json_array_append_new(grades, run_grade("a=pass b=pass c=pass"));	/* 3 */
+	json_array_append_new(grades, run_grade("a=pass b=pass c=fail"));	/* 2 */
+	json_array_append_new(grades, run_grade("a=pass b=pass c=pass"));	/* 3 */
+	g = grade_of_runs(grades);
+	CHECK_INT(json_integer_value(json_object_get(g, "runs")), 5);
+	CHECK_INT(json_integer_value(json_object_get(g, "graded")), 4);
+	CHECK(json_is_null(json_array_get(json_object_get(g, "scores"), 1)));
+	/* the lower median of 1 2 3 3, and the run that had it */
+	CHECK(num(g, "median") == 2 && num(g, "min") == 1 && num(g, "max") == 3);
+	CHECK_INT(json_integer_value(json_object_get(g, "median_run")), 4);
+	CHECK(json_is_true(json_object_get(g, "unstable")));
+	CHECK_INT(json_array_size(json_object_get(g, "varying")), 2);	/* b and c; a always passed */
+	json_decref(g);
+	json_decref(grades);
+
+	/* the same score with different items lost is unstable too; identical runs are not */
+	grades = json_pack("[o, o]", run_grade("a=pass b=fail"), run_grade("a=fail b=pass"));
+	g = grade_of_runs(grades);
+	CHECK(num(g, "min") == num(g, "max") && json_is_true(json_object_get(g, "unstable")));
+	json_decref(g);
+	json_decref(grades);
+	grades = json_pack("[o, o, o]", run_grade("a=pass b=fail"), run_grade("a=pass b=fail"), run_grade("a=pass b=fail"));
+	g = grade_of_runs(grades);
+	CHECK(num(g, "min") == 1 && num(g, "max") == 1 && json_is_false(json_object_get(g, "unstable")));
+	CHECK_INT(json_array_size(json_object_get(g, "varying")), 0);
+	CHECK_INT(json_integer_value(json_object_get(g, "median_run")), 2);	/* the middle one of three equal runs */
+	json_decref(g);
+	json_decref(grades);
+}
+
 int
 main(void)
 {
+	UNIT_RUN(runs_median_spread_and_unstable);
 	UNIT_RUN(points_of_passed_items_only);
 	UNIT_RUN(hidden_items_and_a_rubric_total);
 	UNIT_RUN(undecided_items_score_nothing_and_need_review);
