@@ -151,7 +151,7 @@ grade_repeated(const char *experiment, json_t *defines, const char *abs, const c
 		fwrite(b.data, 1, b.len, stdout);
 		buf_free(&b);
 	}
-	if (median != NULL && !quiet) {
+	if (median != NULL) {
 		printf("verona: the median run (%s/run-%lld):\n", out, (long long)json_integer_value(json_object_get(runs, "median_run")));
 		grade_print_end(median);
 	}
@@ -177,7 +177,7 @@ grade_one(const char *experiment, json_t *defines, const char *submission, const
 	}
 	if (grade_nruns == 1) {
 		rc = grade_run_once(experiment, defines, abs, out, out_fd, quiet);
-		if (rc != 2 && !quiet) {
+		if (rc != 2) {	/* also with --quiet: the score and what was lost */
 			char *rp = xasprintf("%s/results.json", out);
 			json_t *res = grade_read_json(AT_FDCWD, rp);
 			grade_print_end(res);

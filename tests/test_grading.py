@@ -192,3 +192,15 @@ def test_one_submission_ends_with_its_score_and_lost_items(tmp_path):
     assert tail[0] == "Score: 6.67 / 10 (2 of 3 rubric points)", p.stdout
     assert tail[1] == "Lost:"
     assert tail[2].startswith("  the third answer is whole (1 point): 10.10.0.101:4002 sent 5 bytes"), tail[2]
+    # two decimals wherever a person reads the score; gradescope.json's numbers stay exact
+    g = tmp_path / "g"
+    assert 'class="score">Score: 6.67 / 10' in (g / "report.html").read_text()
+    assert "Grade: 6.67 / 10" in (g / "report.html").read_text()
+    assert "# grade 6.67 / 10 (2 of 3 rubric points)" in (g / "transcript.txt").read_text()
+    gs = json.loads((g / "gradescope.json").read_text())
+    assert gs["output"].startswith("racy-echo: 6.67 of 10 points (2 of 3 rubric points")
+    assert gs["score"] == json.loads((g / "results.json").read_text())["grading"]["score"] == 20 / 3
+    # --quiet keeps the end: the score and what was lost
+    q = verona("grade", "--quiet", "--submission", RACY / "third-cut", "--out", tmp_path / "q",
+               RACY / "experiment.yaml", timeout=120)
+    assert q.returncode == 1 and q.stdout.rstrip("\n").split("\n")[-3:] == tail, q.stdout
