@@ -204,3 +204,12 @@ def test_one_submission_ends_with_its_score_and_lost_items(tmp_path):
     q = verona("grade", "--quiet", "--submission", RACY / "third-cut", "--out", tmp_path / "q",
                RACY / "experiment.yaml", timeout=120)
     assert q.returncode == 1 and q.stdout.rstrip("\n").split("\n")[-3:] == tail, q.stdout
+
+
+def test_runs_wants_a_whole_number(tmp_path):
+    """--runs takes 1..99 runs; anything else is a command-line error (exit 2) that says what it wants."""
+    for bad in ("0", "100", "2x", ""):
+        p = verona("grade", "--runs", bad, "--submission", RACY / "steady", "--out", tmp_path / "g",
+                   RACY / "experiment.yaml")
+        assert p.returncode == 2 and "--runs wants a whole number of runs, 1..99, not '%s'" % bad in p.stderr, p.stderr
+        assert not (tmp_path / "g").exists()
