@@ -22,6 +22,7 @@
 
 #include "cmd.h"
 #include "expt.h"
+#include "grade.h"
 #include "outdir.h"
 #include "limitspec.h"
 #include "report-grade.h"
@@ -34,24 +35,18 @@ static int grade_force;				/* --force: the out folder may be one verona wrote be
 static json_t *grade_limits;			/* --limits, parsed */
 static const char *grade_sandbox;		/* --sandbox, --unsandboxed */
 
-/* out_fd: a student's folder outdir_fresh made in the class folder (closed here), or 0: open out. */
+static int grade_nruns = 1;			/* --runs: how many times each submission is graded */
+
+/* One run of a submission (abs: its folder) into out; out_fd as for grade_one. */
 static int
-grade_one(const char *experiment, json_t *defines, const char *submission, const char *out, int out_fd, int quiet)
+grade_run_once(const char *experiment, json_t *defines, const char *abs, const char *out, int out_fd, int quiet)
 {
-	char abs[PATH_MAX];
 	json_t *d = json_deep_copy(defines);
 	struct experiment *x;
 	struct run_opts o = { .out = out, .out_fd = out_fd, .force = grade_force, .quiet = quiet,
 	    .color = !quiet && isatty(1) };
 	int rc;
 
-	if (realpath(submission, abs) == NULL) {
-		fprintf(stderr, "verona: %s: %s\n", submission, strerror(errno));
-		json_decref(d);
-		if (out_fd > 2)
-			close(out_fd);
-		return 2;
-	}
 	json_object_set_new(d, "submission", json_string(abs));
 	x = cmd_load(experiment, d);
 	json_decref(d);
@@ -66,6 +61,137 @@ grade_one(const char *experiment, json_t *defines, const char *submission, const
 	o.sandbox = grade_sandbox;
 	rc = run_experiment(x, &o);
 	expt_free(x);
+	return rc;
+}
+
+/* A JSON file below dirfd (never through a symlink at its last name), or NULL. */
+static json_t *
+grade_read_json(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	json_t *j = fd < 0 ? NULL : json_loadfd(fd, 0, NULL);
+
+	if (fd >= 0)
+		close(fd);
+	return j;
+}
+
+/* The end of a submission's grading: its score and each item it lost. */
+static void
+grade_print_end(json_t *results)
+{
+	struct buf b;
+
+	buf_init(&b);
+	report_grade_text(&b, results);
+	if (b.len > 0)
+		fwrite(b.data, 1, b.len, stdout);
+	buf_free(&b);
+	fflush(stdout);
+}
+
+/*
+ * grade --runs N: the submission run N times, each into dfd's run-K
+ * folder; then runs.json and gradescope.json (the median run's) in dfd.
+ * Returns the median run's exit status, or 3 when a run had a harness
+ * error or none graded.
+ */
+static int
+grade_repeated(const char *experiment, json_t *defines, const char *abs, const char *out, int dfd, int quiet)
+{
+	json_t *grades = json_array(), *results = json_array(), *runs, *median;
+	char err[512];
+	int harness = 0, *codes = xcalloc((size_t)grade_nruns, sizeof *codes), rc;
+
+	for (int k = 1; k <= grade_nruns; k++) {
+		char *name = xasprintf("run-%d", k), *shown = xasprintf("%s/%s", out, name), *rp;
+		int rfd;
+
+		printf("verona: run %d of %d: %s\n", k, grade_nruns, shown);
+		fflush(stdout);
+		rfd = run_interrupted() ? OUTDIR_FAILED : outdir_fresh(dfd, name, OUTDIR_REPLACE, shown, err, sizeof err);
+		if (rfd < 0 && !run_interrupted())
+			fprintf(stderr, "verona: %s\n", err);
+		codes[k - 1] = rfd < 0 ? 3 : grade_run_once(experiment, defines, abs, shown, rfd, quiet);
+		if (codes[k - 1] == 2) {	/* the experiment or the command line: no run can do better */
+			free(shown);
+			free(name);
+			json_decref(grades);
+			json_decref(results);
+			free(codes);
+			return 2;
+		}
+		harness |= codes[k - 1] >= 2;
+		rp = xasprintf("%s/results.json", name);
+		json_t *res = rfd < 0 ? NULL : grade_read_json(dfd, rp);
+		json_array_append_new(grades, json_incref(json_object_get(res, "grading") ?: json_null()));
+		json_array_append_new(results, res ? res : json_null());
+		free(rp);
+		free(shown);
+		free(name);
+	}
+	runs = grade_of_runs(grades);
+	json_object_set_new(runs, "exits", json_array());
+	for (int k = 0; k < grade_nruns; k++)
+		json_array_append_new(json_object_get(runs, "exits"), json_integer(codes[k]));
+	median = json_is_integer(json_object_get(runs, "median_run")) ?
+	    json_array_get(results, (size_t)json_integer_value(json_object_get(runs, "median_run")) - 1) : NULL;
+	rc = median == NULL || harness ? 3 :
+	    codes[json_integer_value(json_object_get(runs, "median_run")) - 1];
+	if (report_runs(runs, median, dfd, err, sizeof err) != 0) {
+		fprintf(stderr, "verona: %s (in %s)\n", err, out);
+		rc = 3;
+	}
+	{
+		struct buf b;
+		buf_init(&b);
+		buf_printf(&b, "verona: %s ", abs);
+		report_runs_text(&b, runs, json_object_get(runs, "max_score"));
+		buf_printf(&b, " — %s/runs.json\n", out);
+		fwrite(b.data, 1, b.len, stdout);
+		buf_free(&b);
+	}
+	if (median != NULL) {
+		printf("verona: the median run (%s/run-%lld):\n", out, (long long)json_integer_value(json_object_get(runs, "median_run")));
+		grade_print_end(median);
+	}
+	json_decref(runs);
+	json_decref(grades);
+	json_decref(results);
+	free(codes);
+	return rc;
+}
+
+/* out_fd: a student's folder outdir_fresh made in the class folder (closed here), or 0: open out. */
+static int
+grade_one(const char *experiment, json_t *defines, const char *submission, const char *out, int out_fd, int quiet)
+{
+	char abs[PATH_MAX], err[512];
+	int rc, dfd = out_fd;
+
+	if (realpath(submission, abs) == NULL) {
+		fprintf(stderr, "verona: %s: %s\n", submission, strerror(errno));
+		if (out_fd > 2)
+			close(out_fd);
+		return 2;
+	}
+	if (grade_nruns == 1) {
+		rc = grade_run_once(experiment, defines, abs, out, out_fd, quiet);
+		if (rc != 2) {	/* also with --quiet: the score and what was lost */
+			char *rp = xasprintf("%s/results.json", out);
+			json_t *res = grade_read_json(AT_FDCWD, rp);
+			grade_print_end(res);
+			json_decref(res);
+			free(rp);
+		}
+		return rc;
+	}
+	if (dfd <= 2 && (dfd = outdir_open(out, grade_force ? OUTDIR_FORCE : 0, err, sizeof err)) < 0) {
+		fprintf(stderr, "verona: %s\n", err);
+		return dfd == OUTDIR_REFUSED ? 2 : 3;
+	}
+	rc = grade_repeated(experiment, defines, abs, out, dfd, quiet);
+	close(dfd);
 	return rc;
 }
 
@@ -119,29 +245,43 @@ grade_students(const char *dir, size_t *np)
 static int
 grade_collect(const char *student, int classfd, const char *out, int st, json_t *rows, int *review)
 {
-	char *rp = xasprintf("%s/results.json", student);
-	int rfd = openat(classfd, rp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	json_t *res = rfd < 0 ? NULL : json_loadfd(rfd, 0, NULL);
-	if (rfd >= 0)
-		close(rfd);
+	char *rp = xasprintf("%s/runs.json", student);
+	json_t *runs = grade_read_json(classfd, rp), *res;
 	int code = WIFEXITED(st) ? WEXITSTATUS(st) : 3;
+	char score[32], max[32];
+
+	free(rp);
+	/* graded several times: the median run's results stand for the student */
+	if (json_is_integer(json_object_get(runs, "median_run")))
+		rp = xasprintf("%s/run-%lld/results.json", student, (long long)json_integer_value(json_object_get(runs, "median_run")));
+	else
+		rp = xasprintf("%s/results.json", student);
+	res = runs != NULL && !json_is_integer(json_object_get(runs, "median_run")) ? NULL : grade_read_json(classfd, rp);
 	json_t *g = res ? json_object_get(res, "grading") : NULL;
 	char *bare = res ? report_unsandboxed_hosts(res) : NULL;
-	if (g != NULL)
-		printf("  %-20s %6.2f / %-6.2f %s%s%s\n", student,
-		    json_number_value(json_object_get(g, "score")),
-		    json_number_value(json_object_get(g, "max_score")),
+	if (g != NULL) {
+		report_score_text(score, sizeof score, json_number_value(json_object_get(g, "score")));
+		report_score_text(max, sizeof max, json_number_value(json_object_get(g, "max_score")));
+		printf("  %-20s %6s / %-6s %s%s%s", student, score, max,
 		    report_needs_review(res) ? "needs review (undecided items score 0)" :
 		    code == 0 ? "" : code == 1 ? "(points lost)" : "(harness error: regrade)",
 		    bare ? " WARNING: not sandboxed on " : "", bare ? bare : "");
-	else
+		if (runs != NULL) {
+			report_score_text(score, sizeof score, json_number_value(json_object_get(runs, "min")));
+			report_score_text(max, sizeof max, json_number_value(json_object_get(runs, "max")));
+			printf(" median of %lld runs, spread %s..%s%s", (long long)json_integer_value(json_object_get(runs, "runs")),
+			    score, max, json_is_true(json_object_get(runs, "unstable")) ? " UNSTABLE" : "");
+		}
+		printf("\n");
+	} else
 		printf("  %-20s not graded (exit %d): see %s/%s.log\n", student, code, out, student);
 	free(bare);
 	*review += res == NULL || report_needs_review(res);
 	fflush(stdout);
-	json_array_append_new(rows, json_pack("{s:s, s:o, s:o}", "student", student,
+	json_array_append_new(rows, json_pack("{s:s, s:o, s:o, s:o}", "student", student,
 	    "results", res ? res : json_null(),
-	    "error", res ? json_null() : json_sprintf("the run did not finish (exit %d)", code)));
+	    "error", res ? json_null() : json_sprintf("the run did not finish (exit %d)", code),
+	    "runs", runs ? runs : json_null()));
 	free(rp);
 	return code >= 2 ? 3 : code;
 }
@@ -269,6 +409,7 @@ cmd_grade_exec(int argc, char **argv)
 		{ "limits", required_argument, NULL, 'L' },
 		{ "sandbox", required_argument, NULL, 'B' },
 		{ "unsandboxed", no_argument, NULL, 'N' },
+		{ "runs", required_argument, NULL, 'R' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
@@ -305,6 +446,17 @@ cmd_grade_exec(int argc, char **argv)
 				return 2;
 			}
 			break;
+		case 'R': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*optarg == '\0' || *end != '\0' || n < 1 || n > 99) {
+				fprintf(stderr, "verona: --runs wants a whole number of runs, 1..99, not '%s'\n", optarg);
+				json_decref(defines);
+				return 2;
+			}
+			grade_nruns = (int)n;
+			break;
+		}
 		case 'j':
 			jobs = atoi(optarg);
 			if (jobs < 1 || jobs > 64) {
@@ -376,7 +528,7 @@ cmd_grade_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_grade_entry = {
 	.name = "grade",
-	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--limits LIST] [--sandbox full|uid|none] [--out DIR [--force]] EXPERIMENT",
+	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--limits LIST] [--sandbox full|uid|none] [--runs N] [--out DIR [--force]] EXPERIMENT",
 	.summary = "grade students' programs: run a graded experiment with each submission",
 	.help =
 	"  -s, --submission DIR      one student's folder (the experiment's ${submission})\n"
@@ -395,6 +547,10 @@ const struct cmd_entry cmd_grade_entry = {
 	"                            (the defaults; each run gets an equal CPU share)\n"
 	"  --sandbox full|uid|none   where programs run (default full: namespaces of their own)\n"
 	"  --unsandboxed             the same as --sandbox none\n"
+	"      --runs N              grade each submission N times (default 1): DIR/run-1 ..\n"
+	"                            DIR/run-N, and DIR/runs.json with the median score, the\n"
+	"                            spread and \"unstable\" when the runs differ; the median\n"
+	"                            run's gradescope.json in DIR\n"
 	"  -h, --help                this help\n"
 	"Writes results.json, gradescope.json, junit.xml, report.html and the traces per\n"
 	"student.  Exit 0 full marks, 1 points lost, 2 bad input, 3 a harness error or a submission\n"

@@ -15,6 +15,35 @@ grade_visibility(const struct experiment *x, const char *name)
 	return v ? v : "visible";
 }
 
+char *
+grade_step_name(const struct step *st)
+{
+	if (st->expect.name != NULL)
+		return xstrdup(st->expect.name);
+	return xasprintf("step %d: %s%s%s%s%s (line %d)", st->number, st->host ? st->host : "", st->host ? " " : "",
+	    st->op ? st->op : "?", st->sock ? " " : "", st->sock ? st->sock : "", st->pos.line);
+}
+
+char *
+grade_check_name(const struct trace_check *c)
+{
+	if (c->name != NULL)
+		return xstrdup(c->name);
+	return xasprintf("%s %s (line %d)", c->def->name, c->conn ? c->conn : c->from.text ? c->from.text : "", c->line);
+}
+
+int
+grade_is_graded(const struct experiment *x)
+{
+	int graded = x->grading != NULL;
+
+	for (size_t i = 0; i < x->nsteps; i++)
+		graded |= x->steps[i].expect.has_points;
+	for (size_t i = 0; i < x->ntrace_checks; i++)
+		graded |= x->trace_checks[i].has_points;
+	return graded;
+}
+
 json_t *
 grade_item(const char *name, const char *kind, double max, const char *status, const char *output,
     const char *visibility)
@@ -48,7 +77,7 @@ grade_step(const struct grade_run *g, const struct step_result *rec)
 	const char *status;
 	int pass = model_step_pass(rec);
 
-	name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d: %s", st->number, rec->python);
+	name = grade_step_name(st);
 	status = pass < 0 ? "error" : pass ? "pass" : "fail";
 	buf_init(&out);
 	buf_printf(&out, "%s -> %s", rec->python, rec->shown ?: "(not run)");
@@ -74,7 +103,7 @@ grade_step(const struct grade_run *g, const struct step_result *rec)
 static json_t *
 grade_unrun_step(const struct grade_run *g, const struct step *st)
 {
-	char *name = st->expect.name ? xstrdup(st->expect.name) : xasprintf("step %d", st->number);
+	char *name = grade_step_name(st);
 	char *why = xasprintf("the step was not run: %s", g->error ? g->error : "the run stopped before it");
 	json_t *it = grade_item(name, "step", st->expect.points, "error", why, grade_visibility(g->x, name));
 
@@ -94,11 +123,7 @@ grade_check(const struct grade_run *g, size_t i)
 	const char *status = v ? json_string_value(json_object_get(v, "status")) : "error";
 	char *name, *why = NULL;
 
-	if (c->name != NULL)
-		name = xstrdup(c->name);
-	else
-		name = xasprintf("%s %s (line %d)", c->def->name, c->conn ? c->conn : c->from.text ? c->from.text : "",
-		    c->line);
+	name = grade_check_name(c);
 	/* anything but an observed pass or fail is undecided */
 	if (status == NULL || (strcmp(status, "pass") != 0 && strcmp(status, "fail") != 0))
 		status = "error";
@@ -161,13 +186,8 @@ grade_of_run(const struct grade_run *g)
 {
 	const struct experiment *x = g->x;
 	json_t *items;
-	int graded = x->grading != NULL;
 
-	for (size_t i = 0; i < x->nsteps; i++)
-		graded |= x->steps[i].expect.has_points;
-	for (size_t i = 0; i < x->ntrace_checks; i++)
-		graded |= x->trace_checks[i].has_points;
-	if (!graded)
+	if (!grade_is_graded(x))
 		return NULL;
 	items = json_array();
 	for (size_t i = 0; i < g->steps->n; i++)
@@ -180,4 +200,96 @@ grade_of_run(const struct grade_run *g)
 	for (size_t i = 0; i < x->ntrace_checks; i++)
 		json_array_append_new(items, grade_check(g, i));
 	return grade_total(items, json_object_get(x->grading, "total"));
+}
+
+static int
+grade_score_cmp(const void *a, const void *b)
+{
+	const double *x = *(const double *const *)a, *y = *(const double *const *)b;
+	/* equal scores keep run order, so the median run does not depend on qsort */
+	return *x < *y ? -1 : *x > *y ? 1 : x < y ? -1 : x > y;
+}
+
+/* The graded items of each run whose status is not the same in every graded run: [{name, passed, runs}]. */
+static json_t *
+grade_varying_items(json_t *grades)
+{
+	json_t *seen = json_object(), *varying = json_array(), *v;
+	const char *name;
+	size_t graded = 0;
+
+	/* name -> {passed, statuses seen} over the runs that graded */
+	for (size_t r = 0; r < json_array_size(grades); r++) {
+		json_t *items = json_object_get(json_array_get(grades, r), "items");
+		if (!json_is_array(items))
+			continue;
+		graded++;
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *it = json_array_get(items, i), *s;
+			const char *n = json_string_value(json_object_get(it, "name"));
+			const char *st = json_string_value(json_object_get(it, "status"));
+			if (n == NULL)
+				continue;
+			if ((s = json_object_get(seen, n)) == NULL) {
+				s = json_pack("{s:i, s:i}", "passed", 0, "runs", 0);
+				json_object_set_new(seen, n, s);
+			}
+			json_object_set_new(s, "runs", json_integer(json_integer_value(json_object_get(s, "runs")) + 1));
+			if (st != NULL && strcmp(st, "pass") == 0)
+				json_object_set_new(s, "passed", json_integer(json_integer_value(json_object_get(s, "passed")) + 1));
+		}
+	}
+	json_object_foreach(seen, name, v) {
+		json_int_t passed = json_integer_value(json_object_get(v, "passed"));
+		json_int_t runs = json_integer_value(json_object_get(v, "runs"));
+		/* an item some runs lack, or one that passed in some runs only */
+		if ((size_t)runs != graded || (passed != 0 && passed != runs))
+			json_array_append_new(varying, json_pack("{s:s, s:I, s:I}", "name", name, "passed", passed,
+			    "runs", (json_int_t)graded));
+	}
+	json_decref(seen);
+	return varying;
+}
+
+json_t *
+grade_of_runs(json_t *grades)
+{
+	size_t n = json_array_size(grades), ng = 0;
+	const double **order = xcalloc(n ? n : 1, sizeof *order);
+	double *scores = xcalloc(n ? n : 1, sizeof *scores);
+	json_t *list = json_array(), *g, *varying;
+	size_t median_run = 0;
+
+	for (size_t r = 0; r < n; r++) {
+		json_t *s = json_object_get(json_array_get(grades, r), "score");
+		if (!json_is_number(s)) {
+			json_array_append_new(list, json_null());
+			continue;
+		}
+		scores[r] = json_number_value(s);
+		order[ng++] = &scores[r];
+		json_array_append_new(list, json_real(scores[r]));
+	}
+	varying = grade_varying_items(grades);
+	g = json_pack("{s:I, s:I, s:o}", "runs", (json_int_t)n, "graded", (json_int_t)ng, "scores", list);
+	if (ng > 0) {
+		/* the lower median: a score one of the runs had, and that run's items with it */
+		qsort(order, ng, sizeof *order, grade_score_cmp);
+		median_run = (size_t)(order[(ng - 1) / 2] - scores) + 1;
+		json_object_set_new(g, "median", json_real(*order[(ng - 1) / 2]));
+		json_object_set_new(g, "min", json_real(*order[0]));
+		json_object_set_new(g, "max", json_real(*order[ng - 1]));
+		json_object_set_new(g, "median_run", json_integer((json_int_t)median_run));
+	} else {
+		json_object_set_new(g, "median", json_null());
+		json_object_set_new(g, "min", json_null());
+		json_object_set_new(g, "max", json_null());
+		json_object_set_new(g, "median_run", json_null());
+	}
+	json_object_set_new(g, "unstable", json_boolean(ng > 1 && (*order[0] != *order[ng - 1] ||
+	    json_array_size(varying) > 0)));
+	json_object_set_new(g, "varying", varying);
+	free(order);
+	free(scores);
+	return g;
 }

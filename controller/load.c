@@ -17,6 +17,7 @@
 
 #include "addr.h"
 #include "check.h"
+#include "grade.h"
 #include "load.h"
 #include "util.h"
 
@@ -228,12 +229,14 @@ unclosed(const char *s, char open, char close)
  * A name in a flow list ([a, b]) that YAML split at a comma inside it:
  * "an orderly close (FIN" and "not RST)" from [an orderly close (FIN, not
  * RST)].  An item that leaves a bracket open is reported with the name it
- * was meant to be, quoted; -1 when it was.
+ * was meant to be, quoted; returns how many entries of the list that name
+ * took (the caller skips them), or 0 when the entry is whole.
  */
-static int
+static size_t
 grading_split_name(struct loader *L, yaml_node_t *list, yaml_node_item_t *it, const char *key)
 {
 	yaml_node_t *n = yamldoc_node(&L->doc, *it);
+	yaml_node_item_t *next = it + 1;
 	struct buf whole;
 	int open;
 
@@ -244,7 +247,7 @@ grading_split_name(struct loader *L, yaml_node_t *list, yaml_node_item_t *it, co
 		return 0;
 	buf_init(&whole);
 	buf_adds(&whole, (const char *)n->data.scalar.value);
-	for (yaml_node_item_t *next = it + 1; next < list->data.sequence.items.top && open > 0; next++) {
+	for (; next < list->data.sequence.items.top && open > 0; next++) {
 		yaml_node_t *m = yamldoc_node(&L->doc, *next);
 		const char *t = m->type == YAML_SCALAR_NODE ? (const char *)m->data.scalar.value : "";
 		buf_printf(&whole, ", %s", t);
@@ -254,12 +257,109 @@ grading_split_name(struct loader *L, yaml_node_t *list, yaml_node_item_t *it, co
 	load_err(L, n, "grading %s: \"%s\" leaves a bracket open: YAML splits a name at its commas in [...]; "
 	    "quote the name: %s: [\"%s\"]", key, (const char *)n->data.scalar.value, key, (char *)whole.data);
 	buf_free(&whole);
-	return -1;
+	return (size_t)(next - it);
+}
+
+/* Levenshtein's distance between a and b (bytes), for a hint; large strings cost at most 256 x 256. */
+static size_t
+grading_distance(const char *a, const char *b)
+{
+	size_t na = strnlen(a, 256), nb = strnlen(b, 256), row[257];
+
+	for (size_t j = 0; j <= nb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= na; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= nb; j++) {
+			size_t up = row[j], best = diag + (a[i - 1] != b[j - 1]);
+			if (up + 1 < best)
+				best = up + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			diag = up;
+			row[j] = best;
+		}
+	}
+	return row[nb];
+}
+
+/*
+ * Adds name at pos to names (name -> line of its first item); the second
+ * item of a name is an error at its own place, once per name (a repeat's
+ * rounds would say it count times).
+ */
+static void
+grading_item_add(struct loader *L, json_t *names, json_t *twice, char *name, struct pos pos)
+{
+	json_t *first = json_object_get(names, name);
+
+	if (first == NULL)
+		json_object_set_new(names, name, json_integer(pos.line));
+	else if (json_object_get(twice, name) == NULL) {
+		json_object_set_new(twice, name, json_true());
+		if (json_integer_value(first) == pos.line)	/* one step, a repeat's rounds */
+			errlist_add(L->errs, L->file, pos, "grading: every round of the repeat names its item \"%s\": "
+			    "summary.csv and the grading lists tell items apart by name, so put ${i} in the name", name);
+		else
+			errlist_add(L->errs, L->file, pos, "grading: two items are named \"%s\" (the first at line %lld): "
+			    "summary.csv and the grading lists tell items apart by name, so give this one a name of its own",
+			    name, (long long)json_integer_value(first));
+	}
+	free(name);
+}
+
+/*
+ * The graded items' names (name -> line), made by the grade's own naming
+ * rule (grade_step_name, grade_check_name); two items of one name are
+ * reported.  NULL when the experiment grades nothing.
+ */
+static json_t *
+grading_items(struct loader *L, int has_section)
+{
+	const struct experiment *x = L->x;
+	json_t *names, *twice;
+
+	if (!has_section && !grade_is_graded(x))
+		return NULL;
+	names = json_object();
+	twice = json_object();
+	for (size_t i = 0; i < x->nsteps; i++)
+		if (x->steps[i].expect.has_points)
+			grading_item_add(L, names, twice, grade_step_name(&x->steps[i]), x->steps[i].pos);
+	for (size_t i = 0; i < x->ntrace_checks; i++) {
+		struct pos p = { x->trace_checks[i].line, x->trace_checks[i].col };
+		grading_item_add(L, names, twice, grade_check_name(&x->trace_checks[i]), p);
+	}
+	json_decref(twice);
+	return names;
+}
+
+/* A name in a grading list that names no item: an error, with the nearest item's name as a hint. */
+static void
+grading_unknown_name(struct loader *L, yaml_node_t *n, const char *key, const char *name, json_t *items)
+{
+	const char *nearest = NULL, *k;
+	size_t best = (size_t)-1;
+	json_t *v;
+
+	json_object_foreach(items, k, v) {
+		size_t d = grading_distance(name, k);
+		if (d < best) {
+			best = d;
+			nearest = k;
+		}
+	}
+	if (nearest != NULL)
+		load_err(L, n, "grading %s: \"%s\" names no graded item; the nearest is \"%s\"", key, name, nearest);
+	else
+		load_err(L, n, "grading %s: \"%s\" names no graded item: the experiment has none (no checks, no "
+		    "points)", key, name);
 }
 
 /* grading: {total: N, visibility: V, hidden: [names], after_due_date: [names], visible: [names]} */
 static void
-parse_grading(struct loader *L, yaml_node_t *n)
+parse_grading(struct loader *L, yaml_node_t *n, json_t *items)
 {
 	static const char *const keys[] = { "total", "visibility", "visible", "hidden", "after_due_date", NULL };
 	static const char *const vis[] = { "visible", "hidden", "after_due_date", NULL };
@@ -288,7 +388,12 @@ parse_grading(struct loader *L, yaml_node_t *n)
 		}
 		for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
 			char *name = load_subst(L, yamldoc_node(&L->doc, *it));
-			if (name != NULL && grading_split_name(L, v, it, *k) == 0)
+			size_t split = name != NULL ? grading_split_name(L, v, it, *k) : 0;
+			if (split > 0)
+				it += split - 1;	/* the rest of the name YAML split off */
+			else if (name != NULL && json_object_get(items, name) == NULL)
+				grading_unknown_name(L, yamldoc_node(&L->doc, *it), *k, name, items);
+			else if (name != NULL)
 				json_object_set_new(json_object_get(L->x->grading, "items"), name, json_string(*k));
 			free(name);
 		}
@@ -389,6 +494,7 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 	struct experiment *x;
 	yaml_parser_t parser;
 	yaml_node_t *root, *v;
+	json_t *items;
 	static const char *const top_keys[] = {
 		"name", "summary", "hosts", "vars", "links", "capture", "steps", "checks", "grading", NULL,
 	};
@@ -487,8 +593,11 @@ expt_load_mode(const char *path, json_t *defines, struct errlist *errs, int chec
 		load_steps(&L, v);
 	if ((v = yamldoc_map_get(&L.doc, root, "checks")) != NULL)
 		load_checks(&L, v);
-	if ((v = yamldoc_map_get(&L.doc, root, "grading")) != NULL)
-		parse_grading(&L, v);
+	v = yamldoc_map_get(&L.doc, root, "grading");
+	items = grading_items(&L, v != NULL);
+	if (v != NULL)
+		parse_grading(&L, v, items);
+	json_decref(items);
 	x->vars = json_incref(L.vars);
 out:
 	yaml_document_delete(&L.doc);

@@ -67,22 +67,27 @@ static void
 transcript_grade(struct buf *t, json_t *g)
 {
 	json_t *items = json_object_get(g, "items");
+	char a[32], m[32];
 
 	if (g == NULL)
 		return;
-	buf_printf(t, "# grade %.4g / %.4g", json_number_value(json_object_get(g, "score")),
-	    json_number_value(json_object_get(g, "max_score")));
-	if (json_is_number(json_object_get(g, "raw_score")))
-		buf_printf(t, " (%.4g of %.4g rubric points)", json_number_value(json_object_get(g, "raw_score")),
-		    json_number_value(json_object_get(g, "raw_max_score")));
+	report_score_text(a, sizeof a, json_number_value(json_object_get(g, "score")));
+	report_score_text(m, sizeof m, json_number_value(json_object_get(g, "max_score")));
+	buf_printf(t, "# grade %s / %s", a, m);
+	if (json_is_number(json_object_get(g, "raw_score"))) {
+		report_score_text(a, sizeof a, json_number_value(json_object_get(g, "raw_score")));
+		report_score_text(m, sizeof m, json_number_value(json_object_get(g, "raw_max_score")));
+		buf_printf(t, " (%s of %s rubric points)", a, m);
+	}
 	buf_printf(t, "%s\n", json_is_true(json_object_get(g, "needs_review")) ? ", NEEDS REVIEW" : "");
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *it = json_array_get(items, i);
 		const char *st = json_string_value(json_object_get(it, "status"));
 		const char *out = json_string_value(json_object_get(it, "output")), *nl;
 		int err = st == NULL || strcmp(st, "error") == 0;
-		buf_printf(t, "#   %-6s %g/%g  %s", err ? "REVIEW" : strcmp(st, "pass") == 0 ? "pass" : "FAIL",
-		    json_number_value(json_object_get(it, "score")), json_number_value(json_object_get(it, "max_score")),
+		report_score_text(a, sizeof a, json_number_value(json_object_get(it, "score")));
+		report_score_text(m, sizeof m, json_number_value(json_object_get(it, "max_score")));
+		buf_printf(t, "#   %-6s %s/%s  %s", err ? "REVIEW" : strcmp(st, "pass") == 0 ? "pass" : "FAIL", a, m,
 		    json_string_value(json_object_get(it, "name")));
 		if (err && out != NULL) {
 			/* the reason: the last line says why it could not be decided */

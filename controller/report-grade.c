@@ -325,20 +325,19 @@ gs_failed_steps(struct buf *b, json_t *results)
 	}
 }
 
-int
-report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_t errlen)
+json_t *
+rg_gradescope_doc(json_t *results, char *err, size_t errlen)
 {
 	json_t *grade, *items, *tests, *doc, *sum, *extra;
 	struct buf out;
 	char a[32], m[32];
-	char *s;
 	char *unsandboxed;
 	double seconds;
-	int rc, nerr, review;
+	int nerr, review;
 
 	if (!json_is_object(results)) {
 		snprintf(err, errlen, "gradescope: the results are not a JSON object");
-		return -1;
+		return NULL;
 	}
 	grade = report_grade_of(results);
 	items = json_object_get(grade, "items");
@@ -361,12 +360,12 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	if (unsandboxed != NULL)
 		buf_printf(&out, "WARNING: not sandboxed: the programs on %s ran without a sandbox "
 		    "(sandbox level none).\n\n", unsandboxed);
-	rg_fmt_num(a, sizeof a, rg_jnum(grade, "score", 0));
-	rg_fmt_num(m, sizeof m, rg_jnum(grade, "max_score", 0));
+	report_score_text(a, sizeof a, rg_jnum(grade, "score", 0));
+	report_score_text(m, sizeof m, rg_jnum(grade, "max_score", 0));
 	buf_printf(&out, "%s: %s of %s points", rg_experiment_name(results), a, m);
 	if (json_is_number(json_object_get(grade, "raw_score"))) {
-		rg_fmt_num(a, sizeof a, rg_jnum(grade, "raw_score", 0));
-		rg_fmt_num(m, sizeof m, rg_jnum(grade, "raw_max_score", 0));
+		report_score_text(a, sizeof a, rg_jnum(grade, "raw_score", 0));
+		report_score_text(m, sizeof m, rg_jnum(grade, "raw_max_score", 0));
 		buf_printf(&out, " (%s of %s rubric points, scaled to the total)", a, m);
 	}
 	buf_addc(&out, '.');
@@ -425,10 +424,20 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	    "extra_data", extra, "tests", tests);
 	buf_free(&out);
 	json_decref(grade);
-	if (doc == NULL) {
+	if (doc == NULL)
 		snprintf(err, errlen, "gradescope: cannot build the document");
+	return doc;
+}
+
+int
+rg_gradescope_write(json_t *doc, int dirfd, const char *path, char *err, size_t errlen)
+{
+	struct buf out;
+	char *s;
+	int rc;
+
+	if (doc == NULL)
 		return -1;
-	}
 	s = json_dumps(doc, JSON_INDENT(1));
 	json_decref(doc);
 	if (s == NULL) {
@@ -442,6 +451,12 @@ report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_
 	rc = rg_write_out(dirfd, path, out.data, out.len, err, errlen);
 	buf_free(&out);
 	return rc;
+}
+
+int
+report_gradescope(json_t *results, int dirfd, const char *path, char *err, size_t errlen)
+{
+	return rg_gradescope_write(rg_gradescope_doc(results, err, errlen), dirfd, path, err, errlen);
 }
 
 /* ---- XML and CSV text ---- */
@@ -544,6 +559,24 @@ report_csv_field(struct buf *b, const char *s)
 
 /* ---- summary.csv ---- */
 
+/* The runs, score_min, score_max and unstable fields: of grade --runs N, else of the one run that graded. */
+static void
+summary_runs(struct buf *b, json_t *runs, json_t *g)
+{
+	char lo[32], hi[32];
+
+	if (json_is_object(runs) && json_is_number(json_object_get(runs, "min"))) {
+		rg_fmt_num(lo, sizeof lo, rg_jnum(runs, "min", 0));
+		rg_fmt_num(hi, sizeof hi, rg_jnum(runs, "max", 0));
+		buf_printf(b, ",%lld,%s,%s,%s", (long long)json_integer_value(json_object_get(runs, "runs")), lo, hi,
+		    json_is_true(json_object_get(runs, "unstable")) ? "yes" : "no");
+	} else if (g != NULL) {
+		rg_fmt_num(lo, sizeof lo, rg_jnum(g, "score", 0));
+		buf_printf(b, ",1,%s,%s,no", lo, lo);
+	} else
+		buf_adds(b, ",,,,");
+}
+
 int
 report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t errlen)
 {
@@ -585,7 +618,7 @@ report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t 
 	}
 
 	buf_init(&b);
-	buf_adds(&b, "student,score,max_score,status,needs_review");
+	buf_adds(&b, "student,score,max_score,status,needs_review,runs,score_min,score_max,unstable");
 	for (size_t k = 0; k < json_array_size(names); k++) {
 		buf_addc(&b, ',');
 		report_csv_field(&b, json_string_value(json_array_get(names, k)));
@@ -612,6 +645,7 @@ report_summary_csv(json_t *rows, int dirfd, const char *path, char *err, size_t 
 		report_csv_field(&b, g == NULL || status == NULL ? "error" : status);
 		/* a run that did not start needs the instructor as much as an undecided item */
 		buf_adds(&b, g == NULL || grade_needs_review(g) ? ",yes" : ",no");
+		summary_runs(&b, json_object_get(row, "runs"), g);
 		for (size_t k = 0; k < json_array_size(names); k++) {
 			json_t *it = json_object_get(byname, json_string_value(json_array_get(names, k)));
 			buf_addc(&b, ',');

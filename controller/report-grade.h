@@ -42,10 +42,15 @@ int	report_gradescope(json_t *results, int dirfd, const char *path, char *err, s
 int	report_junit(json_t *results, int dirfd, const char *path, char *err, size_t errlen);
 
 /*
- * summary.csv of a class.  rows: an array of {student, results, error},
- * results being the student's results object or null when the run could
- * not start, error a string or null.  Columns: student, score, max_score,
+ * summary.csv of a class.  rows: an array of {student, results, error,
+ * runs}, results being the student's results object (of the median run)
+ * or null when the run could not start, error a string or null, runs
+ * absent or null for a student graded once.  Columns: student, score, max_score,
  * status, needs_review ("yes" or "no"; "yes" when the run did not start),
+ * runs, score_min, score_max and unstable ("yes" or "no") from the row's
+ * runs (grade_of_runs, for grade --runs N; score is then the median) or,
+ * without runs, of the one run (1, its score twice, "no"; empty when the
+ * run did not grade),
  * each item's score (the union of item names in order of first
  * appearance; empty when the student has no such item, "error" for an
  * undecided item, which scored 0), and last "error" (the row's error, else
@@ -86,6 +91,28 @@ char	*report_unsandboxed_hosts(json_t *results);
  * out, or NULL.  Nothing for a non-object.  At most about 400 bytes.
  */
 void	report_fields_text(struct buf *, json_t *obj, const char *skip);
+
+/*
+ * A submission graded several times (grade --runs N): writes runs.json
+ * (runs, from grade_of_runs, with max_score added from the median run) and
+ * gradescope.json (the median run's, its output beginning with what the
+ * runs gave, extra_data.runs the same figures) below dirfd.  median: the
+ * median run's results, or NULL when no run graded (then runs.json only).
+ * 0, or -1 with a message in err.
+ */
+int	report_runs(json_t *runs, json_t *median, int dirfd, char *err, size_t errlen);
+/* Appends "graded N times: median M / MAX (run K), spread A..B[, UNSTABLE: ...]" for runs. */
+void	report_runs_text(struct buf *, json_t *runs, json_t *max_score);
+
+/*
+ * Appends the grade for a person: "Score: 8.89 / 10 (8 of 9 rubric
+ * points)", then under "Lost:" one line per item that did not pass: its
+ * name, its points, and why (the last line of its output).  Nothing for
+ * results without a grading section.
+ */
+void	report_grade_text(struct buf *, json_t *results);
+/* A score as a person reads it: two decimals at most (8.89, 10, 0.5); out: at least 32 bytes. */
+void	report_score_text(char *out, size_t len, double);
 
 /* Appends text escaped for XML 1.0 (attr: also tab, CR, LF as references). */
 void	report_xml_escape(struct buf *, const char *, int attr);

@@ -39,7 +39,7 @@ void	report_esc_line(struct buf *b, const char *s, size_t max);
 const char *report_jstr(json_t *o, const char *key);
 /* o[key] as an integer (a real one cut), or 0. */
 int64_t	report_jint(json_t *o, const char *key);
-/* A number of points: 1, 0.5, 2.25. */
+/* A number of points as people read them, two decimals at most: 1, 0.5, 8.89 (report_score_text). */
 void	report_points(struct buf *b, json_t *v);
 /* A time since the start of the diagram. */
 void	report_reltime(struct buf *b, int64_t ns);

@@ -172,8 +172,8 @@ junit_check(struct junit *j, const char *name, const char *status, const char *m
 	if (msg == NULL || *msg == '\0')
 		msg = rg_streq(status, "pass") ? "passed" : rg_streq(status, "fail") ? "failed" : "not decided";
 	if (json_is_number(json_object_get(it, "max_score"))) {
-		rg_fmt_num(a, sizeof a, rg_jnum(it, "score", 0));
-		rg_fmt_num(m, sizeof m, rg_jnum(it, "max_score", 0));
+		report_score_text(a, sizeof a, rg_jnum(it, "score", 0));
+		report_score_text(m, sizeof m, rg_jnum(it, "max_score", 0));
 		body = xasprintf("%s\n(%s of %s points)", msg, a, m);
 	} else
 		body = xstrdup(msg);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "report-grade.h"
 #include "report-int.h"
 #include "util.h"
 
@@ -127,13 +128,16 @@ report_jint(json_t *o, const char *key)
 	    json_is_real(v) ? (int64_t)json_real_value(v) : 0;
 }
 
-/* A number of points: 1, 0.5, 2.25. */
+/* A number of points as people read them, two decimals at most: 1, 0.5, 8.89. */
 void
 report_points(struct buf *b, json_t *v)
 {
-	if (json_is_number(v))
-		buf_printf(b, "%g", json_number_value(v));
-	else
+	char s[32];
+
+	if (json_is_number(v)) {
+		report_score_text(s, sizeof s, json_number_value(v));
+		buf_adds(b, s);
+	} else
 		buf_adds(b, "—");
 }
 

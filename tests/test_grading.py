@@ -3,6 +3,7 @@ marks, each wrong solution loses exactly its items, and submissions that
 hang, crash, flood stdout or fork without end are stopped and graded while
 the class goes on."""
 import base64
+import shutil
 import csv
 import json
 import subprocess
@@ -117,3 +118,98 @@ def test_grade_one_submission_and_usage(tmp_path):
     assert verona("grade", EXPERIMENTS / "balcony-tcp.yaml").returncode == 2
     assert verona("grade", "--submissions", tmp_path / "none", EXPERIMENTS / "balcony-tcp.yaml").returncode == 2
     assert verona("grade", "--help").returncode == 0
+
+
+RACY = ROOT / "tests" / "submissions" / "racy-echo"
+RACY_ITEMS = ["the first answer is whole", "the second answer is whole", "the third answer is whole"]
+
+
+def test_runs_flag_a_racy_submission_unstable(tmp_path):
+    """--runs 5 on a submission that reads once while its client pauses at random between two
+    writes: the runs differ, and every output a person or a script reads says "unstable"."""
+    out = tmp_path / "racy"
+    p = verona("grade", "--runs", "5", "--submission", RACY / "racy", "--out", out, RACY / "experiment.yaml",
+               timeout=120)
+    assert p.returncode in (0, 1), p.stdout + p.stderr
+    for k in range(1, 6):                                  # each run's folder is kept
+        assert f"verona: run {k} of 5: {out}/run-{k}" in p.stdout
+        assert json.loads((out / f"run-{k}" / "results.json").read_text())["grading"]["max_score"] == 10
+    runs = json.loads((out / "runs.json").read_text())
+    scores = [json.loads((out / f"run-{k}" / "results.json").read_text())["grading"]["score"] for k in range(1, 6)]
+    assert runs["scores"] == scores and runs["runs"] == 5 and runs["graded"] == 5
+    # three independent coin flips per run: five identical runs would take a 1-in-4096 chance
+    assert runs["unstable"] is True, runs
+    assert runs["varying"] and {v["name"] for v in runs["varying"]} <= set(RACY_ITEMS)
+    assert runs["min"] == min(scores) and runs["max"] == max(scores)
+    assert runs["median"] == sorted(scores)[2] == scores[runs["median_run"] - 1]
+    assert "UNSTABLE: the runs differ" in p.stdout
+    assert "spread %s..%s" % (fmt2(min(scores)), fmt2(max(scores))) in p.stdout
+    gs = json.loads((out / "gradescope.json").read_text())
+    assert gs["score"] == runs["median"]
+    assert gs["output"].startswith("This submission was graded 5 times: median %s / 10" % fmt2(runs["median"]))
+    assert "UNSTABLE" in gs["output"] and gs["extra_data"]["runs"]["unstable"] is True
+
+
+def fmt2(x):
+    """A score as verona shows it to a person: two decimals at most."""
+    return ("%.2f" % x).rstrip("0").rstrip(".")
+
+
+def test_runs_of_deterministic_submissions_are_stable_in_summary_csv(tmp_path):
+    """--runs 3 over a class whose programs do the same every time: spread 0, not unstable, and
+    summary.csv says so in its runs, score_min, score_max and unstable columns."""
+    cls = tmp_path / "class"
+    for student in ("steady", "third-cut"):
+        shutil.copytree(RACY / student, cls / student)
+    out = tmp_path / "grades"
+    p = verona("grade", "--runs", "3", "--submissions", cls, "-j", "2", "--out", out, RACY / "experiment.yaml",
+               timeout=120)
+    assert p.returncode == 1, p.stdout + p.stderr            # third-cut loses a point
+    with open(out / "summary.csv", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    assert header[:9] == ["student", "score", "max_score", "status", "needs_review", "runs", "score_min",
+                          "score_max", "unstable"]
+    rows = {r[0]: dict(zip(header, r)) for r in rows[1:]}
+    assert rows["steady"]["score"] == rows["steady"]["score_min"] == rows["steady"]["score_max"] == "10"
+    assert rows["third-cut"]["score"] == rows["third-cut"]["score_min"] == rows["third-cut"]["score_max"] == "6.6667"
+    for student, row in rows.items():
+        assert row["runs"] == "3" and row["unstable"] == "no", row
+        runs = json.loads((out / student / "runs.json").read_text())
+        assert runs["unstable"] is False and runs["min"] == runs["max"] and runs["varying"] == []
+        assert all((out / student / f"run-{k}" / "results.json").exists() for k in (1, 2, 3))
+    assert rows["third-cut"]["the third answer is whole"] == "0"
+    assert "median of 3 runs, spread 6.67..6.67" in p.stdout and "UNSTABLE" not in p.stdout
+
+
+def test_one_submission_ends_with_its_score_and_lost_items(tmp_path):
+    """A single `verona grade` ends with the score (two decimals) and each lost item: its name,
+    points and why, in one line."""
+    p = verona("grade", "--submission", RACY / "third-cut", "--out", tmp_path / "g", RACY / "experiment.yaml",
+               timeout=120)
+    assert p.returncode == 1, p.stdout + p.stderr
+    tail = p.stdout.rstrip("\n").split("\n")[-3:]
+    assert tail[0] == "Score: 6.67 / 10 (2 of 3 rubric points)", p.stdout
+    assert tail[1] == "Lost:"
+    assert tail[2].startswith("  the third answer is whole (1 point): 10.10.0.101:4002 sent 5 bytes"), tail[2]
+    # two decimals wherever a person reads the score; gradescope.json's numbers stay exact
+    g = tmp_path / "g"
+    assert 'class="score">Score: 6.67 / 10' in (g / "report.html").read_text()
+    assert "Grade: 6.67 / 10" in (g / "report.html").read_text()
+    assert "# grade 6.67 / 10 (2 of 3 rubric points)" in (g / "transcript.txt").read_text()
+    gs = json.loads((g / "gradescope.json").read_text())
+    assert gs["output"].startswith("racy-echo: 6.67 of 10 points (2 of 3 rubric points")
+    assert gs["score"] == json.loads((g / "results.json").read_text())["grading"]["score"] == 20 / 3
+    # --quiet keeps the end: the score and what was lost
+    q = verona("grade", "--quiet", "--submission", RACY / "third-cut", "--out", tmp_path / "q",
+               RACY / "experiment.yaml", timeout=120)
+    assert q.returncode == 1 and q.stdout.rstrip("\n").split("\n")[-3:] == tail, q.stdout
+
+
+def test_runs_wants_a_whole_number(tmp_path):
+    """--runs takes 1..99 runs; anything else is a command-line error (exit 2) that says what it wants."""
+    for bad in ("0", "100", "2x", ""):
+        p = verona("grade", "--runs", bad, "--submission", RACY / "steady", "--out", tmp_path / "g",
+                   RACY / "experiment.yaml")
+        assert p.returncode == 2 and "--runs wants a whole number of runs, 1..99, not '%s'" % bad in p.stderr, p.stderr
+        assert not (tmp_path / "g").exists()

@@ -188,11 +188,14 @@ def test_summary_csv(run, tmp_path):
     with open(out / "summary.csv", newline="") as f:
         rows = list(csv.reader(f))
     header, body = rows[0], rows[1:]
-    assert header[:5] == ["student", "score", "max_score", "status", "needs_review"]
+    assert header[:9] == ["student", "score", "max_score", "status", "needs_review", "runs", "score_min",
+                          "score_max", "unstable"]
     items = [i["name"] for i in r.results["grading"]["items"]]
-    assert header[5:5 + len(items)] == items
+    assert header[9:9 + len(items)] == items
     assert sorted(row[0] for row in body) == ["alice", "bob, jr"]
     for row in body:
         assert len(row) == len(header)
         assert float(row[1]) == pytest.approx(20) and float(row[2]) == pytest.approx(20)
         assert row[3] == "pass" and row[4] == "no"
+        # graded once: one run, its score as the spread, not unstable
+        assert row[5:9] == ["1", row[1], row[1], "no"]

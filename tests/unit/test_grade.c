@@ -23,6 +23,7 @@ static struct step steps[3];
 static struct trace_check checks2[2];
 static struct experiment x;
 static char conn_sock[] = "romeo.sock", name_closes[] = "closes";
+static char host_juliet[] = "juliet", op_bind[] = "bind", sock_s[] = "s";
 
 /* Two graded steps (2 points "binds", 1 point unnamed) and an ungraded one; two checks. */
 static void
@@ -33,6 +34,10 @@ setup(const char *grading_json)
 	for (int i = 0; i < 3; i++) {
 		steps[i].number = i + 1;
 		steps[i].def = ops_find("bind");
+		steps[i].host = host_juliet;
+		steps[i].op = op_bind;
+		steps[i].sock = sock_s;
+		steps[i].pos.line = 10 + i;
 		steps[i].expect.within = -1;
 	}
 	steps[0].expect.has_points = 1;
@@ -115,7 +120,8 @@ UNIT_TEST(points_of_passed_items_only)
 	CHECK(json_is_false(json_object_get(g, "needs_review")));
 	CHECK_INT(json_array_size(json_object_get(g, "items")), 4);
 	CHECK(item(g, "binds") != NULL && num(item(g, "binds"), "score") == 2);
-	CHECK(item(g, "step 2: s.bind(('10.10.0.101', 4000))") != NULL);
+	/* an unnamed step is named from the experiment, never from what its run resolved */
+	CHECK(item(g, "step 2: juliet bind s (line 11)") != NULL);
 	CHECK(item(g, "handshake romeo.sock (line 20)") != NULL);
 	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "status")), "fail");
 	CHECK(num(item(g, "closes"), "score") == 0);
@@ -172,7 +178,7 @@ UNIT_TEST(undecided_items_score_nothing_and_need_review)
 	CHECK_STR(json_string_value(json_object_get(item(g, "binds"), "status")), "error");
 	CHECK(strstr(json_string_value(json_object_get(item(g, "binds"), "output")),
 	    "the packets of this step cannot be decided: no capture came from romeo") != NULL);
-	CHECK(strstr(json_string_value(json_object_get(item(g, "step 2: s.bind(('10.10.0.101', 4000))"), "output")),
+	CHECK(strstr(json_string_value(json_object_get(item(g, "step 2: juliet bind s (line 11)"), "output")),
 	    "the step did not finish: running") != NULL);
 	/* a pass on a capture with holes is no evidence */
 	CHECK(strstr(json_string_value(json_object_get(item(g, "handshake romeo.sock (line 20)"), "output")),
@@ -195,7 +201,7 @@ UNIT_TEST(steps_that_never_ran)
 	setup(NULL);
 	run = (struct grade_run){ .x = &x, .steps = &recs, .checks = checks, .error = "the agent on romeo was lost" };
 	g = grade_of_run(&run);
-	CHECK_STR(json_string_value(json_object_get(item(g, "step 2"), "output")),
+	CHECK_STR(json_string_value(json_object_get(item(g, "step 2: juliet bind s (line 11)"), "output")),
 	    "the step was not run: the agent on romeo was lost");
 	CHECK_STR(json_string_value(json_object_get(item(g, "closes"), "output")),
 	    "the check was not decided: the agent on romeo was lost");
@@ -222,9 +228,62 @@ UNIT_TEST(no_points_no_grade)
 	teardown();
 }
 
+/* A run's grading object with one item per "name=status" word, each worth 1 point. */
+static json_t *
+run_grade(const char *items)
+{
+	json_t *its = json_array();
+	char *copy = xstrdup(items), *save = NULL;
+
+	for (char *w = strtok_r(copy, " ", &save); w != NULL; w = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(w, '=');
+		*eq = '\0';
+		json_array_append_new(its, grade_item(w, "check", 1, eq + 1, "", "visible"));
+	}
+	free(copy);
+	return grade_total(its, NULL);
+}
+
+UNIT_TEST(runs_median_spread_and_unstable)
+{
+	json_t *grades = json_array(), *g;
+
+	json_array_append_new(grades, run_grade("a=pass b=fail c=fail"));	/* 1 */
+	json_array_append_new(grades, json_null());				/* a run that did not grade */
+	json_array_append_new(grades, run_grade("a=pass b=pass c=pass"));	/* 3 */
+	json_array_append_new(grades, run_grade("a=pass b=pass c=fail"));	/* 2 */
+	json_array_append_new(grades, run_grade("a=pass b=pass c=pass"));	/* 3 */
+	g = grade_of_runs(grades);
+	CHECK_INT(json_integer_value(json_object_get(g, "runs")), 5);
+	CHECK_INT(json_integer_value(json_object_get(g, "graded")), 4);
+	CHECK(json_is_null(json_array_get(json_object_get(g, "scores"), 1)));
+	/* the lower median of 1 2 3 3, and the run that had it */
+	CHECK(num(g, "median") == 2 && num(g, "min") == 1 && num(g, "max") == 3);
+	CHECK_INT(json_integer_value(json_object_get(g, "median_run")), 4);
+	CHECK(json_is_true(json_object_get(g, "unstable")));
+	CHECK_INT(json_array_size(json_object_get(g, "varying")), 2);	/* b and c; a always passed */
+	json_decref(g);
+	json_decref(grades);
+
+	/* the same score with different items lost is unstable too; identical runs are not */
+	grades = json_pack("[o, o]", run_grade("a=pass b=fail"), run_grade("a=fail b=pass"));
+	g = grade_of_runs(grades);
+	CHECK(num(g, "min") == num(g, "max") && json_is_true(json_object_get(g, "unstable")));
+	json_decref(g);
+	json_decref(grades);
+	grades = json_pack("[o, o, o]", run_grade("a=pass b=fail"), run_grade("a=pass b=fail"), run_grade("a=pass b=fail"));
+	g = grade_of_runs(grades);
+	CHECK(num(g, "min") == 1 && num(g, "max") == 1 && json_is_false(json_object_get(g, "unstable")));
+	CHECK_INT(json_array_size(json_object_get(g, "varying")), 0);
+	CHECK_INT(json_integer_value(json_object_get(g, "median_run")), 2);	/* the middle one of three equal runs */
+	json_decref(g);
+	json_decref(grades);
+}
+
 int
 main(void)
 {
+	UNIT_RUN(runs_median_spread_and_unstable);
 	UNIT_RUN(points_of_passed_items_only);
 	UNIT_RUN(hidden_items_and_a_rubric_total);
 	UNIT_RUN(undecided_items_score_nothing_and_need_review);

@@ -398,15 +398,18 @@ UNIT_TEST(test_summary_csv)
 	    "student", "dave", "results", d, "error",
 	    "student", "carol", "results", "error", "submission has no balcony_tcp.py");
 	CHECK(rows != NULL);
+	/* dave was graded three times (grade --runs 3): the figures of grade_of_runs */
+	json_object_set_new(json_array_get(rows, 2), "runs", json_pack("{s:i, s:f, s:f, s:f, s:b}", "runs", 3,
+	    "median", 10.0, "min", 20.0 / 3, "max", 10.0, "unstable", 1));
 	CHECK_INT(report_summary_csv(rows, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
 	CHECK_STR(x,
-	    "student,score,max_score,status,needs_review,three-way handshake,orderly close,acked,server prints,"
-	    "\"rate, \"\"fast\"\"\",error\r\n"
-	    "alice,2.5,10,error,yes,2,0,error,error,,the agent on juliet was lost\r\n"
-	    "\"bob, \"\"the builder\"\"\",6.6667,10,fail,yes,2,0,1,error,0.5,\r\n"
-	    "dave,10,10,pass,no,2,2,1,3,,\r\n"
-	    "carol,,,error,yes,,,,,,submission has no balcony_tcp.py\r\n");
+	    "student,score,max_score,status,needs_review,runs,score_min,score_max,unstable,three-way handshake,"
+	    "orderly close,acked,server prints,\"rate, \"\"fast\"\"\",error\r\n"
+	    "alice,2.5,10,error,yes,1,2.5,2.5,no,2,0,error,error,,the agent on juliet was lost\r\n"
+	    "\"bob, \"\"the builder\"\"\",6.6667,10,fail,yes,1,6.6667,6.6667,no,2,0,1,error,0.5,\r\n"
+	    "dave,10,10,pass,no,3,6.6667,10,yes,2,2,1,3,,\r\n"
+	    "carol,,,error,yes,,,,,,,,,,submission has no balcony_tcp.py\r\n");
 	free(x);
 
 	/* an empty class: the header only */
@@ -414,7 +417,7 @@ UNIT_TEST(test_summary_csv)
 	rows = json_array();
 	CHECK_INT(report_summary_csv(rows, AT_FDCWD, path, err, sizeof err), 0);
 	x = slurp(path);
-	CHECK_STR(x, "student,score,max_score,status,needs_review,error\r\n");
+	CHECK_STR(x, "student,score,max_score,status,needs_review,runs,score_min,score_max,unstable,error\r\n");
 	free(x);
 	json_decref(rows);
 	unlink(path);
@@ -481,9 +484,38 @@ UNIT_TEST(test_sandbox_shown)
 	free(path);
 }
 
+UNIT_TEST(test_score_text)
+{
+	char s[32];
+	struct buf b;
+	json_t *r;
+
+	report_score_text(s, sizeof s, 80.0 / 9);
+	CHECK_STR(s, "8.89");
+	report_score_text(s, sizeof s, 10);
+	CHECK_STR(s, "10");
+	report_score_text(s, sizeof s, 8.5);
+	CHECK_STR(s, "8.5");
+	report_score_text(s, sizeof s, -0.001);
+	CHECK_STR(s, "0");
+	/* the end of a grade: the score, then each item not passed, its points and its last line */
+	r = json_loads("{\"grading\": {\"score\": 8.888888888, \"max_score\": 10, \"raw_score\": 8, \"raw_max_score\": 9, "
+	    "\"items\": [{\"name\": \"connects\", \"status\": \"pass\", \"score\": 1, \"max_score\": 1},"
+	    "{\"name\": \"speech\", \"status\": \"fail\", \"score\": 0, \"max_score\": 1, "
+	    "\"output\": \"c.recv(1024) -> b''\\nwant b'x'\\n\"}]}}", 0, NULL);
+	CHECK(r != NULL);
+	buf_init(&b);
+	report_grade_text(&b, r);
+	buf_addc(&b, '\0');
+	CHECK_STR((char *)b.data, "Score: 8.89 / 10 (8 of 9 rubric points)\nLost:\n  speech (1 point): want b'x'\n");
+	buf_free(&b);
+	json_decref(r);
+}
+
 int
 main(void)
 {
+	UNIT_RUN(test_score_text);
 	if (mkdtemp(tmpdir) == NULL) {
 		perror("mkdtemp");
 		return 1;
