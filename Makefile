@@ -18,7 +18,7 @@ DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev 
             libpcap-dev libpcre2-dev libssl-dev libseccomp-dev iproute2 python3 python3-pytest python3-nacl python3-yaml python3-jsonschema procps tshark tcpdump nftables \
             chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool \
             mmdebstrap systemd-container \
-            clang valgrind
+            clang valgrind uidmap
 # libFuzzer's runtime: libclang-rt-N-dev for clang N (Debian 12: 14), where the release splits it out
 
 ifeq ($(SANITIZE),1)

@@ -28,6 +28,7 @@
 #include "report-grade.h"
 #include "run.h"
 #include "tbfile.h"
+#include "testbed.h"
 #include "util.h"
 
 static const struct tbfile *grade_testbed;	/* --testbed: real hosts */
@@ -410,13 +411,14 @@ cmd_grade_exec(int argc, char **argv)
 		{ "sandbox", required_argument, NULL, 'B' },
 		{ "unsandboxed", no_argument, NULL, 'N' },
 		{ "runs", required_argument, NULL, 'R' },
+		{ "local", required_argument, NULL, 'l' },
 		{ NULL, 0, NULL, 0 },
 	};
 	json_t *defines = json_object();
 	const char *one = NULL, *class = NULL, *out = NULL, *tbpath = NULL, *limits = NULL;
 	char err[256];
 	struct tbfile *tb = NULL;
-	int c, jobs = 1, quiet = 0, rc;
+	int c, jobs = 1, quiet = 0, rc, place = TESTBED_PLACE_AUTO;
 	char *defout = NULL;
 
 	optind = 1;
@@ -437,6 +439,12 @@ cmd_grade_exec(int argc, char **argv)
 		case 'o': out = optarg; break;
 		case 'q': quiet = 1; break;
 		case 't': tbpath = optarg; break;
+		case 'l':
+			if ((place = cmd_local_place(optarg)) < 0) {
+				json_decref(defines);
+				return 2;
+			}
+			break;
 		case 'f': grade_force = 1; break;
 		case 'L': limits = optarg; break;
 		case 'B':
@@ -488,9 +496,8 @@ cmd_grade_exec(int argc, char **argv)
 			return 2;
 		}
 		grade_testbed = tb;
-	} else if (geteuid() != 0) {
-		fprintf(stderr, "verona: the local testbed needs root (it creates network namespaces): "
-		    "run verona as root, e.g. with sudo\n");
+	} else if (testbed_place_enter(place, err, sizeof err) != 0 || !testbed_can_run(err, sizeof err)) {
+		fprintf(stderr, "verona: %s\n", err);
 		json_decref(defines);
 		return 2;
 	}
@@ -528,7 +535,7 @@ cmd_grade_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_grade_entry = {
 	.name = "grade",
-	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml] [--limits LIST] [--sandbox full|uid|none] [--runs N] [--out DIR [--force]] EXPERIMENT",
+	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml | --local netns|userns] [--limits LIST] [--sandbox full|uid|none] [--runs N] [--out DIR [--force]] EXPERIMENT",
 	.summary = "grade students' programs: run a graded experiment with each submission",
 	.help =
 	"  -s, --submission DIR      one student's folder (the experiment's ${submission})\n"
@@ -542,6 +549,7 @@ const struct cmd_entry cmd_grade_entry = {
 	"  -D, --define name=value   adjust the contract (program name, port, ...)\n"
 	"  -q, --quiet               only what failed\n"
 	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"
+	"      --local netns|userns  where the local testbeds are made (see verona run --help)\n"
 	"      --limits LIST         per student and host, for everything the programs start\n"
 	"                            (a cgroup): memory=1G,processes=256,cpus=1,disk=256M\n"
 	"                            (the defaults; each run gets an equal CPU share)\n"

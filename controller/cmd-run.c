@@ -24,6 +24,15 @@ cmd_sandbox_level(const char *name)
 	return NULL;
 }
 
+int
+cmd_local_place(const char *name)
+{
+	int place = testbed_place_parse(name);
+	if (place < 0)
+		fprintf(stderr, "verona: --local %s: give netns, userns, loopback or auto\n", name);
+	return place;
+}
+
 static int
 cmd_run_exec(int argc, char **argv)
 {
@@ -74,8 +83,7 @@ cmd_run_exec(int argc, char **argv)
 		case 'C': o.color = 0; break;
 		case 't': tbpath = optarg; break;
 		case 'l':
-			if ((place = testbed_place_parse(optarg)) < 0) {
-				fprintf(stderr, "verona: --local %s: give netns, userns, loopback or auto\n", optarg);
+			if ((place = cmd_local_place(optarg)) < 0) {
 				json_decref(defines);
 				return 2;
 			}

@@ -30,4 +30,6 @@ struct tbfile *cmd_load_testbed(const char *path);
 int	cmd_define(json_t *defines, const char *arg);
 /* --sandbox NAME: the level's name (static), or NULL after a message naming the levels. */
 const char *cmd_sandbox_level(const char *name);
+/* --local NAME: the testbed place (enum testbed_place), or -1 after a message naming the places. */
+int	cmd_local_place(const char *name);
 #endif

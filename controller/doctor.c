@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -413,6 +414,46 @@ probe_capture_userns(struct doctor_result *r)
 		    "the kernel refuses af_packet sockets in user namespaces here");
 }
 
+/* 1 when the file lists a subordinate range for this user (by name or id). */
+static int
+has_subids(const char *file)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	char line[512], id[32];
+	FILE *f = fopen(file, "re");
+	int found = 0;
+
+	snprintf(id, sizeof id, "%u", (unsigned)geteuid());
+	while (!found && f != NULL && fgets(line, sizeof line, f) != NULL) {
+		size_t n = strcspn(line, ":");
+		found = (pw != NULL && strlen(pw->pw_name) == n && strncmp(line, pw->pw_name, n) == 0) ||
+		    (strlen(id) == n && strncmp(line, id, n) == 0);
+	}
+	if (f != NULL)
+		fclose(f);
+	return found;
+}
+
+static void
+probe_subids(struct doctor_result *r)
+{
+	int tool = access("/usr/bin/newuidmap", X_OK) == 0 || access("/bin/newuidmap", X_OK) == 0 ||
+	    access("/usr/sbin/newuidmap", X_OK) == 0;
+
+	if (geteuid() == 0) {
+		r->ok = 1;
+		say(r->detail, sizeof r->detail, "root: programs get user ids of their own on any testbed");
+		return;
+	}
+	r->ok = tool && has_subids("/etc/subuid") && has_subids("/etc/subgid");
+	say(r->detail, sizeof r->detail, r->ok ? "this user has subordinate ids and newuidmap: programs (exec steps) "
+	    "get ids of their own in the userns testbed" : "%s: exec steps are refused in the userns testbed "
+	    "(socket steps run)", !tool ? "no newuidmap" : "no subordinate ids for this user in /etc/subuid and /etc/subgid");
+	if (!r->ok)
+		say(r->fix, sizeof r->fix, "as root: %susermod --add-subuids 100000-165535 --add-subgids 100000-165535 %s",
+		    tool ? "" : "apt-get install uidmap; ", getpwuid(geteuid()) ? getpwuid(geteuid())->pw_name : "USER");
+}
+
 static void
 probe_loopback(struct doctor_result *r)
 {
@@ -499,6 +540,7 @@ static const struct doctor_probe doctor_probes[DOCTOR_PROBE__COUNT] = {
 	[DOCTOR_USERNS] =	{ "userns", "user namespaces", probe_userns },
 	[DOCTOR_USERNS_VETH] =	{ "userns_veth", "veth links in a user namespace", probe_veth_userns },
 	[DOCTOR_USERNS_CAPTURE] = { "userns_capture", "capture in a user namespace", probe_capture_userns },
+	[DOCTOR_SUBIDS] =	{ "subids", "user ids for programs (userns)", probe_subids },
 	[DOCTOR_LOOPBACK] =	{ "loopback", "addresses of their own on lo", probe_loopback },
 	[DOCTOR_NFTABLES] =	{ "nftables", "nftables (link loss)", probe_nftables },
 	[DOCTOR_NETEM] =	{ "netem", "netem (link delay)", probe_netem },
@@ -510,7 +552,7 @@ static const struct doctor_probe doctor_probes[DOCTOR_PROBE__COUNT] = {
 static const struct doctor_kind doctor_kinds[] = {
 	{ "netns", 1, "as root: one network namespace per host on veth links",
 	  { DOCTOR_ROOT, DOCTOR_CAP_NET_ADMIN, DOCTOR_NETNS, DOCTOR_VETH, DOCTOR_CAPTURE, DOCTOR_PROBE__COUNT } },
-	{ "userns", 0, "as any user: the same topology inside a user namespace verona makes",
+	{ "userns", 1, "as any user: the same topology inside a user namespace verona makes",
 	  { DOCTOR_USERNS, DOCTOR_USERNS_VETH, DOCTOR_USERNS_CAPTURE, DOCTOR_PROBE__COUNT } },
 	{ "loopback", 0, "where no namespace can be made: every host an address of its own on lo",
 	  { DOCTOR_LOOPBACK, DOCTOR_CAPTURE, DOCTOR_PROBE__COUNT } },

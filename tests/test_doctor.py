@@ -49,26 +49,29 @@ def test_as_root_the_netns_kind_works():
     # this kernel has no sch_netem: said, with the fix, and no kind needs it
     assert not probes["netem"]["ok"] and "sch_netem" in probes["netem"]["fix"]
     assert kinds["netns"]["works"] and kinds["netns"]["missing"] == []
-    # the kinds this verona does not have yet are said to be allowed, not working
-    assert kinds["userns"]["allowed"] and not kinds["userns"]["built"] and not kinds["userns"]["works"]
+    assert kinds["userns"]["works"]
+    # a kind this verona does not have yet is said to be allowed, not working
+    assert kinds["loopback"]["allowed"] and not kinds["loopback"]["built"] and not kinds["loopback"]["works"]
     text = doctor(args=("--quiet",))
     assert text.returncode == 0
     assert "works here (verona run uses it)" in text.stdout.split("netns ", 1)[1].split("\n  userns")[0]
 
 
-def test_a_plain_user_is_told_how_to_get_a_testbed(public_verona):
+def test_a_plain_user_gets_the_userns_kind(public_verona):
     p = doctor("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary=public_verona)
-    assert p.returncode == 1, p.stdout + p.stderr       # no kind this verona has works as a plain user
+    assert p.returncode == 0, p.stdout + p.stderr       # the userns kind works for a plain user
     probes, kinds = findings(p)
     assert not probes["root"]["ok"] and "sudo" in probes["root"]["fix"]
     assert not probes["netns"]["ok"] and not probes["capture"]["ok"]
     # Debian lets a plain user make user namespaces, veth links and captures in them
     assert probes["userns"]["ok"] and probes["userns_veth"]["ok"] and probes["userns_capture"]["ok"]
-    assert kinds["userns"]["allowed"]
+    assert kinds["userns"]["works"] and not kinds["netns"]["works"]
+    # nobody has no subordinate ids: socket steps only, and the fix
+    assert not probes["subids"]["ok"] and "usermod --add-subuids" in probes["subids"]["fix"]
     assert set(kinds["netns"]["missing"]) >= {"root", "cap_net_admin", "netns", "capture"}
     text = doctor("setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", binary=public_verona,
                   args=("--quiet",))
-    assert "no local testbed kind works here; a testbed file of remote agents" in text.stdout
+    assert "works here (verona run uses it)" in text.stdout.split("userns ", 1)[1].split("\n  loopback")[0]
 
 
 def test_in_a_docker_like_container_the_fixes_name_dockers_flags():
@@ -76,7 +79,7 @@ def test_in_a_docker_like_container_the_fixes_name_dockers_flags():
     filter refusing namespaces; its own network namespace with only lo."""
     assert DOCKERLIKE.exists(), f"{DOCKERLIKE} was not built: run the tests with 'make test'"
     p = doctor(DOCKERLIKE, "--net")
-    assert p.returncode == 1, p.stdout + p.stderr
+    assert p.returncode == 1, p.stdout + p.stderr       # no kind this verona has works there (yet)
     probes, kinds = findings(p)
     assert probes["root"]["ok"] and probes["cap_net_raw"]["ok"] and probes["capture"]["ok"]
     assert not probes["cap_net_admin"]["ok"] and "--cap-add NET_ADMIN" in probes["cap_net_admin"]["fix"]
@@ -87,6 +90,8 @@ def test_in_a_docker_like_container_the_fixes_name_dockers_flags():
     assert not kinds["netns"]["allowed"] and not kinds["userns"]["allowed"]
     # each host an address of its own on lo, captured there: the loopback kind's needs are met
     assert kinds["loopback"]["allowed"] and kinds["loopback"]["missing"] == []
+    text = doctor(DOCKERLIKE, "--net", args=("--quiet",))
+    assert "no local testbed kind works here; a testbed file of remote agents" in text.stdout
 
 
 def test_doctor_refuses_arguments():
