@@ -1,9 +1,10 @@
 # verona — build, test, demo, install.
 #   make               bin/verona and bin/verona-agent (-Wall -Wextra -Werror)
 #   make SANITIZE=1    the same with ASan+UBSan
-#   make deps          install the Debian packages the project needs (skips what is present)
+#   make deps-run      install the Debian packages building and running need (skips what is present)
+#   make deps          the same and what the tests need
 #   make test          C unit tests and pytest end-to-end tests (needs root for namespaces)
-#   make demo          replay experiments/sockets-tcp.yaml on the local testbed (needs root)
+#   make demo          replay experiments/sockets-tcp.yaml on the local testbed (netns as root, else userns)
 #   make install PREFIX=/usr/local
 #   make fuzz FUZZ_SECONDS=N   build the libFuzzer harnesses in fuzz/ (clang) and run each N s (default 60)
 #   make soak SOAK_RUNS=N      every seed experiment N times in a row (default 50): same verdicts, nothing grows
@@ -14,11 +15,14 @@ VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 CC       ?= cc
 PKGS     := yaml-0.1 jansson libsodium libpcre2-8 libcrypto libseccomp
-DEB_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev libpcre2-dev libssl-dev libseccomp-dev iproute2 python3 python3-pytest python3-nacl python3-yaml python3-jsonschema procps tshark tcpdump nftables \
+# what building and running verona needs (make deps-run: README's first command) ...
+RUN_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
+            libpcap-dev libpcre2-dev libssl-dev libseccomp-dev iproute2 nftables procps uidmap
+# ... and what the tests add (make deps: the oracles, the browser, Ansible, the node images, the fuzzers)
+DEB_PKGS := $(RUN_PKGS) python3 python3-pytest python3-nacl python3-yaml python3-jsonschema tshark tcpdump \
             chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool \
             mmdebstrap systemd-container \
-            clang valgrind uidmap
+            clang valgrind
 # libFuzzer's runtime: libclang-rt-N-dev for clang N (Debian 12: 14), where the release splits it out
 
 ifeq ($(SANITIZE),1)
@@ -62,7 +66,7 @@ PYTEST := $(shell if command -v pytest-3 >/dev/null 2>&1; then echo pytest-3; \
             elif /usr/bin/python3 -m pytest --version >/dev/null 2>&1; then echo "/usr/bin/python3 -m pytest"; \
             elif command -v pytest >/dev/null 2>&1; then echo pytest; fi)
 
-.PHONY: all deps test unit e2e demo install clean check-pytest fuzz fuzz-build fuzz-regress soak check-all bench
+.PHONY: all deps deps-run test unit e2e demo install clean check-pytest fuzz fuzz-build fuzz-regress soak check-all bench
 all: bin/verona bin/verona-agent
 
 $(STAMP):
@@ -91,16 +95,24 @@ $(BUILD)/tools/%: tests/tools/%.c
 unit: $(UNIT_BIN)
 	@for t in $(UNIT_BIN); do $$t || exit 1; done
 
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# installs the packages of $(1) that are missing (as root)
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" != 0 ]; then echo "make deps: missing packages:$$missing; run as root (sudo make deps)" >&2; exit 2; fi; \
+	  if [ "$$(id -u)" != 0 ]; then echo "make: missing packages:$$missing; run as root (sudo make $@)" >&2; exit 2; fi; \
 	  echo "installing:$$missing"; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps-run:
+	$(call install_missing,$(RUN_PKGS))
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
 	@rt=libclang-rt-$$(clang -dumpversion 2>/dev/null | cut -d. -f1)-dev; \
 	if ! dpkg-query -W -f='$${Status}\n' $$rt 2>/dev/null | grep -q '^install ok installed' && \
 	   apt-cache show $$rt >/dev/null 2>&1; then \
@@ -164,9 +176,8 @@ check-all: deps
 	$(MAKE) soak SOAK_RUNS=10
 	$(MAKE) all
 
-demo: deps
+demo: deps-run
 	$(MAKE) all
-	@if [ "$$(id -u)" != 0 ]; then echo "make demo: the local testbed needs root (network namespaces): sudo make demo" >&2; exit 2; fi
 	bin/verona run experiments/sockets-tcp.yaml
 
 # Benchmarks: never part of make test.  Always the release build.
