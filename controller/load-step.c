@@ -5,6 +5,7 @@
  * background ids are open, so a use before definition or a wait on an
  * unknown id is caught before anything runs; see load.h.
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -487,6 +488,42 @@ step_flags(struct loader *L, yaml_node_t *val, const struct op_arg *arg, struct 
 	json_object_set_new(st->args, arg->name, list);
 }
 
+/*
+ * A size in bytes: a whole number, or one with a unit (K, KiB, M, MiB; K is
+ * 1024), from min to max; 0, or -1 after an error naming what.
+ */
+static int
+load_size(struct loader *L, yaml_node_t *n, const char *what, long long min, long long max, long long *out)
+{
+	static const struct {
+		const char	*unit;
+		long long	 factor;
+	} units[] = { { "", 1 }, { "B", 1 }, { "K", 1024 }, { "KiB", 1024 }, { "M", 1 << 20 }, { "MiB", 1 << 20 } };
+	char *s = load_subst(L, n), *end;
+	long long x;
+	size_t i;
+
+	if (s == NULL)
+		return -1;
+	errno = 0;
+	x = strtoll(s, &end, 10);
+	while (*end == ' ')
+		end++;
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (strcmp(end, units[i].unit) == 0)
+			break;
+	if (end == s || errno != 0 || i == sizeof units / sizeof units[0] || x < 0 || x > max / units[i].factor ||
+	    x * units[i].factor < min) {
+		load_err(L, n, "%s must be a size from %lld KiB to %lld MiB (bytes, or with K, KiB, M, MiB), not '%s'",
+		    what, min / 1024, max >> 20, s);
+		free(s);
+		return -1;
+	}
+	*out = x * units[i].factor;
+	free(s);
+	return 0;
+}
+
 /* The operation's own arguments, by their type in its row (ops.h). */
 static void
 step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struct step *st)
@@ -568,6 +605,12 @@ step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struc
 		case ARG_FLAGS:
 			step_flags(L, val, arg, st);
 			break;
+		case ARG_SIZE: {
+			long long x;
+			if (load_size(L, val, arg->name, arg->min, arg->max, &x) == 0)
+				json_object_set_new(st->args, arg->name, json_integer(x));
+			break;
+		}
 		case ARG_ENV:
 			if (val->type != YAML_MAPPING_NODE) {
 				load_err(L, val, "env must be a map of NAME: value");
