@@ -27,6 +27,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <grp.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,6 +73,7 @@ struct proc {
 	int		 ready_done;
 	int		 ready_port;
 	int		 ready_udp;
+	char		*ready_addr;	/* where a peer reaches it (NULL: anywhere) */
 	struct rx	*ready_re;
 	int		 has_re;
 	size_t		 ready_len;	/* output already matched against ready_re: matched again only when it grew */
@@ -99,6 +102,7 @@ proc_free(struct proc *p)
 	if (p->has_re)
 		rx_free(p->ready_re);
 	free(p->missing);
+	free(p->ready_addr);
 	buf_free(&p->out.head);
 	buf_free(&p->err.head);
 	free(p->out.tail);
@@ -423,7 +427,7 @@ exec_name_cmp(const void *x, const void *y)
 	return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
-/* "files": the names in the directory the program started in (a folder's with '/'), sorted, at most EXEC_FILES_MAX; "files_total". */
+/* "workdir_files": the names in the directory the program started in (a folder's with '/'), sorted, at most EXEC_FILES_MAX; "workdir_files_total". */
 static void
 exec_set_files(struct agent *a, struct task *t)
 {
@@ -454,8 +458,8 @@ exec_set_files(struct agent *a, struct task *t)
 		free(names[i]);
 	}
 	free(names);
-	json_object_set_new(t->result, "files", list);
-	json_object_set_new(t->result, "files_total", json_integer((json_int_t)n));
+	json_object_set_new(t->result, "workdir_files", list);
+	json_object_set_new(t->result, "workdir_files_total", json_integer((json_int_t)n));
 }
 
 static int
@@ -480,6 +484,8 @@ exec_spawn(struct agent *a, struct task *t)
 		    json_number_value(json_object_get(ready, "timeout")) : 5;
 		p->want_ready = 1;
 		p->ready_port = (int)json_integer_value(json_object_get(ready, "port"));
+		if (json_is_string(json_object_get(ready, "addr")))
+			p->ready_addr = xstrdup(json_string_value(json_object_get(ready, "addr")));
 		p->ready_udp = json_string_value(json_object_get(ready, "proto")) != NULL &&
 		    strcmp(json_string_value(json_object_get(ready, "proto")), "udp") == 0;
 		char rxerr[300];
@@ -633,13 +639,57 @@ exec_finish(struct agent *a, struct task *t, int timed_out)
 	task_finish(t);
 }
 
-/* 1 if something in this namespace listens on the port (TCP) or is bound to it (UDP). */
+/*
+ * A local address of /proc/net/{tcp,udp}{,6} ("0100007F", or 32 hex
+ * digits for IPv6) as an IPv6 address (IPv4 as ::ffff:a.b.c.d); 0, or -1.
+ */
 static int
-exec_port_open(int port, int udp)
+exec_proc_addr(const char *hex, size_t len, struct in6_addr *out)
+{
+	uint32_t w[4];
+	char part[9];
+
+	memset(out, 0, sizeof *out);
+	if (len != 8 && len != 32)
+		return -1;
+	for (size_t i = 0; i < len / 8; i++) {
+		memcpy(part, hex + 8 * i, 8);
+		part[8] = '\0';
+		w[i] = (uint32_t)strtoul(part, NULL, 16);	/* the kernel prints each word in host order */
+	}
+	if (len == 8) {
+		out->s6_addr[10] = out->s6_addr[11] = 0xff;
+		memcpy(&out->s6_addr[12], &w[0], 4);
+	} else
+		memcpy(out->s6_addr, w, 16);
+	return 0;
+}
+
+/*
+ * Whether a program listens on the port (TCP) or is bound to it (UDP) where
+ * a peer can reach it: at want (an address of this host; NULL: anywhere)
+ * or on every address.  1 yes; 0 nothing on the port; -1 only elsewhere
+ * (127.0.0.1, another address), with that address in where.
+ */
+static int
+exec_port_open(int port, int udp, const char *want, char *where, size_t wherelen)
 {
 	static const char *const tcp_files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
 	static const char *const udp_files[] = { "/proc/net/udp", "/proc/net/udp6" };
 	const char *const *files = udp ? udp_files : tcp_files;
+	struct in6_addr w, got;
+	int have_want = 0, elsewhere = 0;
+
+	if (want != NULL) {
+		struct in_addr v4;
+		if (inet_pton(AF_INET, want, &v4) == 1) {
+			memset(&w, 0, sizeof w);
+			w.s6_addr[10] = w.s6_addr[11] = 0xff;
+			memcpy(&w.s6_addr[12], &v4, 4);
+			have_want = 1;
+		} else
+			have_want = inet_pton(AF_INET6, want, &w) == 1;
+	}
 	for (int i = 0; i < 2; i++) {
 		FILE *f = fopen(files[i], "re");
 		char line[512];
@@ -655,14 +705,27 @@ exec_port_open(int port, int udp)
 			char *colon;
 			if (sscanf(line, "%*s %127s %*s %x", local, &st) != 2 || (colon = strrchr(local, ':')) == NULL)
 				continue;
-			if ((int)strtol(colon + 1, NULL, 16) == port && (udp ? st == 0x07 : st == 0x0A)) {
+			if ((int)strtol(colon + 1, NULL, 16) != port || (udp ? st != 0x07 : st != 0x0A))
+				continue;
+			if (!have_want || exec_proc_addr(local, (size_t)(colon - local), &got) != 0 ||
+			    IN6_IS_ADDR_UNSPECIFIED(&got) || memcmp(&got, &w, sizeof w) == 0 ||
+			    (IN6_IS_ADDR_V4MAPPED(&got) && got.s6_addr32[3] == 0)) {
 				fclose(f);
 				return 1;
+			}
+			if (!elsewhere) {
+				char ip[INET6_ADDRSTRLEN];
+				if (IN6_IS_ADDR_V4MAPPED(&got))
+					inet_ntop(AF_INET, &got.s6_addr[12], ip, sizeof ip);
+				else
+					inet_ntop(AF_INET6, &got, ip, sizeof ip);
+				snprintf(where, wherelen, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
+				elsewhere = 1;
 			}
 		}
 		fclose(f);
 	}
-	return 0;
+	return elsewhere ? -1 : 0;
 }
 
 static void
@@ -689,8 +752,20 @@ exec_check_ready(struct agent *a, struct task *t)
 	char rxerr[300];
 	if (!p->want_ready || p->ready_done || !t->background)
 		return;
-	if (p->ready_port > 0 && exec_port_open(p->ready_port, p->ready_udp))
-		ok = 1;
+	if (p->ready_port > 0) {
+		char where[80], *why;
+		int open = exec_port_open(p->ready_port, p->ready_udp, p->ready_addr, where, sizeof where);
+		if (open < 0) {	/* reachable by no peer: not ready, whatever else it prints */
+			if (strncmp(where, "127.", 4) == 0 || strncmp(where, "[::1]", 5) == 0)
+				why = xasprintf("listening on %s only; no other host can reach it", where);
+			else
+				why = xasprintf("listening on %s only, not on %s", where, p->ready_addr);
+			exec_ready(a, t, 0, why);
+			free(why);
+			return;
+		}
+		ok = open == 1;
+	}
 	if (!ok && p->has_re && p->out.head.len > p->ready_len) {
 		p->ready_len = p->out.head.len;
 		if ((rc = rx_match(p->ready_re, p->out.head.data, p->out.head.len, rxerr, sizeof rxerr)) == 1)

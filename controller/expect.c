@@ -59,6 +59,15 @@ expect_resolve_args(const struct expect_ctx *c, const struct step *st, char **er
 			goto fail;
 		json_object_set_new(args, "to", a);
 	}
+	if (json_is_object(json_object_get(args, "ready")) && json_object_get(json_object_get(args, "ready"), "port")) {
+		/* the address a peer reaches the program at: the step's own host's, or the one ready names */
+		json_t *rd = json_object_get(args, "ready");
+		const char *host = json_string_value(json_object_get(rd, "host")) ?: st->host;
+		const struct host *h = expt_host(c->x, host);
+		const char *ip = h != NULL ? h->addr : strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
+		if (strcmp(host, "any") != 0)
+			json_object_set_new(rd, "addr", json_string(ip));
+	}
 	if (st->data.set) {
 		char *b = b64_encode(st->data.p, st->data.len);
 		json_object_set_new(args, "data", json_string(b));
@@ -419,8 +428,8 @@ char *
 expect_missing_text(json_t *res)
 {
 	const char *name = json_string_value(json_object_get(res, "missing"));
-	json_t *files = json_object_get(res, "files");
-	long long total = json_integer_value(json_object_get(res, "files_total"));
+	json_t *files = json_object_get(res, "workdir_files");
+	long long total = json_integer_value(json_object_get(res, "workdir_files_total"));
 	struct buf o;
 
 	if (name == NULL)

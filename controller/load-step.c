@@ -279,7 +279,34 @@ parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 	free(name);
 }
 
-/* exec ready: {port: N, proto: tcp|udp, stdout: REGEX, timeout: S}, at v */
+/*
+ * ready port: N (reachable at the step's own host's address) or
+ * "HOST:PORT" (at that host's address, an IP literal, localhost, or any:
+ * any listener).  Into r as port and, for HOST:PORT, host.
+ */
+static void
+step_ready_port(struct loader *L, yaml_node_t *w, json_t *r)
+{
+	long long port;
+	struct aref *a;
+
+	if (!yamldoc_is_scalar(w) || strchr(yamldoc_text(w), ':') == NULL) {
+		if (load_int(L, w, "ready port", 1, 65535, &port) == 0)
+			json_object_set_new(r, "port", json_integer(port));
+		return;
+	}
+	if ((a = load_addr(L, w, "ready port", 1)) == NULL)
+		return;
+	if (a->kind != AREF_HOSTPORT || a->port < 1)
+		load_err(L, w, "ready port must be a port or HOST:PORT (where a peer would connect), not '%s'", a->text);
+	else {
+		json_object_set_new(r, "port", json_integer(a->port));
+		json_object_set_new(r, "host", json_string(a->host[0] ? a->host : "any"));
+	}
+	load_aref_free(a);
+}
+
+/* exec ready: {port: N | HOST:PORT, proto: tcp|udp, stdout: REGEX, timeout: S}, at v */
 static void
 step_ready(struct loader *L, yaml_node_t *body, yaml_node_t *v, struct step *st)
 {
@@ -292,11 +319,8 @@ step_ready(struct loader *L, yaml_node_t *body, yaml_node_t *v, struct step *st)
 		load_err(L, v, "ready must be a map: {port: N} or {stdout: REGEX}, with timeout");
 	else {
 		load_keys(L, v, rkeys, "ready");
-		if ((w = yamldoc_map_get(&L->doc, v, "port")) != NULL) {
-			long long port;
-			if (load_int(L, w, "ready port", 1, 65535, &port) == 0)
-				json_object_set_new(r, "port", json_integer(port));
-		}
+		if ((w = yamldoc_map_get(&L->doc, v, "port")) != NULL)
+			step_ready_port(L, w, r);
 		if ((w = yamldoc_map_get(&L->doc, v, "proto")) != NULL) {
 			const char *pr;
 			if (load_enum(L, w, "ready proto", protos, &pr) == 0)

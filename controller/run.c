@@ -379,6 +379,9 @@ run_collected(struct runner *r, const struct step *st, size_t rec, json_t *res, 
 		char *shown = NULL;
 		if (!stop || ended)
 			evaluate(r, bst, bres, bfail);
+		else if (json_is_false(json_object_get(bres, "ready")))	/* stopped while it ran: only why it was never ready */
+			expect_fail(bfail, "the program was not ready (%s)",
+			    json_string_value(json_object_get(bres, "ready_reason")) ?: "?");
 		if (ended)
 			shown = py_result(bst, bres);
 		remember_addresses(r, bst, bres);
@@ -431,9 +434,12 @@ run_started(struct runner *r, const struct step *st, size_t rec, json_t *frame, 
 	model_background_start(&r->bg, st->id, rec);
 	r->results.v[rec].state = STEP_STATE_RUNNING;
 	runner_peek(r);
-	if (json_is_false(json_object_get(frame, "ready")))
-		print_line(r, st, line, "(running, but not ready)", "started", NULL, -1);
-	else
+	if (json_is_false(json_object_get(frame, "ready"))) {
+		const char *why = json_string_value(json_object_get(frame, "reason"));
+		char *shown = why ? xasprintf("(running, but not ready: %s)", why) : xstrdup("(running, but not ready)");
+		print_line(r, st, line, shown, "started", NULL, -1);
+		free(shown);
+	} else
 		print_line(r, st, line, json_is_true(json_object_get(frame, "ready")) ?
 		    "(running in the background, ready)" : "(running in the background)", "started", NULL, -1);
 }
