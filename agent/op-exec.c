@@ -9,8 +9,11 @@
  * place of the cut and the total counted (struct outcap).  At
  * the step's timeout, or when it exits, or when the session ends, the whole
  * process group is killed.  In the background, `ready` holds back the
- * "started" message until the program listens on a port or prints a line
- * matching a regex, or its deadline passes.
+ * "started" message until the program listens on a port where a peer can
+ * reach it (every address, or ready's addr: 127.0.0.1 only is not ready)
+ * or prints a line matching a regex, or its deadline passes.  A program or
+ * Python script that the command names and that is not there
+ * (cmdfile.h) is reported as "missing", with the work directory's files.
  */
 #include <dirent.h>
 #include <errno.h>
