@@ -181,6 +181,9 @@ steps:
         s, _, fails = record(r, number)
         assert s["result"]["ready"] is True and s["pass"] is True, (number, fails)
     assert record(r, 6)[0]["pass"] is True                 # romeo indeed cannot reach it
+    # the line printed as the run goes says it too
+    p = verona("run", "--out", tmp_path / "loud", exp, timeout=120)
+    assert f"(running, but not ready: {why})" in p.stdout, p.stdout + p.stderr
 
 
 def test_the_localhost_only_echo_server_says_why_no_client_reached_it(tmp_path):
