@@ -3,12 +3,17 @@
  * with --allow-exec, in the session's work directory, in the sandbox the
  * session asked for (sandbox.h: full, uid or none), under the session's
  * user id, with exactly fds 0, 1 and 2, in its own process group, with
- * limits on CPU time, memory, processes, file size and open files; stdout and stderr are kept up to
- * EXEC_OUTPUT_MAX bytes each (the rest is counted and marked truncated).  At
+ * limits on CPU time, memory, processes, file size and open files; of stdout and stderr each, at
+ * most the step's output_limit bytes (EXEC_OUTPUT_DEFAULT) are kept: all of it
+ * when it fits, else its first and its last half of the limit, with the
+ * place of the cut and the total counted (struct outcap).  At
  * the step's timeout, or when it exits, or when the session ends, the whole
  * process group is killed.  In the background, `ready` holds back the
- * "started" message until the program listens on a port or prints a line
- * matching a regex, or its deadline passes.
+ * "started" message until the program listens on a port where a peer can
+ * reach it (every address, or ready's addr: 127.0.0.1 only is not ready)
+ * or prints a line matching a regex, or its deadline passes.  A program or
+ * Python script that the command names and that is not there
+ * (cmdfile.h) is reported as "missing", with the work directory's files.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -25,6 +30,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <grp.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,20 +40,34 @@
 #include "proto.h"
 #include "rx.h"
 #include "cgroup.h"
+#include "cmdfile.h"
 #include "errnames.h"
 #include "sandbox.h"
 #include "uidproc.h"
 
-#define EXEC_OUTPUT_MAX		(1024 * 1024)
+#define EXEC_OUTPUT_DEFAULT	(1024 * 1024)
+#define EXEC_OUTPUT_MIN		1024
+#define EXEC_OUTPUT_MAX		(16 * 1024 * 1024)	/* both streams, base64, fit one frame (FRAME_MAX) */
 #define EXEC_READY_POLL_NS	20000000LL
+
+/*
+ * One output stream as kept: its first head_max bytes in head, then the
+ * last tail_max bytes in a ring; total counts every byte.
+ */
+struct outcap {
+	struct buf	 head;
+	size_t		 head_max, tail_max;
+	unsigned char	*tail;
+	size_t		 tail_pos, tail_len;
+	uint64_t	 total;
+};
 
 struct proc {
 	pid_t		 pid;
 	int		 pidfd;
 	int		 out_fd, err_fd;
 	int		 status_fd;	/* full sandbox: the init writes the program's wait status here */
-	struct buf	 out, err;
-	uint64_t	 out_total, err_total;
+	struct outcap	 out, err;
 	int		 exited;
 	int		 status;
 	int64_t		 start_mono;
@@ -55,10 +76,12 @@ struct proc {
 	int		 ready_done;
 	int		 ready_port;
 	int		 ready_udp;
+	char		*ready_addr;	/* where a peer reaches it (NULL: anywhere) */
 	struct rx	*ready_re;
 	int		 has_re;
 	size_t		 ready_len;	/* output already matched against ready_re: matched again only when it grew */
 	int64_t		 ready_deadline;
+	char		*missing;	/* the program or script the command names, absent before it ran */
 };
 
 void
@@ -81,8 +104,12 @@ proc_free(struct proc *p)
 		close(p->status_fd);
 	if (p->has_re)
 		rx_free(p->ready_re);
-	buf_free(&p->out);
-	buf_free(&p->err);
+	free(p->missing);
+	free(p->ready_addr);
+	buf_free(&p->out.head);
+	buf_free(&p->err.head);
+	free(p->out.tail);
+	free(p->err.tail);
 	free(p);
 }
 
@@ -134,6 +161,13 @@ op_exec_check(struct agent *a, struct task *t)
 	}
 	if (json_object_get(t->args, "stdin") != NULL && task_arg_data(t, "stdin") != 0)
 		return -1;
+	json_t *lim = json_object_get(t->args, "output_limit");
+	if (lim != NULL && (!json_is_integer(lim) || json_integer_value(lim) < EXEC_OUTPUT_MIN ||
+	    json_integer_value(lim) > EXEC_OUTPUT_MAX)) {
+		task_agent_error(t, "exec: output_limit must be a number of bytes from %d to %d",
+		    EXEC_OUTPUT_MIN, EXEC_OUTPUT_MAX);
+		return -1;
+	}
 	return 0;
 }
 
@@ -142,6 +176,48 @@ set_limit(int res, rlim_t v)
 {
 	struct rlimit rl = { v, v };
 	(void)setrlimit(res, &rl);
+}
+
+/* A stream kept up to the step's output_limit (checked by op_exec_check): half of it for the head. */
+static void
+exec_outcap_init(struct outcap *c, struct task *t)
+{
+	json_t *lim = json_object_get(t->args, "output_limit");
+	size_t limit = json_is_integer(lim) ? (size_t)json_integer_value(lim) : EXEC_OUTPUT_DEFAULT;
+
+	buf_init(&c->head);
+	c->head_max = limit / 2;
+	c->tail_max = limit - c->head_max;
+}
+
+/* n more bytes of the stream: into the head while it has room, the rest into the tail's ring. */
+static void
+exec_outcap_add(struct outcap *c, const unsigned char *p, size_t n)
+{
+	size_t k;
+
+	c->total += n;
+	if (c->head.len < c->head_max) {
+		k = n < c->head_max - c->head.len ? n : c->head_max - c->head.len;
+		buf_add(&c->head, p, k);
+		p += k;
+		n -= k;
+	}
+	if (n == 0 || c->tail_max == 0)
+		return;
+	if (c->tail == NULL)
+		c->tail = xmalloc(c->tail_max);
+	if (n >= c->tail_max) {
+		memcpy(c->tail, p + n - c->tail_max, c->tail_max);
+		c->tail_pos = 0;
+		c->tail_len = c->tail_max;
+		return;
+	}
+	k = n < c->tail_max - c->tail_pos ? n : c->tail_max - c->tail_pos;
+	memcpy(c->tail + c->tail_pos, p, k);
+	memcpy(c->tail, p + k, n - k);
+	c->tail_pos = (c->tail_pos + n) % c->tail_max;
+	c->tail_len = c->tail_len + n > c->tail_max ? c->tail_max : c->tail_len + n;
 }
 
 /*
@@ -289,6 +365,106 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 	_exit(127);
 }
 
+#define EXEC_FILES_MAX	20	/* names listed when a file is missing */
+
+/* 1 if path exists, seen from dir (a name without '/' on the programs' PATH when onpath). */
+static int
+exec_file_exists(int dir, const char *path, int onpath)
+{
+	static const char *const bindirs[] = { "/usr/local/bin", "/usr/bin", "/bin", NULL };
+	struct stat sb;
+
+	if (!onpath || strchr(path, '/') != NULL)
+		return fstatat(dir, path, &sb, 0) == 0;
+	for (size_t i = 0; bindirs[i] != NULL; i++) {
+		char *full = xasprintf("%s/%s", bindirs[i], path);
+		int found = stat(full, &sb) == 0;
+		free(full);
+		if (found)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The program or Python script the step's command names that is not there
+ * (cmdfile.h), seen from the directory the program starts in; NULL when
+ * all are there or the command line is not a simple one.  Caller frees.
+ */
+static char *
+exec_missing(struct agent *a, struct task *t)
+{
+	json_t *cmd = json_object_get(t->args, "command"), *argv = json_object_get(t->args, "argv");
+	const char *cwd = json_string_value(json_object_get(t->args, "cwd")), *script;
+	char **words, *missing = NULL;
+	int dir = a->workdir_fd, shell = json_is_string(cmd);
+
+	if (shell)
+		words = cmdfile_split(json_string_value(cmd));
+	else {
+		words = xcalloc(json_array_size(argv) + 1, sizeof *words);
+		for (size_t i = 0; i < json_array_size(argv); i++)
+			words[i] = xstrdup(json_string_value(json_array_get(argv, i)) ?: "");
+	}
+	if (words == NULL || words[0] == NULL) {
+		cmdfile_free(words);
+		return NULL;
+	}
+	if (cwd != NULL && cwd[0] != '\0' && (dir = openat(a->workdir_fd, cwd, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		cmdfile_free(words);
+		return NULL;
+	}
+	if (!(shell && cmdfile_builtin(words[0])) && !exec_file_exists(dir, words[0], 1))
+		missing = xstrdup(words[0]);
+	else if ((script = cmdfile_script(words)) != NULL && !exec_file_exists(dir, script, 0))
+		missing = xstrdup(script);
+	if (dir != a->workdir_fd)
+		close(dir);
+	cmdfile_free(words);
+	return missing;
+}
+
+static int
+exec_name_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* "workdir_files": the names in the directory the program started in (a folder's with '/'), sorted, at most EXEC_FILES_MAX; "workdir_files_total". */
+static void
+exec_set_files(struct agent *a, struct task *t)
+{
+	const char *cwd = json_string_value(json_object_get(t->args, "cwd"));
+	int fd = openat(a->workdir_fd, cwd != NULL && cwd[0] != '\0' ? cwd : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	json_t *list = json_array();
+
+	if (d == NULL && fd >= 0)
+		close(fd);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (n == cap)
+			names = xrealloc(names, (cap = cap ? cap * 2 : 32) * sizeof *names);
+		names[n++] = xasprintf("%s%s", e->d_name, e->d_type == DT_DIR ? "/" : "");
+	}
+	if (d != NULL)
+		closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, exec_name_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (i < EXEC_FILES_MAX)
+			json_array_append_new(list, json_string(names[i]));
+		free(names[i]);
+	}
+	free(names);
+	json_object_set_new(t->result, "workdir_files", list);
+	json_object_set_new(t->result, "workdir_files_total", json_integer((json_int_t)n));
+}
+
 static int
 exec_spawn(struct agent *a, struct task *t)
 {
@@ -297,8 +473,8 @@ exec_spawn(struct agent *a, struct task *t)
 	json_t *ready = json_object_get(t->args, "ready");
 
 	p->pidfd = p->out_fd = p->err_fd = p->status_fd = -1;
-	buf_init(&p->out);
-	buf_init(&p->err);
+	exec_outcap_init(&p->out, t);
+	exec_outcap_init(&p->err, t);
 	t->proc = p;
 	if (pipe2(in, O_CLOEXEC) != 0 || pipe2(out, O_CLOEXEC) != 0 || pipe2(err, O_CLOEXEC) != 0 ||
 	    (a->sandbox == SANDBOX_FULL && pipe2(status, O_CLOEXEC) != 0)) {
@@ -311,6 +487,8 @@ exec_spawn(struct agent *a, struct task *t)
 		    json_number_value(json_object_get(ready, "timeout")) : 5;
 		p->want_ready = 1;
 		p->ready_port = (int)json_integer_value(json_object_get(ready, "port"));
+		if (json_is_string(json_object_get(ready, "addr")))
+			p->ready_addr = xstrdup(json_string_value(json_object_get(ready, "addr")));
 		p->ready_udp = json_string_value(json_object_get(ready, "proto")) != NULL &&
 		    strcmp(json_string_value(json_object_get(ready, "proto")), "udp") == 0;
 		char rxerr[300];
@@ -318,6 +496,7 @@ exec_spawn(struct agent *a, struct task *t)
 			p->has_re = 1;
 		p->ready_deadline = time_mono_ns() + (int64_t)(rt * 1e9);
 	}
+	p->missing = exec_missing(a, t);
 	p->start_mono = time_mono_ns();
 	/* what a program leaves when it dies comes to us, to be reaped (exec_finish) */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -362,16 +541,13 @@ exec_exited(struct proc *p)
 }
 
 static void
-exec_drain(struct proc *p, int *fd, struct buf *b, uint64_t *total)
+exec_drain(int *fd, struct outcap *c)
 {
-	char chunk[65536];
+	unsigned char chunk[65536];
 	while (*fd >= 0) {
 		ssize_t n = read(*fd, chunk, sizeof chunk);
 		if (n > 0) {
-			*total += (uint64_t)n;
-			if (b->len < EXEC_OUTPUT_MAX)
-				buf_add(b, chunk, b->len + (size_t)n > EXEC_OUTPUT_MAX ?
-				    EXEC_OUTPUT_MAX - b->len : (size_t)n);
+			exec_outcap_add(c, chunk, (size_t)n);
 			continue;
 		}
 		if (n < 0 && (errno == EAGAIN || errno == EINTR))
@@ -379,26 +555,44 @@ exec_drain(struct proc *p, int *fd, struct buf *b, uint64_t *total)
 		close(*fd);	/* end of file */
 		*fd = -1;
 	}
-	(void)p;
 }
 
+/*
+ * key_b64: the bytes kept (the head, then the tail in order); key_len: how
+ * many the program wrote; key_truncated; and, when bytes were left out,
+ * key_cut_at: where in the kept bytes they were.
+ */
 static void
-exec_set_output(struct task *t, const char *key, struct buf *b, uint64_t total)
+exec_set_output(struct task *t, const char *key, struct outcap *c)
 {
-	char *enc = b64_encode(b->data ? b->data : (unsigned char *)"", b->len);
-	char k[32];
+	struct buf b;
+	char k[32], *enc;
+
+	buf_init(&b);
+	buf_add(&b, c->head.data ? c->head.data : (unsigned char *)"", c->head.len);
+	if (c->tail_len == c->tail_max) {
+		buf_add(&b, c->tail + c->tail_pos, c->tail_max - c->tail_pos);
+		buf_add(&b, c->tail, c->tail_pos);
+	} else if (c->tail_len > 0)
+		buf_add(&b, c->tail, c->tail_len);
+	enc = b64_encode(b.data ? b.data : (unsigned char *)"", b.len);
 	snprintf(k, sizeof k, "%s_b64", key);
 	json_object_set_new(t->result, k, json_string(enc));
 	snprintf(k, sizeof k, "%s_len", key);
-	json_object_set_new(t->result, k, json_integer((json_int_t)total));
+	json_object_set_new(t->result, k, json_integer((json_int_t)c->total));
 	snprintf(k, sizeof k, "%s_truncated", key);
-	json_object_set_new(t->result, k, json_boolean(total > b->len));
+	json_object_set_new(t->result, k, json_boolean(c->total > b.len));
+	if (c->total > b.len) {
+		snprintf(k, sizeof k, "%s_cut_at", key);
+		json_object_set_new(t->result, k, json_integer((json_int_t)c->head.len));
+	}
 	free(enc);
+	buf_free(&b);
 }
 
 /* The program has ended (or was killed): its whole group goes, and the result is written. */
 static void
-exec_finish(struct task *t, int timed_out)
+exec_finish(struct agent *a, struct task *t, int timed_out)
 {
 	struct proc *p = t->proc;
 	int st = p->status;
@@ -417,10 +611,10 @@ exec_finish(struct task *t, int timed_out)
 		struct timespec ts = { 0, 5000000 };
 		nanosleep(&ts, NULL);
 	}
-	exec_drain(p, &p->out_fd, &p->out, &p->out_total);
-	exec_drain(p, &p->err_fd, &p->err, &p->err_total);
-	exec_set_output(t, "stdout", &p->out, p->out_total);
-	exec_set_output(t, "stderr", &p->err, p->err_total);
+	exec_drain(&p->out_fd, &p->out);
+	exec_drain(&p->err_fd, &p->err);
+	exec_set_output(t, "stdout", &p->out);
+	exec_set_output(t, "stderr", &p->err);
 	json_object_set_new(t->result, "seconds", json_real(seconds));
 	json_object_set_new(t->result, "pid", json_integer(p->pid));
 	if (timed_out) {
@@ -433,6 +627,10 @@ exec_finish(struct task *t, int timed_out)
 		json_object_set_new(t->result, "exit", json_integer(WEXITSTATUS(st)));
 		json_object_set_new(t->result, "ok", json_boolean(WEXITSTATUS(st) == 0));
 		json_object_set_new(t->result, "ret", json_integer(WEXITSTATUS(st)));
+		if (WEXITSTATUS(st) != 0 && p->missing != NULL) {	/* it could not start: say which file it lacked */
+			json_object_set_new(t->result, "missing", json_string(p->missing));
+			exec_set_files(a, t);
+		}
 	} else {
 		int sig = WIFSIGNALED(st) ? WTERMSIG(st) : 0;
 		json_object_set_new(t->result, "exit", json_null());
@@ -444,13 +642,57 @@ exec_finish(struct task *t, int timed_out)
 	task_finish(t);
 }
 
-/* 1 if something in this namespace listens on the port (TCP) or is bound to it (UDP). */
+/*
+ * A local address of /proc/net/{tcp,udp}{,6} ("0100007F", or 32 hex
+ * digits for IPv6) as an IPv6 address (IPv4 as ::ffff:a.b.c.d); 0, or -1.
+ */
 static int
-exec_port_open(int port, int udp)
+exec_proc_addr(const char *hex, size_t len, struct in6_addr *out)
+{
+	uint32_t w[4];
+	char part[9];
+
+	memset(out, 0, sizeof *out);
+	if (len != 8 && len != 32)
+		return -1;
+	for (size_t i = 0; i < len / 8; i++) {
+		memcpy(part, hex + 8 * i, 8);
+		part[8] = '\0';
+		w[i] = (uint32_t)strtoul(part, NULL, 16);	/* the kernel prints each word in host order */
+	}
+	if (len == 8) {
+		out->s6_addr[10] = out->s6_addr[11] = 0xff;
+		memcpy(&out->s6_addr[12], &w[0], 4);
+	} else
+		memcpy(out->s6_addr, w, 16);
+	return 0;
+}
+
+/*
+ * Whether a program listens on the port (TCP) or is bound to it (UDP) where
+ * a peer can reach it: at want (an address of this host; NULL: anywhere)
+ * or on every address.  1 yes; 0 nothing on the port; -1 only elsewhere
+ * (127.0.0.1, another address), with that address in where.
+ */
+static int
+exec_port_open(int port, int udp, const char *want, char *where, size_t wherelen)
 {
 	static const char *const tcp_files[] = { "/proc/net/tcp", "/proc/net/tcp6" };
 	static const char *const udp_files[] = { "/proc/net/udp", "/proc/net/udp6" };
 	const char *const *files = udp ? udp_files : tcp_files;
+	struct in6_addr w, got;
+	int have_want = 0, elsewhere = 0;
+
+	if (want != NULL) {
+		struct in_addr v4;
+		if (inet_pton(AF_INET, want, &v4) == 1) {
+			memset(&w, 0, sizeof w);
+			w.s6_addr[10] = w.s6_addr[11] = 0xff;
+			memcpy(&w.s6_addr[12], &v4, 4);
+			have_want = 1;
+		} else
+			have_want = inet_pton(AF_INET6, want, &w) == 1;
+	}
 	for (int i = 0; i < 2; i++) {
 		FILE *f = fopen(files[i], "re");
 		char line[512];
@@ -466,14 +708,27 @@ exec_port_open(int port, int udp)
 			char *colon;
 			if (sscanf(line, "%*s %127s %*s %x", local, &st) != 2 || (colon = strrchr(local, ':')) == NULL)
 				continue;
-			if ((int)strtol(colon + 1, NULL, 16) == port && (udp ? st == 0x07 : st == 0x0A)) {
+			if ((int)strtol(colon + 1, NULL, 16) != port || (udp ? st != 0x07 : st != 0x0A))
+				continue;
+			if (!have_want || exec_proc_addr(local, (size_t)(colon - local), &got) != 0 ||
+			    IN6_IS_ADDR_UNSPECIFIED(&got) || memcmp(&got, &w, sizeof w) == 0 ||
+			    (IN6_IS_ADDR_V4MAPPED(&got) && got.s6_addr32[3] == 0)) {
 				fclose(f);
 				return 1;
+			}
+			if (!elsewhere) {
+				char ip[INET6_ADDRSTRLEN];
+				if (IN6_IS_ADDR_V4MAPPED(&got))
+					inet_ntop(AF_INET, &got.s6_addr[12], ip, sizeof ip);
+				else
+					inet_ntop(AF_INET6, &got, ip, sizeof ip);
+				snprintf(where, wherelen, strchr(ip, ':') ? "[%s]:%d" : "%s:%d", ip, port);
+				elsewhere = 1;
 			}
 		}
 		fclose(f);
 	}
-	return 0;
+	return elsewhere ? -1 : 0;
 }
 
 static void
@@ -500,11 +755,23 @@ exec_check_ready(struct agent *a, struct task *t)
 	char rxerr[300];
 	if (!p->want_ready || p->ready_done || !t->background)
 		return;
-	if (p->ready_port > 0 && exec_port_open(p->ready_port, p->ready_udp))
-		ok = 1;
-	if (!ok && p->has_re && p->out.len > p->ready_len) {
-		p->ready_len = p->out.len;
-		if ((rc = rx_match(p->ready_re, p->out.data, p->out.len, rxerr, sizeof rxerr)) == 1)
+	if (p->ready_port > 0) {
+		char where[80], *why;
+		int open = exec_port_open(p->ready_port, p->ready_udp, p->ready_addr, where, sizeof where);
+		if (open < 0) {	/* reachable by no peer: not ready, whatever else it prints */
+			if (strncmp(where, "127.", 4) == 0 || strncmp(where, "[::1]", 5) == 0)
+				why = xasprintf("listening on %s only; no other host can reach it", where);
+			else
+				why = xasprintf("listening on %s only, not on %s", where, p->ready_addr);
+			exec_ready(a, t, 0, why);
+			free(why);
+			return;
+		}
+		ok = open == 1;
+	}
+	if (!ok && p->has_re && p->out.head.len > p->ready_len) {
+		p->ready_len = p->out.head.len;
+		if ((rc = rx_match(p->ready_re, p->out.head.data, p->out.head.len, rxerr, sizeof rxerr)) == 1)
 			ok = 1;
 	}
 	if (rc < 0) {	/* the pattern costs too much on this output: never looked at again */
@@ -533,13 +800,13 @@ op_exec_run(struct agent *a, struct task *t)
 			return OP_DONE;
 		p = t->proc;
 	}
-	exec_drain(p, &p->out_fd, &p->out, &p->out_total);
-	exec_drain(p, &p->err_fd, &p->err, &p->err_total);
+	exec_drain(&p->out_fd, &p->out);
+	exec_drain(&p->err_fd, &p->err);
 	if (!p->exited && waitpid(p->pid, &p->status, WNOHANG) == p->pid)
 		exec_exited(p);
 	exec_check_ready(a, t);
 	if (p->exited) {
-		exec_finish(t, 0);
+		exec_finish(a, t, 0);
 		return OP_DONE;
 	}
 	t->aux_fd[0] = p->out_fd;
@@ -571,7 +838,7 @@ op_exec_expire(struct agent *a, struct task *t)
 		exec_exited(p);
 	if (p->want_ready && !p->ready_done && t->background)
 		exec_ready(a, t, 0, "the step's timeout passed before it was ready");
-	exec_finish(t, 1);
+	exec_finish(a, t, 1);
 }
 
 const struct op_entry op_exec_entry = {

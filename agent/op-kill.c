@@ -1,4 +1,9 @@
-/* op-kill.c — stops a background step (by its id); its result becomes ECANCELED and is carried in this step's result as "target". */
+/*
+ * op-kill.c — stops a background step (by its id); its result becomes
+ * ECANCELED and is carried in this step's result as "target".  A step that
+ * had already ended (a server that crashed) keeps its own result, and
+ * "ended" says so.
+ */
 #include <errno.h>
 
 #include "agent.h"
@@ -22,6 +27,7 @@ op_kill_run(struct agent *a, struct task *t)
 {
 	struct task *target = t->target;
 	(void)a;
+	json_object_set_new(t->result, "ended", json_boolean(target->done));
 	if (!target->done)
 		task_errno(target, ECANCELED);
 	json_object_set_new(t->result, "target", json_deep_copy(target->result));

@@ -59,6 +59,15 @@ expect_resolve_args(const struct expect_ctx *c, const struct step *st, char **er
 			goto fail;
 		json_object_set_new(args, "to", a);
 	}
+	if (json_is_object(json_object_get(args, "ready")) && json_object_get(json_object_get(args, "ready"), "port")) {
+		/* the address a peer reaches the program at: the step's own host's, or the one ready names */
+		json_t *rd = json_object_get(args, "ready");
+		const char *host = json_string_value(json_object_get(rd, "host")) ?: st->host;
+		const struct host *h = expt_host(c->x, host);
+		const char *ip = h != NULL ? h->addr : strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
+		if (strcmp(host, "any") != 0)
+			json_object_set_new(rd, "addr", json_string(ip));
+	}
 	if (st->data.set) {
 		char *b = b64_encode(st->data.p, st->data.len);
 		json_object_set_new(args, "data", json_string(b));
@@ -171,24 +180,108 @@ expect_regex(json_t *failures, const char *what, const char *re, const void *sub
 	free(sr);
 }
 
-/* The text of a program's output stream (base64 in the result); caller frees. */
+/* A size as a person reads it: "2.7 MB", "512 KiB" (the kept halves), "900 bytes"; caller frees. */
+static char *
+output_size(unsigned long long n, int binary)
+{
+	if (binary && n >= 1024 && n % 1024 == 0)
+		return n >= 1048576 && n % 1048576 == 0 ? xasprintf("%llu MiB", n >> 20) : xasprintf("%llu KiB", n >> 10);
+	if (n >= 1000000)
+		return xasprintf("%.1f MB", (double)n / 1e6);
+	if (n >= 1000)
+		return xasprintf("%.1f kB", (double)n / 1e3);
+	return xasprintf("%llu bytes", n);
+}
+
+/*
+ * What a failure on a truncated stream says: "stdout was 2.7 MB; verona
+ * kept the first and last 512 KiB"; NULL when nothing was left out.
+ * Caller frees.
+ */
+char *
+expect_output_cut_note(json_t *res, const char *key)
+{
+	char k[32], *total, *head, *tail, *note;
+	unsigned char *p = NULL;
+	size_t kept = 0;
+	json_t *at;
+
+	snprintf(k, sizeof k, "%s_cut_at", key);
+	at = json_object_get(res, k);
+	if (!json_is_integer(at))
+		return NULL;
+	snprintf(k, sizeof k, "%s_b64", key);
+	if (b64_decode(json_string_value(json_object_get(res, k)) ?: "", &p, &kept) != 0)
+		kept = 0;
+	free(p);
+	snprintf(k, sizeof k, "%s_len", key);
+	total = output_size((unsigned long long)json_integer_value(json_object_get(res, k)), 0);
+	head = output_size((unsigned long long)json_integer_value(at), 1);
+	tail = output_size((unsigned long long)(kept - (size_t)json_integer_value(at)), 1);
+	if (strcmp(head, tail) == 0)
+		note = xasprintf("%s was %s; verona kept the first and last %s", key, total, head);
+	else
+		note = xasprintf("%s was %s; verona kept the first %s and the last %s", key, total, head, tail);
+	free(total);
+	free(head);
+	free(tail);
+	return note;
+}
+
+/*
+ * The text of a program's output stream (base64 in the result); caller
+ * frees.  Where bytes were left out (key_cut_at), a line says how many.
+ */
 static char *
 exec_text(json_t *res, const char *key, size_t *lenp)
 {
-	char k[32];
+	char k[32], *mark = NULL;
 	unsigned char *p = NULL;
-	size_t n = 0;
+	size_t n = 0, at = 0, mlen = 0;
+	json_t *cut;
+
 	snprintf(k, sizeof k, "%s_b64", key);
 	if (b64_decode(json_string_value(json_object_get(res, k)) ?: "", &p, &n) != 0)
 		n = 0;
-	char *t = xmalloc(n + 1);
-	if (n > 0)
-		memcpy(t, p, n);
+	snprintf(k, sizeof k, "%s_cut_at", key);
+	cut = json_object_get(res, k);
+	if (json_is_integer(cut) && (size_t)json_integer_value(cut) <= n) {
+		snprintf(k, sizeof k, "%s_len", key);
+		char *left = output_size((unsigned long long)json_integer_value(json_object_get(res, k)) - n, 0);
+		at = (size_t)json_integer_value(cut);
+		mark = xasprintf("\n[verona: %s of %s left out here]\n", left, key);
+		mlen = strlen(mark);
+		free(left);
+	}
+	char *t = xmalloc(n + mlen + 1);
+	if (mark == NULL) {
+		if (n > 0)
+			memcpy(t, p, n);
+	} else {
+		memcpy(t, p, at);
+		memcpy(t + at, mark, mlen);
+		memcpy(t + at + mlen, p + at, n - at);
+	}
+	n += mlen;
 	t[n] = '\0';
 	free(p);
+	free(mark);
 	if (lenp)
 		*lenp = n;
 	return t;
+}
+
+/* Says, in each failure from index from on, that it judged a stream cut short (note, if any). */
+static void
+expect_note_cut(json_t *failures, size_t from, const char *note)
+{
+	if (note == NULL)
+		return;
+	for (size_t i = from; i < json_array_size(failures); i++) {
+		char *m = xasprintf("%s (%s)", json_string_value(json_array_get(failures, i)), note);
+		json_array_set_new(failures, i, json_string(m));
+		free(m);
+	}
 }
 
 /*
@@ -261,6 +354,106 @@ last_line(const char *s)
 	return line;
 }
 
+char *
+expect_stderr_tail(json_t *res, int lines)
+{
+	size_t n, end, b, start[8], stop[8];
+	char *err = exec_text(res, "stderr", &n);
+	int k = 0;
+	struct buf o;
+
+	if (lines > 8)
+		lines = 8;
+	end = n;
+	while (k < lines && end > 0) {	/* the last lines with something on them, from the end */
+		while (end > 0 && (err[end - 1] == '\n' || err[end - 1] == '\r' || err[end - 1] == ' ' ||
+		    err[end - 1] == '\t'))
+			end--;
+		if (end == 0)
+			break;
+		b = end;
+		while (b > 0 && err[b - 1] != '\n')
+			b--;
+		start[k] = b;
+		stop[k++] = end;
+		end = b;
+	}
+	buf_init(&o);
+	while (k-- > 0) {
+		size_t i = start[k];
+		while (i < stop[k] && (err[i] == ' ' || err[i] == '\t'))
+			i++;
+		if (o.len > 0)
+			buf_adds(&o, " | ");
+		for (const unsigned char *p = (const unsigned char *)err + i; p < (const unsigned char *)err + stop[k];) {
+			size_t c = printable_len(p, (size_t)((const unsigned char *)err + stop[k] - p));
+			if (c == 0)
+				buf_addc(&o, '?'), c = 1;
+			else
+				buf_add(&o, p, c);
+			p += c;
+		}
+	}
+	free(err);
+	if (o.len > 400) {	/* the end is what says why: keep it, at a character's start */
+		size_t cut = o.len - 396;
+		while (cut < o.len && (o.data[cut] & 0xc0) == 0x80)
+			cut++;
+		char *t = xasprintf("... %.*s", (int)(o.len - cut), (char *)o.data + cut);
+		buf_free(&o);
+		return t;
+	}
+	return buf_steal(&o, NULL);
+}
+
+/* s with whatever is not printable text (terminal escapes) as '?', at most max bytes; into o. */
+static void
+printable_add(struct buf *o, const char *s, size_t max)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s), start = o->len;
+
+	while (left > 0 && o->len - start < max) {
+		size_t k = printable_len(p, left);
+		if (k == 0)
+			buf_addc(o, '?'), k = 1;
+		else
+			buf_add(o, p, k);
+		p += k;
+		left -= k;
+	}
+}
+
+char *
+expect_missing_text(json_t *res)
+{
+	const char *name = json_string_value(json_object_get(res, "missing"));
+	json_t *files = json_object_get(res, "workdir_files");
+	long long total = json_integer_value(json_object_get(res, "workdir_files_total"));
+	struct buf o;
+
+	if (name == NULL)
+		return NULL;
+	buf_init(&o);
+	buf_adds(&o, "FileNotFoundError: [Errno 2] No such file or directory: '");
+	printable_add(&o, name, 200);
+	buf_adds(&o, "' (the work directory ");
+	if (json_array_size(files) == 0)
+		buf_adds(&o, total > 0 ? "holds files whose names cannot be shown)" : "is empty)");
+	else {
+		buf_adds(&o, "holds: ");
+		for (size_t i = 0; i < json_array_size(files); i++) {
+			if (i > 0)
+				buf_adds(&o, ", ");
+			printable_add(&o, json_string_value(json_array_get(files, i)) ?: "?", 80);
+		}
+		if (total > (long long)json_array_size(files))
+			buf_printf(&o, " and %lld more", total - (long long)json_array_size(files));
+		buf_addc(&o, ')');
+	}
+	return buf_steal(&o, NULL);
+}
+
 void
 expect_judge_program(const struct expect_ctx *c, const struct step *st, json_t *res, json_t *failures)
 {
@@ -268,12 +461,16 @@ expect_judge_program(const struct expect_ctx *c, const struct step *st, json_t *
 	json_t *ex = json_object_get(res, "exit");
 	size_t olen, elen;
 	char *out = exec_text(res, "stdout", &olen), *err = exec_text(res, "stderr", &elen), *hint = last_line(err);
+	char *onote = expect_output_cut_note(res, "stdout"), *enote = expect_output_cut_note(res, "stderr");
+	char *missing = expect_missing_text(res);
 	(void)c;
 
 	if (json_is_false(json_object_get(res, "ready")))
 		expect_fail(failures, "the program was not ready (%s)",
 		    json_string_value(json_object_get(res, "ready_reason")) ?: "?");
-	if (json_is_true(json_object_get(res, "timed_out")))
+	if (missing != NULL)
+		expect_fail(failures, "the program could not start: %s", missing);
+	else if (json_is_true(json_object_get(res, "timed_out")))
 		expect_fail(failures, "the program did not finish within %g s and was stopped%s%s", st->timeout,
 		    hint[0] ? "; its last error line: " : "", hint);
 	else if (json_is_string(json_object_get(res, "signal")))
@@ -285,6 +482,7 @@ expect_judge_program(const struct expect_ctx *c, const struct step *st, json_t *
 	else if (!e->has_exit && json_is_integer(ex) && json_integer_value(ex) != 0)
 		expect_fail(failures, "the program exited with status %lld%s%s", (long long)json_integer_value(ex),
 		    hint[0] ? "; its last error line: " : "", hint);
+	size_t before = json_array_size(failures);
 	if (e->stdout_text != NULL && strcmp(out, e->stdout_text) != 0) {
 		size_t at = 0;
 		while (out[at] && out[at] == e->stdout_text[at])
@@ -297,8 +495,11 @@ expect_judge_program(const struct expect_ctx *c, const struct step *st, json_t *
 	}
 	if (e->stdout_regex != NULL)
 		expect_regex(failures, "stdout", e->stdout_regex, out, olen);
+	expect_note_cut(failures, before, onote);
+	before = json_array_size(failures);
 	if (e->stderr_regex != NULL)
 		expect_regex(failures, "stderr", e->stderr_regex, err, elen);
+	expect_note_cut(failures, before, enote);
 	if (e->within >= 0) {
 		double took = json_number_value(json_object_get(res, "seconds"));
 		if (took > e->within)
@@ -307,6 +508,9 @@ expect_judge_program(const struct expect_ctx *c, const struct step *st, json_t *
 	free(out);
 	free(err);
 	free(hint);
+	free(onote);
+	free(enote);
+	free(missing);
 }
 
 void

@@ -38,6 +38,25 @@ void	 expect_judge_resolve(const struct expect_ctx *, const struct step *, json_
 #define EXPECT_GAIERROR	(-2000)
 /* A program (exec): ready, exit status, signal, timed out, stdout, stdout_regex, stderr_regex, within. */
 void	 expect_judge_program(const struct expect_ctx *, const struct step *, json_t *result, json_t *failures);
+/*
+ * A program's stream (key "stdout" or "stderr") cut at its output_limit:
+ * "stdout was 2.7 MB; verona kept the first and last 512 KiB"; NULL when
+ * all of it was kept.  Caller frees.
+ */
+char	*expect_output_cut_note(json_t *result, const char *key);
+/*
+ * The last lines of a program's stderr (at most lines lines and 400
+ * bytes, what is not printable text as '?', lines joined by " | "); ""
+ * when it printed none.  Caller frees.
+ */
+char	*expect_stderr_tail(json_t *result, int lines);
+/*
+ * A program or script that was not there, as CPython says it, with the
+ * files that were: "FileNotFoundError: [Errno 2] No such file or
+ * directory: 'server.py' (the work directory holds: a.py, b.py)"; NULL
+ * when the result names no missing file.  Caller frees.
+ */
+char	*expect_missing_text(json_t *result);
 /* Appends a formatted reason to failures. */
 void	 expect_fail(json_t *failures, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 #endif

@@ -278,48 +278,6 @@ parse_repeat(struct loader *L, yaml_node_t *item, yaml_node_t *v)
 	free(name);
 }
 
-/* exec ready: {port: N, proto: tcp|udp, stdout: REGEX, timeout: S}, at v */
-static void
-step_ready(struct loader *L, yaml_node_t *body, yaml_node_t *v, struct step *st)
-{
-	static const char *const rkeys[] = { "port", "proto", "stdout", "timeout", NULL };
-	static const char *const protos[] = { "tcp", "udp", NULL };
-	json_t *r = json_object();
-	yaml_node_t *w;
-
-	if (v->type != YAML_MAPPING_NODE)
-		load_err(L, v, "ready must be a map: {port: N} or {stdout: REGEX}, with timeout");
-	else {
-		load_keys(L, v, rkeys, "ready");
-		if ((w = yamldoc_map_get(&L->doc, v, "port")) != NULL) {
-			long long port;
-			if (load_int(L, w, "ready port", 1, 65535, &port) == 0)
-				json_object_set_new(r, "port", json_integer(port));
-		}
-		if ((w = yamldoc_map_get(&L->doc, v, "proto")) != NULL) {
-			const char *pr;
-			if (load_enum(L, w, "ready proto", protos, &pr) == 0)
-				json_object_set_new(r, "proto", json_string(pr));
-		}
-		if ((w = yamldoc_map_get(&L->doc, v, "stdout")) != NULL) {
-			char *re = load_subst(L, w);
-			if (re != NULL && load_check_regex(L, w, "ready stdout", re, RX_LINES) == 0)
-				json_object_set_new(r, "stdout", json_string(re));
-			free(re);
-		}
-		if ((w = yamldoc_map_get(&L->doc, v, "timeout")) != NULL) {
-			double rt;
-			if (load_num(L, w, "ready timeout", 0.01, 3600, &rt) == 0)
-				json_object_set_new(r, "timeout", json_real(rt));
-		}
-		if (yamldoc_map_get(&L->doc, v, "port") == NULL && yamldoc_map_get(&L->doc, v, "stdout") == NULL)
-			load_err(L, v, "ready needs port or stdout");
-		if (yamldoc_map_get(&L->doc, body, "background") == NULL)
-			load_err(L, v, "ready goes with background: true (a step that waits for the program to end needs none)");
-	}
-	json_object_set_new(st->args, "ready", r);
-}
-
 /* The keys every step may have: id, background, timeout. */
 static void
 step_common(struct loader *L, yaml_node_t *item, yaml_node_t *body, struct step *st)
@@ -568,6 +526,12 @@ step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struc
 		case ARG_FLAGS:
 			step_flags(L, val, arg, st);
 			break;
+		case ARG_SIZE: {
+			long long x;
+			if (load_size(L, val, arg->name, arg->min, arg->max, &x) == 0)
+				json_object_set_new(st->args, arg->name, json_integer(x));
+			break;
+		}
 		case ARG_ENV:
 			if (val->type != YAML_MAPPING_NODE) {
 				load_err(L, val, "env must be a map of NAME: value");

@@ -79,6 +79,13 @@ void	 load_steps(struct loader *, yaml_node_t *seq);
 /* Frees what the step owns and zeroes it. */
 void	 load_step_clear(struct step *);
 
+/* ---- load-exec.c ---- */
+
+/* A size in bytes (65536, 512K, 2 MiB) from min to max into *out: 0, or -1 after an error naming what. */
+int	 load_size(struct loader *, yaml_node_t *n, const char *what, long long min, long long max, long long *out);
+/* An exec step's ready: map v (body: the step's map) into st->args.ready. */
+void	 step_ready(struct loader *, yaml_node_t *body, yaml_node_t *v, struct step *st);
+
 /* ---- load-check.c ---- */
 
 /* The checks: list into the experiment's checks. */

@@ -86,6 +86,7 @@ static const struct op_arg args_exec[] = {
 	{ "env", ARG_ENV, 0, 0, 0, NULL },
 	{ "cwd", ARG_STRING, 0, 0, 0, NULL },
 	{ "stdin", ARG_DATA, 0, 0, 0, NULL },
+	{ "output_limit", ARG_SIZE, 0, 1024, 16 << 20, NULL },	/* the agent's EXEC_OUTPUT_MIN, EXEC_OUTPUT_MAX */
 	{ NULL, 0, 0, 0, 0, NULL },
 };
 static const struct op_arg args_put[] = {
@@ -108,7 +109,7 @@ static const char *const keys_settimeout[] = { "seconds", COMMON, NULL };
 static const char *const keys_setblocking[] = { "flag", COMMON, NULL };
 static const char *const keys_getsockopt[] = { "option", COMMON, NULL };
 static const char *const keys_getaddrinfo[] = { "port", COMMON, NULL };
-static const char *const keys_exec[] = { "env", "cwd", "stdin", "ready", COMMON, NULL };
+static const char *const keys_exec[] = { "env", "cwd", "stdin", "ready", "output_limit", COMMON, NULL };
 static const char *const keys_put[] = { "dst", COMMON, NULL };
 
 /*

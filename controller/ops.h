@@ -71,13 +71,14 @@ enum arg_type {
 	ARG_STRING,
 	ARG_ENV,
 	ARG_FLAGS,	/* a list of choices, each once: flags: [peek, waitall] */
+	ARG_SIZE,	/* bytes: 65536, 512K, 512 KiB, 2M, 2 MiB (min, max) */
 };
 
 struct op_arg {
 	const char		*name;
 	enum arg_type		 type;
 	int			 required;
-	long long		 min, max;	/* ARG_INT, ARG_INT_OR_BOOL */
+	long long		 min, max;	/* ARG_INT, ARG_INT_OR_BOOL, ARG_SIZE */
 	const char *const	*choices;	/* ARG_ENUM, ARG_FLAGS */
 };
 

@@ -57,6 +57,61 @@ put_one(struct runner *r, struct agentconn *a, const char *path, const char *dst
 	json_decref(f);
 }
 
+static int
+put_name_cmp(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+#define PUT_LISTED_MAX	20
+
+/*
+ * A source that is not there, as CPython says it, with what its folder
+ * holds (the submission's files: a misnamed one is among them), at most
+ * PUT_LISTED_MAX names, sorted, what is not printable as '?'.  Caller frees.
+ */
+static char *
+put_missing(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash == NULL ? xstrdup(".") : slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct buf b;
+
+	buf_init(&b);
+	buf_printf(&b, "FileNotFoundError: [Errno 2] No such file or directory: '%s' (%s ", slash ? slash + 1 : path, dir);
+	while (d != NULL && (e = readdir(d)) != NULL) {
+		if (e->d_name[0] == '.' && (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
+			continue;
+		if (n == cap)
+			names = xrealloc(names, (cap = cap ? cap * 2 : 32) * sizeof *names);
+		names[n++] = xasprintf("%s%s", e->d_name, e->d_type == DT_DIR ? "/" : "");
+	}
+	if (d != NULL)
+		closedir(d);
+	if (n > 0)
+		qsort(names, n, sizeof *names, put_name_cmp);
+	buf_adds(&b, d == NULL ? "is not there either" : n == 0 ? "is empty" : "holds: ");
+	for (size_t i = 0; i < n; i++) {
+		if (i < PUT_LISTED_MAX) {
+			if (i > 0)
+				buf_adds(&b, ", ");
+			for (const unsigned char *c = (const unsigned char *)names[i]; *c; c++)
+				buf_addc(&b, *c < 0x20 || *c == 0x7f ? '?' : *c);
+		}
+		free(names[i]);
+	}
+	if (n > PUT_LISTED_MAX)
+		buf_printf(&b, " and %zu more", n - PUT_LISTED_MAX);
+	buf_addc(&b, ')');
+	free(names);
+	free(dir);
+	return buf_steal(&b, NULL);
+}
+
 /* A file, or a folder and everything in it (symbolic links are left out). */
 static void
 put_tree(struct runner *r, struct agentconn *a, const char *path, const char *dst, struct put_state *ps)
@@ -66,7 +121,7 @@ put_tree(struct runner *r, struct agentconn *a, const char *path, const char *ds
 	struct dirent *e;
 
 	if (lstat(path, &sb) != 0) {
-		ps->error = xasprintf("cannot read %s: %s", path, strerror(errno));
+		ps->error = errno == ENOENT ? put_missing(path) : xasprintf("cannot read %s: %s", path, strerror(errno));
 		return;
 	}
 	if (!S_ISDIR(sb.st_mode)) {

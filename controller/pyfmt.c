@@ -5,6 +5,7 @@
 #include "addr.h"
 #include "ops.h"
 #include "errnames.h"
+#include "expect.h"
 #include "pyfmt.h"
 #include "util.h"
 
@@ -506,9 +507,19 @@ py_result_socket(const struct step *st, json_t *res)
 char *
 py_result_kill(const struct step *st, json_t *res)
 {
-	char *r = py_result_error_or_data(res);
-	(void)st;
-	return r ? r : xstrdup("None  (stopped)");
+	char *r = py_result_error_or_data(res), *t, *m;
+	json_t *target = json_object_get(res, "target");
+	if (r != NULL)
+		return r;
+	if (!json_is_true(json_object_get(res, "ended")))
+		return xstrdup("None  (stopped)");
+	/* it had ended on its own: how (a program's exit and the end of its stderr) */
+	if (json_object_get(target, "exit") == NULL && json_object_get(target, "signal") == NULL)
+		return xstrdup("None  (it had already ended)");
+	t = py_result_exec(st, target);
+	m = xasprintf("None  (it had already ended: %s)", t);
+	free(t);
+	return m;
 }
 
 char *
@@ -520,18 +531,41 @@ py_result_put(const struct step *st, json_t *res)
 	    (long long)json_integer_value(json_object_get(res, "bytes")));
 }
 
+/*
+ * A program's end: its exit status (or signal) and, when it failed, the
+ * last lines of its stderr (expect_stderr_tail); a program or script that
+ * was not there as CPython says it (expect_missing_text).
+ */
 char *
 py_result_exec(const struct step *st, json_t *res)
 {
 	double secs = json_number_value(json_object_get(res, "seconds"));
+	char *r, *tail, *missing = expect_missing_text(res);
 	(void)st;
 	if (json_is_true(json_object_get(res, "timed_out")))
-		return xasprintf("still running after the step's timeout: stopped (%.2f s)", secs);
-	if (json_is_string(json_object_get(res, "signal")))
-		return xasprintf("killed by SIG%s (%.2f s)", json_string_value(json_object_get(res, "signal")), secs);
-	return xasprintf("exit %lld (%.2f s, %lld bytes of output)", (long long)json_integer_value(json_object_get(res, "exit")),
-	    secs, (long long)(json_integer_value(json_object_get(res, "stdout_len")) +
-	    json_integer_value(json_object_get(res, "stderr_len"))));
+		r = xasprintf("still running after the step's timeout: stopped (%.2f s)", secs);
+	else if (json_is_string(json_object_get(res, "signal")))
+		r = xasprintf("killed by SIG%s (%.2f s)", json_string_value(json_object_get(res, "signal")), secs);
+	else
+		r = xasprintf("exit %lld (%.2f s, %lld bytes of output)", (long long)json_integer_value(json_object_get(res, "exit")),
+		    secs, (long long)(json_integer_value(json_object_get(res, "stdout_len")) +
+		    json_integer_value(json_object_get(res, "stderr_len"))));
+	if (missing != NULL) {
+		char *m = xasprintf("%s; %s", r, missing);
+		free(r);
+		free(missing);
+		return m;
+	}
+	if (json_is_integer(json_object_get(res, "exit")) && json_integer_value(json_object_get(res, "exit")) == 0)
+		return r;
+	tail = expect_stderr_tail(res, 3);
+	if (tail[0] != '\0') {
+		char *m = xasprintf("%s; stderr ends: %s", r, tail);
+		free(r);
+		r = m;
+	}
+	free(tail);
+	return r;
 }
 
 char *

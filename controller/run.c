@@ -363,6 +363,8 @@ run_collected(struct runner *r, const struct step *st, size_t rec, json_t *res, 
     const char *line)
 {
 	int stop = st->def->effect == OP_EFFECT_STOP;
+	/* a kill that found its step already ended (a server that crashed): that step's own end, judged and shown */
+	int ended = stop && json_is_true(json_object_get(res, "ended"));
 	size_t idx;
 	const struct step *bst = NULL;
 	struct step_result *bsr = NULL;
@@ -374,11 +376,18 @@ run_collected(struct runner *r, const struct step *st, size_t rec, json_t *res, 
 	}
 	if (bst != NULL && bres != NULL) {
 		json_t *bfail = json_array();
-		if (!stop)
+		char *shown = NULL;
+		if (!stop || ended)
 			evaluate(r, bst, bres, bfail);
+		else if (json_is_false(json_object_get(bres, "ready")))	/* stopped while it ran: only why it was never ready */
+			expect_fail(bfail, "the program was not ready (%s)",
+			    json_string_value(json_object_get(bres, "ready_reason")) ?: "?");
+		if (ended)
+			shown = py_result(bst, bres);
 		remember_addresses(r, bst, bres);
-		/* judged, not counted: the wait counts; a killed step is not shown */
-		model_step_judge(bsr, bres, NULL, bfail);
+		/* judged, not counted: the wait counts; a step killed while it ran is not shown */
+		model_step_judge(bsr, bres, shown, bfail);
+		free(shown);
 		bsr->state = stop ? STEP_STATE_KILLED : STEP_STATE_COLLECTED;
 		bsr->collected_by = st->number;
 		for (size_t i = 0; i < json_array_size(bfail); i++)
@@ -425,9 +434,12 @@ run_started(struct runner *r, const struct step *st, size_t rec, json_t *frame, 
 	model_background_start(&r->bg, st->id, rec);
 	r->results.v[rec].state = STEP_STATE_RUNNING;
 	runner_peek(r);
-	if (json_is_false(json_object_get(frame, "ready")))
-		print_line(r, st, line, "(running, but not ready)", "started", NULL, -1);
-	else
+	if (json_is_false(json_object_get(frame, "ready"))) {
+		const char *why = json_string_value(json_object_get(frame, "reason"));
+		char *shown = why ? xasprintf("(running, but not ready: %s)", why) : xstrdup("(running, but not ready)");
+		print_line(r, st, line, shown, "started", NULL, -1);
+		free(shown);
+	} else
 		print_line(r, st, line, json_is_true(json_object_get(frame, "ready")) ?
 		    "(running in the background, ready)" : "(running in the background)", "started", NULL, -1);
 }

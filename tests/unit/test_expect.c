@@ -204,6 +204,61 @@ UNIT_TEST(program_exit_stdout_and_signal)
 	    "the agent refused the step: programs are not allowed here");
 }
 
+/* A stream cut at its output_limit: the judged text marks the cut, and each failure on it says so. */
+UNIT_TEST(output_cut_at_the_limit)
+{
+	struct model_sockets socks = { 0 };
+	struct expect_ctx c = { &x, &socks };
+	struct step st = mkstep("exec", "romeo", NULL);
+	json_t *res = json_loads("{\"exit\": 0, \"stdout_b64\": \"U1RBUlQKRE9ORQo=\", \"stdout_len\": 2700000, "
+	    "\"stdout_truncated\": true, \"stdout_cut_at\": 6}", 0, NULL);
+	char *note = expect_output_cut_note(res, "stdout");
+
+	CHECK_STR(note, "stdout was 2.7 MB; verona kept the first 6 bytes and the last 5 bytes");
+	CHECK(expect_output_cut_note(res, "stderr") == NULL);
+	free(note);
+	json_decref(res);
+	st.expect.stdout_regex = "START.*DONE";
+	JUDGE(&c, &st, "{\"exit\": 0, \"stdout_b64\": \"U1RBUlQKRE9ORQo=\", \"stdout_len\": 2700000, \"stdout_cut_at\": 6}", "");
+	st.expect.stdout_regex = "START\nDONE";
+	JUDGE(&c, &st, "{\"exit\": 0, \"stdout_b64\": \"U1RBUlQKRE9ORQo=\", \"stdout_len\": 2700000, \"stdout_cut_at\": 6}",
+	    "stdout does not match /START\\nDONE/ (stdout was 2.7 MB; verona kept the first 6 bytes and the last 5 bytes)");
+	st.expect.stdout_regex = "verona: 2.7 MB of stdout left out here";
+	JUDGE(&c, &st, "{\"exit\": 0, \"stdout_b64\": \"U1RBUlQKRE9ORQo=\", \"stdout_len\": 2700011, \"stdout_cut_at\": 6}", "");
+	st.expect.stdout_regex = NULL;
+}
+
+/* The end of a crash's stderr, bounded and printable; a missing file as CPython says it. */
+UNIT_TEST(stderr_tail_and_missing_file)
+{
+	json_t *res = json_loads("{\"exit\": 1, \"stderr_b64\": \"VHJhY2ViYWNrIChtb3N0IHJlY2VudCBjYWxsIGxhc3QpOgogIEZpbGUgInMucHkiLCBsaW5lIDMsIGluIDxtb2R1bGU+CiAgICByYWlzZSBWYWx1ZUVycm9yKCd4JykKVmFsdWVFcnJvcjogeAo=\"}", 0, NULL);
+	char *t = expect_stderr_tail(res, 3);
+	CHECK_STR(t, "File \"s.py\", line 3, in <module> | raise ValueError('x') | ValueError: x");
+	free(t);
+	t = expect_stderr_tail(res, 1);
+	CHECK_STR(t, "ValueError: x");
+	free(t);
+	CHECK(expect_missing_text(res) == NULL);
+	json_decref(res);
+	res = json_loads("{\"stderr_b64\": \"b2sKG1sySmdvbmUK\"}", 0, NULL);
+	t = expect_stderr_tail(res, 3);
+	CHECK_STR(t, "ok | ?[2Jgone");
+	free(t);
+	json_decref(res);
+	res = json_loads("{\"missing\": \"server.py\", \"workdir_files\": [\"a.py\", \"b/\"], "
+	    "\"workdir_files_total\": 25}", 0, NULL);
+	t = expect_missing_text(res);
+	CHECK_STR(t, "FileNotFoundError: [Errno 2] No such file or directory: 'server.py' "
+	    "(the work directory holds: a.py, b/ and 23 more)");
+	free(t);
+	json_decref(res);
+	res = json_loads("{\"missing\": \"x\\u001b]0;\", \"workdir_files\": [], \"workdir_files_total\": 0}", 0, NULL);
+	t = expect_missing_text(res);
+	CHECK_STR(t, "FileNotFoundError: [Errno 2] No such file or directory: 'x?]0;' (the work directory is empty)");
+	free(t);
+	json_decref(res);
+}
+
 int
 main(void)
 {
@@ -212,5 +267,7 @@ main(void)
 	UNIT_RUN(peer_by_socket_name_from_the_socket_table);
 	UNIT_RUN(any_localhost_and_host_names);
 	UNIT_RUN(program_exit_stdout_and_signal);
+	UNIT_RUN(output_cut_at_the_limit);
+	UNIT_RUN(stderr_tail_and_missing_file);
 	return UNIT_END();
 }

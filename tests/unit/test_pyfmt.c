@@ -205,6 +205,18 @@ UNIT_TEST(results_as_python_shows_them)
 	RESULT("exec", "{\"ok\": true, \"signal\": \"KILL\", \"seconds\": 1.0}", "killed by SIGKILL (1.00 s)");
 	RESULT("exec", "{\"ok\": true, \"timed_out\": true, \"seconds\": 5.0}",
 	    "still running after the step's timeout: stopped (5.00 s)");
+	/* a crash: its exit and the end of its stderr; a kill that found it ended says how it ended */
+	RESULT("exec", "{\"ok\": false, \"exit\": 1, \"seconds\": 0.5, \"stdout_len\": 0, \"stderr_len\": 51, "
+	    "\"stderr_b64\": \"VHJhY2ViYWNrIChtb3N0IHJlY2VudCBjYWxsIGxhc3QpOgpWYWx1ZUVycm9yOiBiYWQK\"}",
+	    "exit 1 (0.50 s, 51 bytes of output); stderr ends: Traceback (most recent call last): | ValueError: bad");
+	RESULT("kill", "{\"ok\": true, \"ended\": true, \"target\": {\"exit\": 1, \"seconds\": 0.5, "
+	    "\"stderr_b64\": \"VHJhY2ViYWNrIChtb3N0IHJlY2VudCBjYWxsIGxhc3QpOgpWYWx1ZUVycm9yOiBiYWQK\"}}",
+	    "None  (it had already ended: exit 1 (0.50 s, 0 bytes of output); stderr ends: "
+	    "Traceback (most recent call last): | ValueError: bad)");
+	RESULT("exec", "{\"ok\": false, \"exit\": 2, \"seconds\": 0.0, \"missing\": \"s.py\", "
+	    "\"workdir_files\": [\"srv.py\"], \"workdir_files_total\": 1}",
+	    "exit 2 (0.00 s, 0 bytes of output); FileNotFoundError: [Errno 2] No such file or directory: 's.py' "
+	    "(the work directory holds: srv.py)");
 	RESULT("put", "{\"ok\": true, \"files\": 1, \"bytes\": 300}", "1 file, 300 bytes");
 	RESULT("put", "{\"ok\": true, \"files\": 3, \"bytes\": 900}", "3 files, 900 bytes");
 	RESULT("connect", "{\"ok\": false, \"agent_error\": \"no such socket: s\"}", "agent error: no such socket: s");
