@@ -21,9 +21,7 @@ Left out of experiments/, and why (the test fails when this list is stale):
   students' programs (`exec`) or copy files (`put`), which are not socket
   calls CPython can replay line by line.
 
-Expected to fail (strict xfail: the day they are fixed the test says so):
-the probes of causes 4 and 5, which live in the controller
-(controller/pyfmt.c, load.c) being restructured by issue 13.
+Nothing is expected to fail: every difference is a bug.
 """
 import json
 
@@ -42,12 +40,6 @@ NOT_REPLAYED = {
         "balcony-tcp", "balcony-udp", "echo-server-tcp", "echo-server-udp", "http-get",
         "name-server", "reliable-udp", "sensor", "struct-binary", "udp-backoff")},
 }
-
-CONTROLLER_SIDE = {
-    "cause4-recvfrom-tcp.yaml": "issue 12 cause 4: controller side, after the redesign",
-    "cause5-wrong-family.yaml": "issue 12 cause 5: controller side, after the redesign",
-}
-
 
 def socket_only(path):
     """The file is an experiment whose steps are all socket calls."""
@@ -76,8 +68,7 @@ def cases():
     for name in REPLAYED:
         yield pytest.param(EXPERIMENTS / name, id=name)
     for p in sorted(PROBES.glob("*.yaml")):
-        marks = [pytest.mark.xfail(strict=True, reason=CONTROLLER_SIDE[p.name])] if p.name in CONTROLLER_SIDE else []
-        yield pytest.param(p, id="probes/" + p.name, marks=marks)
+        yield pytest.param(p, id="probes/" + p.name)
 
 
 def short(text, n=120):
