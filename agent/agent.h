@@ -151,6 +151,8 @@ void	task_errno(struct task *, int err);
 /* A resolver failure (getaddrinfo's EAI_*), as CPython raises it: socket.gaierror, or OSError for EAI_SYSTEM. */
 void	task_gaierror(struct task *, int eai);
 void	task_agent_error(struct task *, const char *, ...) __attribute__((format(printf, 2, 3)));
+/* A Python exception that is not an OSError with an errno: "TypeError", "AF_INET address must be ..."; static strings. */
+void	task_pyerror(struct task *, const char *cls, const char *msg);
 /* Arms a wait on the task's socket fd; returns OP_WAIT, or finishes the
  * task with EAGAIN (non-blocking socket) and returns OP_DONE. */
 enum op_status	task_block(struct task *, short events);
@@ -159,7 +161,14 @@ void	task_set_local_peer(struct task *, int fd);
 /* Argument accessors: 0, or -1 after task_agent_error(). */
 int	task_arg_str(struct task *, const char *key, const char **out);
 int	task_arg_int(struct task *, const char *key, long long *out, int required, long long dflt);
-int	task_arg_addr(struct task *, const char *key, struct sockaddr_storage *, socklen_t *);
+int	task_arg_addr(struct task *, const char *key);
+/*
+ * The address argument key for the task's socket, as CPython reads it
+ * (addr_resolve: the socket's family, a name resolved by this host): 0, or
+ * -1 after finishing the task with CPython's exception (socket.gaierror,
+ * TypeError, OSError) or an agent error.
+ */
+int	task_sockaddr(struct task *, const char *key, struct sockaddr_storage *, socklen_t *);
 int	task_arg_data(struct task *, const char *key);	/* into payload */
 /* A receive size: an integer 0..RECV_SIZE_MAX. */
 #define RECV_SIZE_MAX	(16 * 1024 * 1024)

@@ -7,10 +7,8 @@
 static int
 op_bind_check(struct agent *a, struct task *t)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	(void)a;
-	return task_arg_addr(t, "addr", &ss, &len);
+	return task_arg_addr(t, "addr");
 }
 
 static enum op_status
@@ -19,7 +17,8 @@ op_bind_run(struct agent *a, struct task *t)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	(void)a;
-	task_arg_addr(t, "addr", &ss, &len);
+	if (task_sockaddr(t, "addr", &ss, &len) != 0)
+		return OP_DONE;
 	if (bind(t->sock->fd, (struct sockaddr *)&ss, len) != 0) {
 		task_errno(t, errno);
 		return OP_DONE;

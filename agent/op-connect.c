@@ -6,15 +6,14 @@
 #include <poll.h>
 #include <sys/socket.h>
 
+#include "addr.h"
 #include "agent.h"
 
 int
 op_connect_check(struct agent *a, struct task *t)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	(void)a;
-	return task_arg_addr(t, "addr", &ss, &len);
+	return task_arg_addr(t, "addr");
 }
 
 /*
@@ -33,7 +32,12 @@ op_connect_finish_blocking(struct task *t)
 	struct sockaddr_storage ss;
 	socklen_t len;
 
-	if (t->sock->timeout < 0 && task_arg_addr(t, "addr", &ss, &len) == 0)
+	int family = AF_INET;
+	socklen_t flen = sizeof family;
+	const char *cls, *msg;
+
+	if (t->sock->timeout < 0 && getsockopt(t->sock->fd, SOL_SOCKET, SO_DOMAIN, &family, &flen) == 0 &&
+	    addr_resolve(json_object_get(t->args, "addr"), family, &ss, &len, &cls, &msg) == ADDR_OK)
 		(void)connect(t->sock->fd, (struct sockaddr *)&ss, len);
 }
 
@@ -47,7 +51,8 @@ op_connect_run(struct agent *a, struct task *t)
 
 	if (t->off == 0) {
 		t->off = 1;
-		task_arg_addr(t, "addr", &ss, &len);
+		if (task_sockaddr(t, "addr", &ss, &len) != 0)
+			return OP_DONE;
 		if (connect(fd, (struct sockaddr *)&ss, len) == 0)
 			goto connected;
 		if (errno != EINPROGRESS) {

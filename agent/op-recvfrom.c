@@ -1,4 +1,7 @@
-/* op-recvfrom.c — data, addr = sock.recvfrom(size[, flags]); flags as task_recv() says. */
+/*
+ * op-recvfrom.c — data, addr = sock.recvfrom(size[, flags]); flags as
+ * task_recv() says.  On TCP the kernel names no sender: addr is None.
+ */
 #include <errno.h>
 #include <poll.h>
 #include <sys/socket.h>
@@ -35,6 +38,8 @@ op_recvfrom_run(struct agent *a, struct task *t)
 	task_set_data(t, t->in.data, n);
 	if (len > 0)
 		task_set_addr(t, "from", (struct sockaddr *)&ss, len);
+	else		/* a connected stream names no sender: CPython returns (data, None) */
+		json_object_set_new(t->result, "from", json_null());
 	task_set_local_peer(t, t->sock->fd);
 	task_ok(t, json_integer((json_int_t)n));
 	return OP_DONE;

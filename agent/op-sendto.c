@@ -8,12 +8,10 @@
 static int
 op_sendto_check(struct agent *a, struct task *t)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
 	(void)a;
 	if (task_arg_data(t, "data") != 0)
 		return -1;
-	return task_arg_addr(t, "to", &ss, &len);
+	return task_arg_addr(t, "to");
 }
 
 static enum op_status
@@ -24,7 +22,8 @@ op_sendto_run(struct agent *a, struct task *t)
 	ssize_t n;
 	(void)a;
 
-	task_arg_addr(t, "to", &ss, &len);
+	if (task_sockaddr(t, "to", &ss, &len) != 0)
+		return OP_DONE;
 	n = sendto(t->sock->fd, t->payload, t->payload_len, MSG_NOSIGNAL,
 	    (struct sockaddr *)&ss, len);
 	if (n < 0) {

@@ -320,14 +320,65 @@ task_arg_int(struct task *t, const char *key, long long *out, int required, long
 	return 0;
 }
 
+/*
+ * The shape of an address argument, checked when the step arrives: {ip,
+ * port} with an IP literal, or {host, port} with a name the run resolves
+ * (task_sockaddr); what the name means is the call's business, as in CPython.
+ */
 int
-task_arg_addr(struct task *t, const char *key, struct sockaddr_storage *ss, socklen_t *len)
+task_arg_addr(struct task *t, const char *key)
 {
-	if (addr_from_json(json_object_get(t->args, key), ss, len) != 0) {
-		task_agent_error(t, "%s: argument '%s' must be an address {ip, port}", t->op->name, key);
+	json_t *a = json_object_get(t->args, key);
+	const char *ip = json_string_value(json_object_get(a, "ip"));
+	json_t *port = json_object_get(a, "port");
+	int ok = json_is_object(a) && json_is_integer(port) && json_integer_value(port) >= 0 &&
+	    json_integer_value(port) <= 65535;
+
+	if (ok && ip != NULL)
+		ok = json_object_get(a, "host") == NULL && addr_is_ip(ip, NULL);
+	else if (ok)
+		ok = json_is_string(json_object_get(a, "host"));
+	if (!ok) {
+		task_agent_error(t, "%s: argument '%s' must be an address {ip, port} (an IP literal) or {host, port}",
+		    t->op->name, key);
 		return -1;
 	}
 	return 0;
+}
+
+void
+task_pyerror(struct task *t, const char *cls, const char *msg)
+{
+	json_object_set_new(t->result, "ok", json_false());
+	json_object_set_new(t->result, "ret", json_null());
+	json_object_set_new(t->result, "errno", json_integer(0));
+	json_object_set_new(t->result, "error", json_string(cls));
+	json_object_set_new(t->result, "message", json_string(msg));
+	json_object_set_new(t->result, "python", json_sprintf("%s: %s", cls, msg));
+	task_finish(t);
+}
+
+int
+task_sockaddr(struct task *t, const char *key, struct sockaddr_storage *ss, socklen_t *len)
+{
+	int family = AF_INET, rc;
+	socklen_t flen = sizeof family;
+	const char *cls = NULL, *msg = NULL;
+
+	if (getsockopt(t->sock->fd, SOL_SOCKET, SO_DOMAIN, &family, &flen) != 0) {
+		task_errno(t, errno);
+		return -1;
+	}
+	rc = addr_resolve(json_object_get(t->args, key), family, ss, len, &cls, &msg);
+	if (rc == ADDR_OK)
+		return 0;
+	if (rc == ADDR_PYERROR)
+		task_pyerror(t, cls, msg);
+	else if (rc == ADDR_BAD)
+		task_agent_error(t, "%s: argument '%s' is not an address for this socket", t->op->name, key);
+	else
+		task_gaierror(t, rc);
+	return -1;
 }
 
 int

@@ -1,5 +1,6 @@
 /* addr.c — address parsing and formatting; see addr.h. */
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,4 +166,68 @@ addr_is_loopback(const char *ip)
 		return memcmp(b, lo6, 16) == 0;
 	}
 	return 0;
+}
+
+/* setipaddr(): the host text for the family, into ss (port 0). */
+static int
+addr_host(const char *name, int family, struct sockaddr_storage *ss, socklen_t *lenp, const char **cls,
+    const char **msg)
+{
+	struct addrinfo hints = { .ai_family = family }, *res;
+	int rc;
+
+	memset(ss, 0, sizeof *ss);
+	ss->ss_family = (sa_family_t)family;
+	*lenp = family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (name[0] == '\0')
+		return ADDR_OK;		/* INADDR_ANY, in6addr_any */
+	if (strcmp(name, "<broadcast>") == 0) {
+		if (family != AF_INET) {
+			*cls = "OSError";
+			*msg = "address family mismatched";
+			return ADDR_PYERROR;
+		}
+		((struct sockaddr_in *)ss)->sin_addr.s_addr = htonl(INADDR_BROADCAST);
+		return ADDR_OK;
+	}
+	if (family == AF_INET && inet_pton(AF_INET, name, &((struct sockaddr_in *)ss)->sin_addr) == 1)
+		return ADDR_OK;
+	if (family == AF_INET6 && strchr(name, '%') == NULL &&
+	    inet_pton(AF_INET6, name, &((struct sockaddr_in6 *)ss)->sin6_addr) == 1)
+		return ADDR_OK;
+	if ((rc = getaddrinfo(name, NULL, &hints, &res)) != 0)
+		return rc;
+	if (res->ai_addrlen <= sizeof *ss && (res->ai_family == AF_INET || res->ai_family == AF_INET6)) {
+		memcpy(ss, res->ai_addr, res->ai_addrlen);
+		*lenp = res->ai_addrlen;
+	}
+	freeaddrinfo(res);
+	return ADDR_OK;
+}
+
+int
+addr_resolve(json_t *a, int family, struct sockaddr_storage *ss, socklen_t *lenp, const char **cls,
+    const char **msg)
+{
+	const char *ip = json_string_value(json_object_get(a, "ip"));
+	const char *host = json_string_value(json_object_get(a, "host"));
+	json_t *port = json_object_get(a, "port");
+	int four, rc;
+
+	if (!json_is_integer(port) || json_integer_value(port) < 0 || json_integer_value(port) > 65535 ||
+	    (ip == NULL) == (host == NULL) || (family != AF_INET && family != AF_INET6))
+		return ADDR_BAD;
+	four = ip != NULL && strchr(ip, ':') != NULL;	/* the line shows an IPv6 literal as a 4-tuple */
+	if (four && family == AF_INET) {
+		*cls = "TypeError";
+		*msg = "AF_INET address must be a pair (host, port)";
+		return ADDR_PYERROR;
+	}
+	if ((rc = addr_host(ip != NULL ? ip : host, family, ss, lenp, cls, msg)) != ADDR_OK)
+		return rc;
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_port = htons((uint16_t)json_integer_value(port));
+	else
+		((struct sockaddr_in *)ss)->sin_port = htons((uint16_t)json_integer_value(port));
+	return ADDR_OK;
 }

@@ -37,11 +37,12 @@ struct bytes {
 enum aref_kind {
 	AREF_HOSTPORT,		/* HOST:PORT, IP:PORT, any:PORT, localhost:PORT, or HOST alone (no port) */
 	AREF_SOCKET,		/* HOST.SOCKET */
+	AREF_PAIR,		/* [HOST, PORT]: the host text as written, resolved by the agent as CPython does */
 };
 struct aref {
 	enum aref_kind	 kind;
 	char		*text;		/* as written, variables substituted */
-	char		*host;		/* host name, IP literal, "any", "localhost" */
+	char		*host;		/* host name, IP literal, "any", "localhost"; AREF_PAIR: the text written */
 	char		*sock;		/* AREF_SOCKET */
 	int		 port;		/* -1: none written */
 };

@@ -456,7 +456,8 @@ step_args(struct loader *L, const struct op_schema *op, yaml_node_t *body, struc
 			continue;	/* common key, or unknown (reported by check_keys) */
 		switch (arg->type) {
 		case ARG_ADDR: {
-			struct aref *a = load_addr(L, val, arg->name, 1);
+			struct aref *a = val->type == YAML_SEQUENCE_NODE ? load_addr_pair(L, val, arg->name) :
+			    load_addr(L, val, arg->name, 1);
 			struct aref **slot = strcmp(arg->name, "to") == 0 ? &st->to : &st->addr;
 			load_aref_free(*slot);	/* a duplicate key (reported): the last one wins */
 			*slot = a;
@@ -572,7 +573,7 @@ step_finish(struct loader *L, const struct host *h, const struct op_schema *op, 
 	if ((v = yamldoc_map_get(&L->doc, body, "expect")) != NULL)
 		parse_expect(L, v, st);
 	if (st->expect.err == EXPECT_GAIERROR && op->judge != expect_judge_resolve)
-		load_err(L, v, "%s cannot raise socket.gaierror: only gethostbyname and getaddrinfo resolve names", op->name);
+		load_err(L, v, "%s cannot raise socket.gaierror: only gethostbyname, getaddrinfo and the calls given an address resolve names", op->name);
 	if (st->background && (op->id == OP_WAIT || op->id == OP_KILL))
 		load_err(L, item, "%s cannot run in the background", op->name);
 

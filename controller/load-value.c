@@ -403,6 +403,44 @@ load_addr(struct loader *L, yaml_node_t *n, const char *what, int need_port)
 	return a;
 }
 
+/*
+ * A Python address pair written as a YAML list, [HOST, PORT]: the host
+ * text goes to the agent as written (a name its host resolves for the
+ * socket's family when the step runs, as CPython does: 'juliet',
+ * 'localhost', '', an IP literal, or a name that fails with
+ * socket.gaierror).
+ */
+struct aref *
+load_addr_pair(struct loader *L, yaml_node_t *n, const char *what)
+{
+	yaml_node_item_t *it = n->data.sequence.items.start;
+	struct aref *a;
+	char *host, *what_port;
+	long long port;
+	int rc;
+
+	if (n->data.sequence.items.top - it != 2) {
+		load_err(L, n, "%s: a pair [HOST, PORT] has two items, not %d", what,
+		    (int)(n->data.sequence.items.top - it));
+		return NULL;
+	}
+	if ((host = load_subst(L, yamldoc_node(&L->doc, it[0]))) == NULL)
+		return NULL;
+	what_port = xasprintf("%s: the port of [HOST, PORT]", what);
+	rc = load_int(L, yamldoc_node(&L->doc, it[1]), what_port, 0, 65535, &port);
+	free(what_port);
+	if (rc != 0) {
+		free(host);
+		return NULL;
+	}
+	a = xcalloc(1, sizeof *a);
+	a->kind = AREF_PAIR;
+	a->host = host;
+	a->port = (int)port;
+	a->text = xasprintf("[%s, %lld]", host, port);
+	return a;
+}
+
 /* ---- data ---- */
 
 static int

@@ -69,6 +69,8 @@ int	 load_host_reported(struct loader *, const char *name);
 int	 load_host_has_socket(struct loader *, const char *host, const char *sock);
 /* An address (caller frees with load_aref_free()); need_port: a port must be written.  NULL after an error. */
 struct aref *load_addr(struct loader *, yaml_node_t *n, const char *what, int need_port);
+/* A pair [HOST, PORT] (a YAML list) for bind, connect, connect_ex, sendto (caller frees); NULL after an error. */
+struct aref *load_addr_pair(struct loader *, yaml_node_t *n, const char *what);
 /* Data in any of its forms into *out (out->p: caller frees): 0, or -1 after an error. */
 int	 load_data(struct loader *, yaml_node_t *n, const char *what, struct bytes *out);
 

@@ -122,24 +122,26 @@ static const char *const keys_put[] = { "dst", COMMON, NULL };
 	    .judge = JUDGE, .effect = EFFECT, .runs_program = PROGRAM, .py_line = LINE, .py_result = RESULT }
 #define AGENT	OP_SITE_AGENT
 #define CALL	expect_judge_call
+/* a call that may meet socket.gaierror or TypeError: it takes an address its host resolves */
+#define RESOLVES	expect_judge_resolve
 #define ADDRESS	OP_EFFECT_ADDRESS
 
 static const struct op_schema op_schemas[] = {
 	ROW(OP_SOCKET, "socket", OPERAND_NEW_SOCKET, args_socket, keys_socket, AGENT, CALL,
 	    OP_EFFECT_NEW_SOCKET, 0, py_line_socket, py_result_socket),
-	ROW(OP_BIND, "bind", OPERAND_SOCKET, args_addr, keys_addr, AGENT, CALL, ADDRESS, 0,
+	ROW(OP_BIND, "bind", OPERAND_SOCKET, args_addr, keys_addr, AGENT, RESOLVES, ADDRESS, 0,
 	    py_line_addr, py_result_call),
 	ROW(OP_LISTEN, "listen", OPERAND_SOCKET, args_listen, keys_listen, AGENT, CALL, ADDRESS, 0,
 	    py_line_listen, py_result_call),
 	ROW(OP_ACCEPT, "accept", OPERAND_SOCKET, args_accept, keys_accept, AGENT, CALL, OP_EFFECT_ACCEPTED, 0,
 	    py_line_accept, py_result_accept),
-	ROW(OP_CONNECT, "connect", OPERAND_SOCKET, args_addr, keys_addr, AGENT, CALL, ADDRESS, 0,
+	ROW(OP_CONNECT, "connect", OPERAND_SOCKET, args_addr, keys_addr, AGENT, RESOLVES, ADDRESS, 0,
 	    py_line_addr, py_result_call),
 	ROW(OP_SEND, "send", OPERAND_SOCKET, args_send, keys_send, AGENT, CALL, ADDRESS, 0,
 	    py_line_send, py_result_call),
 	ROW(OP_SENDALL, "sendall", OPERAND_SOCKET, args_send, keys_send, AGENT, CALL, ADDRESS, 0,
 	    py_line_sendall, py_result_call),
-	ROW(OP_SENDTO, "sendto", OPERAND_SOCKET, args_sendto, keys_sendto, AGENT, CALL, ADDRESS, 0,
+	ROW(OP_SENDTO, "sendto", OPERAND_SOCKET, args_sendto, keys_sendto, AGENT, RESOLVES, ADDRESS, 0,
 	    py_line_sendto, py_result_call),
 	ROW(OP_RECV, "recv", OPERAND_SOCKET, args_recv, keys_recv, AGENT, CALL, ADDRESS, 0,
 	    py_line_recv, py_result_call),
@@ -170,7 +172,7 @@ static const struct op_schema op_schemas[] = {
 	/* a top-level sleep (no host) is the controller's: the runner waits, watching the agents */
 	ROW(OP_SLEEP, "sleep", OPERAND_SECONDS, args_none, keys_plain, AGENT, CALL, ADDRESS, 0,
 	    py_line_sleep, py_result_call),
-	ROW(OP_CONNECT_EX, "connect_ex", OPERAND_SOCKET, args_addr, keys_addr, AGENT, CALL, ADDRESS, 0,
+	ROW(OP_CONNECT_EX, "connect_ex", OPERAND_SOCKET, args_addr, keys_addr, AGENT, RESOLVES, ADDRESS, 0,
 	    py_line_connect_ex, py_result_call),
 	/* setblocking(False) is settimeout(0.0), setblocking(True) settimeout(None) */
 	ROW(OP_SETBLOCKING, "setblocking", OPERAND_SOCKET, args_setblocking, keys_setblocking, AGENT, CALL,

@@ -43,11 +43,23 @@ py_bytes_repr(const unsigned char *p, size_t n, size_t max)
 	return buf_steal(&b, NULL);
 }
 
+static char *py_str_repr(const char *s);
+
+/* {ip, port} as Python shows the address, {host, port} as the pair written, null as None */
 static char *
 py_addr(json_t *a)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
+	const char *host = json_string_value(json_object_get(a, "host"));
+	if (json_is_null(a))
+		return xstrdup("None");
+	if (host != NULL) {
+		char *h = py_str_repr(host), *r;
+		r = xasprintf("(%s, %lld)", h, (long long)json_integer_value(json_object_get(a, "port")));
+		free(h);
+		return r;
+	}
 	if (addr_from_json(a, &ss, &len) != 0)
 		return xstrdup("?");
 	return addr_pyrepr((struct sockaddr *)&ss, len);
@@ -370,6 +382,25 @@ py_step_line(const struct step *st, json_t *args)
 
 /* ---- the Python result of each operation ---- */
 
+/*
+ * 1 for a failure that is not an OSError of an errno, whose Python text the
+ * agent wrote: socket.gaierror (a name that did not resolve), TypeError and
+ * OSError without errno (an address the socket's family cannot take).
+ */
+int
+py_result_not_oserror(json_t *res)
+{
+	static const char *const classes[] = { "gaierror", "TypeError", "OSError", NULL };
+	const char *err = json_string_value(json_object_get(res, "error"));
+
+	if (json_is_true(json_object_get(res, "ok")) || err == NULL || !json_is_string(json_object_get(res, "python")))
+		return 0;
+	for (const char *const *c = classes; *c != NULL; c++)
+		if (strcmp(err, *c) == 0)
+			return 1;
+	return 0;
+}
+
 /* A failed call as Python's exception, or the data received; NULL for neither. */
 static char *
 py_result_error_or_data(json_t *res)
@@ -377,6 +408,8 @@ py_result_error_or_data(json_t *res)
 	char text[256];
 
 	if (!json_is_true(json_object_get(res, "ok"))) {
+		if (py_result_not_oserror(res))
+			return xstrdup(json_string_value(json_object_get(res, "python")));
 		errname_pyformat((int)json_integer_value(json_object_get(res, "errno")), text, sizeof text);
 		if (json_object_get(res, "timeout_reason") != NULL &&
 		    strcmp(json_string_value(json_object_get(res, "timeout_reason")), "step timeout") == 0)

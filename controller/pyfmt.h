@@ -48,6 +48,11 @@ char	*py_result_resolve(const struct step *, json_t *result);
 /* A float as Python's repr shows it (0.2, 5.0, 1e-05); caller frees. */
 char	*py_float_repr(double);
 char	*py_result_call(const struct step *, json_t *result);
+/*
+ * 1 if the result is a failure that is not an OSError of an errno (socket.gaierror,
+ * TypeError, OSError without errno): its Python text is the result's "python".
+ */
+int	 py_result_not_oserror(json_t *result);
 char	*py_result_accept(const struct step *, json_t *result);
 char	*py_result_socket(const struct step *, json_t *result);
 char	*py_result_kill(const struct step *, json_t *result);

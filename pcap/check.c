@@ -333,6 +333,38 @@ rstrip(const char **s, size_t *n)
 		(*n)--;
 }
 
+/*
+ * The verdict on an expected line the text does not have as a line of its
+ * own after the lines before it (from: where they end).  When the text has
+ * it at the start of a line that runs on with no newline after it (readings
+ * sent without their line end run together), says so, and what follows it.
+ */
+static void
+stream_line_missing(struct trace_verdict *v, const char *hn, const char *line, size_t before, const char *from,
+    const char *end)
+{
+	const char *w = line;
+	size_t wl = strlen(w);
+
+	rstrip(&w, &wl);
+	for (const char *p = from; p < end; ) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t ln = (size_t)((nl ? nl : end) - p);
+		if (wl > 0 && ln > wl && memcmp(p, w, wl) == 0) {
+			char *rest = repr((const uint8_t *)p + wl, ln - wl);
+			say(v, 1, "%s's text has \"%s\"%s, but not as a line: no newline ends it, and %s follows it "
+			    "(expected the line \"%s\" ending in \\n)", hn, line, before > 0 ? " after the lines before it" : "",
+			    rest, line);
+			free(rest);
+			return;
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	say(v, 1, "%s's text lacks the line \"%s\"%s", hn, line, before > 0 ? " after the lines before it" : "");
+}
+
 static void
 check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
@@ -391,7 +423,7 @@ check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struc
 			free(g);
 		}
 	} else {
-		const char *p = got->data ? (const char *)got->data : "", *end = p + got->len;
+		const char *p = got->data ? (const char *)got->data : "", *end = p + got->len, *from = p;
 		size_t i = 0;
 		while (i < c->nlines && p <= end) {
 			const char *nl = end > p ? memchr(p, '\n', (size_t)(end - p)) : NULL;
@@ -399,8 +431,10 @@ check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struc
 			size_t ln = (size_t)((nl ? nl : end) - p), wl = strlen(w);
 			rstrip(&p, &ln);
 			rstrip(&w, &wl);
-			if (ln == wl && memcmp(p, w, wl) == 0)
+			if (ln == wl && memcmp(p, w, wl) == 0) {
 				i++;
+				from = nl ? nl + 1 : end;
+			}
 			if (nl == NULL)
 				break;
 			p = nl + 1;
@@ -408,8 +442,7 @@ check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struc
 		if (i == c->nlines)
 			say(v, 0, "%s sent all %zu expected lines in order", hn, i);
 		else
-			say(v, 1, "%s's text lacks the line \"%s\"%s", hn, c->lines[i],
-			    i > 0 ? " after the lines before it" : "");
+			stream_line_missing(v, hn, c->lines[i], i, from, end);
 	}
 }
 

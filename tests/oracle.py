@@ -215,7 +215,9 @@ def verona_text(result):
         return result["python"]
     if "data" in result:
         d = repr(base64.b64decode(result["data"]))
-        return f"({d}, {addr_text(result['from'])})" if "from" in result else d
+        if "from" not in result:
+            return d
+        return f"({d}, {addr_text(result['from']) if result['from'] is not None else None})"
     if "as" in result:
         return f"(<socket fd=?>, {addr_text(result['peer'])})"
     if "fd" in result:

@@ -21,9 +21,7 @@ Left out of experiments/, and why (the test fails when this list is stale):
   students' programs (`exec`) or copy files (`put`), which are not socket
   calls CPython can replay line by line.
 
-Expected to fail (strict xfail: the day they are fixed the test says so):
-the probes of causes 4 and 5, which live in the controller
-(controller/pyfmt.c, load.c) being restructured by issue 13.
+Nothing is expected to fail: every difference is a bug.
 """
 import json
 
@@ -42,12 +40,6 @@ NOT_REPLAYED = {
         "balcony-tcp", "balcony-udp", "echo-server-tcp", "echo-server-udp", "http-get",
         "name-server", "reliable-udp", "sensor", "struct-binary", "udp-backoff")},
 }
-
-CONTROLLER_SIDE = {
-    "cause4-recvfrom-tcp.yaml": "issue 12 cause 4: controller side, after the redesign",
-    "cause5-wrong-family.yaml": "issue 12 cause 5: controller side, after the redesign",
-}
-
 
 def socket_only(path):
     """The file is an experiment whose steps are all socket calls."""
@@ -76,8 +68,7 @@ def cases():
     for name in REPLAYED:
         yield pytest.param(EXPERIMENTS / name, id=name)
     for p in sorted(PROBES.glob("*.yaml")):
-        marks = [pytest.mark.xfail(strict=True, reason=CONTROLLER_SIDE[p.name])] if p.name in CONTROLLER_SIDE else []
-        yield pytest.param(p, id="probes/" + p.name, marks=marks)
+        yield pytest.param(p, id="probes/" + p.name)
 
 
 def short(text, n=120):
@@ -131,7 +122,6 @@ steps:
   - juliet: {{put: names.py}}
   - juliet: {{exec: "/usr/bin/python3 names.py", timeout: 10}}
 """)
-    before = set(pathlib.Path("/etc/netns").glob("*")) if pathlib.Path("/etc/netns").exists() else set()
     r = run(f, "--sandbox", level)
     assert r.exit == 0, r.proc.stdout + r.proc.stderr
     res = r.result(2)
@@ -139,8 +129,11 @@ steps:
         "juliet\n10.10.0.101 10.10.0.101\n('10.10.0.100', 4000)\n"
         "gaierror(-2, 'Name or service not known')\n"), base64.b64decode(res.get("stderr_b64", "")).decode()
     assert res["seconds"] < 5
-    after = set(pathlib.Path("/etc/netns").glob("*")) if pathlib.Path("/etc/netns").exists() else set()
-    assert not {p for p in after - before if p.name.startswith("verona-")}, "hosts files left in /etc/netns"
+    # this run's own namespaces (other runs may share the machine: VERONA_TEST_SHARED)
+    mine = {h["namespace"] for h in r.results["manifest"]["hosts"].values()}
+    assert len(mine) == 2 and all(ns.startswith("verona-") for ns in mine), mine
+    left = {ns for ns in mine if (pathlib.Path("/etc/netns") / ns).exists()}
+    assert not left, f"hosts files left in /etc/netns: {left}"
 
 
 def test_a_resolver_failure_is_judged_as_socket_gaierror(run, tmp_path):

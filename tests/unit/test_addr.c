@@ -4,6 +4,8 @@
  * addresses (Python's repr), and the {ip, port} JSON form of the protocol.
  */
 #include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,6 +240,58 @@ UNIT_TEST(test_json)
 	CHECK_INT(addr_from_json(NULL, &ss, &len), -1);
 }
 
+/* addr_resolve on a JSON address for a socket family: ADDR_OK and the address printed, or the code. */
+static int
+resolve(const char *json, int family, char *out, size_t outlen, const char **cls, const char **msg)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = 0;
+	json_t *j = json_loads(json, 0, NULL);
+	int rc = addr_resolve(j, family, &ss, &len, cls, msg);
+	json_decref(j);
+	if (rc == ADDR_OK) {
+		char *p = addr_pyrepr((struct sockaddr *)&ss, len);
+		snprintf(out, outlen, "%s", p);
+		free(p);
+	}
+	return rc;
+}
+
+/* CPython's reading of an address for the socket's family (no name lookups: literals, '' and '<broadcast>') */
+UNIT_TEST(test_resolve)
+{
+	char out[128];
+	const char *cls = NULL, *msg = NULL;
+
+	CHECK_INT(resolve("{\"ip\": \"10.10.0.101\", \"port\": 4000}", AF_INET, out, sizeof out, &cls, &msg), ADDR_OK);
+	CHECK_STR(out, "('10.10.0.101', 4000)");
+	CHECK_INT(resolve("{\"ip\": \"::1\", \"port\": 4000}", AF_INET6, out, sizeof out, &cls, &msg), ADDR_OK);
+	CHECK_STR(out, "('::1', 4000, 0, 0)");
+	CHECK_INT(resolve("{\"host\": \"\", \"port\": 80}", AF_INET, out, sizeof out, &cls, &msg), ADDR_OK);
+	CHECK_STR(out, "('0.0.0.0', 80)");
+	CHECK_INT(resolve("{\"host\": \"\", \"port\": 80}", AF_INET6, out, sizeof out, &cls, &msg), ADDR_OK);
+	CHECK_STR(out, "('::', 80, 0, 0)");
+	CHECK_INT(resolve("{\"host\": \"<broadcast>\", \"port\": 9}", AF_INET, out, sizeof out, &cls, &msg), ADDR_OK);
+	CHECK_STR(out, "('255.255.255.255', 9)");
+	CHECK_INT(resolve("{\"host\": \"::ffff:127.0.0.1\", \"port\": 9}", AF_INET6, out, sizeof out, &cls, &msg), ADDR_OK);
+	CHECK_STR(out, "('::ffff:127.0.0.1', 9, 0, 0)");
+	/* the wrong family: gaierror -9 for a literal the family cannot take */
+	CHECK_INT(resolve("{\"ip\": \"127.0.0.1\", \"port\": 9}", AF_INET6, out, sizeof out, &cls, &msg), EAI_ADDRFAMILY);
+	CHECK_INT(resolve("{\"host\": \"::1\", \"port\": 9}", AF_INET, out, sizeof out, &cls, &msg), EAI_ADDRFAMILY);
+	/* verona writes an IPv6 literal as a 4-tuple: TypeError on AF_INET */
+	CHECK_INT(resolve("{\"ip\": \"::1\", \"port\": 9}", AF_INET, out, sizeof out, &cls, &msg), ADDR_PYERROR);
+	CHECK_STR(cls, "TypeError");
+	CHECK_STR(msg, "AF_INET address must be a pair (host, port)");
+	CHECK_INT(resolve("{\"host\": \"<broadcast>\", \"port\": 9}", AF_INET6, out, sizeof out, &cls, &msg), ADDR_PYERROR);
+	CHECK_STR(cls, "OSError");
+	CHECK_STR(msg, "address family mismatched");
+	/* not an address */
+	CHECK_INT(resolve("{\"ip\": \"1.2.3.4\", \"host\": \"x\", \"port\": 9}", AF_INET, out, sizeof out, &cls, &msg), ADDR_BAD);
+	CHECK_INT(resolve("{\"host\": \"x\", \"port\": 70000}", AF_INET, out, sizeof out, &cls, &msg), ADDR_BAD);
+	CHECK_INT(resolve("{\"host\": \"x\"}", AF_INET, out, sizeof out, &cls, &msg), ADDR_BAD);
+	CHECK_INT(resolve("{\"host\": \"x\", \"port\": 1}", AF_UNIX, out, sizeof out, &cls, &msg), ADDR_BAD);
+}
+
 int
 main(void)
 {
@@ -247,5 +301,6 @@ main(void)
 	UNIT_RUN(test_ipv6);
 	UNIT_RUN(test_bad_from_ip);
 	UNIT_RUN(test_json);
+	UNIT_RUN(test_resolve);
 	return UNIT_END();
 }

@@ -749,6 +749,50 @@ UNIT_TEST(test_stream_messages)
 	trace_conns_free(t);
 }
 
+/*
+ * lines: an expected line that is there but has no newline after it (the
+ * readings run together) is said to be there without its line end, and
+ * what follows it; a last line without a newline is a line; a line that is
+ * not there at all still "lacks the line".
+ */
+UNIT_TEST(test_stream_line_without_newline)
+{
+	struct trace_conns *t = fresh();
+	const char *three = "{\"check\": \"stream\", \"conn\": \"a\", \"from\": \"a\", "
+	    "\"lines\": [\"T=23.4\", \"T=19.1\", \"T=20.0\"]}";
+
+	handshake(t, 100, 900);
+	seg(t, A, 101, 901, PA, "T=23.4T=19.1T=20.0");
+	seg(t, B, 901, 119, AK, NULL);
+	CHECK_STR(run_check(t, three), "fail");
+	CHECK_MSG("10.0.0.1:40000's text has \"T=23.4\", but not as a line: no newline ends it, and b'T=19.1T=20.0' "
+	    "follows it (expected the line \"T=23.4\" ending in \\n)");
+	trace_conns_free(t);
+
+	t = fresh();
+	handshake(t, 100, 900);
+	seg(t, A, 101, 901, PA, "T=23.4\nT=19.1T=20.0");
+	seg(t, B, 901, 120, AK, NULL);
+	CHECK_STR(run_check(t, three), "fail");
+	CHECK_MSG("has \"T=19.1\" after the lines before it, but not as a line: no newline ends it, and b'T=20.0' follows it");
+	trace_conns_free(t);
+
+	t = fresh();
+	handshake(t, 100, 900);
+	seg(t, A, 101, 901, PA, "T=23.4\nT=19.1\nT=20.0");
+	seg(t, B, 901, 121, AK, NULL);
+	CHECK_STR(run_check(t, three), "pass");
+	trace_conns_free(t);
+
+	t = fresh();
+	handshake(t, 100, 900);
+	seg(t, A, 101, 901, PA, "T=23.4\nT=20.0\n");
+	seg(t, B, 901, 115, AK, NULL);
+	CHECK_STR(run_check(t, three), "fail");
+	CHECK_MSG("10.0.0.1:40000's text lacks the line \"T=19.1\" after the lines before it");
+	trace_conns_free(t);
+}
+
 /* acked: b acknowledges 5 of a's 10 bytes. */
 UNIT_TEST(test_acked_missing)
 {
@@ -1056,6 +1100,7 @@ main(void)
 	UNIT_RUN(test_ack_beyond);
 	UNIT_RUN(test_truncated);
 	UNIT_RUN(test_stream_messages);
+	UNIT_RUN(test_stream_line_without_newline);
 	UNIT_RUN(test_acked_missing);
 	UNIT_RUN(test_concurrent);
 	UNIT_RUN(test_midstream);

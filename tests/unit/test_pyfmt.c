@@ -220,6 +220,25 @@ UNIT_TEST(results_as_python_shows_them)
 	RESULT("put", "{\"ok\": true, \"files\": 1, \"bytes\": 300}", "1 file, 300 bytes");
 	RESULT("put", "{\"ok\": true, \"files\": 3, \"bytes\": 900}", "3 files, 900 bytes");
 	RESULT("connect", "{\"ok\": false, \"agent_error\": \"no such socket: s\"}", "agent error: no such socket: s");
+	RESULT("recvfrom", "{\"ok\": true, \"data\": \"aGk=\", \"from\": null}", "(b'hi', None)");
+}
+
+/* an address written as a pair with a name, and the exceptions CPython raises for an address */
+UNIT_TEST(addresses_by_name_and_their_failures)
+{
+	LINE("connect", "c", "{\"addr\": {\"host\": \"juliet\", \"port\": 4000}}", "c.connect(('juliet', 4000))");
+	LINE("bind", "c", "{\"addr\": {\"host\": \"\", \"port\": 0}}", "c.bind(('', 0))");
+	LINE("sendto", "u", "{\"data\": \"aGk=\", \"to\": {\"host\": \"romeo\", \"port\": 5000}}",
+	    "sent = u.sendto(b'hi', ('romeo', 5000))");
+	LINE("connect_ex", "c", "{\"addr\": {\"host\": \"localhost\", \"port\": 80}}", "n = c.connect_ex(('localhost', 80))");
+	RESULT("connect", "{\"ok\": false, \"errno\": -9, \"error\": \"gaierror\", "
+	    "\"python\": \"socket.gaierror: [Errno -9] Address family for hostname not supported\"}",
+	    "socket.gaierror: [Errno -9] Address family for hostname not supported");
+	RESULT("connect", "{\"ok\": false, \"errno\": 0, \"error\": \"TypeError\", "
+	    "\"python\": \"TypeError: AF_INET address must be a pair (host, port)\"}",
+	    "TypeError: AF_INET address must be a pair (host, port)");
+	RESULT("sendto", "{\"ok\": false, \"errno\": 0, \"error\": \"OSError\", "
+	    "\"python\": \"OSError: address family mismatched\"}", "OSError: address family mismatched");
 }
 
 int
@@ -231,5 +250,6 @@ main(void)
 	UNIT_RUN(results_as_python_shows_them);
 	UNIT_RUN(floats_as_python_repr_shows_them);
 	UNIT_RUN(resolver_results_as_python_shows_them);
+	UNIT_RUN(addresses_by_name_and_their_failures);
 	return UNIT_END();
 }
