@@ -130,7 +130,22 @@ load_is_ident(const char *s)
 /* The key whose value n is, if it is a scalar; NULL otherwise.  For messages. */
 /* ---- variables ---- */
 
-/* The scalar's text with ${name} substituted ($${ is a literal ${); NULL after an error. */
+/* The address of HOST for the name "HOST.addr", or NULL. */
+static const char *
+load_host_addr_var(struct loader *L, const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	if (dot == NULL || strcmp(dot, ".addr") != 0 || L->x == NULL)
+		return NULL;
+	for (size_t i = 0; i < L->x->nhosts; i++)
+		if (strlen(L->x->hosts[i].name) == (size_t)(dot - name) &&
+		    strncmp(L->x->hosts[i].name, name, (size_t)(dot - name)) == 0)
+			return L->x->hosts[i].addr;
+	return NULL;
+}
+
+/* The scalar's text with ${name} substituted ($${ is a literal ${), ${HOST.addr} a host's address; NULL after an error. */
 char *
 load_subst(struct loader *L, yaml_node_t *n)
 {
@@ -184,8 +199,15 @@ load_subst(struct loader *L, yaml_node_t *n)
 					found = 1;
 				}
 			}
+			if (!found && load_host_addr_var(L, name) != NULL) {	/* ${juliet.addr} */
+				buf_adds(&b, load_host_addr_var(L, name));
+				found = 1;
+			}
 			if (!found) {
-				if (strcmp(name, "i") == 0)
+				if (strchr(name, '.') != NULL)
+					load_err(L, n, "undefined variable '%s' (a host's address is ${HOST.addr}, with HOST one of "
+					    "the experiment's hosts)", name);
+				else if (strcmp(name, "i") == 0)
 					load_err(L, n, "undefined variable 'i' (${i} exists only inside a repeat)");
 				else
 					load_err(L, n, "undefined variable '%s'", name);
