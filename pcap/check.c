@@ -47,6 +47,26 @@ say(struct trace_verdict *v, int status, const char *fmt, ...)
 	v->status = status;
 }
 
+/* Adds a sentence to a failure's message (a pass or an error keeps its own). */
+static void
+say_more(struct trace_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+say_more(struct trace_verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *more, *msg;
+	if (v->status != 1 || v->msg == NULL)
+		return;
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	msg = xasprintf("%s%s", v->msg, more);
+	free(v->msg);
+	free(more);
+	v->msg = msg;
+}
+
 static double
 secs(const struct trace_check_ctx *x, int64_t ns)
 {
@@ -217,6 +237,24 @@ find_half(const struct trace_check_ctx *x, struct trace_conn *k, const struct tr
 	return NULL;
 }
 
+/* ---- verona's kills ---- */
+
+/* 1 when h's packet at ts came from its kernel after verona killed its program (conn.h). */
+static int
+by_kill(const struct trace_half *h, int64_t ts)
+{
+	return h->killed_ns != 0 && ts >= h->killed_ns;
+}
+
+/* How the kill of h's program is told: "the program of step 3, at its timeout (at 3.012 s)", into buf. */
+static const char *
+kill_text(const struct trace_check_ctx *x, const struct trace_half *h, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%.3f s)", h->kill < x->conns->nkills ? x->conns->kills[h->kill].what : "",
+	    secs(x, h->killed_ns));
+	return buf;
+}
+
 /* ---- the checks ---- */
 
 static void
@@ -346,10 +384,19 @@ check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struc
 
 	/* a prefix reads only its own length (in whole base64 quanta): the rest may not have been kept */
 	size_t need = !c->has_data && !c->has_contains && c->has_prefix ? (wn + 2) / 3 * 3 : SIZE_MAX;
+	struct buf before_kill;
+	uint64_t late = 0;
 	if (k == NULL || (h = find_half(x, k, &c->from, v)) == NULL ||
 	    (got = stream_bytes(x, k, h, need, v)) == NULL)
 		return;
 	half_name(h, k->ip_version, hn, sizeof hn);
+	if (h->killed_ns != 0 && got->len > h->high_at_kill) {
+		/* bytes that left only after verona killed the program are not the program's sending */
+		before_kill = *got;
+		before_kill.len = (size_t)h->high_at_kill;
+		late = got->len - h->high_at_kill;
+		got = &before_kill;
+	}
 	if (c->has_data) {
 		size_t at = 0;
 		while (at < wn && at < got->len && want[at] == got->data[at])
@@ -411,6 +458,11 @@ check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struc
 			say(v, 1, "%s's text lacks the line \"%s\"%s", hn, c->lines[i],
 			    i > 0 ? " after the lines before it" : "");
 	}
+	if (late > 0) {
+		char kt[160];
+		say_more(v, " (%llu more bytes left only after verona killed %s: they do not count)",
+		    (unsigned long long)late, kill_text(x, h, kt, sizeof kt));
+	}
 }
 
 static void
@@ -463,6 +515,18 @@ check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struc
 		say(v, 1, "the connection was never open: %s refused %s's SYN (RST-ACK at %.3f s), so there was "
 		    "nothing to close", sn, cn, secs(x, k->refused_ns));
 		return;
+	}
+	/* a FIN or RST the kernel sent when verona killed the program: the program never closed */
+	for (int i = 0; i < 2; i++) {
+		struct trace_half *h = hs[i];
+		char kt[160];
+		int fin = h->fin && by_kill(h, h->fin_ns), rst = h->rst && by_kill(h, h->rst_ns);
+		if (fin || rst) {
+			say(v, 1, "%s never closed the connection itself: its %s at %.3f s came from the kernel when "
+			    "verona killed %s", i == 0 ? cn : sn, fin ? "FIN" : "RST",
+			    secs(x, fin ? h->fin_ns : h->rst_ns), kill_text(x, h, kt, sizeof kt));
+			return;
+		}
 	}
 	/* an RST first: it ended the connection, so the other side's missing FIN is its consequence */
 	for (int i = 0; i < 2; i++) {
@@ -523,17 +587,26 @@ check_reset(const struct trace_check_ctx *x, const struct trace_check *c, struct
 
 	if (k == NULL)
 		return;
-	if (!k->c.rst && !k->s.rst) {
-		say(v, 1, "no RST in the connection: it %s", k->c.fin || k->s.fin ? "was closed with FIN" : "was not ended");
+	/* an RST the kernel sent when verona killed the program is not the program's */
+	int crst = k->c.rst && !by_kill(&k->c, k->c.rst_ns), srst = k->s.rst && !by_kill(&k->s, k->s.rst_ns);
+	if (!crst && !srst) {
+		char kt[160];
+		struct trace_half *kh = k->c.rst ? &k->c : &k->s;
+		if (k->c.rst || k->s.rst)
+			say(v, 1, "no program reset the connection: the RST at %.3f s came from the kernel when verona "
+			    "killed %s", secs(x, kh->rst_ns), kill_text(x, kh, kt, sizeof kt));
+		else
+			say(v, 1, "no RST in the connection: it %s", k->c.fin || k->s.fin ? "was closed with FIN" :
+			    "was not ended");
 		return;
 	}
-	h = k->c.rst && (!k->s.rst || k->c.rst_ns <= k->s.rst_ns) ? &k->c : &k->s;
+	h = crst && (!srst || k->c.rst_ns <= k->s.rst_ns) ? &k->c : &k->s;
 	half_name(h, k->ip_version, hn, sizeof hn);
 	if (by != NULL) {
 		struct trace_half *want = find_half(x, k, &c->by, v);
 		if (want == NULL)
 			return;
-		if (!want->rst) {
+		if (!(want == &k->c ? crst : srst)) {
 			say(v, 1, "the reset came from %s, not from %s", hn, by);
 			return;
 		}
