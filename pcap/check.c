@@ -652,6 +652,127 @@ datagram_differs(struct trace_verdict *v, const struct trace_check *c, size_t i,
 	free(gs);
 }
 
+/*
+ * An ICMP error answers a datagram as it arrives: it quotes one sent at
+ * most ICMP_QUOTE_WINDOW_NS before it, or stamped up to ICMP_CLOCK_SLACK_NS
+ * after it (two hosts' clocks).
+ */
+#define ICMP_CLOCK_SLACK_NS	2000000LL
+#define ICMP_QUOTE_WINDOW_NS	500000000LL
+
+static int
+dgram_quoted(const struct trace_icmp_err *e, const struct trace_dgram *d)
+{
+	return e->q_proto == 17 && d->ip_version == e->q_ip_version && d->sport == e->q_sport &&
+	    d->dport == e->q_dport && trace_addr_eq(d->ip_version, d->src, e->q_src) &&
+	    trace_addr_eq(d->ip_version, d->dst, e->q_dst);
+}
+
+/*
+ * How many of the n datagrams drew an ICMP destination unreachable: each
+ * error goes to the earliest datagram between the same ends in its window
+ * that no error went to yet (a burst of datagrams draws its errors in
+ * order, until the kernel's rate limit stops them).  The first such
+ * datagram in *first, and whether every error was port unreachable in
+ * *port_only.
+ */
+static size_t
+dgrams_refused(const struct trace_check_ctx *x, const struct trace_dgram **seen, size_t n, size_t *first,
+    int *port_only)
+{
+	char *refused = xcalloc(n + 1, 1);
+	size_t r = 0;
+
+	*port_only = 1;
+	*first = n;
+	for (size_t e = 0; e < x->conns->nicmp; e++) {
+		const struct trace_icmp_err *ie = &x->conns->icmp[e];
+		if (ie->ip_version == 4 ? ie->type != 3 : ie->type != 1)
+			continue;
+		for (size_t i = 0; i < n && seen[i]->ts_ns <= ie->ts_ns + ICMP_CLOCK_SLACK_NS; i++) {
+			if (refused[i] || seen[i]->ts_ns < ie->ts_ns - ICMP_QUOTE_WINDOW_NS || !dgram_quoted(ie, seen[i]))
+				continue;
+			refused[i] = 1;
+			r++;
+			*first = i < *first ? i : *first;
+			*port_only &= ie->ip_version == 4 ? ie->code == 3 : ie->code == 4;
+			break;
+		}
+	}
+	free(refused);
+	return r;
+}
+
+static const char *
+dgram_end(int ip_version, const uint8_t *addr, uint16_t port, char *buf, size_t len)
+{
+	char a[64];
+	trace_addr_text(ip_version, addr, a, sizeof a);
+	snprintf(buf, len, ip_version == 6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+/*
+ * reply_to: sender — the first of the n datagrams that went to an address
+ * and port from which no datagram had come to its source before it; n when
+ * each is such a reply.
+ */
+static size_t
+dgrams_misdirected(const struct trace_check_ctx *x, const struct trace_dgram **seen, size_t n)
+{
+	const struct trace_dgram **pairs = xcalloc(x->conns->nudp + 1, sizeof *pairs);
+	size_t npairs = 0, k = 0, bad = n;
+
+	for (size_t i = 0; i < x->conns->nudp && k < n && bad == n; i++) {
+		const struct trace_dgram *d = &x->conns->udp[i];
+		if (d == seen[k]) {
+			int answered = 0;
+			for (size_t j = 0; j < npairs && !answered; j++)
+				answered = pairs[j]->sport == d->dport && pairs[j]->dport == d->sport &&
+				    pairs[j]->ip_version == d->ip_version && trace_addr_eq(d->ip_version, pairs[j]->src, d->dst) &&
+				    trace_addr_eq(d->ip_version, pairs[j]->dst, d->src);
+			if (!answered)
+				bad = k;
+			k++;
+		}
+		int known = 0;
+		for (size_t j = 0; j < npairs && !known; j++)
+			known = pairs[j]->sport == d->sport && pairs[j]->dport == d->dport &&
+			    pairs[j]->ip_version == d->ip_version && trace_addr_eq(d->ip_version, pairs[j]->src, d->src) &&
+			    trace_addr_eq(d->ip_version, pairs[j]->dst, d->dst);
+		if (!known)
+			pairs[npairs++] = d;
+	}
+	free(pairs);
+	return bad;
+}
+
+/* Were the datagrams that passed delivered, and (reply_to: sender) sent back where their requests came from? */
+static void
+dgrams_delivery(const struct trace_check_ctx *x, const struct trace_check *c, const struct trace_dgram **seen,
+    size_t n, struct trace_verdict *v)
+{
+	size_t first, bad, nref;
+	int port_only;
+	char to[80], src[80];
+
+	if (c->reply_to_sender && (bad = dgrams_misdirected(x, seen, n)) < n) {
+		say(v, 1, "datagram %zu from %s went to %s, from where no datagram had come to %s: a reply goes to the "
+		    "address and port the request came from (the address recvfrom returned)", bad + 1, c->from.text,
+		    dgram_end(seen[bad]->ip_version, seen[bad]->dst, seen[bad]->dport, to, sizeof to),
+		    dgram_end(seen[bad]->ip_version, seen[bad]->src, seen[bad]->sport, src, sizeof src));
+		return;
+	}
+	if (c->allow_unreachable || (nref = dgrams_refused(x, seen, n, &first, &port_only)) == 0)
+		return;
+	say(v, 1, "%zu of the %zu datagrams from %s to %s drew ICMP %s (the first, datagram %zu, at %.3f s%s): no "
+	    "socket took them at %s%s", nref, n, c->from.text, c->to.text,
+	    port_only ? "port unreachable" : "destination unreachable", first + 1, secs(x, seen[first]->ts_ns),
+	    nref < n ? "; the kernel limits how many errors it sends, so the others may not have arrived either" : "",
+	    dgram_end(seen[first]->ip_version, seen[first]->dst, seen[first]->dport, to, sizeof to),
+	    port_only ? " (nothing bound to that address and port: a socket bound to 127.0.0.1, or a wrong port?)" : "");
+}
+
 static void
 check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
@@ -669,9 +790,10 @@ check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, st
 			seen[n++] = d;
 	}
 	if (c->has_count) {
-		if ((long long)n == c->count)
+		if ((long long)n == c->count) {
+			dgrams_delivery(x, c, seen, n, v);
 			say(v, 0, "%zu datagrams from %s to %s", n, c->from.text, c->to.text);
-		else
+		} else
 			say(v, 1, "%zu datagrams went from %s to %s, expected %lld", n, c->from.text,
 			    c->to.text, c->count);
 		free(seen);
@@ -702,9 +824,8 @@ check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, st
 		if (n > c->ndgrams)
 			say(v, 1, "%zu datagrams went from %s to %s, %zu more than expected", n, c->from.text,
 			    c->to.text, n - c->ndgrams);
-		else
-			say(v, 0, "the %zu expected datagrams went from %s to %s in order", n, c->from.text,
-			    c->to.text);
+		dgrams_delivery(x, c, seen, n, v);
+		say(v, 0, "the %zu expected datagrams went from %s to %s in order", n, c->from.text, c->to.text);
 	}
 	free(seen);
 }
@@ -910,9 +1031,10 @@ static const struct trace_check_key k_acked[] = { CONN_KEYS, { "from", TRACE_ARG
 static const struct trace_check_key k_closed[] = { CONN_KEYS, { "first", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
 static const struct trace_check_key k_reset[] = { CONN_KEYS, { "by", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
 static const struct trace_check_key k_dgram[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
-	{ "data", TRACE_ARG_DATA_LIST }, { "count", TRACE_ARG_COUNT }, { NULL, 0 } };
+	{ "data", TRACE_ARG_DATA_LIST }, { "count", TRACE_ARG_COUNT }, { "reply_to", TRACE_ARG_REPLY_TO },
+	{ "allow_unreachable", TRACE_ARG_FLAG }, { NULL, 0 } };
 static const struct trace_check_key k_icmp[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
-	{ "count", TRACE_ARG_COUNT }, { NULL, 0 } };
+	{ "count", TRACE_ARG_COUNT }, { "none", TRACE_ARG_FLAG }, { NULL, 0 } };
 static const struct trace_check_key k_quiet[] = { { "steps", TRACE_ARG_STEP_IDS }, { NULL, 0 } };
 static const struct trace_check_key k_state[] = { CONN_KEYS, { "state", TRACE_ARG_STATE }, { NULL, 0 } };
 static const struct trace_check_key k_conc[] = { { "server", TRACE_ARG_ENDPOINT }, { "count", TRACE_ARG_COUNT },
@@ -1008,6 +1130,12 @@ args_from_json(struct trace_check *c, json_t *j, trace_check_resolve_fn resolve,
 		c->lines = strings_from_json(json_object_get(j, "lines"), &c->nlines);
 	if ((c->has_count = json_is_integer(json_object_get(j, "count"))))
 		c->count = json_integer_value(json_object_get(j, "count"));
+	c->allow_unreachable = json_is_true(json_object_get(j, "allow_unreachable"));
+	c->reply_to_sender = json_is_string(json_object_get(j, "reply_to"));
+	if (json_is_true(json_object_get(j, "none"))) {	/* icmp_unreachable none: true, as count: 0 */
+		c->has_count = 1;
+		c->count = 0;
+	}
 	if ((c->has_max = json_is_integer(json_object_get(j, "max"))))
 		c->max = json_integer_value(json_object_get(j, "max"));
 	if ((c->has_min = json_is_integer(json_object_get(j, "min"))))

@@ -79,6 +79,8 @@ enum trace_check_type {
 	TRACE_ARG_NUMBER_LIST,	/* a list of seconds */
 	TRACE_ARG_STATE,	/* a connection state (trace_check_states) */
 	TRACE_ARG_STEP_IDS,	/* step ids */
+	TRACE_ARG_FLAG,		/* true or false */
+	TRACE_ARG_REPLY_TO,	/* whom datagrams answer: sender */
 };
 
 struct trace_check_key {
@@ -152,6 +154,8 @@ struct trace_check {
 	size_t			 ndgrams;
 	int			 has_count;
 	long long		 count;
+	int			 allow_unreachable;	/* datagrams: an ICMP error for them is no failure */
+	int			 reply_to_sender;	/* datagrams: each goes to an address and port that sent to its source */
 	const char		*state;		/* static (trace_check_states) */
 	int			 has_max, has_min;
 	long long		 max, min;

@@ -174,7 +174,7 @@ steps:
 checks:
   - datagrams: {from: romeo.sock, to: "juliet:5000", data: ["one", "two"]}
   - datagrams: {from: romeo.sock, to: "juliet:5000", data: ["one", "tw0"]}
-  - datagrams: {from: romeo, to: juliet, count: 3}
+  - datagrams: {from: romeo, to: juliet, count: 3, allow_unreachable: true}
   - icmp_unreachable: {from: romeo.sock, to: "juliet:5001"}
   - icmp_unreachable: {from: romeo.sock, to: "juliet:5000"}
   - quiet: [jsocket, jbind]
@@ -195,6 +195,55 @@ checks:
     verdict(r, 5, "quiet", "pass", r"no packets during 2 steps")
     verdict(r, 6, "quiet", "fail", r"step send1 caused 1 packet on the wire")
     assert r.results["summary"]["checks_failed"] == 3
+
+
+def test_udp_delivery_reply_to_sender_and_no_icmp(run, tmp_path):
+    """datagrams fails when an ICMP error says its datagrams reached no socket (unless
+    allow_unreachable), and with reply_to: sender when a reply goes elsewhere than where the
+    request came from; icmp_unreachable none: true (count: 0) fails when one was refused."""
+    f = write(tmp_path, "udp2.yaml", HOSTS + """
+steps:
+  - juliet: {socket: sock, type: udp}
+  - juliet: {bind: sock, addr: "juliet:5000"}
+  - romeo:  {socket: sock, type: udp}
+  - romeo:  {sendto: sock, data: "ping", to: "juliet:5000"}
+  - juliet: {recvfrom: sock, size: 100, expect: {data: "ping", from: romeo.sock}}
+  - juliet: {sendto: sock, data: "pong", to: romeo.sock}
+  # a reply to a port romeo never spoke from: his kernel answers ICMP port unreachable
+  - juliet: {sendto: sock, data: "pong", to: "romeo:5002"}
+  - romeo:  {recvfrom: sock, size: 100, expect: {data: "pong", from: "juliet:5000"}}
+  - romeo:  {sendto: sock, data: "lost", to: "juliet:5001"}
+  - sleep: 0.1
+checks:
+  - datagrams: {from: "juliet:5000", to: romeo.sock, data: ["pong"], reply_to: sender}
+  - datagrams: {from: "juliet:5000", to: romeo, data: ["pong", "pong"], reply_to: sender}
+  - datagrams: {from: "juliet:5000", to: "romeo:5002", count: 1}
+  - datagrams: {from: "juliet:5000", to: "romeo:5002", count: 1, allow_unreachable: true}
+  - datagrams: {from: romeo.sock, to: "juliet:5001", data: ["lost"]}
+  - icmp_unreachable: {from: romeo.sock, to: "juliet:5000", none: true}
+  - icmp_unreachable: {from: romeo.sock, to: "juliet:5001", none: true}
+  - icmp_unreachable: {from: romeo.sock, to: "juliet:5001", count: 0}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    assert steps_passed(r), r.transcript
+    verdict(r, 0, "datagrams", "pass", r"the 1 expected datagrams went from juliet:5000 to romeo\.sock in order")
+    verdict(r, 1, "datagrams", "fail",
+            r"datagram 2 from juliet:5000 went to 10\.10\.0\.100:5002, from where no datagram had come to "
+            r"10\.10\.0\.101:5000: a reply goes to the address and port the request came from "
+            r"\(the address recvfrom returned\)")
+    verdict(r, 2, "datagrams", "fail",
+            rf"1 of the 1 datagrams from juliet:5000 to romeo:5002 drew ICMP port unreachable \(the first, "
+            rf"datagram 1, at {SECS}\): no socket took them at 10\.10\.0\.100:5002 \(nothing bound to that "
+            r"address and port: a socket bound to 127\.0\.0\.1, or a wrong port\?\)")
+    verdict(r, 3, "datagrams", "pass", r"1 datagrams from juliet:5000 to romeo:5002")
+    verdict(r, 4, "datagrams", "fail",
+            rf"1 of the 1 datagrams from romeo\.sock to juliet:5001 drew ICMP port unreachable .*")
+    verdict(r, 5, "icmp_unreachable", "pass", r"0 port unreachable errors for datagrams from romeo\.sock to juliet:5000")
+    for i in (6, 7):
+        verdict(r, i, "icmp_unreachable", "fail",
+                rf"1 port unreachable error \(the first at {SECS}\) for datagrams from romeo\.sock to juliet:5001, "
+                r"expected 0: nothing listened there")
 
 
 def test_concurrent_clients_and_a_connection_left_open(run, tmp_path):
