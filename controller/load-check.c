@@ -211,6 +211,25 @@ check_reply_to(struct loader *L, json_t *o, yaml_node_t *v)
 		json_object_set_new(o, "reply_to", json_string(w));
 }
 
+/* A key naming one step of the experiment (closed before:). */
+static void
+check_step_id(struct loader *L, json_t *o, yaml_node_t *v, const char *key, const char *check)
+{
+	yaml_node_t *a = yamldoc_map_get(&L->doc, v, key);
+	char *id;
+	if (a == NULL)
+		return;
+	if (!yamldoc_is_scalar(a) || (id = load_subst(L, a)) == NULL) {
+		load_err(L, a, "%s %s must be a step id", check, key);
+		return;
+	}
+	if (L->ids != NULL && json_object_get(L->ids, id) == NULL)
+		load_err(L, a, "%s %s: no step has id '%s'", check, key, id);
+	else
+		json_object_set_new(o, key, json_string(id));
+	free(id);
+}
+
 /* datagrams: data: [...] or count: N */
 static void
 check_datagrams(struct loader *L, yaml_node_t *v, json_t *o)
@@ -295,6 +314,9 @@ check_generic_args(struct loader *L, const struct trace_check_def *def, yaml_nod
 		case TRACE_ARG_REPLY_TO:
 			check_reply_to(L, o, v);
 			break;
+		case TRACE_ARG_STEP_ID:
+			check_step_id(L, o, v, k->name, def->name);
+			break;
 		case TRACE_ARG_CONN:
 		case TRACE_ARG_ATTEMPT:
 			break;	/* check_conn() read them */
@@ -334,9 +356,17 @@ args_stream(struct loader *L, const struct trace_check_def *def, yaml_node_t *v,
 static void
 args_close(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
 {
+	yaml_node_t *a;
+	double d;
+
 	if (v->type == YAML_MAPPING_NODE) {
 		check_keys(L, v, def);
 		check_set_endpoint(L, o, v, def->id == TRACE_CHECK_CLOSED ? "first" : "by", 0, def->name);
+	}
+	if (v->type == YAML_MAPPING_NODE && def->id == TRACE_CHECK_CLOSED) {
+		if ((a = yamldoc_map_get(&L->doc, v, "within")) != NULL && load_num(L, a, "within", 0, 86400, &d) == 0)
+			json_object_set_new(o, "within", json_real(d));
+		check_step_id(L, o, v, "before", def->name);
 	}
 	check_conn(L, o, v, def->name);
 }

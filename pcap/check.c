@@ -492,6 +492,42 @@ check_acked(const struct trace_check_ctx *x, const struct trace_check *c, struct
 		    (unsigned long long)(h->ack_seen ? h->acked : 0), (unsigned long long)h->high, hn);
 }
 
+/*
+ * closed's within and before, once both sides sent FIN: each FIN at most
+ * within seconds after the connection's last data (either way; the
+ * handshake when none), and before the step named before started.
+ */
+static void
+closed_in_time(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_conn *k,
+    const char *cn, const char *sn, struct trace_verdict *v)
+{
+	const struct trace_half *hs[2] = { &k->c, &k->s };
+	int64_t last = k->c.last_data_ns > k->s.last_data_ns ? k->c.last_data_ns : k->s.last_data_ns, start;
+	char err[256];
+
+	if (last == 0)
+		last = k->established_ns ? k->established_ns : k->first_ns;
+	for (int i = 0; i < 2 && c->has_within; i++)
+		if ((double)(hs[i]->fin_ns - last) / 1e9 > c->within) {
+			say(v, 1, "%s sent FIN at %.3f s, %.3f s after the connection's last data (at %.3f s): not within "
+			    "%g s", i == 0 ? cn : sn, secs(x, hs[i]->fin_ns), (double)(hs[i]->fin_ns - last) / 1e9,
+			    secs(x, last), c->within);
+			return;
+		}
+	if (c->before == NULL)
+		return;
+	if (x->step_start == NULL || x->step_start(x->arg, c->before, &start, err, sizeof err) != 0) {
+		say(v, 2, "%s", x->step_start ? err : "closed before: needs the steps of a run");
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (hs[i]->fin_ns >= start) {
+			say(v, 1, "%s sent FIN at %.3f s, not before step %s started (at %.3f s)", i == 0 ? cn : sn,
+			    secs(x, hs[i]->fin_ns), c->before, secs(x, start));
+			return;
+		}
+}
+
 static void
 check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
@@ -573,6 +609,7 @@ check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struc
 			return;
 		}
 	}
+	closed_in_time(x, c, k, cn, sn, v);
 	say(v, 0, "both sides sent FIN and had it acknowledged (%s at %.3f s, %s at %.3f s)", cn,
 	    secs(x, k->c.fin_ns), sn, secs(x, k->s.fin_ns));
 }
@@ -1028,7 +1065,8 @@ static const struct trace_check_key k_stream[] = { CONN_KEYS, { "from", TRACE_AR
 	{ "data", TRACE_ARG_DATA }, { "contains", TRACE_ARG_DATA }, { "prefix", TRACE_ARG_DATA },
 	{ "lines", TRACE_ARG_LINES }, { NULL, 0 } };
 static const struct trace_check_key k_acked[] = { CONN_KEYS, { "from", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
-static const struct trace_check_key k_closed[] = { CONN_KEYS, { "first", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
+static const struct trace_check_key k_closed[] = { CONN_KEYS, { "first", TRACE_ARG_ENDPOINT },
+	{ "within", TRACE_ARG_NUMBER }, { "before", TRACE_ARG_STEP_ID }, { NULL, 0 } };
 static const struct trace_check_key k_reset[] = { CONN_KEYS, { "by", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
 static const struct trace_check_key k_dgram[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
 	{ "data", TRACE_ARG_DATA_LIST }, { "count", TRACE_ARG_COUNT }, { "reply_to", TRACE_ARG_REPLY_TO },
@@ -1149,6 +1187,9 @@ args_from_json(struct trace_check *c, json_t *j, trace_check_resolve_fn resolve,
 			c->gaps[c->ngaps] = json_number_value(json_array_get(a, c->ngaps));
 	}
 	c->tolerance = json_number_value(json_object_get(j, "tolerance"));
+	if ((c->has_within = json_is_number(json_object_get(j, "within"))))
+		c->within = json_number_value(json_object_get(j, "within"));
+	c->before = dup_str(json_object_get(j, "before"));
 	if (json_is_array(a = json_object_get(j, "steps")))
 		c->steps = strings_from_json(a, &c->nsteps);
 }
@@ -1207,6 +1248,7 @@ trace_check_free(struct trace_check *c)
 	free(c->dgrams);
 	free(c->gaps);
 	strings_free(c->steps, c->nsteps);
+	free(c->before);
 	memset(c, 0, sizeof *c);
 }
 

@@ -487,6 +487,7 @@ conn_tcp(struct trace_conns *t, const struct trace_pkt *p, struct trace_label *l
 				}
 				if (h->payload == 0)
 					h->first_data_ns = p->ts_ns;
+				h->last_data_ns = p->ts_ns;
 				h->payload += p->payload_len;
 			}
 			if (p->flags & TRACE_FIN) {

@@ -58,6 +58,7 @@ struct trace_half {			/* one direction of a TCP connection */
 	uint32_t	 packets;
 	uint64_t	 payload;
 	int64_t		 first_data_ns;	/* when this side first sent payload; 0 never */
+	int64_t		 last_data_ns;	/* when it last sent a segment with payload; 0 never */
 	uint32_t	 retransmissions;
 	int		 ack_beyond;	/* the peer acked bytes never captured */
 	char		 history[16];

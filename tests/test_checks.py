@@ -246,6 +246,71 @@ checks:
                 r"expected 0: nothing listened there")
 
 
+def test_closed_within_and_before(run, tmp_path):
+    """closed within: S fails a FIN sent more than S seconds after the connection's last data;
+    closed before: ID fails a FIN sent after that step started."""
+    f = write(tmp_path, "closed.yaml", CONNECTED + """
+  - romeo:  {send: sock, data: "hi"}
+  - juliet: {recv: conn, size: 10, expect: {data: "hi"}}
+  - romeo:  {close: sock}
+  - juliet: {sleep: 0.6, id: nap}
+  - juliet: {close: conn}
+  - juliet: {socket: other, type: tcp, id: after}
+checks:
+  - closed: {conn: romeo.sock, within: 0.3}
+  - closed: {conn: romeo.sock, within: 5}
+  - closed: {conn: romeo.sock, before: nap}
+  - closed: {conn: romeo.sock, first: romeo, before: after}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    assert steps_passed(r), r.transcript
+    verdict(r, 0, "closed", "fail",
+            rf"{JULIET} sent FIN at {SECS}, 0\.[6-9]\d\d s after the connection's last data \(at {SECS}\): "
+            r"not within 0\.3 s")
+    verdict(r, 1, "closed", "pass", r"both sides sent FIN and had it acknowledged .*")
+    verdict(r, 2, "closed", "fail", rf"{JULIET} sent FIN at {SECS}, not before step nap started \(at {SECS}\)")
+    verdict(r, 3, "closed", "pass", r"both sides sent FIN and had it acknowledged .*")
+
+
+def test_a_program_killed_at_its_timeout_never_closed(run, tmp_path):
+    """A server that answers and never closes is killed at its step's timeout: the FIN its kernel
+    then sends is marked as verona's kill in results.json, the transcript and the report, and it
+    is not the orderly close; the bytes the server sent before still count."""
+    server = ("import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+              "s.bind(('', 4000)); s.listen(); c, a = s.accept(); c.sendall(b'hello'); time.sleep(100)")
+    f = write(tmp_path, "killed.yaml", HOSTS + f"""
+steps:
+  - juliet: {{exec: "python3 -c \\"{server}\\"", background: true, id: srv, timeout: 2,
+             ready: {{port: 4000, timeout: 5}}}}
+  - romeo:  {{socket: sock, type: tcp}}
+  - romeo:  {{connect: sock, addr: "juliet:4000"}}
+  - romeo:  {{recv: sock, size: 10, expect: {{data: "hello"}}}}
+  - juliet: {{wait: srv}}
+  - romeo:  {{close: sock}}
+checks:
+  - closed: {{conn: romeo.sock}}
+  - stream: {{conn: romeo.sock, from: "juliet:4000", data: "hello"}}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    srv = r.step(1)
+    assert srv["result"]["timed_out"] is True and srv["result"]["killed_ns"] > srv["result"]["start_ns"]
+    verdict(r, 0, "closed", "fail",
+            rf"{JULIET} never closed the connection itself: its FIN at {SECS} came from the kernel when "
+            rf"verona killed the program of step 1, at its timeout \({SECS}\)")
+    verdict(r, 1, "stream", "pass", rf"{JULIET} sent the 5 expected bytes")
+    packets = [p for s in r.steps for p in s.get("packets", [])]
+    killed = [p for p in packets if "verona_kill" in p]
+    assert killed and all(p["from"] == "juliet" and p["time_ns"] >= srv["result"]["killed_ns"] for p in killed)
+    assert all(p["verona_kill"] == "the program of step 1, at its timeout" for p in killed)
+    assert any("F" in p["flags"] for p in killed), killed
+    # romeo's FIN afterwards is his own close (a step of verona's): never marked
+    assert not any("verona_kill" in p for p in packets if p["from"] == "romeo")
+    assert "[caused by verona's kill: the program of step 1, at its timeout]" in r.transcript
+    assert "VERONA'S KILL" in (r.out / "report.html").read_text()
+
+
 def test_concurrent_clients_and_a_connection_left_open(run, tmp_path):
     # two clients connected before juliet accepts either; nobody closes
     f = write(tmp_path, "conc.yaml", HOSTS + """
