@@ -226,10 +226,12 @@ kill_of(const struct runner *r, const struct step_result *rec, struct trace_kill
 		return 0;
 	st = &r->x->steps[rec->number - 1];
 	memset(k, 0, sizeof *k);
+	if (!st->def->runs_program)	/* a wait shows the result it collected: the program's step says the kill */
+		return 0;
 	if (json_is_integer(v = json_object_get(res, "killed_ns"))) {
 		k->killed_ns = json_integer_value(v);
 		snprintf(k->what, sizeof k->what, "the program of step %d, at its timeout", rec->number);
-	} else if (rec->state == STEP_STATE_KILLED && st->def->runs_program &&
+	} else if (rec->state == STEP_STATE_KILLED &&
 	    json_integer_value(json_object_get(res, "errno")) == ECANCELED &&
 	    (by = kill_record(r, rec->collected_by)) != NULL && by->result != NULL) {
 		k->killed_ns = json_integer_value(json_object_get(by->result, "end_ns"));
