@@ -831,7 +831,8 @@ op_exec_expire(struct agent *a, struct task *t)
 		if (now < t->step_deadline)
 			return;		/* the loop goes on with the deadline set above */
 	}
-	/* the step's timeout: stop the whole group */
+	/* the step's timeout: stop the whole group, saying when (what its host sends from now on is the kernel's) */
+	json_object_set_new(t->result, "killed_ns", json_integer(time_realtime_ns()));
 	kill(-p->pid, SIGKILL);
 	kill(p->pid, SIGKILL);
 	if (!p->exited && waitpid(p->pid, &p->status, 0) == p->pid)

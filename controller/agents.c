@@ -42,8 +42,9 @@ agents_to_our_clock(struct agentconn *a, enum msg_type type, json_t *f)
 		return;
 	switch (type) {
 	case MSG_RESULT:
-		if (json_is_object(res = json_object_get(f, "result"))) {
-			static const char *const keys[] = { "start_ns", "end_ns", NULL };
+		/* the result, and a kill's target (the result of the step it stopped) */
+		for (res = json_object_get(f, "result"); json_is_object(res); res = json_object_get(res, "target")) {
+			static const char *const keys[] = { "start_ns", "end_ns", "killed_ns", NULL };
 			for (int i = 0; keys[i] != NULL; i++)
 				if (json_is_integer(v = json_object_get(res, keys[i])))
 					json_integer_set(v, json_integer_value(v) - a->offset_ns);

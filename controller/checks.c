@@ -42,7 +42,7 @@ checks_run(struct runner *r)
 	struct names nm = { r->x, &r->socks, &r->results };
 	struct trace_check_ctx ctx = {
 		.conns = r->conns, .resolve = names_resolve, .resolve_conn = names_resolve_conn,
-		.step_packets = names_step_packets,
+		.step_packets = names_step_packets, .step_start = names_step_start,
 		.arg = &nm, .t0 = r->started_ns, .drops = r->drops, .undecidable = r->undecidable,
 	};
 	int captured = 0;

@@ -190,6 +190,46 @@ check_stream_bytes(struct loader *L, yaml_node_t *v, json_t *o)
 		load_err(L, v, "stream needs exactly one of data, contains, prefix, lines");
 }
 
+/* A key that is true or false (allow_unreachable, none): set in o when true. */
+static void
+check_flag(struct loader *L, json_t *o, yaml_node_t *v, const char *key)
+{
+	yaml_node_t *a = yamldoc_map_get(&L->doc, v, key);
+	int b = 0;
+	if (a != NULL && load_bool(L, a, key, &b) == 0 && b)
+		json_object_set_new(o, key, json_true());
+}
+
+/* reply_to: sender — the datagrams answer whoever sent to their source */
+static void
+check_reply_to(struct loader *L, json_t *o, yaml_node_t *v)
+{
+	static const char *const whom[] = { "sender", NULL };
+	yaml_node_t *a = yamldoc_map_get(&L->doc, v, "reply_to");
+	const char *w;
+	if (a != NULL && load_enum(L, a, "reply_to", whom, &w) == 0)
+		json_object_set_new(o, "reply_to", json_string(w));
+}
+
+/* A key naming one step of the experiment (closed before:). */
+static void
+check_step_id(struct loader *L, json_t *o, yaml_node_t *v, const char *key, const char *check)
+{
+	yaml_node_t *a = yamldoc_map_get(&L->doc, v, key);
+	char *id;
+	if (a == NULL)
+		return;
+	if (!yamldoc_is_scalar(a) || (id = load_subst(L, a)) == NULL) {
+		load_err(L, a, "%s %s must be a step id", check, key);
+		return;
+	}
+	if (L->ids != NULL && json_object_get(L->ids, id) == NULL)
+		load_err(L, a, "%s %s: no step has id '%s'", check, key, id);
+	else
+		json_object_set_new(o, key, json_string(id));
+	free(id);
+}
+
 /* datagrams: data: [...] or count: N */
 static void
 check_datagrams(struct loader *L, yaml_node_t *v, json_t *o)
@@ -268,6 +308,15 @@ check_generic_args(struct loader *L, const struct trace_check_def *def, yaml_nod
 			if (load_num(L, a, k->name, 0, 86400, &d) == 0)
 				json_object_set_new(o, k->name, json_real(d));
 			break;
+		case TRACE_ARG_FLAG:
+			check_flag(L, o, v, k->name);
+			break;
+		case TRACE_ARG_REPLY_TO:
+			check_reply_to(L, o, v);
+			break;
+		case TRACE_ARG_STEP_ID:
+			check_step_id(L, o, v, k->name, def->name);
+			break;
 		case TRACE_ARG_CONN:
 		case TRACE_ARG_ATTEMPT:
 			break;	/* check_conn() read them */
@@ -307,9 +356,17 @@ args_stream(struct loader *L, const struct trace_check_def *def, yaml_node_t *v,
 static void
 args_close(struct loader *L, const struct trace_check_def *def, yaml_node_t *v, json_t *o)
 {
+	yaml_node_t *a;
+	double d;
+
 	if (v->type == YAML_MAPPING_NODE) {
 		check_keys(L, v, def);
 		check_set_endpoint(L, o, v, def->id == TRACE_CHECK_CLOSED ? "first" : "by", 0, def->name);
+	}
+	if (v->type == YAML_MAPPING_NODE && def->id == TRACE_CHECK_CLOSED) {
+		if ((a = yamldoc_map_get(&L->doc, v, "within")) != NULL && load_num(L, a, "within", 0, 86400, &d) == 0)
+			json_object_set_new(o, "within", json_real(d));
+		check_step_id(L, o, v, "before", def->name);
 	}
 	check_conn(L, o, v, def->name);
 }
@@ -360,12 +417,17 @@ args_from_to(struct loader *L, const struct trace_check_def *def, yaml_node_t *v
 	check_keys(L, v, def);
 	check_set_endpoint(L, o, v, "from", 1, def->name);
 	check_set_endpoint(L, o, v, "to", 1, def->name);
-	if (def->id == TRACE_CHECK_DATAGRAMS)
+	if (def->id == TRACE_CHECK_DATAGRAMS) {
 		check_datagrams(L, v, o);
-	else if (def->id == TRACE_CHECK_ICMP_UNREACHABLE) {
+		check_reply_to(L, o, v);
+		check_flag(L, o, v, "allow_unreachable");
+	} else if (def->id == TRACE_CHECK_ICMP_UNREACHABLE) {
 		a = yamldoc_map_get(&L->doc, v, "count");
 		if (a != NULL && load_int(L, a, "count", 0, 1000000, &nn) == 0)
 			json_object_set_new(o, "count", json_integer(nn));
+		if ((a = yamldoc_map_get(&L->doc, v, "none")) != NULL && yamldoc_map_get(&L->doc, v, "count") != NULL)
+			load_err(L, a, "icmp_unreachable takes count or none, not both (none: true is count: 0)");
+		check_flag(L, o, v, "none");
 	} else if (def->id == TRACE_CHECK_INTERVALS)
 		check_intervals(L, v, o);
 }

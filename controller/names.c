@@ -113,6 +113,22 @@ names_step_packets(void *arg, const char *id, char *err, size_t errlen)
 }
 
 int
+names_step_start(void *arg, const char *id, int64_t *ns, char *err, size_t errlen)
+{
+	struct names *nm = arg;
+	for (size_t i = 0; nm->steps != NULL && i < nm->steps->n; i++) {
+		const struct step_result *rec = &nm->steps->v[i];
+		json_t *start = rec->result != NULL ? json_object_get(rec->result, "start_ns") : NULL;
+		if (rec->id != NULL && strcmp(rec->id, id) == 0 && json_is_integer(start)) {
+			*ns = json_integer_value(start);
+			return 0;
+		}
+	}
+	snprintf(err, errlen, "step %s never ran, so what came before it cannot be told", id);
+	return -1;
+}
+
+int
 names_resolve_conn(void *arg, const char *text, struct trace_endpoint *local, struct trace_endpoint *peer,
     int max, char *err, size_t errlen)
 {

@@ -30,4 +30,6 @@ int	names_resolve_conn(void *arg, const char *text, struct trace_endpoint *local
 	    int max, char *err, size_t errlen);
 /* For trace_check_ctx.step_packets (arg: struct names). */
 int	names_step_packets(void *arg, const char *id, char *err, size_t errlen);
+/* For trace_check_ctx.step_start (arg: struct names). */
+int	names_step_start(void *arg, const char *id, int64_t *ns, char *err, size_t errlen);
 #endif

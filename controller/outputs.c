@@ -30,8 +30,10 @@ transcript_steps(struct runner *r, struct buf *t)
 			buf_printf(t, "             !! %s:%d:%d: %s\n", r->x->file, rec->line, rec->col, rec->failures[k]);
 		for (size_t k = 0; k < json_array_size(rec->listed); k++) {
 			json_t *p = json_array_get(rec->listed, k);
-			buf_printf(t, "               %-7s %s\n", json_string_value(json_object_get(p, "host")),
-			    json_string_value(json_object_get(p, "line")));
+			const char *kill = json_string_value(json_object_get(p, "verona_kill"));
+			buf_printf(t, "               %-7s %s%s%s%s\n", json_string_value(json_object_get(p, "host")),
+			    json_string_value(json_object_get(p, "line")), kill ? "   [caused by verona's kill: " : "",
+			    kill ?: "", kill ? "]" : "");
 		}
 		if (rec->unlisted > 0)
 			buf_printf(t, "               ... and %lld more packets, not listed: a run lists at most %d\n",

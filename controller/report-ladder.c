@@ -381,6 +381,8 @@ pkt_label(struct buf *b, const struct pkt *p)
 
 	if (strcmp(p->kind, "retrans") == 0)
 		buf_adds(b, "RETRANSMISSION ");
+	if (report_jstr(p->j, "verona_kill") != NULL)	/* the kernel's, after verona killed the program */
+		buf_adds(b, "VERONA'S KILL ");
 	if (proto == 6) {
 		report_esc_line(b, report_jstr(p->j, "flags"), 8);
 		buf_printf(b, " seq %lld", (long long)p->seq);

@@ -5,6 +5,7 @@
  * step's expect: packets decided on them.  See run-int.h.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pcap/dlt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -141,8 +142,9 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 	}
 	if (!pktview_line(&at->view, at->addr[input], &p, NULL, 0, NULL, NULL))
 		return 0;
+	struct trace_label lab = { .conn = -1 };
 	if (at->r->undecidable == NULL) {	/* else nothing is decided from the trace: nothing kept for it */
-		trace_conns_add(at->r->conns, &p);
+		trace_conns_add_label(at->r->conns, &p, &lab);
 		if (at->r->stats != NULL)
 			(void)trace_stats_add(at->r->stats, &p);
 	}
@@ -186,9 +188,121 @@ attrib_visit(void *arg, size_t input, int step, int64_t ts_ns, int linktype, con
 		json_object_set_new(pk, "seq", json_integer(rseq));
 		if (p.flags & TRACE_ACK)
 			json_object_set_new(pk, "ack", json_integer(rack));
+		if (lab.by_kill != NULL)	/* the kernel's, after verona killed the program */
+			json_object_set_new(pk, "verona_kill", json_string(lab.by_kill->what));
 	}
 	json_array_append_new(list, pk);
 	return 1;
+}
+
+/* ---- verona's kills ---- */
+
+/* The record of the step numbered n, or NULL. */
+static const struct step_result *
+kill_record(const struct runner *r, int n)
+{
+	for (size_t i = 0; i < r->results.n; i++)
+		if (r->results.v[i].number == n)
+			return &r->results.v[i];
+	return NULL;
+}
+
+/*
+ * When verona killed the program of a step record (its host's clock put on
+ * ours), in *k: 1, or 0 when it did not (the program ended by itself, or
+ * the step runs none).  The agent says when it killed a program at its
+ * step's timeout (killed_ns); a kill step stops a running program as it
+ * ends (its own end_ns), the target's result then being ECANCELED.
+ */
+static int
+kill_of(const struct runner *r, const struct step_result *rec, struct trace_kill *k)
+{
+	const struct step *st;
+	const struct step_result *by;
+	json_t *res = rec->result, *v;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if (rec->host == NULL || res == NULL || rec->number < 1 || (size_t)rec->number > r->x->nsteps)
+		return 0;
+	st = &r->x->steps[rec->number - 1];
+	memset(k, 0, sizeof *k);
+	if (!st->def->runs_program)	/* a wait shows the result it collected: the program's step says the kill */
+		return 0;
+	if (json_is_integer(v = json_object_get(res, "killed_ns"))) {
+		k->killed_ns = json_integer_value(v);
+		snprintf(k->what, sizeof k->what, "the program of step %d, at its timeout", rec->number);
+	} else if (rec->state == STEP_STATE_KILLED &&
+	    json_integer_value(json_object_get(res, "errno")) == ECANCELED &&
+	    (by = kill_record(r, rec->collected_by)) != NULL && by->result != NULL) {
+		k->killed_ns = json_integer_value(json_object_get(by->result, "end_ns"));
+		snprintf(k->what, sizeof k->what, "the program of step %d, by the kill at step %d", rec->number,
+		    by->number);
+	} else
+		return 0;
+	k->started_ns = json_integer_value(json_object_get(res, "start_ns"));
+	for (size_t i = 0; i < r->x->nhosts; i++)
+		if (strcmp(r->x->hosts[i].name, rec->host) == 0 && addr_from_ip(r->x->hosts[i].addr, 0, &ss, &len) == 0) {
+			k->ip_version = ss.ss_family == AF_INET6 ? 6 : 4;
+			if (k->ip_version == 6)
+				memcpy(k->addr, &((struct sockaddr_in6 *)&ss)->sin6_addr, 16);
+			else
+				memcpy(k->addr, &((struct sockaddr_in *)&ss)->sin_addr, 4);
+		}
+	return k->ip_version != 0 && k->killed_ns > 0;
+}
+
+static int
+kill_cmp(const void *a, const void *b)
+{
+	const struct trace_kill *x = a, *y = b;
+	return x->killed_ns < y->killed_ns ? -1 : x->killed_ns > y->killed_ns;
+}
+
+/* For trace_conns.own: 1 when (addr, port) is the address a socket of verona's steps had on that host. */
+static int
+kill_own_socket(void *arg, int ip_version, const uint8_t *addr, uint16_t port)
+{
+	const struct runner *r = arg;
+	char ip[64];
+
+	trace_addr_text(ip_version, addr, ip, sizeof ip);
+	for (size_t i = 0; i < r->x->nhosts; i++) {
+		const struct host *h = &r->x->hosts[i];
+		struct sockaddr_storage ss;
+		socklen_t len;
+		char hip[64] = "";
+		if (addr_from_ip(h->addr, 0, &ss, &len) == 0)
+			addr_ip((struct sockaddr *)&ss, hip, sizeof hip);
+		if (strcmp(hip, ip) != 0)
+			continue;
+		for (size_t s = 0; s < r->socks.n; s++) {
+			const struct model_socket *ms = &r->socks.v[s];
+			if (strcmp(ms->host, h->name) != 0)
+				continue;
+			for (size_t k = 0; k < ms->nhist; k++)
+				if (ms->hist[k].local.port == port)
+					return 1;
+		}
+	}
+	return 0;
+}
+
+/* The programs verona killed, told to the connections before any packet is added. */
+static void
+kills_register(struct runner *r)
+{
+	struct trace_kill *k = xcalloc(r->results.n + 1, sizeof *k);
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->results.n; i++)
+		n += (size_t)kill_of(r, &r->results.v[i], &k[n]);
+	qsort(k, n, sizeof *k, kill_cmp);
+	for (size_t i = 0; i < n; i++)
+		trace_conns_kill(r->conns, &k[i]);
+	r->conns->own = kill_own_socket;
+	r->conns->own_arg = r;
+	free(k);
 }
 
 static int
@@ -315,13 +429,14 @@ correct_clocks(struct runner *r, struct trace_merge_input *in, struct agentconn 
 			if (r->results.v[m].result == seen[k])
 				sr = &r->results.v[m];
 		for (size_t i = 0; i < n; i++) {
-			static const char *const keys[] = { "start_ns", "end_ns", NULL };
-			json_t *v;
+			static const char *const keys[] = { "start_ns", "end_ns", "killed_ns", NULL };
+			json_t *v, *objs[2] = { seen[k], json_object_get(seen[k], "target") };	/* a kill's target too */
 			if (corr[i] == 0 || strcmp(agent_of[i]->host->name, sr->host) != 0)
 				continue;
-			for (int q = 0; keys[q] != NULL; q++)
-				if (json_is_integer(v = json_object_get(seen[k], keys[q])))
-					json_integer_set(v, json_integer_value(v) - corr[i]);
+			for (int o = 0; o < 2; o++)
+				for (int q = 0; json_is_object(objs[o]) && keys[q] != NULL; q++)
+					if (json_is_integer(v = json_object_get(objs[o], keys[q])))
+						json_integer_set(v, json_integer_value(v) - corr[i]);
 		}
 	}
 	free(seen);
@@ -364,6 +479,7 @@ attribute_packets(struct runner *r)
 	if (n == 0)
 		goto out;
 	correct_clocks(r, in, agent_of, n, &at);
+	kills_register(r);	/* after: the kills' times are corrected with their agents' */
 	/* steps that ran, in the order they started */
 	size_t k = 0;
 	for (size_t i = 0; i < ns; i++)

@@ -47,6 +47,26 @@ say(struct trace_verdict *v, int status, const char *fmt, ...)
 	v->status = status;
 }
 
+/* Adds a sentence to a failure's message (a pass or an error keeps its own). */
+static void
+say_more(struct trace_verdict *v, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void
+say_more(struct trace_verdict *v, const char *fmt, ...)
+{
+	va_list ap;
+	char *more, *msg;
+	if (v->status != 1 || v->msg == NULL)
+		return;
+	va_start(ap, fmt);
+	more = xvasprintf(fmt, ap);
+	va_end(ap);
+	msg = xasprintf("%s%s", v->msg, more);
+	free(v->msg);
+	free(more);
+	v->msg = msg;
+}
+
 static double
 secs(const struct trace_check_ctx *x, int64_t ns)
 {
@@ -217,6 +237,24 @@ find_half(const struct trace_check_ctx *x, struct trace_conn *k, const struct tr
 	return NULL;
 }
 
+/* ---- verona's kills ---- */
+
+/* 1 when h's packet at ts came from its kernel after verona killed its program (conn.h). */
+static int
+by_kill(const struct trace_half *h, int64_t ts)
+{
+	return h->killed_ns != 0 && ts >= h->killed_ns;
+}
+
+/* How the kill of h's program is told: "the program of step 3, at its timeout (at 3.012 s)", into buf. */
+static const char *
+kill_text(const struct trace_check_ctx *x, const struct trace_half *h, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s (%.3f s)", h->kill < x->conns->nkills ? x->conns->kills[h->kill].what : "",
+	    secs(x, h->killed_ns));
+	return buf;
+}
+
 /* ---- the checks ---- */
 
 static void
@@ -378,10 +416,19 @@ check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struc
 
 	/* a prefix reads only its own length (in whole base64 quanta): the rest may not have been kept */
 	size_t need = !c->has_data && !c->has_contains && c->has_prefix ? (wn + 2) / 3 * 3 : SIZE_MAX;
+	struct buf before_kill;
+	uint64_t late = 0;
 	if (k == NULL || (h = find_half(x, k, &c->from, v)) == NULL ||
 	    (got = stream_bytes(x, k, h, need, v)) == NULL)
 		return;
 	half_name(h, k->ip_version, hn, sizeof hn);
+	if (h->killed_ns != 0 && got->len > h->high_at_kill) {
+		/* bytes that left only after verona killed the program are not the program's sending */
+		before_kill = *got;
+		before_kill.len = (size_t)h->high_at_kill;
+		late = got->len - h->high_at_kill;
+		got = &before_kill;
+	}
 	if (c->has_data) {
 		size_t at = 0;
 		while (at < wn && at < got->len && want[at] == got->data[at])
@@ -444,6 +491,11 @@ check_stream(const struct trace_check_ctx *x, const struct trace_check *c, struc
 		else
 			stream_line_missing(v, hn, c->lines[i], i, from, end);
 	}
+	if (late > 0) {
+		char kt[160];
+		say_more(v, " (%llu more bytes left only after verona killed %s: they do not count)",
+		    (unsigned long long)late, kill_text(x, h, kt, sizeof kt));
+	}
 }
 
 static void
@@ -473,6 +525,42 @@ check_acked(const struct trace_check_ctx *x, const struct trace_check *c, struct
 		    (unsigned long long)(h->ack_seen ? h->acked : 0), (unsigned long long)h->high, hn);
 }
 
+/*
+ * closed's within and before, once both sides sent FIN: each FIN at most
+ * within seconds after the connection's last data (either way; the
+ * handshake when none), and before the step named before started.
+ */
+static void
+closed_in_time(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_conn *k,
+    const char *cn, const char *sn, struct trace_verdict *v)
+{
+	const struct trace_half *hs[2] = { &k->c, &k->s };
+	int64_t last = k->c.last_data_ns > k->s.last_data_ns ? k->c.last_data_ns : k->s.last_data_ns, start;
+	char err[256];
+
+	if (last == 0)
+		last = k->established_ns ? k->established_ns : k->first_ns;
+	for (int i = 0; i < 2 && c->has_within; i++)
+		if ((double)(hs[i]->fin_ns - last) / 1e9 > c->within) {
+			say(v, 1, "%s sent FIN at %.3f s, %.3f s after the connection's last data (at %.3f s): not within "
+			    "%g s", i == 0 ? cn : sn, secs(x, hs[i]->fin_ns), (double)(hs[i]->fin_ns - last) / 1e9,
+			    secs(x, last), c->within);
+			return;
+		}
+	if (c->before == NULL)
+		return;
+	if (x->step_start == NULL || x->step_start(x->arg, c->before, &start, err, sizeof err) != 0) {
+		say(v, 2, "%s", x->step_start ? err : "closed before: needs the steps of a run");
+		return;
+	}
+	for (int i = 0; i < 2; i++)
+		if (hs[i]->fin_ns >= start) {
+			say(v, 1, "%s sent FIN at %.3f s, not before step %s started (at %.3f s)", i == 0 ? cn : sn,
+			    secs(x, hs[i]->fin_ns), c->before, secs(x, start));
+			return;
+		}
+}
+
 static void
 check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
@@ -496,6 +584,18 @@ check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struc
 		say(v, 1, "the connection was never open: %s refused %s's SYN (RST-ACK at %.3f s), so there was "
 		    "nothing to close", sn, cn, secs(x, k->refused_ns));
 		return;
+	}
+	/* a FIN or RST the kernel sent when verona killed the program: the program never closed */
+	for (int i = 0; i < 2; i++) {
+		struct trace_half *h = hs[i];
+		char kt[160];
+		int fin = h->fin && by_kill(h, h->fin_ns), rst = h->rst && by_kill(h, h->rst_ns);
+		if (fin || rst) {
+			say(v, 1, "%s never closed the connection itself: its %s at %.3f s came from the kernel when "
+			    "verona killed %s", i == 0 ? cn : sn, fin ? "FIN" : "RST",
+			    secs(x, fin ? h->fin_ns : h->rst_ns), kill_text(x, h, kt, sizeof kt));
+			return;
+		}
 	}
 	/* an RST first: it ended the connection, so the other side's missing FIN is its consequence */
 	for (int i = 0; i < 2; i++) {
@@ -542,6 +642,7 @@ check_closed(const struct trace_check_ctx *x, const struct trace_check *c, struc
 			return;
 		}
 	}
+	closed_in_time(x, c, k, cn, sn, v);
 	say(v, 0, "both sides sent FIN and had it acknowledged (%s at %.3f s, %s at %.3f s)", cn,
 	    secs(x, k->c.fin_ns), sn, secs(x, k->s.fin_ns));
 }
@@ -556,17 +657,26 @@ check_reset(const struct trace_check_ctx *x, const struct trace_check *c, struct
 
 	if (k == NULL)
 		return;
-	if (!k->c.rst && !k->s.rst) {
-		say(v, 1, "no RST in the connection: it %s", k->c.fin || k->s.fin ? "was closed with FIN" : "was not ended");
+	/* an RST the kernel sent when verona killed the program is not the program's */
+	int crst = k->c.rst && !by_kill(&k->c, k->c.rst_ns), srst = k->s.rst && !by_kill(&k->s, k->s.rst_ns);
+	if (!crst && !srst) {
+		char kt[160];
+		struct trace_half *kh = k->c.rst ? &k->c : &k->s;
+		if (k->c.rst || k->s.rst)
+			say(v, 1, "no program reset the connection: the RST at %.3f s came from the kernel when verona "
+			    "killed %s", secs(x, kh->rst_ns), kill_text(x, kh, kt, sizeof kt));
+		else
+			say(v, 1, "no RST in the connection: it %s", k->c.fin || k->s.fin ? "was closed with FIN" :
+			    "was not ended");
 		return;
 	}
-	h = k->c.rst && (!k->s.rst || k->c.rst_ns <= k->s.rst_ns) ? &k->c : &k->s;
+	h = crst && (!srst || k->c.rst_ns <= k->s.rst_ns) ? &k->c : &k->s;
 	half_name(h, k->ip_version, hn, sizeof hn);
 	if (by != NULL) {
 		struct trace_half *want = find_half(x, k, &c->by, v);
 		if (want == NULL)
 			return;
-		if (!want->rst) {
+		if (!(want == &k->c ? crst : srst)) {
 			say(v, 1, "the reset came from %s, not from %s", hn, by);
 			return;
 		}
@@ -612,6 +722,127 @@ datagram_differs(struct trace_verdict *v, const struct trace_check *c, size_t i,
 	free(gs);
 }
 
+/*
+ * An ICMP error answers a datagram as it arrives: it quotes one sent at
+ * most ICMP_QUOTE_WINDOW_NS before it, or stamped up to ICMP_CLOCK_SLACK_NS
+ * after it (two hosts' clocks).
+ */
+#define ICMP_CLOCK_SLACK_NS	2000000LL
+#define ICMP_QUOTE_WINDOW_NS	500000000LL
+
+static int
+dgram_quoted(const struct trace_icmp_err *e, const struct trace_dgram *d)
+{
+	return e->q_proto == 17 && d->ip_version == e->q_ip_version && d->sport == e->q_sport &&
+	    d->dport == e->q_dport && trace_addr_eq(d->ip_version, d->src, e->q_src) &&
+	    trace_addr_eq(d->ip_version, d->dst, e->q_dst);
+}
+
+/*
+ * How many of the n datagrams drew an ICMP destination unreachable: each
+ * error goes to the earliest datagram between the same ends in its window
+ * that no error went to yet (a burst of datagrams draws its errors in
+ * order, until the kernel's rate limit stops them).  The first such
+ * datagram in *first, and whether every error was port unreachable in
+ * *port_only.
+ */
+static size_t
+dgrams_refused(const struct trace_check_ctx *x, const struct trace_dgram **seen, size_t n, size_t *first,
+    int *port_only)
+{
+	char *refused = xcalloc(n + 1, 1);
+	size_t r = 0;
+
+	*port_only = 1;
+	*first = n;
+	for (size_t e = 0; e < x->conns->nicmp; e++) {
+		const struct trace_icmp_err *ie = &x->conns->icmp[e];
+		if (ie->ip_version == 4 ? ie->type != 3 : ie->type != 1)
+			continue;
+		for (size_t i = 0; i < n && seen[i]->ts_ns <= ie->ts_ns + ICMP_CLOCK_SLACK_NS; i++) {
+			if (refused[i] || seen[i]->ts_ns < ie->ts_ns - ICMP_QUOTE_WINDOW_NS || !dgram_quoted(ie, seen[i]))
+				continue;
+			refused[i] = 1;
+			r++;
+			*first = i < *first ? i : *first;
+			*port_only &= ie->ip_version == 4 ? ie->code == 3 : ie->code == 4;
+			break;
+		}
+	}
+	free(refused);
+	return r;
+}
+
+static const char *
+dgram_end(int ip_version, const uint8_t *addr, uint16_t port, char *buf, size_t len)
+{
+	char a[64];
+	trace_addr_text(ip_version, addr, a, sizeof a);
+	snprintf(buf, len, ip_version == 6 ? "[%s]:%u" : "%s:%u", a, port);
+	return buf;
+}
+
+/*
+ * reply_to: sender — the first of the n datagrams that went to an address
+ * and port from which no datagram had come to its source before it; n when
+ * each is such a reply.
+ */
+static size_t
+dgrams_misdirected(const struct trace_check_ctx *x, const struct trace_dgram **seen, size_t n)
+{
+	const struct trace_dgram **pairs = xcalloc(x->conns->nudp + 1, sizeof *pairs);
+	size_t npairs = 0, k = 0, bad = n;
+
+	for (size_t i = 0; i < x->conns->nudp && k < n && bad == n; i++) {
+		const struct trace_dgram *d = &x->conns->udp[i];
+		if (d == seen[k]) {
+			int answered = 0;
+			for (size_t j = 0; j < npairs && !answered; j++)
+				answered = pairs[j]->sport == d->dport && pairs[j]->dport == d->sport &&
+				    pairs[j]->ip_version == d->ip_version && trace_addr_eq(d->ip_version, pairs[j]->src, d->dst) &&
+				    trace_addr_eq(d->ip_version, pairs[j]->dst, d->src);
+			if (!answered)
+				bad = k;
+			k++;
+		}
+		int known = 0;
+		for (size_t j = 0; j < npairs && !known; j++)
+			known = pairs[j]->sport == d->sport && pairs[j]->dport == d->dport &&
+			    pairs[j]->ip_version == d->ip_version && trace_addr_eq(d->ip_version, pairs[j]->src, d->src) &&
+			    trace_addr_eq(d->ip_version, pairs[j]->dst, d->dst);
+		if (!known)
+			pairs[npairs++] = d;
+	}
+	free(pairs);
+	return bad;
+}
+
+/* Were the datagrams that passed delivered, and (reply_to: sender) sent back where their requests came from? */
+static void
+dgrams_delivery(const struct trace_check_ctx *x, const struct trace_check *c, const struct trace_dgram **seen,
+    size_t n, struct trace_verdict *v)
+{
+	size_t first, bad, nref;
+	int port_only;
+	char to[80], src[80];
+
+	if (c->reply_to_sender && (bad = dgrams_misdirected(x, seen, n)) < n) {
+		say(v, 1, "datagram %zu from %s went to %s, from where no datagram had come to %s: a reply goes to the "
+		    "address and port the request came from (the address recvfrom returned)", bad + 1, c->from.text,
+		    dgram_end(seen[bad]->ip_version, seen[bad]->dst, seen[bad]->dport, to, sizeof to),
+		    dgram_end(seen[bad]->ip_version, seen[bad]->src, seen[bad]->sport, src, sizeof src));
+		return;
+	}
+	if (c->allow_unreachable || (nref = dgrams_refused(x, seen, n, &first, &port_only)) == 0)
+		return;
+	say(v, 1, "%zu of the %zu datagrams from %s to %s drew ICMP %s (the first, datagram %zu, at %.3f s%s): no "
+	    "socket took them at %s%s", nref, n, c->from.text, c->to.text,
+	    port_only ? "port unreachable" : "destination unreachable", first + 1, secs(x, seen[first]->ts_ns),
+	    nref < n ? "; the kernel limits how many errors it sends, so the others may not have arrived either" : "",
+	    dgram_end(seen[first]->ip_version, seen[first]->dst, seen[first]->dport, to, sizeof to),
+	    port_only ? " (nothing bound to that address and port: a socket bound to 127.0.0.1, or a wrong port?)" : "");
+}
+
 static void
 check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, struct trace_verdict *v)
 {
@@ -629,9 +860,10 @@ check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, st
 			seen[n++] = d;
 	}
 	if (c->has_count) {
-		if ((long long)n == c->count)
+		if ((long long)n == c->count) {
+			dgrams_delivery(x, c, seen, n, v);
 			say(v, 0, "%zu datagrams from %s to %s", n, c->from.text, c->to.text);
-		else
+		} else
 			say(v, 1, "%zu datagrams went from %s to %s, expected %lld", n, c->from.text,
 			    c->to.text, c->count);
 		free(seen);
@@ -662,9 +894,8 @@ check_datagrams(const struct trace_check_ctx *x, const struct trace_check *c, st
 		if (n > c->ndgrams)
 			say(v, 1, "%zu datagrams went from %s to %s, %zu more than expected", n, c->from.text,
 			    c->to.text, n - c->ndgrams);
-		else
-			say(v, 0, "the %zu expected datagrams went from %s to %s in order", n, c->from.text,
-			    c->to.text);
+		dgrams_delivery(x, c, seen, n, v);
+		say(v, 0, "the %zu expected datagrams went from %s to %s in order", n, c->from.text, c->to.text);
 	}
 	free(seen);
 }
@@ -867,12 +1098,14 @@ static const struct trace_check_key k_stream[] = { CONN_KEYS, { "from", TRACE_AR
 	{ "data", TRACE_ARG_DATA }, { "contains", TRACE_ARG_DATA }, { "prefix", TRACE_ARG_DATA },
 	{ "lines", TRACE_ARG_LINES }, { NULL, 0 } };
 static const struct trace_check_key k_acked[] = { CONN_KEYS, { "from", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
-static const struct trace_check_key k_closed[] = { CONN_KEYS, { "first", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
+static const struct trace_check_key k_closed[] = { CONN_KEYS, { "first", TRACE_ARG_ENDPOINT },
+	{ "within", TRACE_ARG_NUMBER }, { "before", TRACE_ARG_STEP_ID }, { NULL, 0 } };
 static const struct trace_check_key k_reset[] = { CONN_KEYS, { "by", TRACE_ARG_ENDPOINT }, { NULL, 0 } };
 static const struct trace_check_key k_dgram[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
-	{ "data", TRACE_ARG_DATA_LIST }, { "count", TRACE_ARG_COUNT }, { NULL, 0 } };
+	{ "data", TRACE_ARG_DATA_LIST }, { "count", TRACE_ARG_COUNT }, { "reply_to", TRACE_ARG_REPLY_TO },
+	{ "allow_unreachable", TRACE_ARG_FLAG }, { NULL, 0 } };
 static const struct trace_check_key k_icmp[] = { { "from", TRACE_ARG_ENDPOINT }, { "to", TRACE_ARG_ENDPOINT },
-	{ "count", TRACE_ARG_COUNT }, { NULL, 0 } };
+	{ "count", TRACE_ARG_COUNT }, { "none", TRACE_ARG_FLAG }, { NULL, 0 } };
 static const struct trace_check_key k_quiet[] = { { "steps", TRACE_ARG_STEP_IDS }, { NULL, 0 } };
 static const struct trace_check_key k_state[] = { CONN_KEYS, { "state", TRACE_ARG_STATE }, { NULL, 0 } };
 static const struct trace_check_key k_conc[] = { { "server", TRACE_ARG_ENDPOINT }, { "count", TRACE_ARG_COUNT },
@@ -968,6 +1201,12 @@ args_from_json(struct trace_check *c, json_t *j, trace_check_resolve_fn resolve,
 		c->lines = strings_from_json(json_object_get(j, "lines"), &c->nlines);
 	if ((c->has_count = json_is_integer(json_object_get(j, "count"))))
 		c->count = json_integer_value(json_object_get(j, "count"));
+	c->allow_unreachable = json_is_true(json_object_get(j, "allow_unreachable"));
+	c->reply_to_sender = json_is_string(json_object_get(j, "reply_to"));
+	if (json_is_true(json_object_get(j, "none"))) {	/* icmp_unreachable none: true, as count: 0 */
+		c->has_count = 1;
+		c->count = 0;
+	}
 	if ((c->has_max = json_is_integer(json_object_get(j, "max"))))
 		c->max = json_integer_value(json_object_get(j, "max"));
 	if ((c->has_min = json_is_integer(json_object_get(j, "min"))))
@@ -981,6 +1220,9 @@ args_from_json(struct trace_check *c, json_t *j, trace_check_resolve_fn resolve,
 			c->gaps[c->ngaps] = json_number_value(json_array_get(a, c->ngaps));
 	}
 	c->tolerance = json_number_value(json_object_get(j, "tolerance"));
+	if ((c->has_within = json_is_number(json_object_get(j, "within"))))
+		c->within = json_number_value(json_object_get(j, "within"));
+	c->before = dup_str(json_object_get(j, "before"));
 	if (json_is_array(a = json_object_get(j, "steps")))
 		c->steps = strings_from_json(a, &c->nsteps);
 }
@@ -1039,6 +1281,7 @@ trace_check_free(struct trace_check *c)
 	free(c->dgrams);
 	free(c->gaps);
 	strings_free(c->steps, c->nsteps);
+	free(c->before);
 	memset(c, 0, sizeof *c);
 }
 

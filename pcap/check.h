@@ -34,6 +34,8 @@ struct trace_check_ctx {
 		    struct trace_endpoint *peer, int max, char *err, size_t errlen);
 	/* Packets the step with this id caused, or -1 with err set. */
 	int	(*step_packets)(void *arg, const char *id, char *err, size_t errlen);
+	/* When the step with this id started (on the trace's clock) in *ns: 0, or -1 with err set.  May be NULL. */
+	int	(*step_start)(void *arg, const char *id, int64_t *ns, char *err, size_t errlen);
 	void	*arg;
 	int64_t	 t0;		/* the time messages count from */
 	uint64_t drops;		/* packets the capture lost */
@@ -79,6 +81,9 @@ enum trace_check_type {
 	TRACE_ARG_NUMBER_LIST,	/* a list of seconds */
 	TRACE_ARG_STATE,	/* a connection state (trace_check_states) */
 	TRACE_ARG_STEP_IDS,	/* step ids */
+	TRACE_ARG_FLAG,		/* true or false */
+	TRACE_ARG_REPLY_TO,	/* whom datagrams answer: sender */
+	TRACE_ARG_STEP_ID,	/* one step id */
 };
 
 struct trace_check_key {
@@ -152,6 +157,8 @@ struct trace_check {
 	size_t			 ndgrams;
 	int			 has_count;
 	long long		 count;
+	int			 allow_unreachable;	/* datagrams: an ICMP error for them is no failure */
+	int			 reply_to_sender;	/* datagrams: each goes to an address and port that sent to its source */
 	const char		*state;		/* static (trace_check_states) */
 	int			 has_max, has_min;
 	long long		 max, min;
@@ -160,6 +167,10 @@ struct trace_check {
 	double			 tolerance;
 	char			**steps;	/* quiet */
 	size_t			 nsteps;
+	/* closed: each FIN at most within seconds after the connection's last data; each FIN before step before */
+	int			 has_within;
+	double			 within;
+	char			*before;	/* a step id; NULL: none */
 };
 
 /*

@@ -84,6 +84,7 @@ trace_conns_free(struct trace_conns *t)
 		free(t->udp[i].data);
 	free(t->udp);
 	free(t->icmp);
+	free(t->kills);
 	for (size_t i = 0; i < t->index->nbuckets; i++) {
 		struct conn_entry *e, *next;
 		for (e = t->index->buckets[i]; e != NULL; e = next) {
@@ -360,6 +361,36 @@ conn_find(struct trace_conns *t, const struct trace_pkt *p, size_t *idx)
 	return c;
 }
 
+void
+trace_conns_kill(struct trace_conns *t, const struct trace_kill *k)
+{
+	t->kills = xrealloc(t->kills, (t->nkills + 1) * sizeof *t->kills);
+	t->kills[t->nkills++] = *k;
+}
+
+/*
+ * A packet h sends on c: the first one at or after the kill of the program
+ * behind h (while c was open on its side) marks h killed; every packet h
+ * sends from then on is labelled as the kill's.
+ */
+static void
+conn_killed(struct trace_conns *t, struct trace_conn *c, struct trace_half *h, const struct trace_pkt *p,
+    struct trace_label *lab)
+{
+	for (size_t i = 0; i < t->nkills && h->killed_ns == 0 && !h->fin && !h->rst; i++) {
+		const struct trace_kill *k = &t->kills[i];
+		if (k->ip_version != c->ip_version || !trace_addr_eq(k->ip_version, k->addr, h->addr) ||
+		    p->ts_ns < k->killed_ns || c->first_ns < k->started_ns || c->first_ns >= k->killed_ns ||
+		    (t->own != NULL && t->own(t->own_arg, c->ip_version, h->addr, h->port)))
+			continue;
+		h->killed_ns = k->killed_ns;
+		h->kill = i;
+		h->high_at_kill = h->high;
+	}
+	if (h->killed_ns != 0 && p->ts_ns >= h->killed_ns)
+		lab->by_kill = &t->kills[h->kill];
+}
+
 static void
 conn_tcp(struct trace_conns *t, const struct trace_pkt *p, struct trace_label *lab)
 {
@@ -375,6 +406,7 @@ conn_tcp(struct trace_conns *t, const struct trace_pkt *p, struct trace_label *l
 	o = from_c ? &c->s : &c->c;
 	lab->conn = (long)idx;
 	lab->from_initiator = from_c;
+	conn_killed(t, c, h, p, lab);
 	c->packets++;
 	c->last_ns = p->ts_ns;
 	h->packets++;
@@ -455,6 +487,7 @@ conn_tcp(struct trace_conns *t, const struct trace_pkt *p, struct trace_label *l
 				}
 				if (h->payload == 0)
 					h->first_data_ns = p->ts_ns;
+				h->last_data_ns = p->ts_ns;
 				h->payload += p->payload_len;
 			}
 			if (p->flags & TRACE_FIN) {

@@ -58,9 +58,19 @@ struct trace_half {			/* one direction of a TCP connection */
 	uint32_t	 packets;
 	uint64_t	 payload;
 	int64_t		 first_data_ns;	/* when this side first sent payload; 0 never */
+	int64_t		 last_data_ns;	/* when it last sent a segment with payload; 0 never */
 	uint32_t	 retransmissions;
 	int		 ack_beyond;	/* the peer acked bytes never captured */
 	char		 history[16];
+	/*
+	 * Verona killed the program behind this end while the connection was
+	 * open (trace_conns_kill): from killed_ns on, what it sends is its
+	 * kernel's doing (the FIN or RST of the close at exit, data the kernel
+	 * still had), not the program's.  0: never.
+	 */
+	int64_t		 killed_ns;
+	size_t		 kill;		/* which kill: an index into trace_conns.kills */
+	uint64_t	 high_at_kill;	/* the bytes it had sent before the kill */
 };
 
 struct trace_conn {
@@ -101,6 +111,22 @@ struct trace_icmp_err {
 	uint16_t	 q_sport, q_dport;
 };
 
+/*
+ * A program verona killed (at its step's timeout, or by a kill step): its
+ * host's packets from killed_ns on, on the TCP connections the program had
+ * open then, are the kernel's, caused by the kill.  A connection is the
+ * program's when its end on that host is not one of verona's own sockets
+ * (trace_conns.own), it began after the program started and before the
+ * kill, and that end had not sent FIN or RST before the kill.
+ */
+struct trace_kill {
+	int		 ip_version;
+	uint8_t		 addr[16];	/* the program's host */
+	int64_t		 started_ns;	/* when the program started */
+	int64_t		 killed_ns;
+	char		 what[80];	/* for messages: "the program of step 3, at its timeout" */
+};
+
 struct trace_conns;
 /*
  * How many bytes of each direction of a new connection to keep for the
@@ -131,6 +157,12 @@ struct trace_conns {
 	 * so a SYN (without ACK) after a FIN or an RST starts a new one.
 	 */
 	int			  syn_rebased;
+	/* the programs verona killed (trace_conns_kill), in the order they were killed */
+	struct trace_kill	 *kills;
+	size_t			  nkills;
+	/* 1 when (addr, port) is one of verona's own sockets, never a program's; NULL: none is */
+	int			(*own)(void *arg, int ip_version, const uint8_t *addr, uint16_t port);
+	void			 *own_arg;
 };
 
 /*
@@ -148,10 +180,13 @@ struct trace_label {
 	 */
 	int		 retrans;
 	int		 keepalive;	/* one byte just below what was sent: a probe, not a retransmission */
+	const struct trace_kill *by_kill;	/* sent by the kernel after verona killed the program (see trace_kill); NULL: not */
 };
 
 struct trace_conns *trace_conns_new(void);
 void	trace_conns_free(struct trace_conns *);
+/* A program verona killed; before any packet is added, in the order of killed_ns.  The kill is copied. */
+void	trace_conns_kill(struct trace_conns *, const struct trace_kill *);
 void	trace_conns_add(struct trace_conns *, const struct trace_pkt *);
 /* trace_conns_add, and what it made of the packet in *label. */
 void	trace_conns_add_label(struct trace_conns *, const struct trace_pkt *, struct trace_label *label);

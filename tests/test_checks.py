@@ -174,7 +174,7 @@ steps:
 checks:
   - datagrams: {from: romeo.sock, to: "juliet:5000", data: ["one", "two"]}
   - datagrams: {from: romeo.sock, to: "juliet:5000", data: ["one", "tw0"]}
-  - datagrams: {from: romeo, to: juliet, count: 3}
+  - datagrams: {from: romeo, to: juliet, count: 3, allow_unreachable: true}
   - icmp_unreachable: {from: romeo.sock, to: "juliet:5001"}
   - icmp_unreachable: {from: romeo.sock, to: "juliet:5000"}
   - quiet: [jsocket, jbind]
@@ -195,6 +195,120 @@ checks:
     verdict(r, 5, "quiet", "pass", r"no packets during 2 steps")
     verdict(r, 6, "quiet", "fail", r"step send1 caused 1 packet on the wire")
     assert r.results["summary"]["checks_failed"] == 3
+
+
+def test_udp_delivery_reply_to_sender_and_no_icmp(run, tmp_path):
+    """datagrams fails when an ICMP error says its datagrams reached no socket (unless
+    allow_unreachable), and with reply_to: sender when a reply goes elsewhere than where the
+    request came from; icmp_unreachable none: true (count: 0) fails when one was refused."""
+    f = write(tmp_path, "udp2.yaml", HOSTS + """
+steps:
+  - juliet: {socket: sock, type: udp}
+  - juliet: {bind: sock, addr: "juliet:5000"}
+  - romeo:  {socket: sock, type: udp}
+  - romeo:  {sendto: sock, data: "ping", to: "juliet:5000"}
+  - juliet: {recvfrom: sock, size: 100, expect: {data: "ping", from: romeo.sock}}
+  - juliet: {sendto: sock, data: "pong", to: romeo.sock}
+  # a reply to a port romeo never spoke from: his kernel answers ICMP port unreachable
+  - juliet: {sendto: sock, data: "pong", to: "romeo:5002"}
+  - romeo:  {recvfrom: sock, size: 100, expect: {data: "pong", from: "juliet:5000"}}
+  - romeo:  {sendto: sock, data: "lost", to: "juliet:5001"}
+  - sleep: 0.1
+checks:
+  - datagrams: {from: "juliet:5000", to: romeo.sock, data: ["pong"], reply_to: sender}
+  - datagrams: {from: "juliet:5000", to: romeo, data: ["pong", "pong"], reply_to: sender}
+  - datagrams: {from: "juliet:5000", to: "romeo:5002", count: 1}
+  - datagrams: {from: "juliet:5000", to: "romeo:5002", count: 1, allow_unreachable: true}
+  - datagrams: {from: romeo.sock, to: "juliet:5001", data: ["lost"]}
+  - icmp_unreachable: {from: romeo.sock, to: "juliet:5000", none: true}
+  - icmp_unreachable: {from: romeo.sock, to: "juliet:5001", none: true}
+  - icmp_unreachable: {from: romeo.sock, to: "juliet:5001", count: 0}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    assert steps_passed(r), r.transcript
+    verdict(r, 0, "datagrams", "pass", r"the 1 expected datagrams went from juliet:5000 to romeo\.sock in order")
+    verdict(r, 1, "datagrams", "fail",
+            r"datagram 2 from juliet:5000 went to 10\.10\.0\.100:5002, from where no datagram had come to "
+            r"10\.10\.0\.101:5000: a reply goes to the address and port the request came from "
+            r"\(the address recvfrom returned\)")
+    verdict(r, 2, "datagrams", "fail",
+            rf"1 of the 1 datagrams from juliet:5000 to romeo:5002 drew ICMP port unreachable \(the first, "
+            rf"datagram 1, at {SECS}\): no socket took them at 10\.10\.0\.100:5002 \(nothing bound to that "
+            r"address and port: a socket bound to 127\.0\.0\.1, or a wrong port\?\)")
+    verdict(r, 3, "datagrams", "pass", r"1 datagrams from juliet:5000 to romeo:5002")
+    verdict(r, 4, "datagrams", "fail",
+            rf"1 of the 1 datagrams from romeo\.sock to juliet:5001 drew ICMP port unreachable .*")
+    verdict(r, 5, "icmp_unreachable", "pass", r"0 port unreachable errors for datagrams from romeo\.sock to juliet:5000")
+    for i in (6, 7):
+        verdict(r, i, "icmp_unreachable", "fail",
+                rf"1 port unreachable error \(the first at {SECS}\) for datagrams from romeo\.sock to juliet:5001, "
+                r"expected 0: nothing listened there")
+
+
+def test_closed_within_and_before(run, tmp_path):
+    """closed within: S fails a FIN sent more than S seconds after the connection's last data;
+    closed before: ID fails a FIN sent after that step started."""
+    f = write(tmp_path, "closed.yaml", CONNECTED + """
+  - romeo:  {send: sock, data: "hi"}
+  - juliet: {recv: conn, size: 10, expect: {data: "hi"}}
+  - romeo:  {close: sock}
+  - juliet: {sleep: 0.6, id: nap}
+  - juliet: {close: conn}
+  - juliet: {socket: other, type: tcp, id: after}
+checks:
+  - closed: {conn: romeo.sock, within: 0.3}
+  - closed: {conn: romeo.sock, within: 5}
+  - closed: {conn: romeo.sock, before: nap}
+  - closed: {conn: romeo.sock, first: romeo, before: after}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    assert steps_passed(r), r.transcript
+    verdict(r, 0, "closed", "fail",
+            rf"{JULIET} sent FIN at {SECS}, 0\.[6-9]\d\d s after the connection's last data \(at {SECS}\): "
+            r"not within 0\.3 s")
+    verdict(r, 1, "closed", "pass", r"both sides sent FIN and had it acknowledged .*")
+    verdict(r, 2, "closed", "fail", rf"{JULIET} sent FIN at {SECS}, not before step nap started \(at {SECS}\)")
+    verdict(r, 3, "closed", "pass", r"both sides sent FIN and had it acknowledged .*")
+
+
+def test_a_program_killed_at_its_timeout_never_closed(run, tmp_path):
+    """A server that answers and never closes is killed at its step's timeout: the FIN its kernel
+    then sends is marked as verona's kill in results.json, the transcript and the report, and it
+    is not the orderly close; the bytes the server sent before still count."""
+    server = ("import socket, time; s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); "
+              "s.bind(('', 4000)); s.listen(); c, a = s.accept(); c.sendall(b'hello'); time.sleep(100)")
+    f = write(tmp_path, "killed.yaml", HOSTS + f"""
+steps:
+  - juliet: {{exec: "python3 -c \\"{server}\\"", background: true, id: srv, timeout: 2,
+             ready: {{port: 4000, timeout: 5}}}}
+  - romeo:  {{socket: sock, type: tcp}}
+  - romeo:  {{connect: sock, addr: "juliet:4000"}}
+  - romeo:  {{recv: sock, size: 10, expect: {{data: "hello"}}}}
+  - juliet: {{wait: srv}}
+  - romeo:  {{close: sock}}
+checks:
+  - closed: {{conn: romeo.sock}}
+  - stream: {{conn: romeo.sock, from: "juliet:4000", data: "hello"}}
+""")
+    r = run(f)
+    assert r.exit == 1, r.proc.stdout + r.proc.stderr
+    srv = r.step(1)
+    assert srv["result"]["timed_out"] is True and srv["result"]["killed_ns"] > srv["result"]["start_ns"]
+    verdict(r, 0, "closed", "fail",
+            rf"{JULIET} never closed the connection itself: its FIN at {SECS} came from the kernel when "
+            rf"verona killed the program of step 1, at its timeout \({SECS}\)")
+    verdict(r, 1, "stream", "pass", rf"{JULIET} sent the 5 expected bytes")
+    packets = [p for s in r.steps for p in s.get("packets", [])]
+    killed = [p for p in packets if "verona_kill" in p]
+    assert killed and all(p["from"] == "juliet" and p["time_ns"] >= srv["result"]["killed_ns"] for p in killed)
+    assert all(p["verona_kill"] == "the program of step 1, at its timeout" for p in killed)
+    assert any("F" in p["flags"] for p in killed), killed
+    # romeo's FIN afterwards is his own close (a step of verona's): never marked
+    assert not any("verona_kill" in p for p in packets if p["from"] == "romeo")
+    assert "[caused by verona's kill: the program of step 1, at its timeout]" in r.transcript
+    assert "VERONA'S KILL" in (r.out / "report.html").read_text()
 
 
 def test_concurrent_clients_and_a_connection_left_open(run, tmp_path):

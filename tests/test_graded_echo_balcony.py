@@ -33,8 +33,21 @@ BALCONY_UDP = {
             "JULIET's answer: one datagram per line from port 4000, in order, then an empty one":
                 "only 0 of the 5 expected datagrams went from juliet:4000 to romeo",
         },
+        # answers to romeo's host on port 4000, where romeo never spoke from (reply_to: sender); was graded
+        # 8.33 when the check could not tell romeo's ports apart
         "reply-to-fixed-port": {
             "romeo prints every line and exits 0": "the program did not finish within 3 s and was stopped",
+            "JULIET's answer: one datagram per line from port 4000, in order, then an empty one":
+                "datagram 1 from juliet:4000 went to 10.10.0.100:4000, from where no datagram had come",
+        },
+        # juliet's socket on 127.0.0.1: romeo's datagrams are on the wire but draw ICMP port unreachable
+        "localhost-only": {
+            "juliet prints every line and exits 0": "",
+            "romeo prints every line and exits 0": "",
+            "ROMEO's speech: one datagram per line, in order, then an empty one":
+                "datagrams from romeo to juliet:4000 drew ICMP port unreachable (the first, datagram 1,",
+            "JULIET's answer: one datagram per line from port 4000, in order, then an empty one":
+                "only 0 of the 5 expected datagrams went from juliet:4000 to romeo",
         },
         "romeo-leaves-early": {
             "romeo prints every line and exits 0": "stdout does not match",
@@ -72,6 +85,11 @@ ECHO_TCP = {
             "a 5000-byte message comes back whole (more than one recv(1024))": "",
             "a second client, after the first has left, is echoed too": "",
             "the server closes the first connection after the client (FIN, no RST)": "the connection was never open",
+        },
+        # keeps every connection open: the FIN of its kernel when verona's kill step stopped it is not its close
+        "never-closes": {
+            "the server closes the first connection after the client (FIN, no RST)":
+                "never closed the connection itself: its FIN at",
         },
     },
 }

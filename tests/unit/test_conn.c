@@ -1083,6 +1083,71 @@ UNIT_TEST(test_many_conns)
 	trace_conns_free(t);
 }
 
+/* verona killed the program on b at kill_ns (it started before the trace). */
+static void
+kill_b(struct trace_conns *t, int64_t kill_ns)
+{
+	struct trace_kill k;
+
+	memset(&k, 0, sizeof k);
+	k.ip_version = 4;
+	memcpy(k.addr, addr_b, 4);
+	k.killed_ns = kill_ns;
+	strcpy(k.what, "the program of step 2, at its timeout");
+	trace_conns_kill(t, &k);
+}
+
+/* What b's kernel sent after verona killed b's program: not its bytes, not its close, not its reset. */
+UNIT_TEST(test_verona_kill)
+{
+	struct trace_conns *t = fresh();
+	const char *fmt = "{\"check\": \"stream\", \"conn\": \"a\", \"from\": \"b\", \"data\": \"%s\"}";
+
+	kill_b(t, clock_ns + 5000000);	/* at 5 ms */
+	handshake(t, 1000, 5000);
+	seg(t, B, 5001, 1001, PA, "hello");
+	seg(t, A, 1001, 5006, AK, NULL);
+	seg(t, B, 5006, 1001, PA, "world");	/* after the kill: bytes the kernel still had */
+	seg(t, B, 5011, 1001, FA, NULL);
+	seg(t, A, 1001, 5012, FA, NULL);
+	seg(t, B, 5012, 1002, AK, NULL);
+	CHECK_STR(run_check_data(t, fmt, "hello", 5), "pass");
+	CHECK_STR(run_check_data(t, fmt, "helloworld", 10), "fail");
+	CHECK_MSG("sent 5 bytes, 5 fewer than expected: it stopped before b'helloworld' (5 more bytes left only "
+	    "after verona killed the program of step 2, at its timeout (0.005 s): they do not count)");
+	CHECK_STR(run_check(t, "{\"check\": \"closed\", \"conn\": \"a\"}"), "fail");
+	CHECK_MSG("10.0.0.2:4000 never closed the connection itself: its FIN at 0.007 s came from the kernel when "
+	    "verona killed the program of step 2, at its timeout (0.005 s)");
+	trace_conns_free(t);
+
+	/* the kernel's RST at the kill (the program left unread data) is no reset of the program's */
+	t = fresh();
+	kill_b(t, clock_ns + 5000000);
+	handshake(t, 1000, 5000);
+	seg(t, A, 1001, 5001, PA, "unread");
+	seg(t, B, 5001, 1007, RA, NULL);
+	CHECK_STR(run_check(t, "{\"check\": \"reset\", \"conn\": \"a\", \"by\": \"b\"}"), "fail");
+	CHECK_MSG("no program reset the connection: the RST at 0.005 s came from the kernel when verona killed the "
+	    "program of step 2, at its timeout (0.005 s)");
+	CHECK_STR(run_check(t, "{\"check\": \"closed\", \"conn\": \"a\"}"), "fail");
+	CHECK_MSG("its RST at 0.005 s came from the kernel");
+	trace_conns_free(t);
+}
+
+/* closed within: from the connection's last data; before: needs a run's steps. */
+UNIT_TEST(test_closed_within_before)
+{
+	struct trace_conns *t = normal_conn();	/* last data at 6 ms, FINs at 8 and 9 ms */
+
+	CHECK_STR(run_check(t, "{\"check\": \"closed\", \"conn\": \"a\", \"within\": 0.0025}"), "fail");
+	CHECK_MSG("10.0.0.2:4000 sent FIN at 0.009 s, 0.003 s after the connection's last data (at 0.006 s): not "
+	    "within 0.0025 s");
+	CHECK_STR(run_check(t, "{\"check\": \"closed\", \"conn\": \"a\", \"within\": 0.004}"), "pass");
+	CHECK_STR(run_check(t, "{\"check\": \"closed\", \"conn\": \"a\", \"before\": \"quiet1\"}"), "error");
+	CHECK_MSG("closed before: needs the steps of a run");
+	trace_conns_free(t);
+}
+
 int
 main(void)
 {
@@ -1108,6 +1173,8 @@ main(void)
 	UNIT_RUN(test_datagram_difference_shown);
 	UNIT_RUN(test_holes_keepalive_midstream);
 	UNIT_RUN(test_many_conns);
+	UNIT_RUN(test_verona_kill);
+	UNIT_RUN(test_closed_within_before);
 	json_decref(last_verdict);
 	return UNIT_END();
 }

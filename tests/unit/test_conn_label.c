@@ -222,6 +222,96 @@ UNIT_TEST(label_not_tcp)
 	trace_conns_free(t);
 }
 
+/* verona killed the program on b (the server) at kill_ns, with b's port 4000 not one of verona's own sockets */
+static void
+kill_b(struct trace_conns *t, int64_t started_ns, int64_t kill_ns)
+{
+	struct trace_kill k;
+
+	memset(&k, 0, sizeof k);
+	k.ip_version = 4;
+	memcpy(k.addr, addr_b, 4);
+	k.started_ns = started_ns;
+	k.killed_ns = kill_ns;
+	strcpy(k.what, "the program of step 3, at its timeout");
+	trace_conns_kill(t, &k);
+}
+
+static int own_port;
+
+static int
+own(void *arg, int ip_version, const uint8_t *addr, uint16_t port)
+{
+	(void)arg;
+	(void)ip_version;
+	(void)addr;
+	return port == own_port;
+}
+
+/* What b sends from the kill on, on a connection its program had open, is the kill's; a's packets never are. */
+UNIT_TEST(label_verona_kill)
+{
+	struct trace_conns *t = fresh();
+	struct trace_label l;
+
+	kill_b(t, 0, clock_ns + 6000000);	/* after the handshake and the data below */
+	handshake(t, 1000, 5000);
+	l = seg(t, B, 5001, 1001, PA, 10);
+	CHECK(l.by_kill == NULL);
+	seg(t, A, 1001, 5011, AK, 0);
+	seg(t, A, 1001, 5011, AK, 0);		/* clock past the kill */
+	l = seg(t, B, 5011, 1001, FA, 0);
+	CHECK(l.by_kill != NULL && strcmp(l.by_kill->what, "the program of step 3, at its timeout") == 0);
+	CHECK_INT(t->tcp[0]->s.killed_ns, 1006000000);
+	CHECK_INT(t->tcp[0]->s.high_at_kill, 10);
+	CHECK_INT(t->tcp[0]->s.fin, 1);
+	l = seg(t, A, 1001, 5012, FA, 0);
+	CHECK(l.by_kill == NULL);
+	CHECK_INT(t->tcp[0]->c.killed_ns, 0);
+	trace_conns_free(t);
+}
+
+/* Not the kill's: verona's own socket, a side that had closed already, a connection begun after the kill. */
+UNIT_TEST(label_verona_kill_not_the_programs)
+{
+	struct trace_conns *t = fresh();
+	struct trace_label l;
+
+	/* b's end is a socket of verona's steps */
+	kill_b(t, 0, clock_ns + 4000000);
+	own_port = 4000;
+	t->own = own;
+	handshake(t, 1000, 5000);
+	l = seg(t, B, 5001, 1001, FA, 0);
+	CHECK(l.by_kill == NULL);
+	trace_conns_free(t);
+
+	/* b sent its FIN before the kill */
+	t = fresh();
+	kill_b(t, 0, clock_ns + 5000000);
+	handshake(t, 1000, 5000);
+	seg(t, B, 5001, 1001, FA, 0);
+	seg(t, A, 1001, 5002, AK, 0);
+	l = seg(t, B, 5002, 1001, AK, 0);
+	CHECK(l.by_kill == NULL);
+	trace_conns_free(t);
+
+	/* the connection began after the kill (a client meeting a dead server), or before the program started */
+	t = fresh();
+	kill_b(t, 0, clock_ns);
+	handshake(t, 1000, 5000);
+	l = seg(t, B, 5001, 1001, FA, 0);
+	CHECK(l.by_kill == NULL);
+	trace_conns_free(t);
+	t = fresh();
+	kill_b(t, clock_ns + 2500000, clock_ns + 5000000);
+	handshake(t, 1000, 5000);
+	seg(t, A, 1001, 5001, AK, 0);
+	l = seg(t, B, 5001, 1001, FA, 0);
+	CHECK(l.by_kill == NULL);
+	trace_conns_free(t);
+}
+
 int
 main(void)
 {
@@ -232,5 +322,7 @@ main(void)
 	UNIT_RUN(label_two_connections_same_ports);
 	UNIT_RUN(label_rebased_syn_after_close);
 	UNIT_RUN(label_not_tcp);
+	UNIT_RUN(label_verona_kill);
+	UNIT_RUN(label_verona_kill_not_the_programs);
 	return UNIT_END();
 }
