@@ -450,7 +450,7 @@ class_student_row(struct buf *b, const struct class_page *p, const struct class_
 {
 	json_t *runs = s->runs;
 
-	buf_adds(b, "<tr class=\"student\"><td data-v=\"");
+	buf_adds(b, "<tr class=\"student\"><td class=\"name\" data-v=\"");
 	report_esc(b, s->name);
 	buf_adds(b, "\">");
 	class_link(b, s);
