@@ -6,6 +6,7 @@ on the page: it loads with no console message, holds one row per student
 sorts by a column, shows the hostile name as text, gives each item the pass
 rate summary.csv gives it, and its screenshot is not blank."""
 import csv
+import json
 import html
 import os
 import re
@@ -131,3 +132,40 @@ def test_summary_html_of_a_graded_class(tmp_path):
     shot = browse(page.as_uri(), tmp_path, f"--screenshot={png}", "--window-size=1200,2000")
     assert shot.returncode == 0, shot.stderr[-2000:]
     assert_not_blank(png)
+
+
+RACY = ROOT / "tests" / "submissions" / "racy-echo"
+
+
+def test_summary_html_of_a_class_graded_several_times(tmp_path):
+    """--runs 5: each row links to the median run's report.html, and the submission whose runs
+    differ is flagged unstable in its row and in the list to look at, as summary.csv says."""
+    cls = tmp_path / "class"
+    for s in ("racy", "steady"):
+        shutil.copytree(RACY / s, cls / s)
+    out = tmp_path / "grades"
+    p = verona("grade", "--runs", "5", "--submissions", cls, "-j", "2", "--out", out, RACY / "experiment.yaml",
+               timeout=60)
+    assert p.returncode in (0, 1), p.stdout + p.stderr
+    with open(out / "summary.csv", newline="") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    # three coin flips a run: five identical runs would take a 1-in-4096 chance
+    assert rows["racy"]["unstable"] == "yes" and rows["steady"]["unstable"] == "no"
+    text = (out / "summary.html").read_text()
+    dom = Dom(text)
+    for student in rows:
+        median = json.loads((out / student / "runs.json").read_text())["median_run"]
+        assert f'href="{student}/run-{median}/report.html"' in text
+        assert (out / student / f"run-{median}" / "report.html").is_file()
+    flagged = [e for e in dom.elements if "unstable" in e[1].get("class", "").split()]
+    assert len(flagged) == 2, flagged                       # racy's row and its line in the list to look at
+    assert '<b id="n-unstable">1</b>' in text
+    # the spread of the runs, as summary.csv's score_min and score_max
+    spread = dict(re.findall(r'<tr class="student"><td class="name" data-v="(\w+)">.*?'
+                             r'<td class="num" data-v="5">5: ([^<]*)</td>', text))
+    assert spread == {s: f"{fmt2(r['score_min'])}–{fmt2(r['score_max'])}" for s, r in rows.items()}, spread
+
+
+def fmt2(x):
+    """A score as verona shows it to a person: two decimals at most."""
+    return ("%.2f" % float(x)).rstrip("0").rstrip(".")
