@@ -4,7 +4,8 @@
  * `submission` names their folder, so the experiment's put steps copy
  * them), and writes results.json, gradescope.json, junit.xml, report.html
  * and the traces.  With --submissions, every sub-folder is a student,
- * graded in fresh namespaces, -j at a time; summary.csv lists them all.
+ * graded in fresh namespaces, -j at a time; summary.csv lists them all,
+ * summary.html shows the class.
  * One broken submission never stops the class.
  */
 #include <dirent.h>
@@ -25,6 +26,7 @@
 #include "grade.h"
 #include "outdir.h"
 #include "limitspec.h"
+#include "report-class.h"
 #include "report-grade.h"
 #include "run.h"
 #include "tbfile.h"
@@ -287,6 +289,27 @@ grade_collect(const char *student, int classfd, const char *out, int st, json_t 
 	return code >= 2 ? 3 : code;
 }
 
+/* summary.csv and summary.html of the class's rows (in student order) in classfd; 0, or -1 when one failed (said). */
+static int
+grade_write_summaries(json_t *rows, int classfd, const char *out)
+{
+	char err[512];
+	int rc = 0;
+
+	if (report_summary_csv(rows, classfd, "summary.csv", err, sizeof err) != 0) {
+		fprintf(stderr, "verona: %s (in the class folder %s)\n", err, out);
+		rc = -1;
+	} else
+		printf("verona: %s/summary.csv\n", out);
+	/* the dashboard: the same rows, so the same scores */
+	if (report_class_html(rows, classfd, "summary.html", err, sizeof err) != 0) {
+		fprintf(stderr, "verona: %s (in the class folder %s)\n", err, out);
+		rc = -1;
+	} else
+		printf("verona: %s/summary.html\n", out);
+	return rc;
+}
+
 /* The class: every sub-folder, -j at a time, each in a child process with its own testbed. */
 static int
 grade_class(const char *experiment, json_t *defines, const char *dir, const char *out, int jobs)
@@ -295,7 +318,7 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 	pid_t *pids;
 	size_t n = 0, next = 0, running = 0;
 	json_t *rows;
-	char err[512], *path;
+	char err[512];
 	int status = 0, classfd, review = 0;
 
 	if ((students = grade_students(dir, &n)) == NULL)
@@ -374,16 +397,11 @@ grade_class(const char *experiment, json_t *defines, const char *dir, const char
 		for (size_t k = 0; k < json_array_size(rows); k++)
 			if (strcmp(json_string_value(json_object_get(json_array_get(rows, k), "student")), students[i]) == 0)
 				json_array_append(sorted, json_array_get(rows, k));
-	path = xasprintf("%s/summary.csv", out);
-	if (report_summary_csv(sorted, classfd, "summary.csv", err, sizeof err) != 0) {
-		fprintf(stderr, "verona: %s (in the class folder %s)\n", err, out);
+	if (grade_write_summaries(sorted, classfd, out) != 0)
 		status = 3;
-	} else
-		printf("verona: %s\n", path);
 	if (review > 0)
 		printf("verona: %d of %zu submissions need review (the needs_review column of summary.csv)\n",
 		    review, n);
-	free(path);
 	json_decref(sorted);
 	json_decref(rows);
 	for (size_t i = 0; i < n; i++)
@@ -542,8 +560,9 @@ const struct cmd_entry cmd_grade_entry = {
 	"  -S, --submissions DIR     a class: every sub-folder of DIR is one student\n"
 	"  -j, --jobs N              grade N students at once (each in its own testbed)\n"
 	"  -o, --out DIR             where the results go (default grades-NAME); for a class,\n"
-	"                            DIR/STUDENT/ per student and DIR/summary.csv; DIR must\n"
-	"                            be new, or an empty folder of yours (never a symlink)\n"
+	"                            DIR/STUDENT/ per student, DIR/summary.csv and the class's\n"
+	"                            page DIR/summary.html; DIR must be new, or an empty\n"
+	"                            folder of yours (never a symlink)\n"
 	"      --force               DIR may be a folder verona wrote before (a regrade):\n"
 	"                            its contents are replaced\n"
 	"  -D, --define name=value   adjust the contract (program name, port, ...)\n"
