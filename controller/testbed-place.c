@@ -37,6 +37,8 @@
 #include <arpa/inet.h>
 #include <linux/capability.h>
 
+#include "addr.h"
+#include "ops.h"
 #include "testbed.h"
 #include "util.h"
 
@@ -311,3 +313,60 @@ testbed_loopback_addr(const char *addr, unsigned salt, char *out, size_t outlen)
 	snprintf(out, outlen, "127.%u.%u.%u", 1 + (salt >> 8) % 254, salt & 0xff, b[3]);
 	return 0;
 }
+
+/*
+ * What the loopback testbed cannot do, said before the run (every problem on
+ * stderr): link conditions (nothing shapes lo without CAP_NET_ADMIN), two
+ * hosts binding one port on every address (they share one stack), and an
+ * address written literally (the hosts have other addresses there).
+ */
+static int
+aref_any(const struct aref *r)
+{
+	return r != NULL && r->kind == AREF_HOSTPORT && r->host != NULL &&
+	    (r->host[0] == '\0' || strcmp(r->host, "any") == 0 || strcmp(r->host, "0.0.0.0") == 0);
+}
+
+int
+testbed_loopback_usable(const struct experiment *x)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < x->nsteps; i++) {
+		const struct aref *refs[2] = { x->steps[i].addr, x->steps[i].to };
+		for (int k = 0; k < 2; k++)
+			if (refs[k] != NULL && refs[k]->kind == AREF_HOSTPORT && refs[k]->host != NULL &&
+			    addr_is_ip(refs[k]->host, NULL) && !aref_any(refs[k]) && !addr_is_loopback(refs[k]->host)) {
+				fprintf(stderr, "verona: %s:%d:%d: the address %s is written literally, and on the loopback "
+				    "testbed the hosts have addresses of their own in 127.0.0.0/8: name the host "
+				    "(HOST:PORT) or write ${HOST.addr}\n", x->file, x->steps[i].pos.line,
+				    x->steps[i].pos.col, refs[k]->host);
+				bad = 1;
+			}
+	}
+
+	if (x->link_loss > 0 || x->link_delay_ms > 0) {
+		fprintf(stderr, "verona: %s: links: loss and delay need a testbed of namespaces (netns or userns); the "
+		    "loopback testbed cannot shape lo\n", x->file);
+		bad = 1;
+	}
+	for (size_t i = 0; i < x->nsteps; i++) {
+		const struct step *a = &x->steps[i];
+		if (a->def->id != OP_BIND || !aref_any(a->addr) || a->addr->port <= 0)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			const struct step *b = &x->steps[j];
+			if (b->def->id == OP_BIND && aref_any(b->addr) && b->addr->port == a->addr->port && a->host != NULL &&
+			    b->host != NULL && strcmp(a->host, b->host) != 0) {
+				fprintf(stderr, "verona: %s:%d:%d: %s binds port %d on every address, as %s does (line %d): on the "
+				    "loopback testbed every host shares one network stack, so the second bind would fail; "
+				    "bind each to its host's address (%s:%d), or run on netns or userns\n", x->file,
+				    a->pos.line, a->pos.col, a->host, a->addr->port, b->host, b->pos.line, a->host, a->addr->port);
+				bad = 1;
+				break;
+			}
+		}
+	}
+	return bad ? -1 : 0;
+}
+

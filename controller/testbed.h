@@ -82,6 +82,8 @@ const char	*testbed_place_name(enum testbed_place);
  */
 int		 testbed_place_enter(enum testbed_place want, char *err, size_t errlen);
 enum testbed_place testbed_place(void);
+/* loopback: what it cannot do for x, each problem on stderr (links, one port on every address twice, literal addresses): 0, or -1. */
+int		 testbed_loopback_usable(const struct experiment *x);
 /* loopback: a host's address there (a.b.c.d is 127.X.Y.d, X.Y from salt), or -1 (not IPv4). */
 int		 testbed_loopback_addr(const char *addr, unsigned salt, char *out, size_t outlen);
 /* userns: 1 and the user ids programs may have there ([lo, lo + count); count 0: none); else 0. */
