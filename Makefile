@@ -67,7 +67,7 @@ PYTEST := $(shell if command -v pytest-3 >/dev/null 2>&1; then echo pytest-3; \
             elif command -v pytest >/dev/null 2>&1; then echo pytest; fi)
 
 .PHONY: all deps deps-run test unit e2e demo install clean check-pytest fuzz fuzz-build fuzz-regress soak check-all bench
-all: bin/verona bin/verona-agent
+all: bin/verona bin/verona-agent bin/verona-bind.so
 
 $(STAMP):
 	@mkdir -p bin
@@ -79,6 +79,10 @@ bin/verona: $(CTRL_OBJ) $(COMMON_OBJ) $(STAMP)
 
 bin/verona-agent: $(AGENT_OBJ) $(COMMON_OBJ) $(STAMP)
 	$(CC) -o $@ $(AGENT_OBJ) $(COMMON_OBJ) $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+
+# loaded into programs on the loopback testbed (agent/preload/verona-bind.c); no sanitizer: it lives in other programs
+bin/verona-bind.so: agent/preload/verona-bind.c $(STAMP)
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -196,6 +200,7 @@ bench: deps
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/verona/experiments
 	install -m 0755 bin/verona bin/verona-agent $(DESTDIR)$(PREFIX)/bin/
+	install -m 0644 bin/verona-bind.so $(DESTDIR)$(PREFIX)/bin/
 	install -m 0644 experiments/*.yaml $(DESTDIR)$(PREFIX)/share/verona/experiments/
 
 clean:

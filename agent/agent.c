@@ -511,6 +511,9 @@ session_hello(struct session *s, json_t *msg)
 		return;
 	}
 	session_sandbox(s, level);
+	s->agent.own_addr[0] = '\0';
+	if (json_is_true(json_object_get(msg, "bind_own")) && json_is_string(json_object_get(msg, "addr")))
+		snprintf(s->agent.own_addr, sizeof s->agent.own_addr, "%s", json_string_value(json_object_get(msg, "addr")));
 	json_object_set_new(reply, "sandbox", hello_sandbox_info(&s->agent, s->nft, s->nft_error));
 	session_send(s, reply);
 	json_decref(reply);

@@ -109,7 +109,19 @@ struct agent {
 	void		*session;
 	struct cgroup	*cgroup;	/* the session's resource limits (cgroup.h); NULL: none */
 	long long	 disk_limit;	/* bytes of a program's writable tmpfs (hello limits.disk) */
+	/*
+	 * hello bind_own (the loopback testbed, where every host shares lo):
+	 * the host's own address, taken as the source of every socket the agent
+	 * or a program (through verona-bind.so) sends from unbound; "" when off.
+	 */
+	char		 own_addr[64];
 };
+
+/* Binds an unbound IPv4 socket to the host's own address (hello bind_own) before it sends: 0, or -1 (errno). */
+int	agent_prebind(const struct agent *, int fd);
+/* sendto(2), but a UDP socket bound to every address sends from the host's own address (hello bind_own). */
+ssize_t	agent_sendto(const struct agent *, int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
+	    socklen_t tolen);
 
 /* op-exec.c: stop every program of the session (its whole process group). */
 void	exec_kill_all(struct agent *);

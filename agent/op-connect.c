@@ -47,12 +47,15 @@ op_connect_run(struct agent *a, struct task *t)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int fd = t->sock->fd;
-	(void)a;
 
 	if (t->off == 0) {
 		t->off = 1;
 		if (task_sockaddr(t, "addr", &ss, &len) != 0)
 			return OP_DONE;
+		if (agent_prebind(a, fd) != 0) {
+			task_errno(t, errno);
+			return OP_DONE;
+		}
 		if (connect(fd, (struct sockaddr *)&ss, len) == 0)
 			goto connected;
 		if (errno != EINPROGRESS) {

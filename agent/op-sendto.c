@@ -20,12 +20,14 @@ op_sendto_run(struct agent *a, struct task *t)
 	struct sockaddr_storage ss;
 	socklen_t len;
 	ssize_t n;
-	(void)a;
 
 	if (task_sockaddr(t, "to", &ss, &len) != 0)
 		return OP_DONE;
-	n = sendto(t->sock->fd, t->payload, t->payload_len, MSG_NOSIGNAL,
-	    (struct sockaddr *)&ss, len);
+	if (agent_prebind(a, t->sock->fd) != 0) {
+		task_errno(t, errno);
+		return OP_DONE;
+	}
+	n = agent_sendto(a, t->sock->fd, t->payload, t->payload_len, MSG_NOSIGNAL, (struct sockaddr *)&ss, len);
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return task_block(t, POLLOUT);

@@ -2,6 +2,7 @@
  * op.c — the table of step operations (one op-*.c file each) and the helpers
  * they share: argument accessors, result builders, socket table.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -504,4 +505,50 @@ task_recv(struct task *t, size_t size, int flags, struct sockaddr_storage *from,
 		task_recv_lowat(t, 1);
 	*got = (n > 0 ? (size_t)n : 0) + have;
 	return 1;
+}
+
+int
+agent_prebind(const struct agent *a, int fd)
+{
+	struct sockaddr_in me, own = { .sin_family = AF_INET };
+	socklen_t len = sizeof me;
+
+	if (a->own_addr[0] == '\0' || inet_pton(AF_INET, a->own_addr, &own.sin_addr) != 1)
+		return 0;
+	if (getsockname(fd, (struct sockaddr *)&me, &len) != 0 || me.sin_family != AF_INET ||
+	    me.sin_addr.s_addr != htonl(INADDR_ANY) || me.sin_port != 0)
+		return 0;	/* bound already (or not IPv4): as the program or the experiment chose */
+	return bind(fd, (struct sockaddr *)&own, sizeof own);
+}
+
+ssize_t
+agent_sendto(const struct agent *a, int fd, const void *buf, size_t n, int flags, const struct sockaddr *to,
+    socklen_t tolen)
+{
+	struct sockaddr_in me;
+	socklen_t len = sizeof me;
+	struct in_pktinfo pi;
+	union { char buf[CMSG_SPACE(sizeof pi)]; struct cmsghdr align; } ctl;
+	struct iovec iov = { (void *)buf, n };
+	struct msghdr m = { .msg_name = (void *)to, .msg_namelen = tolen, .msg_iov = &iov, .msg_iovlen = 1 };
+	int type = 0;
+	socklen_t tl = sizeof type;
+
+	if (a->own_addr[0] == '\0' || getsockname(fd, (struct sockaddr *)&me, &len) != 0 || me.sin_family != AF_INET ||
+	    me.sin_addr.s_addr != htonl(INADDR_ANY) || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &tl) != 0 ||
+	    type != SOCK_DGRAM)
+		return sendto(fd, buf, n, flags, to, tolen);
+	/* bound to every address (a server's port): the datagram leaves from the host's address, not 127.0.0.1 */
+	memset(&pi, 0, sizeof pi);
+	if (inet_pton(AF_INET, a->own_addr, &pi.ipi_spec_dst) != 1)
+		return sendto(fd, buf, n, flags, to, tolen);
+	memset(&ctl, 0, sizeof ctl);
+	m.msg_control = ctl.buf;
+	m.msg_controllen = sizeof ctl.buf;
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof pi);
+	memcpy(CMSG_DATA(c), &pi, sizeof pi);
+	return sendmsg(fd, &m, flags);
 }

@@ -64,7 +64,7 @@ static const struct proto_row proto_rows[] = {
 	{ MSG_HELLO, PROTO_TO_AGENT, {
 		{ "version", J_INT, OPT }, { "host", J_STR, OPT }, { "addr", J_STR, OPT },
 		{ "iface", J_STR, OPT }, { "sandbox", J_STR, OPT }, { "limits", J_OBJ | J_NULL, OPT },
-		{ "probe_capture", J_BOOL, OPT } } },
+		{ "probe_capture", J_BOOL, OPT }, { "bind_own", J_BOOL, OPT } } },
 	{ MSG_PING, PROTO_TO_AGENT, { { NULL, 0, 0 } } },
 	{ MSG_TIME, PROTO_TO_AGENT, { { "seq", J_ANY, OPT } } },
 	{ MSG_STEP, PROTO_TO_AGENT, {

@@ -208,7 +208,8 @@ agents_greet(struct agents *ag, char *err, size_t errlen)
 		ag->tb->kind->host_info(ag->tb, a->host->name, &hi);
 		struct chan_hello hq = { .host = a->host->name, .addr = a->host->addr,
 		    .sandbox = ag->sandbox != NULL ? ag->sandbox : "full",
-		    .iface = hi.iface != NULL ? hi.iface : a->host->iface, .limits = ag->limits };
+		    .iface = hi.iface != NULL ? hi.iface : a->host->iface, .limits = ag->limits,
+		    .bind_own = hi.shared_stack };
 		json_t *m = chan_hello_msg(&hq);
 		if (agents_send(a, m) != 0) {
 			json_decref(m);

@@ -34,8 +34,16 @@ captures_start(struct runner *r)
 		json_t *m;
 		if (!a->host->capture)
 			continue;
+		struct testbed_host_info hi;
+		char *filter = NULL;
+		r->tb.kind->host_info(&r->tb, a->host->name, &hi);
+		if (hi.shared_stack)	/* one lo for every host: each captures what its address sent, once */
+			filter = x->capture_filter != NULL ? xasprintf("(%s) and src host %s", x->capture_filter, a->host->addr) :
+			    xasprintf("src host %s", a->host->addr);
 		m = json_pack("{s:s, s:i, s:s?}", "type", proto_type_name(MSG_CAPTURE_START),
-		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144, "filter", x->capture_filter);
+		    "snaplen", x->capture_snaplen ? x->capture_snaplen : 262144,
+		    "filter", filter != NULL ? filter : x->capture_filter);
+		free(filter);
 		json_object_set_new(m, "buffer", json_integer(x->capture_buffer > 0 ? x->capture_buffer : buffer));
 		json_object_set_new(m, "budget", json_integer((json_int_t)budget));
 		if (agent_send(a, m) != 0) {

@@ -220,6 +220,8 @@ chan_hello_msg(const struct chan_hello *h)
 		json_object_set_new(m, "iface", json_string(h->iface));
 	if (h->limits != NULL)
 		json_object_set(m, "limits", h->limits);
+	if (h->bind_own)
+		json_object_set_new(m, "bind_own", json_true());
 	return m;
 }
 

@@ -86,6 +86,7 @@ struct chan_hello {
 	int		 probe_capture;	/* ping: may the agent capture? */
 	const char	*iface;
 	json_t		*limits;
+	int		 bind_own;	/* every host on one stack (loopback): send from the host's address */
 };
 /* The hello frame (new reference); sent with chan_send(), answered by the agent's hello. */
 json_t	*chan_hello_msg(const struct chan_hello *);

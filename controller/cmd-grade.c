@@ -518,7 +518,13 @@ cmd_grade_exec(int argc, char **argv)
 		fprintf(stderr, "verona: %s\n", err);
 		json_decref(defines);
 		return 2;
-	}
+	} else if (testbed_place() == TESTBED_PLACE_LOOPBACK && jobs > 1) {
+		fprintf(stderr, "verona: on the loopback testbed every student's programs share one network stack, and "
+		    "one could reach another's: grade one at a time (-j 1), or on netns or userns\n");
+		json_decref(defines);
+		return 2;
+	} else if (testbed_place() == TESTBED_PLACE_LOOPBACK && grade_sandbox == NULL)
+		grade_sandbox = "uid";	/* no namespace for programs either: a user id of their own */
 	if ((grade_limits = limitspec_parse(limits, err, sizeof err)) == NULL) {
 		fprintf(stderr, "verona: %s\n", err);
 		json_decref(defines);
@@ -553,7 +559,7 @@ cmd_grade_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_grade_entry = {
 	.name = "grade",
-	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml | --local netns|userns] [--limits LIST] [--sandbox full|uid|none] [--runs N] [--out DIR [--force]] EXPERIMENT",
+	.usage = "[-D name=value]... (--submission DIR | --submissions DIR [-j N]) [--testbed HOSTS.yaml | --local netns|userns|loopback] [--limits LIST] [--sandbox full|uid|none] [--runs N] [--out DIR [--force]] EXPERIMENT",
 	.summary = "grade students' programs: run a graded experiment with each submission",
 	.help =
 	"  -s, --submission DIR      one student's folder (the experiment's ${submission})\n"
@@ -568,7 +574,7 @@ const struct cmd_entry cmd_grade_entry = {
 	"  -D, --define name=value   adjust the contract (program name, port, ...)\n"
 	"  -q, --quiet               only what failed\n"
 	"  -t, --testbed HOSTS.yaml  grade on the hosts of a testbed file (one at a time)\n"
-	"      --local netns|userns  where the local testbeds are made (see verona run --help)\n"
+	"      --local PLACE         netns, userns or loopback (see verona run --help)\n"
 	"      --limits LIST         per student and host, for everything the programs start\n"
 	"                            (a cgroup): memory=1G,processes=256,cpus=1,disk=256M\n"
 	"                            (the defaults; each run gets an equal CPU share)\n"

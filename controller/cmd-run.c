@@ -112,6 +112,15 @@ cmd_run_exec(int argc, char **argv)
 		json_decref(defines);
 		return 2;
 	}
+	/* where the local testbed is, first: the loopback testbed gives the hosts other addresses */
+	if (tbpath == NULL && testbed_place_enter(place, err, sizeof err) != 0) {
+		fprintf(stderr, "verona: %s\n", err);
+		json_decref(defines);
+		json_decref(o.limits);
+		return 2;
+	}
+	if (tbpath == NULL && testbed_place() == TESTBED_PLACE_LOOPBACK && o.sandbox == NULL)
+		o.sandbox = "uid";	/* no namespace for programs either: a user id of their own */
 	x = cmd_load(argv[optind], defines);
 	json_decref(defines);
 	if (x == NULL) {
@@ -124,12 +133,6 @@ cmd_run_exec(int argc, char **argv)
 		return 2;
 	}
 	o.testbed = tb;
-	if (tb == NULL && testbed_place_enter(place, err, sizeof err) != 0) {
-		fprintf(stderr, "verona: %s\n", err);
-		expt_free(x);
-		json_decref(o.limits);
-		return 2;
-	}
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = run_interrupt;	/* no SA_RESTART: poll returns EINTR */
 	sigaction(SIGINT, &sa, NULL);
@@ -145,7 +148,7 @@ cmd_run_exec(int argc, char **argv)
 
 const struct cmd_entry cmd_run_entry = {
 	.name = "run",
-	.usage = "[-D name=value]... [--testbed HOSTS.yaml | --local netns|userns] [--limits LIST] [--sandbox full|uid|none] [--out DIR [--force]] [--quiet] [--json] FILE",
+	.usage = "[-D name=value]... [--testbed HOSTS.yaml | --local netns|userns|loopback] [--limits LIST] [--sandbox full|uid|none] [--out DIR [--force]] [--quiet] [--json] FILE",
 	.summary = "run an experiment on the local testbed or real hosts",
 	.help =
 	"  -D, --define name=value   set a variable (overrides the file's vars)\n"
@@ -158,10 +161,12 @@ const struct cmd_entry cmd_run_entry = {
 	"      --color, --no-color   colour the verdicts (default: on a terminal)\n"
 	"  -t, --testbed HOSTS.yaml  run on the hosts of a testbed file (agents reached\n"
 	"                            over tcp with a key, ssh, or unix), not the local one\n"
-	"      --local netns|userns  where the local testbed is made: netns, the machine's\n"
+	"      --local PLACE         where the local testbed is made: netns, the machine's\n"
 	"                            namespaces (root); userns, a user namespace of the\n"
-	"                            run's own (any user; gone when verona ends); default:\n"
-	"                            netns where allowed, else userns (verona doctor)\n"
+	"                            run's own (any user; gone when verona ends); loopback,\n"
+	"                            every host an address of its own on lo (a container\n"
+	"                            that allows no namespace); default: the first of\n"
+	"                            these this machine allows (verona doctor)\n"
 	"      --limits LIST         per host, for everything its programs start (a cgroup):\n"
 	"                            memory=1G,processes=256,cpus=1,disk=256M (the defaults)\n"
 	"  --sandbox full|uid|none   where programs run (full: their own mount, PID and IPC\n"

@@ -554,7 +554,7 @@ static const struct doctor_kind doctor_kinds[] = {
 	  { DOCTOR_ROOT, DOCTOR_CAP_NET_ADMIN, DOCTOR_NETNS, DOCTOR_VETH, DOCTOR_CAPTURE, DOCTOR_PROBE__COUNT } },
 	{ "userns", 1, "as any user: the same topology inside a user namespace verona makes",
 	  { DOCTOR_USERNS, DOCTOR_USERNS_VETH, DOCTOR_USERNS_CAPTURE, DOCTOR_PROBE__COUNT } },
-	{ "loopback", 0, "where no namespace can be made: every host an address of its own on lo",
+	{ "loopback", 1, "where no namespace can be made: every host an address of its own on lo",
 	  { DOCTOR_LOOPBACK, DOCTOR_CAPTURE, DOCTOR_PROBE__COUNT } },
 };
 

@@ -18,7 +18,10 @@
 #include "addr.h"
 #include "check.h"
 #include "grade.h"
+#include <sodium.h>
+
 #include "load.h"
+#include "testbed.h"
 #include "util.h"
 
 /* ---- top level ---- */
@@ -27,6 +30,8 @@ static void
 parse_hosts(struct loader *L, yaml_node_t *n)
 {
 	struct experiment *x = L->x;
+	unsigned salt = randombytes_uniform(1u << 16);	/* the loopback testbed's addresses for this run */
+
 	if (n->type != YAML_MAPPING_NODE) {
 		load_err(L, n, "hosts must be a map of NAME: ADDRESS");
 		return;
@@ -86,6 +91,20 @@ parse_hosts(struct loader *L, yaml_node_t *n)
 			load_err(L, a, "bad prefix length /%lld for IPv4", prefix);
 			free(addr);
 			continue;
+		}
+		if (testbed_place() == TESTBED_PLACE_LOOPBACK) {
+			/* every host an address of its own on lo: 10.10.0.101 is 127.X.Y.101, X.Y this run's */
+			char lo[64];
+			if (testbed_loopback_addr(addr, salt, lo, sizeof lo) != 0) {
+				load_err(L, a, "host '%s': the loopback testbed gives hosts addresses of their own only in "
+				    "127.0.0.0/8 (IPv6 has one loopback address, ::1): run this experiment on netns or userns",
+				    yamldoc_text(k));
+				free(addr);
+				continue;
+			}
+			free(addr);
+			addr = xstrdup(lo);
+			prefix = 8;
 		}
 		for (size_t i = 0; i < x->nhosts; i++)
 			if (strcmp(x->hosts[i].addr, addr) == 0 && !addr_is_loopback(addr))

@@ -57,6 +57,7 @@ file_host_info(const struct testbed_run *tr, const char *host, struct testbed_ho
 	hi->value = h->control;
 	hi->via = 1;
 	hi->iface = h->iface;
+	hi->shared_stack = 0;
 }
 
 static const char *

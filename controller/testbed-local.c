@@ -47,7 +47,7 @@
 int
 testbed_can_run(char *err, size_t errlen)
 {
-	if (geteuid() != 0) {
+	if (geteuid() != 0 && testbed_place() != TESTBED_PLACE_LOOPBACK) {
 		snprintf(err, errlen, "the netns testbed needs root (it makes network namespaces on the machine): "
 		    "run verona as root (sudo), or as yourself with --local userns (verona doctor says what this "
 		    "machine allows)");
@@ -388,7 +388,14 @@ testbed_up(struct testbed *tb, const struct experiment *x, char *err, size_t err
 	randombytes_buf(rnd, sizeof rnd);
 	snprintf(tb->id, sizeof tb->id, "%02x%02x%02x", rnd[0], rnd[1], rnd[2]);
 	/* a user id of each host's own for the programs it runs (see testbed_kill_uid) */
+	tb->x = x;
 	testbed_pick_uids(tb, x->nhosts);
+	if (testbed_place() == TESTBED_PLACE_LOOPBACK) {
+		/* no namespace, no link: every host is its address on this machine's lo */
+		tb->ns = xcalloc(1, sizeof *tb->ns);
+		tb->nns = 0;
+		return 0;
+	}
 	tb->ns = xcalloc(x->nhosts + 2, sizeof *tb->ns);
 	tb->nns = 0;
 	links = xcalloc(x->nhosts + 1, sizeof *links);
@@ -540,8 +547,21 @@ ns_delete(char *const *ns, size_t nns, int verbose)
 void
 testbed_kill_uid(unsigned uid)
 {
-	if (uid >= 800000)
+	unsigned lo, count;
+
+	/* never an account's: ids verona picked, or the user's subordinate ids in its user namespace */
+	if (uid >= 800000 || (testbed_place_uids(&lo, &count) && uid >= lo && uid - lo < count))
 		uidproc_kill_all(uid);
+}
+
+/* The index of host in the experiment the testbed was made for (0 when unknown). */
+static unsigned
+testbed_host_index(const struct testbed *tb, const char *host)
+{
+	for (size_t i = 0; tb->x != NULL && i < tb->x->nhosts; i++)
+		if (strcmp(tb->x->hosts[i].name, host) == 0)
+			return (unsigned)i;
+	return 0;
 }
 
 void
@@ -613,11 +633,12 @@ testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd, int a
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		signal(SIGPIPE, SIG_DFL);
-		if (ns_enter(ns) != 0) {
+		if (testbed_place() == TESTBED_PLACE_LOOPBACK)
+			;	/* every host on this machine's own stack */
+		else if (ns_enter(ns) != 0) {
 			snprintf(why, sizeof why, "cannot enter namespace %s: %s", ns, strerror(errno));
 			goto child_fail;
-		}
-		if (testbed_etc_enter(ns, host) != 0) {
+		} else if (testbed_etc_enter(ns, host) != 0) {
 			snprintf(why, sizeof why, "cannot give the agent of %s its hosts file and host name: %s", host,
 			    strerror(errno));
 			goto child_fail;
@@ -627,10 +648,7 @@ testbed_spawn_agent(const struct testbed *tb, const char *host, int logfd, int a
 		if (logfd >= 0)
 			dup2(logfd, 2);
 		char uid[32];
-		unsigned hi = 0;
-		for (size_t i = 0; i < tb->nns && i < tb->nexec_uids; i++)
-			if (strcmp(tb->ns[i], ns) == 0)
-				hi = (unsigned)i;
+		unsigned hi = testbed_host_index(tb, host);
 		snprintf(uid, sizeof uid, "%u", tb->exec_uid + hi);
 		if (allow_exec)
 			execl(agent, "verona-agent", "--stdio", "--name", host, "--allow-exec", "--exec-uid", uid,
@@ -683,6 +701,8 @@ local_usable(const struct testbed_run *tr)
 		fprintf(stderr, "verona: %s\n", err);
 		return -1;
 	}
+	if (testbed_place() == TESTBED_PLACE_LOOPBACK && testbed_loopback_usable(tr->x) != 0)
+		return -1;
 	for (size_t i = 0; i < tr->x->nsteps; i++)
 		if (tr->x->steps[i].def->runs_program && testbed_place_uids(&lo, &count) && count < tr->x->nhosts + 1) {
 			fprintf(stderr, "verona: %s:%d:%d: this step runs a program, and in a user namespace programs "
@@ -713,10 +733,13 @@ local_connect(struct testbed_run *tr, const struct host *host, int logfd, int al
 static void
 local_host_info(const struct testbed_run *tr, const char *host, struct testbed_host_info *hi)
 {
+	int lo = testbed_place() == TESTBED_PLACE_LOOPBACK;
+
 	hi->key = "namespace";
-	hi->value = testbed_ns(&tr->local, host);
+	hi->value = lo ? "none (loopback: this machine's own)" : testbed_ns(&tr->local, host);
 	hi->via = 0;
-	hi->iface = NULL;
+	hi->iface = lo ? "lo" : NULL;
+	hi->shared_stack = lo;
 }
 
 static const char *

@@ -26,6 +26,7 @@ struct testbed {
 	char	 id[16];
 	unsigned exec_uid;	/* programs of host i (in the experiment's order) run as exec_uid + i */
 	unsigned nexec_uids;	/* how many: one per host, none of them an account's or a process's */
+	const struct experiment *x;	/* the experiment it was made for (testbed_up) */
 	char	**ns;		/* namespaces created so far */
 	size_t	 nns;
 	int	 verbose;
@@ -65,8 +66,9 @@ void	testbed_etc_dir_set(const char *dir);
 /*
  * Where the local testbed's namespaces are made (testbed-place.c): netns,
  * the machine's own, as root; userns, inside a user namespace verona enters
- * first, for any user; loopback (not yet).  auto: netns where this process
- * may make network namespaces, else userns.
+ * first, for any user; loopback, every host an address of its own on lo,
+ * where no namespace can be made.  auto: netns where this process may make
+ * network namespaces, else userns, else loopback.
  */
 enum testbed_place { TESTBED_PLACE_AUTO, TESTBED_PLACE_NETNS, TESTBED_PLACE_USERNS, TESTBED_PLACE_LOOPBACK };
 /* The place of a --local name, or -1. */
@@ -80,6 +82,10 @@ const char	*testbed_place_name(enum testbed_place);
  */
 int		 testbed_place_enter(enum testbed_place want, char *err, size_t errlen);
 enum testbed_place testbed_place(void);
+/* loopback: what it cannot do for x, each problem on stderr (links, one port on every address twice, literal addresses): 0, or -1. */
+int		 testbed_loopback_usable(const struct experiment *x);
+/* loopback: a host's address there (a.b.c.d is 127.X.Y.d, X.Y from salt), or -1 (not IPv4). */
+int		 testbed_loopback_addr(const char *addr, unsigned salt, char *out, size_t outlen);
 /* userns: 1 and the user ids programs may have there ([lo, lo + count); count 0: none); else 0. */
 int		 testbed_place_uids(unsigned *lo, unsigned *count);
 
@@ -93,6 +99,8 @@ struct testbed_host_info {
 	const char	*value;		/* (the testbed's storage, until the next call) */
 	int		 via;		/* the transcript's host line says "via VALUE" */
 	const char	*iface;		/* the interface hello names; NULL: the experiment's */
+	int		 shared_stack;	/* every host on one network stack (loopback): each binds its own
+					   address (hello bind_own) and captures what it sent */
 };
 
 struct testbed_kind {

@@ -49,9 +49,7 @@ def test_as_root_the_netns_kind_works():
     # this kernel has no sch_netem: said, with the fix, and no kind needs it
     assert not probes["netem"]["ok"] and "sch_netem" in probes["netem"]["fix"]
     assert kinds["netns"]["works"] and kinds["netns"]["missing"] == []
-    assert kinds["userns"]["works"]
-    # a kind this verona does not have yet is said to be allowed, not working
-    assert kinds["loopback"]["allowed"] and not kinds["loopback"]["built"] and not kinds["loopback"]["works"]
+    assert kinds["userns"]["works"] and kinds["loopback"]["works"]
     text = doctor(args=("--quiet",))
     assert text.returncode == 0
     assert "works here (verona run uses it)" in text.stdout.split("netns ", 1)[1].split("\n  userns")[0]
@@ -79,7 +77,7 @@ def test_in_a_docker_like_container_the_fixes_name_dockers_flags():
     filter refusing namespaces; its own network namespace with only lo."""
     assert DOCKERLIKE.exists(), f"{DOCKERLIKE} was not built: run the tests with 'make test'"
     p = doctor(DOCKERLIKE, "--net")
-    assert p.returncode == 1, p.stdout + p.stderr       # no kind this verona has works there (yet)
+    assert p.returncode == 0, p.stdout + p.stderr       # the loopback kind works there
     probes, kinds = findings(p)
     assert probes["root"]["ok"] and probes["cap_net_raw"]["ok"] and probes["capture"]["ok"]
     assert not probes["cap_net_admin"]["ok"] and "--cap-add NET_ADMIN" in probes["cap_net_admin"]["fix"]
@@ -88,10 +86,19 @@ def test_in_a_docker_like_container_the_fixes_name_dockers_flags():
     assert not probes["netns"]["ok"] and "--cap-add SYS_ADMIN" in probes["netns"]["fix"]
     assert "loopback kind" in probes["netns"]["fix"]
     assert not kinds["netns"]["allowed"] and not kinds["userns"]["allowed"]
-    # each host an address of its own on lo, captured there: the loopback kind's needs are met
-    assert kinds["loopback"]["allowed"] and kinds["loopback"]["missing"] == []
+    # each host an address of its own on lo, captured there: the loopback kind works, and verona run uses it
+    assert kinds["loopback"]["works"] and kinds["loopback"]["missing"] == []
     text = doctor(DOCKERLIKE, "--net", args=("--quiet",))
-    assert "no local testbed kind works here; a testbed file of remote agents" in text.stdout
+    assert "works here (verona run uses it)" in text.stdout.split("loopback ", 1)[1]
+
+
+def test_where_nothing_works_doctor_says_so_and_exits_1(public_verona):
+    """A plain user in a Docker-like container: no namespace, no capture (no CAP_NET_RAW)."""
+    assert DOCKERLIKE.exists(), f"{DOCKERLIKE} was not built: run the tests with 'make test'"
+    p = doctor(DOCKERLIKE, "--net", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+               binary=public_verona, args=("--quiet",))
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "no local testbed kind works here; a testbed file of remote agents" in p.stdout
 
 
 def test_doctor_refuses_arguments():
