@@ -789,10 +789,17 @@ exec_check_ready(struct agent *a, struct task *t)
 		}
 		ok = open == 1;
 	}
-	if (!ok && p->has_re && p->out.head.len > p->ready_len) {
-		p->ready_len = p->out.head.len;
-		if ((rc = rx_match(p->ready_re, p->out.head.data, p->out.head.len, rxerr, sizeof rxerr)) == 1)
+	if (!ok && p->has_re && p->out.total > p->ready_len && p->out.total == p->out.head.len + p->out.tail_len) {
+		/* all of stdout so far is kept (up to the output limit): head, then the tail not yet wrapped */
+		struct buf all;
+		buf_init(&all);
+		buf_add(&all, p->out.head.data ? p->out.head.data : (unsigned char *)"", p->out.head.len);
+		if (p->out.tail_len > 0)
+			buf_add(&all, p->out.tail, p->out.tail_len);
+		p->ready_len = (size_t)p->out.total;
+		if ((rc = rx_match(p->ready_re, all.data, all.len, rxerr, sizeof rxerr)) == 1)
 			ok = 1;
+		buf_free(&all);
 	}
 	if (rc < 0) {	/* the pattern costs too much on this output: never looked at again */
 		char *why = xasprintf("ready stdout: %s", rxerr);
