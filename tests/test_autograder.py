@@ -295,6 +295,11 @@ def test_what_cannot_go_in_a_bundle_is_refused(tmp_path):
     p = verona("autograder", "gradescope", tmp_path / "b.yaml", "-o", tmp_path / "a.zip")
     assert p.returncode == 2 and "put /etc/hostname: the autograder carries only files below" in p.stderr, p.stderr
     assert not (tmp_path / "a.zip").exists()
+    # what cannot run where no namespace can be made (Gradescope's container) is refused, with the reason
+    p = verona("autograder", "gradescope", EXPERIMENTS / "reliable-udp.yaml", "-o", tmp_path / "r.zip")
+    assert p.returncode == 2 and "links: loss and delay need a testbed of namespaces" in p.stderr, p.stderr
+    assert "cannot run in the platform's container, which allows no namespace" in p.stderr
+    assert not (tmp_path / "r.zip").exists()
     p = verona("autograder", "moodle", BALCONY, "-o", tmp_path / "m")
     assert p.returncode == 2 and "no platform 'moodle': gradescope or prairielearn" in p.stderr
     p = verona("autograder", "gradescope", BALCONY, "-D", "submission=x", "-o", tmp_path / "s.zip")
