@@ -30,6 +30,11 @@ const char autograder_setup_sh[] =
 	"\tapt-get install -y -qq --no-install-recommends $missing\n"
 	"fi\n"
 	"make -C \"$here/verona\" -j\"$(nproc)\" WERROR= all\n"
+	"# the students' programs run under user ids of their own and load verona-bind.so\n"
+	"# (where no namespace can be made, it gives their sockets their host's address):\n"
+	"# one they cannot read is silently not loaded, and their packets not told apart\n"
+	"chmod a+rx \"$here\" \"$here/verona\" \"$here/verona/bin\"\n"
+	"chmod a+r \"$here/verona/bin/verona-bind.so\"\n"
 	"\"$here/verona/bin/verona\" --version\n";
 
 const char autograder_run_head[] =

@@ -166,6 +166,8 @@ def gradescope(place):
     tree = root / "autograder"
     (tree / "source").mkdir(parents=True)
     subprocess.run(["unzip", "-q", str(z), "-d", str(tree / "source")], check=True)
+    # closed to others, as an image's folder may be: setup.sh opens what the students' programs load
+    (tree / "source").chmod(0o700)
     (root / "tmp").mkdir()
     p = container(cg, {tree: "/autograder", root / "tmp": "/tmp"},
                   "cd /autograder/source && sh ./setup.sh && cp run_autograder /autograder/run_autograder")
@@ -208,6 +210,7 @@ def prairielearn(place):
     assert p.returncode == 0, p.stderr
     docker = (image / "Dockerfile").read_text()
     assert "FROM ubuntu:22.04" in docker and "setup.sh" in docker
+    image.chmod(0o700)
     (root / "pltmp").mkdir()
     p = container(cg, {root / "pltmp": "/tmp"}, f"sh '{image}/setup.sh'")
     assert p.returncode == 0, p.stdout + p.stderr

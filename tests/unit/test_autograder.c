@@ -64,6 +64,8 @@ UNIT_TEST(every_mark_of_the_scripts_is_filled)
 	/* setup.sh builds without -Werror and installs only what is missing */
 	CHECK(strstr(autograder_setup_sh, "WERROR= all") != NULL);
 	CHECK(strstr(autograder_setup_sh, "if [ -n \"$missing\" ]") != NULL);
+	/* and leaves verona-bind.so readable to the students' programs (their own uids) */
+	CHECK(strstr(autograder_setup_sh, "chmod a+r \"$here/verona/bin/verona-bind.so\"") != NULL);
 }
 
 int
