@@ -14,10 +14,10 @@
 VERSION  := 0.1.0
 PREFIX   ?= /usr/local
 CC       ?= cc
-PKGS     := yaml-0.1 jansson libsodium libpcre2-8 libcrypto libseccomp
+PKGS     := yaml-0.1 jansson libsodium libpcre2-8 libcrypto libseccomp libzip
 # what building and running verona needs (make deps-run: README's first command) ...
 RUN_PKGS := build-essential pkg-config libyaml-dev libjansson-dev libsodium-dev \
-            libpcap-dev libpcre2-dev libssl-dev libseccomp-dev iproute2 nftables procps uidmap
+            libpcap-dev libpcre2-dev libssl-dev libseccomp-dev libzip-dev iproute2 nftables procps uidmap
 # ... and what the tests add (make deps: the oracles, the browser, Ansible, the node images, the fuzzers)
 DEB_PKGS := $(RUN_PKGS) python3 python3-pytest python3-nacl python3-yaml python3-jsonschema tshark tcpdump \
             chromium ansible ansible-lint openssh-server openssh-client python3-apt ethtool \
@@ -37,9 +37,11 @@ endif
 
 BUILD    := build/$(VARIANT)
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson -lsodium -lpcre2-8 -lcrypto) -lpcap
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lyaml -ljansson -lsodium -lpcre2-8 -lcrypto -lseccomp -lzip) -lpcap
 CFLAGS   ?= $(OPT) -g
-ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(SANFLAGS) -Wall -Wextra -Werror -D_GNU_SOURCE \
+# -Werror for development; the autograders' setup.sh builds with WERROR= (another compiler may warn more)
+WERROR   ?= -Werror
+ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(SANFLAGS) -Wall -Wextra $(WERROR) -D_GNU_SOURCE \
               -DVERONA_VERSION='"$(VERSION)"' -Icommon -Ipcap -Iagent -Icontroller $(PKG_CFLAGS) -MMD -MP
 LDFLAGS_ALL := $(SANFLAGS) $(LDFLAGS)
 
@@ -82,7 +84,11 @@ bin/verona-agent: $(AGENT_OBJ) $(COMMON_OBJ) $(STAMP)
 
 # loaded into programs on the loopback testbed (agent/preload/verona-bind.c); no sanitizer: it lives in other programs
 bin/verona-bind.so: agent/preload/verona-bind.c $(STAMP)
-	$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -fPIC -shared -o $@ $< -ldl
+	$(CC) -std=gnu11 -O2 -g -Wall -Wextra $(WERROR) -fPIC -shared -o $@ $< -ldl
+
+# the autograders' setup.sh installs what building and running needs: RUN_PKGS, said once
+$(BUILD)/controller/cmd-autograder.o: ALL_CFLAGS += -DVERONA_RUN_PKGS='"$(strip $(RUN_PKGS))"'
+$(BUILD)/controller/cmd-autograder.o: Makefile
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -129,9 +135,14 @@ check-pytest:
 
 # Tests need the binaries of the same variant; SANITIZE=1 makes the suite run against ASan+UBSan builds.
 # The systemd nodes build their own release binaries from the tree over Ansible: the sanitizer
-# pass leaves them out, as running them again would test the same thing for minutes.
+# pass leaves them out, as running them again would test the same thing for minutes.  So does it
+# with the autograders graded in an emulated container: setup.sh builds its own release verona there
+# (the bundle's making and refusals still run under the sanitizers).
 ifeq ($(SANITIZE),1)
-PYTEST_ONLY_RELEASE := --ignore=tests/test_systemd_nodes.py
+PYTEST_ONLY_RELEASE := --ignore=tests/test_systemd_nodes.py \
+	--deselect tests/test_autograder.py::test_gradescope_grades_the_balcony_submissions \
+	--deselect tests/test_autograder.py::test_prairielearn_grades_the_balcony_submissions \
+	--deselect tests/test_autograder.py::test_prairielearn_says_ungradable_when_verona_cannot_grade
 endif
 test: deps
 	$(MAKE) all $(UNIT_BIN) $(TOOL_BIN) fuzz-build

@@ -16,7 +16,7 @@ struct cmd_entry {
 
 extern const struct cmd_entry cmd_run_entry, cmd_validate_entry, cmd_up_entry, cmd_down_entry;
 extern const struct cmd_entry cmd_stats_entry, cmd_check_entry, cmd_grade_entry;
-extern const struct cmd_entry cmd_ping_entry, cmd_keygen_entry, cmd_doctor_entry;
+extern const struct cmd_entry cmd_ping_entry, cmd_keygen_entry, cmd_doctor_entry, cmd_autograder_entry;
 
 /* Prints "usage: verona NAME USAGE" (and help when full) to f. */
 void	cmd_usage(const struct cmd_entry *, FILE *f, int full);

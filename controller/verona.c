@@ -18,7 +18,7 @@
 static const struct cmd_entry *const cmd_table[] = {
 	&cmd_run_entry, &cmd_validate_entry, &cmd_up_entry, &cmd_down_entry,
 	&cmd_grade_entry, &cmd_check_entry, &cmd_stats_entry, &cmd_ping_entry, &cmd_keygen_entry,
-	&cmd_doctor_entry,
+	&cmd_doctor_entry, &cmd_autograder_entry,
 };
 
 void

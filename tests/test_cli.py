@@ -12,7 +12,7 @@ import pytest
 
 from conftest import EXPERIMENTS, VERONA, needs_root, verona, verona_namespaces, require_tools, write
 
-COMMANDS = ["run", "validate", "up", "down", "grade", "check", "stats", "ping", "keygen", "doctor"]
+COMMANDS = ["run", "validate", "up", "down", "grade", "check", "stats", "ping", "keygen", "doctor", "autograder"]
 
 
 def test_help_on_every_command():
