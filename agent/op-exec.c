@@ -328,6 +328,13 @@ exec_child(struct agent *a, struct task *t, int in, int out, int err, int status
 			_exit(126);
 		}
 	}
+	if (a->own_addr[0] != '\0' && access(exec_bind_shim(), R_OK) != 0) {
+		/* the dynamic loader would skip it without a word, and the packets would be 127.0.0.1's */
+		dprintf(2, "verona: the program's user id %u cannot read %s: on the loopback testbed its sockets could not "
+		    "send from the host's address; make that file and its folders readable by others\n",
+		    (unsigned)a->exec_uid, exec_bind_shim());
+		_exit(126);
+	}
 	/*
 	 * Keyrings are not namespaced: the session keyring the agent inherited
 	 * (a login's, a systemd service's) would be the program's, every key in

@@ -135,3 +135,25 @@ def test_grade_in_a_docker_like_container(tmp_path):
         # no namespace for programs either: the manifest says they ran under a user id of their own
         sb = r["manifest"]["hosts"]["juliet"]["sandbox"]
         assert sb["level"] == "uid" and sb["uid"] >= 800000, sb
+
+
+def test_a_shim_the_program_cannot_read_is_said_not_skipped(tmp_path):
+    """The dynamic loader skips an LD_PRELOAD file it cannot read without a word, and the program's packets
+    would then be 127.0.0.1's, nobody's: the agent says so instead of running it."""
+    d = tmp_path / "bin"
+    d.mkdir()
+    for f in ("verona", "verona-agent", "verona-bind.so"):
+        shutil.copy2(ROOT / "bin" / f, d / f)
+    os.chmod(d / "verona-bind.so", 0o600)
+    f = write(tmp_path, "p.yaml", """
+name: p
+hosts: {romeo: 10.10.0.100}
+steps:
+  - romeo: {exec: "true"}
+""")
+    p = subprocess.run([str(d / "verona"), "run", "--local", "loopback", "--out", str(tmp_path / "r"), str(f)],
+                       capture_output=True, text=True, timeout=120)
+    assert p.returncode == 1, p.stdout + p.stderr
+    r = json.loads((tmp_path / "r" / "results.json").read_text())
+    err = __import__("base64").b64decode(r["steps"][0]["result"]["stderr_b64"]).decode()
+    assert "cannot read" in err and "verona-bind.so" in err and "loopback" in err, err
