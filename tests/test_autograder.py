@@ -106,10 +106,12 @@ def container(cg, binds, script, timeout=300):
     binds {host folder: mount point}, the cgroup's limits, then dockerlike:
     its own network namespace with only lo, Docker's capabilities and seccomp."""
     assert DOCKERLIKE.exists(), f"{DOCKERLIKE} was not built: run the tests with 'make test'"
+    # the container's own /tmp hides a tree cloned under /tmp: dockerlike goes in with the binds
+    dockerlike = cg.dockerlike
     mounts = "".join(f"mount --bind '{src}' '{dst}'\n" for src, dst in binds.items())
     outer = (f"set -e\n{mounts}"
              f"for f in {cg.procs()}; do echo $$ > $f; done\n"
-             f"exec '{DOCKERLIKE}' --net sh -c \"$VERONA_TEST_SCRIPT\"\n")
+             f"exec '{dockerlike}' --net sh -c \"$VERONA_TEST_SCRIPT\"\n")
     env = dict(os.environ, VERONA_TEST_SCRIPT=script)
     return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", outer], env=env,
                           capture_output=True, text=True, timeout=timeout)
@@ -123,6 +125,9 @@ def place():
     made = []
     try:
         made.append(Cgroup())
+        assert DOCKERLIKE.exists(), f"{DOCKERLIKE} was not built: run the tests with 'make test'"
+        made[0].dockerlike = root / "dockerlike"
+        shutil.copy2(DOCKERLIKE, made[0].dockerlike)
         made.append(MountPoint("/autograder"))
         made.append(MountPoint("/grade"))
         yield root, made[0]

@@ -112,3 +112,39 @@ def test_without_subordinate_ids_programs_are_refused_with_the_fix(tmp_path):
     assert re.search(r"balcony-tcp.yaml:\d+:\d+: this step runs a program, and in a user namespace programs need "
                      r"user ids of their own", p.stderr), p.stderr
     assert "usermod --add-subuids" in p.stderr and "apt-get install uidmap" in p.stderr
+
+
+@pytest.fixture(scope="module")
+def class_user():
+    """One throwaway user for the sweep below (made once: each experiment is a run of its own)."""
+    require_tools("useradd", "userdel", "setpriv", "newuidmap")
+    name = "vt" + secrets.token_hex(4)
+    subprocess.run(["useradd", "-M", "-N", "-s", "/usr/sbin/nologin", name], check=True)
+    home = pathlib.Path(tempfile.mkdtemp(prefix="verona-userns-"))
+    try:
+        for f in ("verona", "verona-agent", "verona-bind.so"):
+            shutil.copy2(ROOT / "bin" / f, home / f)
+        shutil.copytree(EXPERIMENTS, home / "experiments")
+        subprocess.run(["chown", "-R", name, str(home)], check=True)
+        yield name, home
+    finally:
+        subprocess.run(["pkill", "-KILL", "-u", name], capture_output=True)
+        subprocess.run(["userdel", name], check=True)
+        shutil.rmtree(home)
+
+
+@pytest.mark.parametrize("experiment", sorted(p.name for p in EXPERIMENTS.glob("*.yaml")))
+def test_every_experiment_gives_netns_verdicts(class_user, tmp_path, experiment):
+    """Every experiment in experiments/, as a plain user: each step and each check has the verdict it has on
+    root's netns testbed, and the run exits as root's does."""
+    out = f"sweep-{experiment}"
+    p = as_user(class_user, "run", "--quiet", "--out", out, f"experiments/{experiment}", timeout=300)
+    q = verona("run", "--quiet", "--out", tmp_path / "root", EXPERIMENTS / experiment, timeout=300)
+    assert p.returncode == q.returncode, p.stdout + p.stderr
+    if not (tmp_path / "root" / "results.json").exists():
+        return                                      # refused alike before any run (no steps)
+    mine = json.loads((class_user[1] / out / "results.json").read_text())
+    root = json.loads((tmp_path / "root" / "results.json").read_text())
+    assert mine["manifest"]["testbed"]["place"] == "userns"
+    assert [s.get("pass") for s in mine["steps"]] == [s.get("pass") for s in root["steps"]], p.stdout
+    assert [c["status"] for c in mine["checks"]] == [c["status"] for c in root["checks"]], p.stdout
