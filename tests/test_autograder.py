@@ -114,7 +114,7 @@ def container(cg, binds, script, timeout=300):
              f"exec '{dockerlike}' --net sh -c \"$VERONA_TEST_SCRIPT\"\n")
     env = dict(os.environ, VERONA_TEST_SCRIPT=script)
     return subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c", outer], env=env,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, cwd="/")
 
 
 @pytest.fixture(scope="module")
