@@ -196,6 +196,10 @@ def test_agent_killed_mid_run_exits_3_naming_host_and_step(tmp_path):
     for pid in pids[juliet]:
         os.kill(pid, signal.SIGKILL)
     stdout, stderr = proc.communicate(timeout=10)
+    # a killed agent cannot remove its capture's temporary file: the test that killed it does
+    for pid in pids[juliet]:
+        for left in pathlib.Path(os.environ.get("TMPDIR") or "/tmp").glob(f"verona-agent-{pid}-*.pcap"):
+            left.unlink()
     assert proc.returncode == 3, stderr
     assert time.time() - t0 < 2
     assert "the agent on juliet was lost during step 2" in stderr
