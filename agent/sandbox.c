@@ -54,20 +54,10 @@ sandbox_level_name(enum sandbox_level l)
 	    sandbox_level_names[l] : "?";
 }
 
-static int
-sandbox_has_cap(int cap)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2];
-	if (syscall(SYS_capget, &h, d) != 0)
-		return 0;
-	return (d[cap / 32].effective >> (cap % 32)) & 1;
-}
-
 int
 sandbox_can_setuid(void)
 {
-	return sandbox_has_cap(CAP_SETUID) && sandbox_has_cap(CAP_SETGID);
+	return cap_effective(CAP_SETUID) && cap_effective(CAP_SETGID);
 }
 
 void

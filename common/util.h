@@ -58,6 +58,10 @@ int	 file_write_atomic(const char *path, const void *, size_t);
 int	 file_create_at(int dirfd, const char *name);
 /* Reads a whole file; returns NULL and sets errno on failure. Caller frees. */
 char	*file_read_all(const char *path, size_t *lenp, size_t max);
+/* Writes text to an existing file in one write(2) (a /proc or /sys file): 0, or -1 (errno). */
+int	 file_write_once(const char *path, const char *text);
+/* 1 when this process has capability cap (CAP_*) in its effective set. */
+int	 cap_effective(int cap);
 
 /* Base64 (standard alphabet, padded) and hex, via libsodium. Caller frees. */
 char	*b64_encode(const void *, size_t);

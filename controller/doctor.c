@@ -29,6 +29,7 @@
 
 #include "doctor.h"
 #include "proc.h"
+#include "testbed.h"
 #include "util.h"
 
 /* ---- helpers ---- */
@@ -82,29 +83,6 @@ status_field(const char *key)
 	return val;
 }
 
-static int
-has_cap(int cap)
-{
-	unsigned long long eff = strtoull(status_field("CapEff"), NULL, 16);
-	return (eff >> cap) & 1;
-}
-
-/* Writes a /proc file in one write: 0, or -1 (errno). */
-static int
-proc_write(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	e = errno;
-	close(fd);
-	errno = e;
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 enum child_ns { CHILD_NETNS, CHILD_USERNS };
 
 /*
@@ -141,10 +119,10 @@ in_child(enum child_ns ns, int (*fn)(void *), void *arg, const char **what)
 		else if (ns == CHILD_USERNS) {
 			step = 2;
 			snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-			if (proc_write("/proc/self/setgroups", "deny") != 0 || proc_write("/proc/self/uid_map", map) != 0)
+			if (file_write_once("/proc/self/setgroups", "deny") != 0 || file_write_once("/proc/self/uid_map", map) != 0)
 				r = errno;
 			snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-			if (r == 0 && proc_write("/proc/self/gid_map", map) != 0)
+			if (r == 0 && file_write_once("/proc/self/gid_map", map) != 0)
 				r = errno;
 		}
 		if (r == 0) {
@@ -231,7 +209,7 @@ child_sandbox(void *arg)
 static enum child_ns
 probe_ns(void)
 {
-	return has_cap(CAP_SYS_ADMIN) ? CHILD_NETNS : CHILD_USERNS;
+	return cap_effective(CAP_SYS_ADMIN) ? CHILD_NETNS : CHILD_USERNS;
 }
 
 /* ---- the probes ---- */
@@ -248,7 +226,7 @@ probe_root(struct doctor_result *r)
 static void
 probe_cap(struct doctor_result *r, int cap, const char *name, const char *use)
 {
-	r->ok = has_cap(cap);
+	r->ok = cap_effective(cap);
 	say(r->detail, sizeof r->detail, "%s is %s (%s)", name, r->ok ? "in the effective set" : "missing", use);
 	if (!r->ok)
 		say(r->fix, sizeof r->fix, geteuid() == 0 ?
@@ -291,7 +269,7 @@ probe_netns(struct doctor_result *r)
 	const char *what;
 	int e;
 
-	if (!has_cap(CAP_SYS_ADMIN)) {
+	if (!cap_effective(CAP_SYS_ADMIN)) {
 		say(r->detail, sizeof r->detail, "not tried: without CAP_SYS_ADMIN the kernel refuses a network namespace");
 		say(r->fix, sizeof r->fix, geteuid() == 0 ? "docker run --cap-add SYS_ADMIN --cap-add NET_ADMIN "
 		    "(Gradescope and PrairieLearn allow neither: the loopback kind runs there)" :
@@ -374,7 +352,7 @@ probe_veth(struct doctor_result *r, enum child_ns ns)
 static void
 probe_veth_root(struct doctor_result *r)
 {
-	if (!has_cap(CAP_SYS_ADMIN)) {
+	if (!cap_effective(CAP_SYS_ADMIN)) {
 		say(r->detail, sizeof r->detail, "not tried: no network namespace can be made as this user");
 		say(r->fix, sizeof r->fix, "see netns above");
 		return;
@@ -414,26 +392,6 @@ probe_capture_userns(struct doctor_result *r)
 		    "the kernel refuses af_packet sockets in user namespaces here");
 }
 
-/* 1 when the file lists a subordinate range for this user (by name or id). */
-static int
-has_subids(const char *file)
-{
-	struct passwd *pw = getpwuid(geteuid());
-	char line[512], id[32];
-	FILE *f = fopen(file, "re");
-	int found = 0;
-
-	snprintf(id, sizeof id, "%u", (unsigned)geteuid());
-	while (!found && f != NULL && fgets(line, sizeof line, f) != NULL) {
-		size_t n = strcspn(line, ":");
-		found = (pw != NULL && strlen(pw->pw_name) == n && strncmp(line, pw->pw_name, n) == 0) ||
-		    (strlen(id) == n && strncmp(line, id, n) == 0);
-	}
-	if (f != NULL)
-		fclose(f);
-	return found;
-}
-
 static void
 probe_subids(struct doctor_result *r)
 {
@@ -445,7 +403,8 @@ probe_subids(struct doctor_result *r)
 		say(r->detail, sizeof r->detail, "root: programs get user ids of their own on any testbed");
 		return;
 	}
-	r->ok = tool && has_subids("/etc/subuid") && has_subids("/etc/subgid");
+	unsigned long start, count;
+	r->ok = tool && testbed_subids("/etc/subuid", &start, &count) == 0 && testbed_subids("/etc/subgid", &start, &count) == 0;
 	say(r->detail, sizeof r->detail, r->ok ? "this user has subordinate ids and newuidmap: programs (exec steps) "
 	    "get ids of their own in the userns testbed" : "%s: exec steps are refused in the userns testbed "
 	    "(socket steps run)", !tool ? "no newuidmap" : "no subordinate ids for this user in /etc/subuid and /etc/subgid");

@@ -86,16 +86,7 @@ testbed_place_uids(unsigned *lo, unsigned *count)
 static int
 has_caps_for_netns(void)
 {
-	char line[256];
-	unsigned long long eff = 0;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f != NULL && fgets(line, sizeof line, f) != NULL)
-		if (strncmp(line, "CapEff:", 7) == 0)
-			eff = strtoull(line + 7, NULL, 16);
-	if (f != NULL)
-		fclose(f);
-	return ((eff >> CAP_NET_ADMIN) & 1) && ((eff >> CAP_SYS_ADMIN) & 1);
+	return cap_effective(CAP_NET_ADMIN) && cap_effective(CAP_SYS_ADMIN);
 }
 
 /* The user's first subordinate range in file (/etc/subuid or /etc/subgid): 0, or -1. */
@@ -122,21 +113,6 @@ subid_range(const char *file, const char *user, unsigned id, unsigned long *star
 	return rc;
 }
 
-static int
-write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY | O_CLOEXEC), e;
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = write(fd, text, strlen(text));
-	e = errno;
-	close(fd);
-	errno = e;
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /*
  * Maps ids in the user namespace this process just entered: 0 to the user,
  * and 1.. to the user's subordinate ids when both ranges exist and
@@ -160,10 +136,10 @@ userns_map(pid_t child, int go_fd, int done_fd, uid_t uid, gid_t gid, int ranged
 	if (ok > 0)
 		return (unsigned)ok;
 	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-	(void)write_file("/proc/self/setgroups", "deny");
-	(void)write_file("/proc/self/uid_map", map);
+	(void)file_write_once("/proc/self/setgroups", "deny");
+	(void)file_write_once("/proc/self/uid_map", map);
 	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-	(void)write_file("/proc/self/gid_map", map);
+	(void)file_write_once("/proc/self/gid_map", map);
 	return 0;
 }
 
@@ -216,18 +192,23 @@ private_tmpfs(const char *dir)
 	return mount("verona", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755");
 }
 
+int
+testbed_subids(const char *file, unsigned long *start, unsigned long *count)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	return subid_range(file, pw ? pw->pw_name : NULL, (unsigned)geteuid(), start, count);
+}
+
 static int
 userns_enter(char *err, size_t errlen)
 {
 	uid_t uid = geteuid();
 	gid_t gid = getegid();
-	struct passwd *pw = getpwuid(uid);
 	unsigned long us = 0, uc = 0, gs = 0, gc = 0;
 	int go[2] = { -1, -1 }, done[2] = { -1, -1 }, ranged;
 	pid_t child = -1, parent = getpid();
 
-	ranged = subid_range("/etc/subuid", pw ? pw->pw_name : NULL, uid, &us, &uc) == 0 &&
-	    subid_range("/etc/subgid", pw ? pw->pw_name : NULL, uid, &gs, &gc) == 0 &&
+	ranged = testbed_subids("/etc/subuid", &us, &uc) == 0 && testbed_subids("/etc/subgid", &gs, &gc) == 0 &&
 	    pipe2(go, O_CLOEXEC) == 0 && pipe2(done, O_CLOEXEC) == 0;
 	unsigned count = (unsigned)(uc < gc ? uc : gc);
 	if (count > 65536)
