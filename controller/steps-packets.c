@@ -379,67 +379,71 @@ check_step_packets(struct runner *r, struct step_result *sr, const char *why)
 	buf_free(&g);
 }
 
+struct timed {
+	json_t		*obj;		/* a result, or a kill's target, with times of its agent's clock */
+	int64_t		 corr;		/* its agent's correction */
+};
+
 static int
-ptr_cmp(const void *a, const void *b)
+timed_cmp(const void *a, const void *b)
 {
-	uintptr_t x = (uintptr_t)*(json_t *const *)a, y = (uintptr_t)*(json_t *const *)b;
+	uintptr_t x = (uintptr_t)((const struct timed *)a)->obj, y = (uintptr_t)((const struct timed *)b)->obj;
 	return x < y ? -1 : x > y;
 }
 
 /*
  * Corrects the agents' clock offsets from what their captures show
  * (pcap/clocks.h): the inputs' offsets, the hosts' clocks in the manifest
- * ("trace_correction_ns"), and the start and end of the steps their agents
- * timed, so that packets and steps stay on one time line.
+ * ("trace_correction_ns"), and the start, end and kill times of the steps
+ * their agents timed, so that packets and steps stay on one time line.
+ * Nothing to do where every clock is exact (the local testbed's agents
+ * share the controller's).
  */
 static void
 correct_clocks(struct runner *r, struct trace_merge_input *in, struct agentconn **agent_of, size_t n,
     const struct attrib *at)
 {
+	static const char *const keys[] = { "start_ns", "end_ns", "killed_ns", NULL };
 	const char *addr[RUN_CAPTURES_MAX];
 	int64_t corr[RUN_CAPTURES_MAX];
-	json_t **seen = xcalloc(r->results.n + 1, sizeof *seen);
-	size_t nseen = 0;
+	struct timed *t;
+	size_t nt = 0, uncertain = 0;
 	char err[512];
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		addr[i] = at->addr[i];
-	if (trace_clocks_correct(in, n, addr, corr, err, sizeof err) != 0) {
-		free(seen);
-		return;		/* the merge that follows says why the capture cannot be read */
+		uncertain += in[i].uncertainty_ns > 0;
 	}
+	if (uncertain == 0 || trace_clocks_correct(in, n, addr, corr, err, sizeof err) != 0)
+		return;		/* one clock; or the merge that follows says why a capture cannot be read */
 	for (size_t i = 0; i < n; i++) {
 		if (in[i].uncertainty_ns > 0 && json_is_object(agent_of[i]->clock))
 			json_object_set_new(agent_of[i]->clock, "trace_correction_ns", json_integer(corr[i]));
 		in[i].offset_ns += corr[i];
 	}
-	/* each result once: a wait's record may hold the same result as the step it collected */
+	/* each object once: a wait's record holds the result of the step it collected, a kill's its target */
+	t = xcalloc(2 * r->results.n + 1, sizeof *t);
 	for (size_t k = 0; k < r->results.n; k++) {
 		struct step_result *sr = &r->results.v[k];
-		if (sr->host != NULL && json_is_object(sr->result) &&
-		    r->x->steps[sr->number - 1].def->site == OP_SITE_AGENT)
-			seen[nseen++] = sr->result;
-	}
-	qsort(seen, nseen, sizeof *seen, ptr_cmp);
-	for (size_t k = 0; k < nseen; k++) {
-		struct step_result *sr = NULL;
-		if (k > 0 && seen[k] == seen[k - 1])
+		if (sr->host == NULL || !json_is_object(sr->result) || r->x->steps[sr->number - 1].def->site != OP_SITE_AGENT)
 			continue;
-		for (size_t m = 0; m < r->results.n && sr == NULL; m++)
-			if (r->results.v[m].result == seen[k])
-				sr = &r->results.v[m];
-		for (size_t i = 0; i < n; i++) {
-			static const char *const keys[] = { "start_ns", "end_ns", "killed_ns", NULL };
-			json_t *v, *objs[2] = { seen[k], json_object_get(seen[k], "target") };	/* a kill's target too */
-			if (corr[i] == 0 || strcmp(agent_of[i]->host->name, sr->host) != 0)
-				continue;
-			for (int o = 0; o < 2; o++)
-				for (int q = 0; json_is_object(objs[o]) && keys[q] != NULL; q++)
-					if (json_is_integer(v = json_object_get(objs[o], keys[q])))
-						json_integer_set(v, json_integer_value(v) - corr[i]);
-		}
+		for (size_t i = 0; i < n; i++)
+			if (corr[i] != 0 && strcmp(agent_of[i]->host->name, sr->host) == 0) {
+				t[nt++] = (struct timed){ sr->result, corr[i] };
+				if (json_is_object(json_object_get(sr->result, "target")))
+					t[nt++] = (struct timed){ json_object_get(sr->result, "target"), corr[i] };
+			}
 	}
-	free(seen);
+	qsort(t, nt, sizeof *t, timed_cmp);
+	for (size_t k = 0; k < nt; k++) {
+		json_t *v;
+		if (k > 0 && t[k].obj == t[k - 1].obj)
+			continue;
+		for (int q = 0; keys[q] != NULL; q++)
+			if (json_is_integer(v = json_object_get(t[k].obj, keys[q])))
+				json_integer_set(v, json_integer_value(v) - t[k].corr);
+	}
+	free(t);
 }
 
 /* Merges the hosts' captures into trace.pcapng and puts each packet under its step. */
