@@ -112,17 +112,12 @@ in_child(enum child_ns ns, int (*fn)(void *), void *arg, const char **what)
 		uid_t uid = geteuid();
 		gid_t gid = getegid();
 		int step = ns == CHILD_NETNS ? 0 : 1, r = 0;
-		char map[64];
 		close(pfd[0]);
 		if (unshare(ns == CHILD_NETNS ? CLONE_NEWNET : CLONE_NEWUSER | CLONE_NEWNET) != 0)
 			r = errno;
 		else if (ns == CHILD_USERNS) {
 			step = 2;
-			snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-			if (file_write_once("/proc/self/setgroups", "deny") != 0 || file_write_once("/proc/self/uid_map", map) != 0)
-				r = errno;
-			snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-			if (r == 0 && file_write_once("/proc/self/gid_map", map) != 0)
+			if (testbed_userns_map_self(uid, gid) != 0)
 				r = errno;
 		}
 		if (r == 0) {

@@ -122,7 +122,6 @@ subid_range(const char *file, const char *user, unsigned id, unsigned long *star
 static unsigned
 userns_map(pid_t child, int go_fd, int done_fd, uid_t uid, gid_t gid, int ranged)
 {
-	char map[128];
 	int ok = 0;
 
 	if (ranged) {	/* the child runs newuidmap and newgidmap on us, then says how it went */
@@ -135,12 +134,20 @@ userns_map(pid_t child, int go_fd, int done_fd, uid_t uid, gid_t gid, int ranged
 		;
 	if (ok > 0)
 		return (unsigned)ok;
-	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
-	(void)file_write_once("/proc/self/setgroups", "deny");
-	(void)file_write_once("/proc/self/uid_map", map);
-	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
-	(void)file_write_once("/proc/self/gid_map", map);
+	(void)testbed_userns_map_self(uid, gid);
 	return 0;
+}
+
+int
+testbed_userns_map_self(uid_t uid, gid_t gid)
+{
+	char map[64];
+
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)uid);
+	if (file_write_once("/proc/self/setgroups", "deny") != 0 || file_write_once("/proc/self/uid_map", map) != 0)
+		return -1;
+	snprintf(map, sizeof map, "0 %u 1", (unsigned)gid);
+	return file_write_once("/proc/self/gid_map", map);
 }
 
 /* The child that maps the parent's ids from outside: waits for "go", runs newuidmap/newgidmap, says the count. */

@@ -86,6 +86,8 @@ enum testbed_place testbed_place(void);
 int		 testbed_loopback_usable(const struct experiment *x);
 /* loopback: a host's address there (a.b.c.d is 127.X.Y.d, X.Y from salt), or -1 (not IPv4). */
 int		 testbed_loopback_addr(const char *addr, unsigned salt, char *out, size_t outlen);
+/* In a user namespace just entered: this process's ids uid and gid (outside) as root there, and no others: 0, or -1 (errno). */
+int		 testbed_userns_map_self(uid_t uid, gid_t gid);
 /* This user's first subordinate range in file (/etc/subuid, /etc/subgid), by name or id: 0, or -1 (none of 2 ids or more). */
 int		 testbed_subids(const char *file, unsigned long *start, unsigned long *count);
 /* userns: 1 and the user ids programs may have there ([lo, lo + count); count 0: none); else 0. */
