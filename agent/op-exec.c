@@ -800,11 +800,13 @@ exec_check_ready(struct agent *a, struct task *t)
 		/* all of stdout so far is kept (up to the output limit): head, then the tail not yet wrapped */
 		struct buf all;
 		buf_init(&all);
-		buf_add(&all, p->out.head.data ? p->out.head.data : (unsigned char *)"", p->out.head.len);
-		if (p->out.tail_len > 0)
+		if (p->out.tail_len > 0) {	/* past the head: the two parts as one text (else the head itself) */
+			buf_add(&all, p->out.head.data, p->out.head.len);
 			buf_add(&all, p->out.tail, p->out.tail_len);
+		}
 		p->ready_len = (size_t)p->out.total;
-		if ((rc = rx_match(p->ready_re, all.data, all.len, rxerr, sizeof rxerr)) == 1)
+		if ((rc = p->out.tail_len > 0 ? rx_match(p->ready_re, all.data, all.len, rxerr, sizeof rxerr) :
+		    rx_match(p->ready_re, p->out.head.data, p->out.head.len, rxerr, sizeof rxerr)) == 1)
 			ok = 1;
 		buf_free(&all);
 	}

@@ -179,8 +179,10 @@ autograder_add_tree(struct autograder_out *o, const char *path, const char *name
 		qsort(names, n, sizeof *names, autograder_name_cmp);
 	for (size_t i = 0; i < n; i++) {
 		char *child = xasprintf("%s/%s", path, names[i]), *cname = xasprintf("%s/%s", name, names[i]);
-		struct stat cs;
-		if (rc == 0 && stat(child, &cs) == 0 && (S_ISDIR(cs.st_mode) || autograder_wanted(names[i], sources_only)))
+		struct stat cs, ls;
+		/* a linked folder is not followed (a link to . or above would never end); a linked file is */
+		if (rc == 0 && lstat(child, &ls) == 0 && stat(child, &cs) == 0 &&
+		    (S_ISDIR(cs.st_mode) ? !S_ISLNK(ls.st_mode) : autograder_wanted(names[i], sources_only)))
 			rc = autograder_add_tree(o, child, cname, sources_only);
 		free(child);
 		free(cname);

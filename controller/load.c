@@ -107,7 +107,11 @@ parse_hosts(struct loader *L, yaml_node_t *n)
 			prefix = 8;
 		}
 		for (size_t i = 0; i < x->nhosts; i++)
-			if (strcmp(x->hosts[i].addr, addr) == 0 && !addr_is_loopback(addr))
+			if (strcmp(x->hosts[i].addr, addr) == 0 && testbed_place() == TESTBED_PLACE_LOOPBACK)
+				load_err(L, a, "hosts '%s' and '%s' would share the address %s on the loopback testbed, which keeps "
+				    "only an address's last number: give them different last numbers", x->hosts[i].name,
+				    yamldoc_text(k), addr);
+			else if (strcmp(x->hosts[i].addr, addr) == 0 && !addr_is_loopback(addr))
 				load_err(L, a, "hosts '%s' and '%s' have the same address %s", x->hosts[i].name, yamldoc_text(k), addr);
 		h = &x->hosts[x->nhosts++];
 		h->name = xstrdup(yamldoc_text(k));

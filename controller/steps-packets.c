@@ -425,7 +425,8 @@ correct_clocks(struct runner *r, struct trace_merge_input *in, struct agentconn 
 	t = xcalloc(2 * r->results.n + 1, sizeof *t);
 	for (size_t k = 0; k < r->results.n; k++) {
 		struct step_result *sr = &r->results.v[k];
-		if (sr->host == NULL || !json_is_object(sr->result) || r->x->steps[sr->number - 1].def->site != OP_SITE_AGENT)
+		if (sr->host == NULL || !json_is_object(sr->result) || sr->number < 1 || (size_t)sr->number > r->x->nsteps ||
+		    r->x->steps[sr->number - 1].def->site != OP_SITE_AGENT)
 			continue;
 		for (size_t i = 0; i < n; i++)
 			if (corr[i] != 0 && strcmp(agent_of[i]->host->name, sr->host) == 0) {

@@ -354,19 +354,23 @@ testbed_uid_free(unsigned uid)
 static void
 testbed_pick_uids(struct testbed *tb, size_t n)
 {
-	unsigned lo = 800000u, span = 1000000u, count;
+	unsigned lo = 800000u, span = 1000000u - (unsigned)n, count;
 
 	tb->nexec_uids = (unsigned)n;
 	if (testbed_place_uids(&lo, &count)) {
-		span = count > 2 * n + 1000 ? count - n - 1000 : 0;
-		lo += 999;
-		if (count < n + 1 || span == 0) {
+		/* ids 1..count are mapped: above the system's first 999 where there is room (local_usable refused fewer than n) */
+		if (count < n + 1) {
 			tb->nexec_uids = 0;
 			return;
 		}
+		if (count >= n + 1000) {
+			lo += 999;
+			count -= 999;
+		}
+		span = count - (unsigned)n + 1;
 	}
 	for (int tries = 0; tries < 20; tries++) {
-		unsigned base = lo + randombytes_uniform(span - 64u < span ? span - 64u : 1u), i;
+		unsigned base = lo + randombytes_uniform(span), i;
 		for (i = 0; i < n && testbed_uid_free(base + i); i++)
 			;
 		tb->exec_uid = base;

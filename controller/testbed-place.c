@@ -220,25 +220,32 @@ userns_enter(char *err, size_t errlen)
 	unsigned count = (unsigned)(uc < gc ? uc : gc);
 	if (count > 65536)
 		count = 65536;
-	if (ranged && (child = fork()) == 0)
+	if (ranged && (child = fork()) == 0) {
+		close(go[1]);	/* else its own copy would keep it from ever reading EOF */
+		close(done[0]);
 		userns_mapper(parent, go[0], done[1], uid, gid, us, gs, count);
+	}
+	for (int i = 0; i < 2; i++) {	/* the child's ends (all of them if there is no child) */
+		if (go[i] >= 0 && (i == 0 || child <= 0)) { close(go[i]); go[i] = -1; }
+		if (done[i] >= 0 && (i == 1 || child <= 0)) { close(done[i]); done[i] = -1; }
+	}
 	if (unshare(CLONE_NEWUSER) != 0) {
 		snprintf(err, errlen, "cannot make a user namespace: %s (verona doctor says why and how to fix it)",
 		    strerror(errno));
 		if (child > 0) {
 			close(go[1]);	/* the child reads EOF and ends */
+			close(done[0]);
 			waitpid(child, NULL, 0);
 		}
 		return -1;
 	}
-	place_uid_count = userns_map(child, go[1], done[0], uid, gid, ranged && child > 0);
-	if (go[0] >= 0) close(go[0]);
-	if (done[1] >= 0) close(done[1]);
+	place_uid_count = userns_map(child, go[1], done[0], uid, gid, child > 0);
 	place_uid_lo = 1;
+	/* from here a failure is not "no user namespace here": verona is inside one, and must not go on */
 	if (unshare(CLONE_NEWNS | CLONE_NEWNET) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0) {
 		snprintf(err, errlen, "cannot make the mount and network namespaces of a user namespace: %s",
 		    strerror(errno));
-		return -1;
+		return -2;
 	}
 	/* /run/netns and /etc/netns of its own; where the machine has none, a tmpfs over their parent */
 	static const char *const dirs[][2] = { { "/run/netns", "/run" }, { "/etc/netns", NULL } };
@@ -250,7 +257,7 @@ userns_enter(char *err, size_t errlen)
 				continue;
 			}
 			snprintf(err, errlen, "cannot mount a tmpfs of its own on %s: %s", dirs[i][0], strerror(errno));
-			return -1;
+			return -2;
 		}
 	}
 	return 0;
@@ -267,8 +274,9 @@ testbed_place_enter(enum testbed_place want, char *err, size_t errlen)
 		place_chosen = TESTBED_PLACE_NETNS;
 		return 0;
 	}
-	if (userns_enter(err, errlen) != 0) {
-		if (want == TESTBED_PLACE_USERNS)
+	int rc = userns_enter(err, errlen);
+	if (rc != 0) {
+		if (want == TESTBED_PLACE_USERNS || rc == -2)	/* -2: inside a half-made one: no way back */
 			return -1;
 		/* auto, where no namespace can be made (a container): every host on lo */
 		fprintf(stderr, "verona: %s; the hosts share this machine's lo instead (--local loopback)\n", err);

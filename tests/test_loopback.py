@@ -112,6 +112,14 @@ steps:
 """)
     p = verona("run", "--local", "loopback", "--out", tmp_path / "c", f6)
     assert p.returncode == 2 and "IPv6 has one loopback address" in p.stderr, p.stderr
+    clash = write(tmp_path, "clash.yaml", """
+name: clash
+hosts: {romeo: 10.10.0.1, juliet: 10.10.1.1}
+steps:
+  - romeo: {socket: s, type: udp}
+""")
+    p = verona("run", "--local", "loopback", "--out", tmp_path / "e", clash)
+    assert p.returncode == 2 and "hosts 'romeo' and 'juliet' would share the address" in p.stderr, p.stderr
     # and -j: students would share one stack
     p = verona("grade", "--local", "loopback", "-j", "2", "--submissions", CLASS, "--out", tmp_path / "d",
                EXPERIMENTS / "balcony-tcp.yaml")
